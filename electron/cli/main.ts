@@ -1,0 +1,17 @@
+/** The `clickstack-tray` command line. Secrets come only from the environment, never from argv. */
+import { Command } from 'commander';
+import { appVersion } from '../core/project-root.js';
+import { sandboxCommand } from './sandbox-command.js';
+import { webCommand } from './web-command.js';
+
+const program = new Command('clickstack-tray')
+  .description('Watch TrueFoundry AI Gateway traces flowing into ClickStack.\nEnvironment: CLICKHOUSE_ENDPOINT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD (read like the collector does).')
+  .version(appVersion())
+  .showHelpAfterError()
+  .addCommand(webCommand())
+  .addCommand(sandboxCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`clickstack-tray: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+/** `clickstack-tray sandbox`: runs the embedded ClickStack in the foreground and prints one ready line. */
+import { Command, Option } from 'commander';
+import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
+import { startSandbox } from '../sandbox/sandbox.js';
+import { SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
+import { parsePort, secretFromEnv } from './options.js';
+
+export function sandboxCommand(): Command {
+  return new Command('sandbox')
+    .description('Run the embedded local ClickStack (ClickHouse engine + OTLP/HTTP receiver) in the foreground.')
+    .option('--otlp-port <port>', 'OTLP/HTTP port (0 = any free port)', parsePort, 0)
+    .option('--clickhouse-port <port>', 'ClickHouse HTTP port (0 = any free port)', parsePort, 0)
+    .option('--health-port <port>', 'health_check port (0 = any free port)', parsePort, 0)
+    .option('--data-dir <dir>', 'where the engine keeps its data', sandboxDataDir(appDataDir()))
+    .addOption(new Option('--schema <variant>', 'which otel_traces DDL to create').choices(SCHEMA_VARIANTS).default('clickstack'))
+    .option('--database <name>', 'database that holds otel_traces', 'default')
+    .option('--auth-token-env <VAR>', 'require `authorization: <token>` on OTLP requests, the token read from this variable')
+    .option('--clickhouse-password-env <VAR>', 'password of the ClickHouse user `default`, read from this variable')
+    .action(async (opts: { otlpPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string }) => {
+      const sandbox = await startSandbox({
+        dataDir: opts.dataDir,
+        otlpPort: opts.otlpPort,
+        clickhousePort: opts.clickhousePort,
+        healthPort: opts.healthPort,
+        schema: opts.schema,
+        database: opts.database,
+        authToken: secretFromEnv(opts.authTokenEnv, '--auth-token-env'),
+        clickhousePassword: secretFromEnv(opts.clickhousePasswordEnv, '--clickhouse-password-env'),
+      });
+      process.stdout.write(JSON.stringify({ event: 'ready', ...sandbox.endpoints }) + '\n');
+      let closing = false;
+      const shutdown = () => {
+        if (closing) return;
+        closing = true;
+        sandbox.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+      // The app that spawned us closing our stdin pipe is not a signal; an orphaned sandbox should still go away.
+      process.on('disconnect', shutdown);
+    });
+}

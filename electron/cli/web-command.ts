@@ -1,0 +1,34 @@
+/** `clickstack-tray web`: the app in a browser, for machines without a tray. */
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
+import { appVersion, projectRoot } from '../core/project-root.js';
+import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
+import { TrayCore } from '../core/tray-core.js';
+import { startWebBridge } from '../web/web-bridge.js';
+import { parsePort } from './options.js';
+import { sandboxSelfCommand } from './self-command.js';
+
+export function webCommand(): Command {
+  return new Command('web')
+    .description('Serve the app on 127.0.0.1 and print a URL (with a one-time token) to open in a browser.')
+    .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 0)
+    .option('--no-sandbox', 'do not start the embedded local sandbox')
+    .option('--json', 'print one JSON line {"event":"listening","url":...} instead of prose')
+    .action(async (opts: { port: number; sandbox: boolean; json?: boolean }) => {
+      const dataDir = appDataDir();
+      const sandbox = opts.sandbox
+        ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
+        : null;
+      const core = new TrayCore({ transport: 'web', version: appVersion(), dataDir, sandbox });
+      const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer'), port: opts.port });
+      if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
+      else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);
+      void core.start();
+      const shutdown = () => {
+        void Promise.allSettled([bridge.close(), core.stop()]).then(() => process.exit(0));
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
+}

@@ -1,0 +1,130 @@
+/**
+ * The one API contract between the renderer and the app, whatever carries it
+ * (Electron IPC or the web bridge). Every method and event has a zod schema that
+ * both ends check, so a payload that crosses a process boundary is never trusted.
+ */
+import { z } from 'zod';
+
+export const TransportKind = z.enum(['electron', 'web']);
+
+export const AppInfo = z.object({
+  name: z.literal('clickstack-tray'),
+  version: z.string(),
+  transport: TransportKind,
+  platform: z.string(),
+  runtime: z.string(),
+  dataDir: z.string(),
+});
+
+export const SandboxState = z.enum(['disabled', 'starting', 'running', 'stopped', 'crashed']);
+
+export const SandboxStatus = z.object({
+  state: SandboxState,
+  /** One sentence a person can act on. */
+  detail: z.string(),
+  endpoints: z
+    .object({ otlp: z.string().url(), clickhouse: z.string().url(), health: z.string().url() })
+    .nullable(),
+  dataDir: z.string().nullable(),
+  since: z.number().int(),
+});
+
+export const SpanCount = z.object({
+  database: z.string(),
+  total: z.number().int().nonnegative(),
+  lastHour: z.number().int().nonnegative(),
+  newest: z.string().nullable(),
+});
+
+const Empty = z.object({}).strict();
+const Url = z.string().max(2048).url();
+
+/** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
+export const methods = {
+  'app.getInfo': { input: Empty, output: AppInfo },
+  'app.openExternal': {
+    input: z.object({ url: Url.refine((u) => /^https?:\/\//i.test(u), 'only http(s) links open') }).strict(),
+    output: z.object({ opened: z.boolean() }),
+  },
+  'sandbox.getStatus': { input: Empty, output: SandboxStatus },
+  'sandbox.restart': { input: Empty, output: SandboxStatus },
+  'sandbox.countSpans': { input: Empty, output: SpanCount },
+} as const;
+
+/** Main-to-renderer events. */
+export const events = {
+  'sandbox.status': SandboxStatus,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The object the renderer holds. It never learns which transport carries it. */
+export interface TrayApi {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  readonly transport: z.infer<typeof TransportKind>;
+}
+
+/** Error shape that crosses a boundary: a code a program can branch on and a sentence for a person. */
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: z.enum(['bad_request', 'unknown_method', 'unauthorized', 'forbidden', 'internal']),
+    message: z.string(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export class ContractError extends Error {
+  constructor(
+    readonly code: ApiErrorBody['error']['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+/** Turns a zod failure into one sentence that names the field, e.g. `url: Invalid URL`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`)
+    .join('; ');
+}
+
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+
+export function parseInput<M extends MethodName>(method: M, input: unknown): ParsedInput<M> {
+  const result = methods[method].input.safeParse(input);
+  if (!result.success) throw new ContractError('bad_request', `Invalid input for ${method}: ${describeIssues(result.error)}`);
+  return result.data as ParsedInput<M>;
+}
+
+export function parseOutput<M extends MethodName>(method: M, output: unknown): MethodOutput<M> {
+  const result = methods[method].output.safeParse(output);
+  if (!result.success) throw new ContractError('internal', `Invalid result from ${method}: ${describeIssues(result.error)}`);
+  return result.data as MethodOutput<M>;
+}
+
+export function parseEvent<E extends EventName>(event: E, payload: unknown): EventPayload<E> {
+  const result = events[event].safeParse(payload);
+  if (!result.success) throw new ContractError('internal', `Invalid payload for event ${event}: ${describeIssues(result.error)}`);
+  return result.data as EventPayload<E>;
+}

@@ -1,0 +1,115 @@
+/**
+ * The Electron-free heart of the app: it answers every contract method and emits
+ * every contract event. Both transports (IPC and the web bridge) call `call()` and
+ * subscribe with `onEvent()`; neither knows what the handlers do.
+ */
+import {
+  ContractError,
+  isMethodName,
+  parseEvent,
+  parseInput,
+  parseOutput,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type ParsedInput,
+} from '../contract.js';
+import { TypedEmitter } from './typed-emitter.js';
+import type { SandboxSupervisor } from './sandbox-supervisor.js';
+import { countSpans } from './span-stats.js';
+
+export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+type EventMap = { [E in EventName]: EventPayload<E> };
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface TrayCoreOptions {
+  transport: 'electron' | 'web';
+  version: string;
+  dataDir: string;
+  /** Opens a link in the OS browser; the web bridge has none and lets the page open it. */
+  openExternal?: (url: string) => Promise<void>;
+  sandbox: SandboxSupervisor | null;
+}
+
+export class TrayCore {
+  private readonly emitter = new TypedEmitter<EventMap>();
+  private readonly anyListeners = new Set<EventListener>();
+  readonly handlers: Handlers;
+
+  constructor(private readonly options: TrayCoreOptions) {
+    this.handlers = {
+      'app.getInfo': async () => ({
+        name: 'clickstack-tray',
+        version: options.version,
+        transport: options.transport,
+        platform: `${process.platform}-${process.arch}`,
+        runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.versions.node}`,
+        dataDir: options.dataDir,
+      }),
+      'app.openExternal': async ({ url }) => {
+        if (!options.openExternal) return { opened: false };
+        await options.openExternal(url);
+        return { opened: true };
+      },
+      'sandbox.getStatus': async () => this.sandboxStatus(),
+      'sandbox.restart': async () => {
+        if (!options.sandbox) return this.sandboxStatus();
+        return options.sandbox.restart();
+      },
+      'sandbox.countSpans': async () => {
+        const endpoints = options.sandbox?.status.endpoints;
+        if (!endpoints) throw new ContractError('bad_request', 'The local sandbox is not running, so there is nothing to count.');
+        return countSpans({ url: endpoints.clickhouse });
+      },
+    };
+    options.sandbox?.onStatus((status) => this.emit('sandbox.status', status));
+  }
+
+  /** Validates the method name, the input and the output: the same gate for every transport. */
+  async call(method: string, rawInput: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new ContractError('unknown_method', `There is no method called "${method.slice(0, 80)}".`);
+    return this.callTyped(method, rawInput);
+  }
+
+  private async callTyped<M extends MethodName>(method: M, rawInput: unknown): Promise<MethodOutput<M>> {
+    const input = parseInput(method, rawInput);
+    const handler = this.handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>>;
+    return parseOutput(method, await handler(input));
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.anyListeners.add(listener);
+    return () => this.anyListeners.delete(listener);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    const checked = parseEvent(event, payload);
+    this.emitter.emit(event, checked);
+    for (const listener of this.anyListeners) listener(event, checked);
+  }
+
+  async start(): Promise<void> {
+    await this.options.sandbox?.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.options.sandbox?.stop();
+  }
+
+  private sandboxStatus(): MethodOutput<'sandbox.getStatus'> {
+    return (
+      this.options.sandbox?.status ?? {
+        state: 'disabled',
+        detail: 'The local sandbox is turned off for this run.',
+        endpoints: null,
+        dataDir: null,
+        since: Date.now(),
+      }
+    );
+  }
+}

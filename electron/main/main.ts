@@ -1,0 +1,130 @@
+/**
+ * The Electron shell: single instance, a hardened window that hides on close, the
+ * tray, and the IPC transport. Everything else lives in the Electron-free core.
+ */
+import { app, BrowserWindow, Menu, net, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from '../web/security.js';
+import { sandboxDataDir } from '../core/app-paths.js';
+import { appVersion, projectRoot } from '../core/project-root.js';
+import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
+import { TrayCore } from '../core/tray-core.js';
+import { registerIpc } from './ipc-dispatcher.js';
+import { TrayPresenter } from './tray-presenter.js';
+import { trayStateFromSandbox } from './tray-state.js';
+import { APP_ORIGIN, isExternalHttpUrl, isTrustedFrameUrl, secureWebPreferences } from './window-options.js';
+
+const root = projectRoot();
+const rendererDir = join(root, 'dist', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  let quitting = false;
+
+  const dataDir = app.getPath('userData');
+  const sandbox = new SandboxSupervisor({
+    command: { execPath: process.execPath, args: [join(root, 'dist', 'cli.mjs'), 'sandbox'] },
+    dataDir: sandboxDataDir(dataDir),
+    log: (line) => console.error(`[sandbox] ${line}`),
+  });
+  const core = new TrayCore({
+    transport: 'electron',
+    version: appVersion(),
+    dataDir,
+    sandbox,
+    openExternal: (url) => shell.openExternal(url),
+  });
+
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) window = createWindow();
+    window.show();
+    window.focus();
+  };
+
+  function createWindow(): BrowserWindow {
+    const win = new BrowserWindow({
+      width: 1100,
+      height: 760,
+      show: false,
+      title: 'clickstack-tray',
+      icon: join(root, 'assets', 'icon.png'),
+      webPreferences: secureWebPreferences(join(root, 'dist', 'electron', 'preload.cjs')),
+    });
+    win.once('ready-to-show', () => win.show());
+    win.on('close', (event) => {
+      // The app lives in the tray: closing the window only hides it.
+      if (!quitting) {
+        event.preventDefault();
+        win.hide();
+      }
+    });
+    win.webContents.setWindowOpenHandler(({ url }) => {
+      if (isExternalHttpUrl(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    win.webContents.on('will-navigate', (event, url) => {
+      if (!isTrustedFrameUrl(url)) {
+        event.preventDefault();
+        if (isExternalHttpUrl(url)) void shell.openExternal(url);
+      }
+    });
+    void win.loadURL(`${APP_ORIGIN}/index.html`);
+    return win;
+  }
+
+  app.on('second-instance', showWindow);
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+
+  void app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    protocol.handle('app', async (request) => {
+      const url = new URL(request.url);
+      const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+      const file = join(rendererDir, relative || 'index.html');
+      if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+      const response = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(response.headers);
+      headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(response.body, { status: response.status, headers });
+    });
+
+    registerIpc(core, () => (window ? [window] : []));
+
+    const tray = new Tray(join(root, 'assets', process.platform === 'darwin' ? 'tray-idleTemplate.png' : 'tray-idle.png'));
+    const presenter = new TrayPresenter({
+      tray,
+      assetsDir: join(root, 'assets'),
+      platform: process.platform,
+      buildMenu: (items) => Menu.buildFromTemplate(items as MenuItemConstructorOptions[]),
+      onOpen: showWindow,
+      onQuit: () => app.quit(),
+    });
+    presenter.render(trayStateFromSandbox(sandbox.status));
+    sandbox.onStatus((status) => presenter.render(trayStateFromSandbox(status)));
+    tray.on('click', showWindow);
+
+    showWindow();
+    await core.start();
+  });
+
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    void core.stop().finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+  // Keep running in the tray when every window is closed.
+  app.on('window-all-closed', () => undefined);
+}

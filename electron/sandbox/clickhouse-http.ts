@@ -1,0 +1,243 @@
+/**
+ * The part of ClickHouse's HTTP interface that @clickhouse/client (and curl users)
+ * rely on, in front of the sandbox engine: /ping, query in URL or body, database,
+ * default_format / FORMAT, param_*, query_id, settings, gzip both ways, user and
+ * password by header or Basic auth, ClickHouse-style errors, X-ClickHouse-Summary.
+ * Anything else is refused with a clear error rather than answered wrongly.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { Engine, EngineError, type EngineResult } from './engine.js';
+import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.js';
+import { bindParameters } from './query-params.js';
+
+export const MAX_QUERY_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Parameters ClickHouse's HTTP handler consumes itself; everything else is a setting. */
+const HTTP_ONLY_PARAMS = new Set([
+  'query',
+  'database',
+  'default_format',
+  'query_id',
+  'user',
+  'password',
+  'quota_key',
+  'enable_http_compression',
+  'http_zlib_compression_level',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'wait_end_of_query',
+  'buffer_size',
+  'http_response_buffer_size',
+  'add_http_cors_header',
+  'client_protocol_version',
+  'cancel_http_readonly_queries_on_client_close',
+]);
+/** Refused: they need features this sandbox does not have. */
+const UNSUPPORTED_PARAMS: Record<string, string> = {
+  session_id: 'HTTP sessions (session_id) are not supported by the sandbox; every request is its own session.',
+  session_timeout: 'HTTP sessions (session_timeout) are not supported by the sandbox.',
+  session_check: 'HTTP sessions (session_check) are not supported by the sandbox.',
+  compress: "ClickHouse's native block compression (compress=1) is not supported by the sandbox; use HTTP gzip.",
+  decompress: "ClickHouse's native block compression (decompress=1) is not supported by the sandbox; use Content-Encoding: gzip.",
+  role: 'Roles are not supported by the sandbox; it has only the user "default".',
+};
+
+const MODIFYING = /^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE|RENAME|OPTIMIZE|SYSTEM|KILL|DETACH|ATTACH|GRANT|REVOKE|DELETE|UPDATE|EXCHANGE|UNDROP|SET|USE)\b/i;
+
+/** ClickHouse maps some error codes to HTTP statuses (HTTPHandler's exceptionCodeToHTTPStatus). */
+function httpStatusFor(code: number): number {
+  if ([192, 193, 194, 516].includes(code)) return 401; // UNKNOWN_USER, WRONG_PASSWORD, REQUIRED_PASSWORD, AUTHENTICATION_FAILED
+  if ([497, 164].includes(code)) return 403; // ACCESS_DENIED, READONLY
+  if ([46, 47, 50, 56, 60, 63, 73, 81, 115].includes(code)) return 404; // UNKNOWN_*
+  if ([6, 25, 26, 27, 32, 33, 36, 38, 41, 53, 62, 72, 117, 130, 131, 456, 457].includes(code)) return 400; // parse/argument errors
+  return 500;
+}
+
+function contentTypeFor(format: string): string {
+  const f = format.toLowerCase();
+  if (f.startsWith('json')) return 'application/json; charset=UTF-8';
+  if (f.startsWith('tabseparated') || f.startsWith('tsv')) return 'text/tab-separated-values; charset=UTF-8';
+  if (f.startsWith('csv')) return 'text/csv; charset=UTF-8; header=absent';
+  if (['native', 'rowbinary', 'parquet', 'arrow', 'arrowstream', 'orc', 'avro'].some((b) => f.startsWith(b))) return 'application/octet-stream';
+  return 'text/plain; charset=UTF-8';
+}
+
+/** The FORMAT a SELECT names at its end, which wins over default_format as in ClickHouse. */
+function trailingFormat(sql: string): string | null {
+  const m = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(sql);
+  return m ? m[1]! : null;
+}
+
+export interface ClickHouseHttpOptions {
+  engine: Engine;
+  port?: number;
+  /** The password of the user `default`; '' accepts any request without a password, as stock ClickHouse does. */
+  password?: string;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+function credentialsOf(req: IncomingMessage, url: URL): Credentials {
+  const headerUser = req.headers['x-clickhouse-user'];
+  if (typeof headerUser === 'string') {
+    const key = req.headers['x-clickhouse-key'];
+    return { user: headerUser, password: typeof key === 'string' ? key : '' };
+  }
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Basic ')) {
+    const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? { user: decoded, password: '' } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  return { user: url.searchParams.get('user') ?? 'default', password: url.searchParams.get('password') ?? '' };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class ClickHouseHttpServer {
+  private server: Server | null = null;
+  private version = '0.0.0';
+
+  constructor(private readonly options: ClickHouseHttpOptions) {}
+
+  async listen(): Promise<number> {
+    this.version = await this.options.engine.version;
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => this.sendError(res, error, randomUUID()));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private sendError(res: ServerResponse, error: unknown, queryId: string): void {
+    const engineError =
+      error instanceof EngineError
+        ? error
+        : error instanceof BodyError
+          ? new EngineError(error.status === 413 ? 1003 : 27, error.status === 413 ? 'TOO_LARGE_REQUEST_BODY' : 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', `Code: ${error.status === 413 ? 1003 : 27}. DB::Exception: ${error.message}. (${error.status === 413 ? 'TOO_LARGE_REQUEST_BODY' : 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'})`)
+          : new EngineError(1001, 'STD_EXCEPTION', `Code: 1001. DB::Exception: ${error instanceof Error ? error.message : String(error)} (STD_EXCEPTION)`);
+    if (res.headersSent) return void res.end();
+    const status = error instanceof BodyError && error.status === 413 ? 413 : httpStatusFor(engineError.code);
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-clickhouse-exception-code': String(engineError.code),
+      'x-clickhouse-query-id': queryId,
+      'x-clickhouse-server-display-name': 'clickstack-tray-sandbox',
+    });
+    res.end(`${engineError.message} (version ${this.version})\n`);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const queryId = url.searchParams.get('query_id') || randomUUID();
+
+    if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
+      return void res.end('Ok.\n');
+    }
+    if (url.pathname !== '/') {
+      throw new EngineError(1004, 'NOT_FOUND', `Code: 1004. DB::Exception: There is no handler ${url.pathname} in the sandbox; use / or /ping. (NOT_FOUND)`);
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      throw new EngineError(1005, 'BAD_REQUEST', `Code: 1005. DB::Exception: HTTP method ${req.method} is not supported; use GET or POST. (BAD_REQUEST)`);
+    }
+
+    const { user, password } = credentialsOf(req, url);
+    const expected = this.options.password ?? '';
+    if (user !== 'default' || !sameSecret(password, expected)) {
+      throw new EngineError(516, 'AUTHENTICATION_FAILED', `Code: 516. DB::Exception: ${user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`);
+    }
+
+    for (const [name, why] of Object.entries(UNSUPPORTED_PARAMS)) {
+      if (url.searchParams.has(name) && !(name === 'compress' || name === 'decompress' ? url.searchParams.get(name) === '0' : false)) {
+        throw new EngineError(48, 'NOT_IMPLEMENTED', `Code: 48. DB::Exception: ${why} (NOT_IMPLEMENTED)`);
+      }
+    }
+
+    const raw = req.method === 'POST' ? await readLimitedBody(req, MAX_QUERY_BODY_BYTES) : Buffer.alloc(0);
+    const body = decodeContentEncoding(raw, req.headers['content-encoding'], MAX_QUERY_BODY_BYTES);
+    const urlQuery = url.searchParams.get('query');
+    const sql = urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
+    if (sql.trim() === '') {
+      throw new EngineError(62, 'SYNTAX_ERROR', 'Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)');
+    }
+    if (req.method === 'GET' && MODIFYING.test(sql)) {
+      throw new EngineError(164, 'READONLY', 'Code: 164. DB::Exception: Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries. (READONLY)');
+    }
+
+    const settings: [string, string][] = [];
+    const rawParams: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) {
+      if (name.startsWith('param_')) rawParams[name.slice(6)] = value;
+      else if (!HTTP_ONLY_PARAMS.has(name) && !(name in UNSUPPORTED_PARAMS)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          throw new EngineError(115, 'UNKNOWN_SETTING', `Code: 115. DB::Exception: Unknown setting '${name.slice(0, 100)}'. (UNKNOWN_SETTING)`);
+        }
+        settings.push([name, value]);
+      }
+    }
+    const params = bindParameters(sql, rawParams);
+    const format = (/^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE)\b/i.test(sql) ? null : trailingFormat(sql)) ?? url.searchParams.get('default_format') ?? 'TabSeparated';
+
+    const started = process.hrtime.bigint();
+    const result: EngineResult = await this.options.engine.query({
+      sql,
+      format,
+      database: url.searchParams.get('database') ?? undefined,
+      params,
+      settings,
+    });
+    const elapsedNs = process.hrtime.bigint() - started;
+
+    let payload = result.data;
+    const headers: Record<string, string> = {
+      'content-type': contentTypeFor(format),
+      'x-clickhouse-query-id': queryId,
+      'x-clickhouse-format': format,
+      'x-clickhouse-timezone': 'UTC',
+      'x-clickhouse-server-display-name': 'clickstack-tray-sandbox',
+      'x-clickhouse-summary': JSON.stringify({
+        read_rows: String(result.rowsRead),
+        read_bytes: String(result.bytesRead),
+        written_rows: '0',
+        written_bytes: '0',
+        total_rows_to_read: String(result.rowsRead),
+        result_rows: '0',
+        result_bytes: String(result.data.length),
+        elapsed_ns: String(elapsedNs),
+      }),
+    };
+    const accept = String(req.headers['accept-encoding'] ?? '');
+    if (url.searchParams.get('enable_http_compression') === '1') {
+      if (/\bgzip\b/.test(accept)) {
+        payload = gzipSync(payload);
+        headers['content-encoding'] = 'gzip';
+      } else if (/\bdeflate\b/.test(accept)) {
+        payload = deflateSync(payload);
+        headers['content-encoding'] = 'deflate';
+      }
+    }
+    headers['content-length'] = String(payload.length);
+    res.writeHead(200, headers);
+    res.end(payload);
+  }
+}

@@ -1,0 +1,38 @@
+/** The web bridge's dispatcher: the only place that writes core events to browser pages (SSE). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const KEEPALIVE_MS = 15_000;
+
+export class EventStreamHub {
+  private readonly clients = new Set<ServerResponse>();
+  private readonly keepalive: NodeJS.Timeout;
+
+  constructor() {
+    this.keepalive = setInterval(() => {
+      for (const res of this.clients) res.write(': keepalive\n\n');
+    }, KEEPALIVE_MS);
+    this.keepalive.unref();
+  }
+
+  attach(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write('retry: 2000\n\n');
+    this.clients.add(res);
+    req.on('close', () => this.clients.delete(res));
+  }
+
+  broadcast(event: string, payload: unknown): void {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of this.clients) res.write(frame);
+  }
+
+  closeAll(): void {
+    clearInterval(this.keepalive);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../electron/contract';
+import type { z } from 'zod';
+import { useApi } from './api/context';
+import { VIEWS, type ViewId } from './views/registry';
+
+function viewFromHash(): ViewId {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  return VIEWS.some((v) => v.id === id) ? (id as ViewId) : 'setup';
+}
+
+export function App() {
+  const api = useApi();
+  const [view, setView] = useState<ViewId>(viewFromHash);
+  const [info, setInfo] = useState<z.infer<typeof AppInfo> | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.invoke('app.getInfo', {}).then(setInfo, (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)));
+  }, [api]);
+
+  useEffect(() => {
+    const onHash = () => setView(viewFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  // Tests wait on this marker instead of sleeping.
+  useEffect(() => {
+    document.getElementById('root')?.setAttribute('data-app-state', fatal ? 'error' : info ? 'ready' : 'loading');
+  }, [info, fatal]);
+
+  const Current = VIEWS.find((v) => v.id === view)!.Component;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">
+          <img src="./icon.png" alt="" width={20} height={20} />
+          <span>clickstack-tray</span>
+        </div>
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v.id}>
+              <a href={`#/${v.id}`} aria-current={v.id === view ? 'page' : undefined} className={v.id === view ? 'active' : ''}>
+                {v.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer">
+          {info ? (
+            <span title={info.runtime}>
+              v{info.version} · {info.transport === 'web' ? 'browser' : 'desktop'}
+            </span>
+          ) : null}
+        </div>
+      </nav>
+      <main className="content">
+        {fatal ? (
+          <div className="banner error" role="alert">
+            The app could not be reached: {fatal}
+          </div>
+        ) : null}
+        <Current />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * The renderer's one TrayApi. It checks every input before sending and every answer
+ * and event on arrival against the shared contract, whichever transport carries them.
+ */
+import {
+  ApiErrorBody,
+  ContractError,
+  parseEvent,
+  parseInput,
+  parseOutput,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type TrayApi,
+} from '../../../electron/contract';
+import './bridge-global';
+
+interface Transport {
+  kind: 'electron' | 'web';
+  call(method: MethodName, input: unknown): Promise<unknown>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+function electronTransport(bridge: NonNullable<Window['clickstackTray']>): Transport {
+  return {
+    kind: 'electron',
+    call: (method, input) => bridge.methods[method](input),
+    subscribe: (event, listener) => bridge.on(event, listener),
+  };
+}
+
+/** The web bridge: one POST per call, one EventSource shared by all subscriptions. */
+function webTransport(): Transport {
+  let source: EventSource | null = null;
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  return {
+    kind: 'web',
+    async call(method, input) {
+      const response = await fetch(`/api/call/${encodeURIComponent(method)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+        credentials: 'same-origin',
+      });
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) {
+        const parsed = ApiErrorBody.safeParse(body);
+        if (parsed.success) throw new ContractError(parsed.data.error.code, parsed.data.error.message);
+        throw new ContractError('internal', `The app answered ${response.status} without an explanation.`);
+      }
+      if (body === null || typeof body !== 'object' || !('result' in body)) throw new ContractError('internal', 'The app sent a malformed answer.');
+      return (body as { result: unknown }).result;
+    },
+    subscribe(event, listener) {
+      if (!source) source = new EventSource('/api/events', { withCredentials: true });
+      let set = listeners.get(event);
+      if (!set) {
+        const fresh = new Set<(payload: unknown) => void>();
+        listeners.set(event, fresh);
+        source.addEventListener(event, (message) => {
+          let data: unknown;
+          try {
+            data = JSON.parse((message as MessageEvent<string>).data);
+          } catch {
+            return;
+          }
+          for (const l of fresh) l(data);
+        });
+        set = fresh;
+      }
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}
+
+export function createTrayApi(): TrayApi {
+  const transport = window.clickstackTray ? electronTransport(window.clickstackTray) : webTransport();
+  return {
+    transport: transport.kind,
+    async invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      const checked = parseInput(method, input);
+      return parseOutput(method, await transport.call(method, checked));
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      return transport.subscribe(event, (raw) => {
+        try {
+          listener(parseEvent(event, raw));
+        } catch (error) {
+          console.error(error);
+        }
+      });
+    },
+  };
+}

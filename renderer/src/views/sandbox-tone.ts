@@ -1,0 +1,7 @@
+import type { SandboxStatus } from '../../../electron/contract';
+import type { z } from 'zod';
+import type { Tone } from '../components/StatusBadge';
+
+export function sandboxTone(state: z.infer<typeof SandboxStatus>['state']): Tone {
+  return state === 'running' ? 'ok' : state === 'starting' ? 'warn' : state === 'crashed' ? 'bad' : 'idle';
+}
