@@ -71,6 +71,31 @@ function trailingFormat(sql: string): string | null {
   return m ? m[1]! : null;
 }
 
+const STATISTICS_RE = /"statistics":\s*\{\s*"elapsed":\s*[\d.e+-]+,\s*"rows_read":\s*(\d+),\s*"bytes_read":\s*(\d+)/;
+
+/**
+ * chdb reports result rows, not rows read, so read_rows/read_bytes come from the
+ * statistics block that JSON-family formats carry (@clickhouse/client's default format
+ * is JSON). For other formats they are left out rather than reported wrongly.
+ */
+function summaryOf(result: EngineResult, format: string, elapsedNs: bigint): Record<string, string> {
+  const summary: Record<string, string> = {
+    result_rows: String(result.rowsRead),
+    result_bytes: String(result.data.length),
+    elapsed_ns: String(elapsedNs),
+  };
+  if (/^JSON(Compact)?(Strings)?$/i.test(format)) {
+    const tail = result.data.subarray(Math.max(0, result.data.length - 300)).toString('utf8');
+    const m = STATISTICS_RE.exec(tail);
+    if (m) {
+      summary.read_rows = m[1]!;
+      summary.read_bytes = m[2]!;
+      summary.total_rows_to_read = m[1]!;
+    }
+  }
+  return summary;
+}
+
 export interface ClickHouseHttpOptions {
   engine: Engine;
   port?: number;
@@ -85,9 +110,9 @@ interface Credentials {
 
 function credentialsOf(req: IncomingMessage, url: URL): Credentials {
   const headerUser = req.headers['x-clickhouse-user'];
-  if (typeof headerUser === 'string') {
-    const key = req.headers['x-clickhouse-key'];
-    return { user: headerUser, password: typeof key === 'string' ? key : '' };
+  const headerKey = req.headers['x-clickhouse-key'];
+  if (typeof headerUser === 'string' || typeof headerKey === 'string') {
+    return { user: typeof headerUser === 'string' ? headerUser : 'default', password: typeof headerKey === 'string' ? headerKey : '' };
   }
   const auth = req.headers.authorization;
   if (auth?.startsWith('Basic ')) {
@@ -215,16 +240,7 @@ export class ClickHouseHttpServer {
       'x-clickhouse-format': format,
       'x-clickhouse-timezone': 'UTC',
       'x-clickhouse-server-display-name': 'clickstack-tray-sandbox',
-      'x-clickhouse-summary': JSON.stringify({
-        read_rows: String(result.rowsRead),
-        read_bytes: String(result.bytesRead),
-        written_rows: '0',
-        written_bytes: '0',
-        total_rows_to_read: String(result.rowsRead),
-        result_rows: '0',
-        result_bytes: String(result.data.length),
-        elapsed_ns: String(elapsedNs),
-      }),
+      'x-clickhouse-summary': JSON.stringify(summaryOf(result, format, elapsedNs)),
     };
     const accept = String(req.headers['accept-encoding'] ?? '');
     if (url.searchParams.get('enable_http_compression') === '1') {

@@ -33,7 +33,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await engine.close();
     throw error;
   }
-  const table = `${quoteIdentifier(database)}.otel_traces`;
+  quoteIdentifier(database); // validates: chdb's insert takes a plain db.table name
+  const table = `${database}.otel_traces`;
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword });
   const receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken });
   const health = new HealthServer();

@@ -143,10 +143,17 @@ function decodeSpan(raw: z.infer<typeof RawSpan>, where: string): Span {
   };
 }
 
+/**
+ * Senders may write 64-bit integers as bare JSON numbers (the spec's own example does);
+ * above 2^53 JSON.parse would round them, so they are quoted before parsing. A key inside
+ * a JSON string is preceded by an escaped quote and never matches.
+ */
+const BIG_INTEGER_FIELD = /("(?:startTimeUnixNano|endTimeUnixNano|timeUnixNano|intValue|start_time_unix_nano|end_time_unix_nano|time_unix_nano|int_value)"\s*:\s*)(-?\d{16,})/g;
+
 export function decodeJsonTraceRequest(body: Buffer): TraceRequest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8').replace(BIG_INTEGER_FIELD, '$1"$2"'));
   } catch (error) {
     throw new OtlpDecodeError(`the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
   }
