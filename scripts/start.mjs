@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { electronBinary } from './electron-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { path, reason } = electronBinary();
+const { path, reason } = electronBinary({ download: true });
 const child = path
   ? spawn(path, [root], { stdio: 'inherit' })
   : (console.log(`Electron cannot start here because ${reason}, so clickstack-tray runs through its web bridge instead.`),

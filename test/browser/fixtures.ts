@@ -1,0 +1,58 @@
+/**
+ * A worker-scoped app: `clickstack-tray web` from the built bundle, with its own data
+ * folder and its own sandbox, and the URL (with token) it printed.
+ */
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface RunningApp {
+  launchUrl: string;
+  home: string;
+}
+
+async function startApp(home: string): Promise<{ child: ChildProcess; launchUrl: string }> {
+  const child = spawn(process.execPath, ['bin/clickstack-tray.mjs', 'web', '--json'], {
+    env: { ...process.env, CLICKSTACK_TRAY_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const launchUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the web bridge did not print its URL within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`clickstack-tray web exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { event?: string; url?: string };
+        if (parsed.event === 'listening' && parsed.url) {
+          clearTimeout(timer);
+          resolve(parsed.url);
+        }
+      } catch {
+        // not our line
+      }
+    });
+  });
+  return { child, launchUrl };
+}
+
+export const test = base.extend<object, { app: RunningApp }>({
+  app: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+    async ({}, use) => {
+      const home = mkdtempSync(join(tmpdir(), 'cst-pw-'));
+      const { child, launchUrl } = await startApp(home);
+      await use({ launchUrl, home });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect };
+
+export const SCREENSHOTS = 'test-results/screenshots';

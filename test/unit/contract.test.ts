@@ -1,0 +1,49 @@
+/** Pins the contract: its method and event names, their types, and strict input checking. */
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  ContractError,
+  eventNames,
+  methodNames,
+  parseInput,
+  parseOutput,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type TrayApi,
+} from '../../electron/contract.js';
+import { eventChannel, methodChannel } from '../../electron/ipc-channels.js';
+
+describe('contract', () => {
+  it('has exactly the methods and events the renderer uses', () => {
+    expect(methodNames.sort()).toEqual(['app.getInfo', 'app.openExternal', 'sandbox.countSpans', 'sandbox.getStatus', 'sandbox.restart']);
+    expect(eventNames).toEqual(['sandbox.status']);
+  });
+
+  it('pins the types of inputs, outputs and events', () => {
+    expectTypeOf<MethodName>().toEqualTypeOf<'app.getInfo' | 'app.openExternal' | 'sandbox.getStatus' | 'sandbox.restart' | 'sandbox.countSpans'>();
+    expectTypeOf<MethodInput<'app.openExternal'>>().toEqualTypeOf<{ url: string }>();
+    expectTypeOf<MethodOutput<'app.openExternal'>>().toEqualTypeOf<{ opened: boolean }>();
+    expectTypeOf<MethodOutput<'app.getInfo'>['transport']>().toEqualTypeOf<'electron' | 'web'>();
+    expectTypeOf<EventPayload<'sandbox.status'>['state']>().toEqualTypeOf<'disabled' | 'starting' | 'running' | 'stopped' | 'crashed'>();
+    expectTypeOf<TrayApi['invoke']>().parameter(0).toEqualTypeOf<MethodName>();
+    // @ts-expect-error: a method that is not in the contract does not type-check
+    expectTypeOf<MethodInput<'app.nope'>>();
+  });
+
+  it('refuses extra keys and wrong types with a sentence that names the field', () => {
+    expect(() => parseInput('app.getInfo', { extra: true })).toThrow(ContractError);
+    expect(() => parseInput('app.openExternal', { url: 5 })).toThrow(/url/);
+    expect(() => parseInput('app.openExternal', { url: 'x'.repeat(3000) })).toThrow(/url/);
+    expect(parseInput('app.openExternal', { url: 'https://clickhouse.com/docs' })).toEqual({ url: 'https://clickhouse.com/docs' });
+  });
+
+  it('checks outputs too, so a handler bug never reaches the page', () => {
+    expect(() => parseOutput('app.openExternal', { opened: 'yes' })).toThrow(/Invalid result from app.openExternal/);
+  });
+
+  it('derives IPC channel names from the contract', () => {
+    expect(methodChannel('app.getInfo')).toBe('clickstack:call:app.getInfo');
+    expect(eventChannel('sandbox.status')).toBe('clickstack:event:sandbox.status');
+  });
+});
