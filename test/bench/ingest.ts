@@ -1,0 +1,112 @@
+/**
+ * npm run bench:ingest — spans/s through the sandbox's OTLP/HTTP receiver (HTTP, JSON
+ * decoding, validation, row conversion, insert) against spans/s for inserting the same
+ * rows straight into the engine, measured in the same run. Goal: ratio >= 0.5.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startSandbox } from '../../electron/sandbox/sandbox.js';
+import { decodeJsonTraceRequest } from '../../electron/sandbox/otlp/json-decoder.js';
+import { rowsToJsonEachRow, traceRequestToRows } from '../../electron/sandbox/otlp/span-rows.js';
+
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
+const SPANS_PER_BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 500);
+const ROUNDS = 3;
+
+function gatewayBatch(batch: number): string {
+  const base = BigInt(Date.now()) * 1_000_000n;
+  const spans = [];
+  for (let i = 0; i < SPANS_PER_BATCH; i++) {
+    const start = base + BigInt(batch * SPANS_PER_BATCH + i) * 1000n;
+    spans.push({
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+      parentSpanId: i % 3 === 0 ? '' : randomBytes(8).toString('hex'),
+      name: ['ChatCompletion', 'Model', 'Network Call'][i % 3],
+      kind: 2,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + BigInt(1 + (i % 50)) * 10_000_000n).toString(),
+      attributes: [
+        { key: 'tfy.span_type', value: { stringValue: 'ChatCompletion' } },
+        { key: 'tfy.request.model_name', value: { stringValue: 'openai-main/gpt-4o' } },
+        { key: 'tfy.model.metric.input_tokens', value: { intValue: String(100 + i) } },
+        { key: 'tfy.model.metric.output_tokens', value: { intValue: String(20 + i) } },
+        { key: 'tfy.model.metric.cost_in_usd', value: { doubleValue: 0.000125 * i } },
+        { key: 'tfy.input', value: { stringValue: 'Summarise the following text: ' + 'lorem ipsum '.repeat(20) } },
+        { key: 'http.response.status_code', value: { intValue: '200' } },
+      ],
+      status: { code: i % 17 === 0 ? 2 : 0 },
+    });
+  }
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tfy-llm-gateway' } }] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }],
+  });
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cst-bench-ingest-'));
+  const sandbox = await startSandbox({ dataDir });
+  await sandbox.engine.query({ sql: 'CREATE TABLE default.direct_traces AS default.otel_traces', format: 'TabSeparated' });
+  const bodies = Array.from({ length: BATCHES }, (_, b) => gatewayBatch(b));
+  // The baseline gets rows already converted: it measures the engine's insert alone.
+  const rowPayloads = bodies.map((b) => rowsToJsonEachRow(traceRequestToRows(decodeJsonTraceRequest(Buffer.from(b))).rows));
+  const total = BATCHES * SPANS_PER_BATCH;
+
+  async function viaReceiver(): Promise<number> {
+    const t0 = performance.now();
+    for (const body of bodies) {
+      const res = await fetch(sandbox.endpoints.otlp, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      if (res.status !== 200) throw new Error(`receiver answered ${res.status}: ${await res.text()}`);
+    }
+    return total / ((performance.now() - t0) / 1000);
+  }
+  async function direct(): Promise<number> {
+    const t0 = performance.now();
+    for (const payload of rowPayloads) await sandbox.engine.insertJsonEachRow('default.direct_traces', payload);
+    return total / ((performance.now() - t0) / 1000);
+  }
+
+  await direct(); // warm-up, not counted
+  await viaReceiver();
+  const receiverRates: number[] = [];
+  const directRates: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate the order so drift on a noisy machine hits both sides alike.
+    if (r % 2 === 0) {
+      receiverRates.push(await viaReceiver());
+      directRates.push(await direct());
+    } else {
+      directRates.push(await direct());
+      receiverRates.push(await viaReceiver());
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const receiver = median(receiverRates);
+  const baseline = median(directRates);
+  const ratio = receiver / baseline;
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const result = {
+    benchmark: 'ingest',
+    spans_per_round: total,
+    batch_size: SPANS_PER_BATCH,
+    rounds: ROUNDS,
+    receiver_spans_per_s: Math.round(receiver),
+    direct_insert_spans_per_s: Math.round(baseline),
+    ratio: Number(ratio.toFixed(3)),
+    goal: '>= 0.5',
+    met: ratio >= 0.5,
+  };
+  console.log(`OTLP receiver:        ${result.receiver_spans_per_s.toLocaleString()} spans/s`);
+  console.log(`direct engine insert: ${result.direct_insert_spans_per_s.toLocaleString()} spans/s (baseline, same run)`);
+  console.log(`ratio:                ${result.ratio} (goal >= 0.5: ${result.met ? 'met' : 'NOT met'})`);
+  console.log(JSON.stringify(result));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
