@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { postOtlp, selectRows } from '../support/otlp-http.js';
+import type { TraceRow } from '../../electron/sandbox/otlp/span-rows.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
@@ -21,30 +22,8 @@ afterAll(async () => {
   await sandbox?.dispose();
 });
 
-interface Row {
-  Timestamp: string;
-  TraceId: string;
-  SpanId: string;
-  ParentSpanId: string;
-  TraceState: string;
-  SpanName: string;
-  SpanKind: string;
-  ServiceName: string;
-  ResourceAttributes: Record<string, string>;
-  ScopeName: string;
-  ScopeVersion: string;
-  SpanAttributes: Record<string, string>;
-  Duration: number | string;
-  StatusCode: string;
-  StatusMessage: string;
-  'Events.Timestamp': string[];
-  'Events.Name': string[];
-  'Events.Attributes': Record<string, string>[];
-  'Links.TraceId': string[];
-  'Links.SpanId': string[];
-  'Links.TraceState': string[];
-  'Links.Attributes': Record<string, string>[];
-}
+/** The row shape our receiver writes; Duration comes back as a JSON number or a quoted string. */
+type Row = Omit<TraceRow, 'Duration'> & { Duration: number | string };
 
 const COLUMNS = `Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
   ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage, Events.Timestamp, Events.Name,
