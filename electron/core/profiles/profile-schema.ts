@@ -1,0 +1,68 @@
+/** A pipeline profile: everything about one TrueFoundry → ClickStack pipeline except its secrets. */
+import { z } from 'zod';
+
+export const DEFAULT_SERVICE_NAME = 'tfy-llm-gateway';
+export const SANDBOX_PROFILE_ID = 'local-sandbox';
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .url('must be a full URL such as https://otel.example.com/v1/traces')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+
+export const ProfileFields = z.object({
+  name: z.string().trim().min(1, 'a profile needs a name').max(60, 'keep the name under 60 characters'),
+  /** The collector's OTLP/HTTP traces endpoint, e.g. https://otel.example.com/v1/traces. */
+  otlpEndpoint: HttpUrl,
+  /** health_check endpoint; defaults to the collector host on port 13133. */
+  healthUrl: HttpUrl.nullable().default(null),
+  clickhouseUrl: HttpUrl,
+  clickhouseUser: z.string().trim().min(1).max(200).default('default'),
+  /** Detected from system.tables; null until the ClickHouse step has run. */
+  database: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a database name has letters, digits and _')
+    .nullable()
+    .default(null),
+  hyperdxUrl: HttpUrl.nullable().default(null),
+  serviceName: z.string().trim().min(1).max(200).default(DEFAULT_SERVICE_NAME),
+  stallThresholdMinutes: z.number().int().min(1).max(1440).default(10),
+  pollIntervalSeconds: z.number().int().min(5).max(3600).default(30),
+});
+
+export const Profile = ProfileFields.extend({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  kind: z.enum(['sandbox', 'remote']),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const Settings = z.object({
+  version: z.literal(1),
+  activeProfileId: z.string(),
+  profiles: z.array(Profile).min(1),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** The first profile: the embedded sandbox. Its URLs are filled in while it runs. */
+export function sandboxProfile(): Profile {
+  return Profile.parse({
+    id: SANDBOX_PROFILE_ID,
+    kind: 'sandbox',
+    name: 'Local sandbox',
+    otlpEndpoint: 'http://127.0.0.1:4318/v1/traces',
+    clickhouseUrl: 'http://127.0.0.1:8123',
+    database: 'default',
+  });
+}
+
+export function defaultSettings(): Settings {
+  return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()] };
+}
+
+/** health_check listens on 13133 of the collector's host unless the profile says otherwise. */
+export function effectiveHealthUrl(profile: Pick<Profile, 'healthUrl' | 'otlpEndpoint'>): string {
+  if (profile.healthUrl) return profile.healthUrl;
+  const u = new URL(profile.otlpEndpoint);
+  return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:13133/`;
+}

@@ -1,0 +1,84 @@
+/** Setup steps 2 and 3: the collector's health_check, and an empty OTLP/JSON export to its traces endpoint. */
+import { z } from 'zod';
+import { probe } from './http-probe.js';
+import { explainNetworkError } from './network-errors.js';
+import { failed, passed, type StepResult } from './step-result.js';
+
+const HealthBody = z.object({ status: z.string() }).passthrough();
+
+export async function checkCollectorHealth(healthUrl: string): Promise<StepResult> {
+  const started = Date.now();
+  try {
+    const res = await probe(healthUrl, { method: 'GET' });
+    const took = Date.now() - started;
+    let body: unknown = null;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      // handled below
+    }
+    const parsed = HealthBody.safeParse(body);
+    if (res.status === 200 && parsed.success && parsed.data.status === 'Server available') {
+      return passed('collector', 'The collector’s health_check answers "Server available".', [{ label: 'Health URL', value: healthUrl }], took);
+    }
+    return failed(
+      'collector',
+      `${healthUrl} answered ${res.status} but not as the collector's health_check extension does.`,
+      'Point the health URL at the collector’s health_check port (13133 by default), path /.',
+      [{ label: 'Answer', value: res.body.slice(0, 200) }],
+      took,
+    );
+  } catch (error) {
+    const { cause, fix } = explainNetworkError(error, healthUrl, 'collector');
+    return failed('collector', cause, fix, [{ label: 'Health URL', value: healthUrl }], Date.now() - started);
+  }
+}
+
+/** What the collector said, in one sentence, and what to change. Shared by the setup step and the test trace. */
+export function explainOtlpStatus(status: number, body: string, endpoint: string, tokenSet: boolean): { ok: boolean; summary: string; fix: string | null } {
+  const path = (() => {
+    try {
+      return new URL(endpoint).pathname;
+    } catch {
+      return endpoint;
+    }
+  })();
+  const message = (() => {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      return typeof parsed.message === 'string' ? parsed.message : body.trim();
+    } catch {
+      return body.trim();
+    }
+  })().slice(0, 300);
+  if (status === 200) return { ok: true, summary: `The collector accepted an OTLP/JSON export at ${path} (200).`, fix: null };
+  if (status === 401 || status === 403) {
+    return {
+      ok: false,
+      summary: `The collector refused the request (${status}): ${tokenSet ? 'the OTLP token does not match' : 'it requires a token'}.`,
+      fix: tokenSet ? 'Set the profile’s OTLP token to the collector’s OTLP_AUTH_TOKEN (sent as `authorization: <token>`, no Bearer).' : 'Add the collector’s OTLP_AUTH_TOKEN to this profile.',
+    };
+  }
+  if (status === 404) return { ok: false, summary: `${path} was not found on the collector (404).`, fix: 'The OTLP/HTTP traces path is /v1/traces on port 4318: use https://<domain>/v1/traces.' };
+  if (status === 405) return { ok: false, summary: `${path} does not accept POST (405): this is not an OTLP traces endpoint.`, fix: 'Use the collector’s /v1/traces URL.' };
+  if (status === 413) return { ok: false, summary: 'The collector refused the body as too large (413).', fix: 'Raise max_request_body_size on the collector’s OTLP receiver, or send smaller batches.' };
+  if (status === 415) return { ok: false, summary: 'The collector refused the content type (415).', fix: 'Send Content-Type: application/json (TrueFoundry: encoding Json and that header).' };
+  if (status === 400) return { ok: false, summary: `The collector rejected the request as malformed (400): ${message || 'no message'}.`, fix: 'This is a bug in the sender; the message above says which field.' };
+  if (status === 429 || status === 503) return { ok: false, summary: `The collector is overloaded or not ready (${status}).`, fix: 'Wait and retry; check the collector’s memory_limiter and its exporter to ClickHouse.' };
+  return { ok: false, summary: `The collector answered ${status}: ${message || 'no message'}.`, fix: 'Check the collector’s log.' };
+}
+
+export async function checkOtlpEndpoint(endpoint: string, token: string | null): Promise<StepResult> {
+  const started = Date.now();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = token;
+  try {
+    const res = await probe(endpoint, { method: 'POST', headers, body: '{"resourceSpans":[]}' });
+    const { ok, summary, fix } = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
+    const facts = [{ label: 'Endpoint', value: endpoint }];
+    return ok ? passed('otlp', summary, facts, Date.now() - started) : failed('otlp', summary, fix ?? '', facts, Date.now() - started);
+  } catch (error) {
+    const { cause, fix } = explainNetworkError(error, endpoint, 'collector');
+    return failed('otlp', cause, fix, [{ label: 'Endpoint', value: endpoint }], Date.now() - started);
+  }
+}
