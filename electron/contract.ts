@@ -4,6 +4,9 @@
  * both ends check, so a payload that crosses a process boundary is never trusted.
  */
 import { z } from 'zod';
+import { ProfileFields } from './core/profiles/profile-schema.js';
+import { STEP_IDS, StepResult } from './core/setup/step-result.js';
+import { SECRET_KINDS } from './core/vault/secret-vault-kinds.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -36,7 +39,38 @@ export const SpanCount = z.object({
   newest: z.string().nullable(),
 });
 
+export const ProfileView = ProfileFields.extend({
+  id: z.string(),
+  kind: z.enum(['sandbox', 'remote']),
+  healthUrl: z.string().nullable(),
+  /** Whether a secret is stored; its value never crosses to the renderer. */
+  passwordSet: z.boolean(),
+  tokenSet: z.boolean(),
+  warnings: z.array(z.string()),
+});
+
+export const VaultStatus = z.object({ backend: z.enum(['keychain', 'memory', 'none']), detail: z.string() });
+
+export const ProfilesState = z.object({
+  activeProfileId: z.string(),
+  profiles: z.array(ProfileView),
+  /** Set when the settings file was unusable and was moved aside. */
+  loadProblem: z.string().nullable(),
+  vault: VaultStatus,
+});
+
+export const SetupGuide = z.object({
+  dockerRun: z.string(),
+  truefoundryPath: z.string(),
+  truefoundry: z.array(z.object({ label: z.string(), value: z.string(), secret: z.boolean() })),
+  warnings: z.array(z.string()),
+});
+
+export { StepResult };
+
 const Empty = z.object({}).strict();
+const ProfileId = z.string().min(1).max(64);
+const SecretValue = z.string().min(1, 'the secret is empty').max(4096, 'the secret is longer than 4096 characters');
 const Url = z.string().max(2048).url();
 
 /** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
@@ -49,11 +83,23 @@ export const methods = {
   'sandbox.getStatus': { input: Empty, output: SandboxStatus },
   'sandbox.restart': { input: Empty, output: SandboxStatus },
   'sandbox.countSpans': { input: Empty, output: SpanCount },
+  'profiles.list': { input: Empty, output: ProfilesState },
+  'profiles.create': { input: z.object({ fields: ProfileFields }).strict(), output: ProfileView },
+  'profiles.update': { input: z.object({ id: ProfileId, fields: ProfileFields }).strict(), output: ProfileView },
+  'profiles.duplicate': { input: z.object({ id: ProfileId }).strict(), output: ProfileView },
+  'profiles.delete': { input: z.object({ id: ProfileId }).strict(), output: ProfilesState },
+  'profiles.activate': { input: z.object({ id: ProfileId }).strict(), output: ProfilesState },
+  'secrets.set': { input: z.object({ profileId: ProfileId, kind: z.enum(SECRET_KINDS), value: SecretValue }).strict(), output: z.object({ set: z.literal(true) }) },
+  'secrets.clear': { input: z.object({ profileId: ProfileId, kind: z.enum(SECRET_KINDS) }).strict(), output: z.object({ set: z.literal(false) }) },
+  'vault.useMemory': { input: Empty, output: ProfilesState },
+  'setup.guide': { input: z.object({ profileId: ProfileId }).strict(), output: SetupGuide },
+  'setup.runStep': { input: z.object({ profileId: ProfileId, step: z.enum(STEP_IDS) }).strict(), output: StepResult },
 } as const;
 
 /** Main-to-renderer events. */
 export const events = {
   'sandbox.status': SandboxStatus,
+  'profiles.changed': ProfilesState,
 } as const;
 
 export type Methods = typeof methods;

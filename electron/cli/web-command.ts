@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { appVersion, projectRoot } from '../core/project-root.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
-import { TrayCore } from '../core/tray-core.js';
+import { composeCore } from '../core/compose-core.js';
+import { openConfFile } from '../core/profiles/conf-file.js';
 import { startWebBridge } from '../web/web-bridge.js';
 import { parsePort } from './options.js';
 import { sandboxSelfCommand } from './self-command.js';
@@ -20,7 +21,7 @@ export function webCommand(): Command {
       const sandbox = opts.sandbox
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
-      const core = new TrayCore({ transport: 'web', version: appVersion(), dataDir, sandbox });
+      const core = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
       const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer'), port: opts.port });
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
       else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);

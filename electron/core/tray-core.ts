@@ -18,6 +18,9 @@ import {
 import { TypedEmitter } from './typed-emitter.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { countSpans } from './span-stats.js';
+import type { ProfilesService } from './profiles/profiles-service.js';
+import type { SetupService } from './setup/setup-service.js';
+import type { VaultManager } from './vault/vault-manager.js';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 type EventMap = { [E in EventName]: EventPayload<E> };
@@ -30,6 +33,9 @@ export interface TrayCoreOptions {
   /** Opens a link in the OS browser; the web bridge has none and lets the page open it. */
   openExternal?: (url: string) => Promise<void>;
   sandbox: SandboxSupervisor | null;
+  profiles: ProfilesService;
+  setup: SetupService;
+  vault: VaultManager;
 }
 
 export class TrayCore {
@@ -62,8 +68,41 @@ export class TrayCore {
         if (!endpoints) throw new ContractError('bad_request', 'The local sandbox is not running, so there is nothing to count.');
         return countSpans({ url: endpoints.clickhouse });
       },
+      'profiles.list': () => options.profiles.state(),
+      'profiles.create': ({ fields }) => options.profiles.create(fields),
+      'profiles.update': ({ id, fields }) => options.profiles.update(id, fields),
+      'profiles.duplicate': ({ id }) => options.profiles.duplicate(id),
+      'profiles.delete': ({ id }) => options.profiles.delete(id),
+      'profiles.activate': ({ id }) => options.profiles.activate(id),
+      'secrets.set': async ({ profileId, kind, value }) => {
+        await options.profiles.setSecret(profileId, kind, value);
+        return { set: true as const };
+      },
+      'secrets.clear': async ({ profileId, kind }) => {
+        await options.profiles.clearSecret(profileId, kind);
+        return { set: false as const };
+      },
+      'vault.useMemory': async () => {
+        options.vault.useMemory();
+        this.profilesChanged();
+        return options.profiles.state();
+      },
+      'setup.guide': ({ profileId }) => options.setup.guide(profileId),
+      'setup.runStep': ({ profileId, step }) => options.setup.runStep(profileId, step),
     };
-    options.sandbox?.onStatus((status) => this.emit('sandbox.status', status));
+    options.sandbox?.onStatus((status) => {
+      this.emit('sandbox.status', status);
+      // The sandbox profile's URLs follow the running sandbox.
+      this.profilesChanged();
+    });
+  }
+
+  /** Re-sends the profiles to every window; secret values are never part of it. */
+  profilesChanged(): void {
+    void this.options.profiles.state().then(
+      (state) => this.emit('profiles.changed', state),
+      (error: unknown) => console.error('profiles state failed:', error instanceof Error ? error.message : error),
+    );
   }
 
   /** Validates the method name, the input and the output: the same gate for every transport. */
@@ -89,11 +128,13 @@ export class TrayCore {
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     const checked = parseEvent(event, payload);
-    this.emitter.emit(event, checked);
+    this.emitter.emit(event, checked as EventMap[E]);
     for (const listener of this.anyListeners) listener(event, checked);
   }
 
   async start(): Promise<void> {
+    await this.options.vault.init();
+    this.profilesChanged();
     await this.options.sandbox?.start();
   }
 

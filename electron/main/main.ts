@@ -9,7 +9,8 @@ import { CONTENT_SECURITY_POLICY } from '../web/security.js';
 import { sandboxDataDir } from '../core/app-paths.js';
 import { appVersion, projectRoot } from '../core/project-root.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
-import { TrayCore } from '../core/tray-core.js';
+import Store from 'electron-store';
+import { composeCore, SETTINGS_FILE_NAME } from '../core/compose-core.js';
 import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { trayStateFromSandbox } from './tray-state.js';
@@ -32,12 +33,14 @@ if (!app.requestSingleInstanceLock()) {
     dataDir: sandboxDataDir(dataDir),
     log: (line) => console.error(`[sandbox] ${line}`),
   });
-  const core = new TrayCore({
+  const core = composeCore({
     transport: 'electron',
     version: appVersion(),
     dataDir,
     sandbox,
     openExternal: (url) => shell.openExternal(url),
+    // electron-store writes the same config.json in userData that conf writes for the web bridge.
+    openSettingsFile: (dir) => new Store<Record<string, unknown>>({ cwd: dir, name: SETTINGS_FILE_NAME }),
   });
 
   const showWindow = () => {

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrayCore } from '../../electron/core/tray-core.js';
+import { composeCore } from '../../electron/core/compose-core.js';
+import { openConfFile } from '../../electron/core/profiles/conf-file.js';
+import type { TrayCore } from '../../electron/core/tray-core.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
 
 let bridge: WebBridge;
@@ -13,11 +15,12 @@ const opened: string[] = [];
 beforeAll(async () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'cst-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
-  core = new TrayCore({
+  core = composeCore({
     transport: 'web',
     version: '9.9.9',
-    dataDir: '/tmp/x',
+    dataDir: mkdtempSync(join(tmpdir(), 'cst-bridge-data-')),
     sandbox: null,
+    openSettingsFile: openConfFile,
     openExternal: async (url) => void opened.push(url),
   });
   bridge = await startWebBridge({ core, staticDir });

@@ -16,12 +16,32 @@ import { eventChannel, methodChannel } from '../../electron/ipc-channels.js';
 
 describe('contract', () => {
   it('has exactly the methods and events the renderer uses', () => {
-    expect(methodNames.sort()).toEqual(['app.getInfo', 'app.openExternal', 'sandbox.countSpans', 'sandbox.getStatus', 'sandbox.restart']);
-    expect(eventNames).toEqual(['sandbox.status']);
+    expect([...methodNames].sort()).toEqual([
+      'app.getInfo',
+      'app.openExternal',
+      'profiles.activate',
+      'profiles.create',
+      'profiles.delete',
+      'profiles.duplicate',
+      'profiles.list',
+      'profiles.update',
+      'sandbox.countSpans',
+      'sandbox.getStatus',
+      'sandbox.restart',
+      'secrets.clear',
+      'secrets.set',
+      'setup.guide',
+      'setup.runStep',
+      'vault.useMemory',
+    ]);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed']);
   });
 
   it('pins the types of inputs, outputs and events', () => {
-    expectTypeOf<MethodName>().toEqualTypeOf<'app.getInfo' | 'app.openExternal' | 'sandbox.getStatus' | 'sandbox.restart' | 'sandbox.countSpans'>();
+    expectTypeOf<MethodInput<'secrets.set'>>().toEqualTypeOf<{ profileId: string; kind: 'clickhousePassword' | 'otlpToken'; value: string }>();
+    // Secret values never travel to the renderer: only whether they are set.
+    expectTypeOf<MethodOutput<'profiles.list'>['profiles'][number]>().toHaveProperty('passwordSet').toEqualTypeOf<boolean>();
+    expectTypeOf<MethodOutput<'profiles.list'>['profiles'][number]>().not.toHaveProperty('password');
     expectTypeOf<MethodInput<'app.openExternal'>>().toEqualTypeOf<{ url: string }>();
     expectTypeOf<MethodOutput<'app.openExternal'>>().toEqualTypeOf<{ opened: boolean }>();
     expectTypeOf<MethodOutput<'app.getInfo'>['transport']>().toEqualTypeOf<'electron' | 'web'>();

@@ -2,8 +2,9 @@
  * Secrets behind an async interface, serialized per key. The keychain is the only place
  * they are kept; an in-memory vault exists only when the user chose it for this run.
  */
-export const SECRET_KINDS = ['clickhousePassword', 'otlpToken'] as const;
-export type SecretKind = (typeof SECRET_KINDS)[number];
+import type { SecretKind } from './secret-vault-kinds.js';
+
+export { SECRET_KINDS, type SecretKind } from './secret-vault-kinds.js';
 
 export interface SecretVault {
   readonly backend: 'keychain' | 'memory';

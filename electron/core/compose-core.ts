@@ -1,0 +1,44 @@
+/** Wires the core's services together; the Electron shell and the web/CLI entry points differ only in the settings file and the transport. */
+import { join } from 'node:path';
+import { loadSettingsFile } from './profiles/settings-file.js';
+import { ProfileStore, type KeyValueFile } from './profiles/profile-store.js';
+import { ProfilesService } from './profiles/profiles-service.js';
+import type { SandboxSupervisor } from './sandbox-supervisor.js';
+import { SetupService } from './setup/setup-service.js';
+import { TrayCore } from './tray-core.js';
+import { KeychainVault } from './vault/keychain-vault.js';
+import { VaultManager } from './vault/vault-manager.js';
+
+export const SETTINGS_FILE_NAME = 'config';
+
+export interface ComposeOptions {
+  transport: 'electron' | 'web';
+  version: string;
+  dataDir: string;
+  sandbox: SandboxSupervisor | null;
+  /** Opens config.json in dataDir: conf in plain Node, electron-store under Electron. */
+  openSettingsFile: (dataDir: string) => KeyValueFile;
+  openExternal?: (url: string) => Promise<void>;
+  /** Keychain service name; tests use their own. */
+  keychainService?: string;
+}
+
+export function composeCore(options: ComposeOptions): TrayCore {
+  const loaded = loadSettingsFile(join(options.dataDir, `${SETTINGS_FILE_NAME}.json`));
+  if (loaded.problem) console.error(loaded.problem);
+  const store = new ProfileStore(options.openSettingsFile(options.dataDir), loaded.settings);
+  const vault = new VaultManager(new KeychainVault(options.keychainService));
+  let core: TrayCore | null = null;
+  const profiles = new ProfilesService(store, vault, options.sandbox, loaded.problem, () => core?.profilesChanged());
+  core = new TrayCore({
+    transport: options.transport,
+    version: options.version,
+    dataDir: options.dataDir,
+    sandbox: options.sandbox,
+    openExternal: options.openExternal,
+    profiles,
+    setup: new SetupService(profiles),
+    vault,
+  });
+  return core;
+}

@@ -1,0 +1,125 @@
+/** Profiles as the renderer sees them: settings, which secrets are set (never their values), warnings, and the live sandbox URLs. */
+import type { z } from 'zod';
+import type { ProfileView, ProfilesState } from '../../contract.js';
+import type { SandboxSupervisor } from '../sandbox-supervisor.js';
+import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../setup/endpoint-warnings.js';
+import { secretAccount, type SecretKind } from '../vault/secret-vault.js';
+import type { VaultManager } from '../vault/vault-manager.js';
+import { effectiveHealthUrl, type Profile } from './profile-schema.js';
+import type { ProfileInput, ProfileStore } from './profile-store.js';
+import { ContractError } from '../../contract.js';
+
+/** The URLs a check should use: a sandbox profile takes them from the running sandbox. */
+export interface ResolvedProfile extends Profile {
+  healthUrlEffective: string;
+}
+
+export class ProfilesService {
+  constructor(
+    private readonly store: ProfileStore,
+    private readonly vault: VaultManager,
+    private readonly sandbox: SandboxSupervisor | null,
+    private readonly loadProblem: string | null,
+    private readonly onChange: () => void,
+  ) {}
+
+  resolve(id: string): ResolvedProfile {
+    const profile = this.store.get(id);
+    if (profile.kind === 'sandbox') {
+      const endpoints = this.sandbox?.status.endpoints;
+      if (!endpoints) throw new ContractError('bad_request', 'The local sandbox is not running; start it from the Setup view.');
+      return { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse, healthUrl: endpoints.health, healthUrlEffective: endpoints.health };
+    }
+    return { ...profile, healthUrlEffective: effectiveHealthUrl(profile) };
+  }
+
+  secret(id: string, kind: SecretKind): Promise<string | null> {
+    return this.vault.read(secretAccount(id, kind));
+  }
+
+  private async view(profile: Profile): Promise<z.infer<typeof ProfileView>> {
+    let shown: Profile = profile;
+    let healthUrl = profile.healthUrl;
+    if (profile.kind === 'sandbox') {
+      const endpoints = this.sandbox?.status.endpoints;
+      if (endpoints) shown = { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse };
+      healthUrl = endpoints?.health ?? null;
+    }
+    const [password, token] = await Promise.all([this.secret(profile.id, 'clickhousePassword'), this.secret(profile.id, 'otlpToken')]);
+    const warnings = profile.kind === 'sandbox' ? [] : [...otlpEndpointWarnings(shown.otlpEndpoint), ...clickhouseUrlWarnings(shown.clickhouseUrl)];
+    return { ...shown, healthUrl, passwordSet: password !== null, tokenSet: token !== null, warnings };
+  }
+
+  async state(): Promise<z.infer<typeof ProfilesState>> {
+    const { activeProfileId, profiles } = this.store.list();
+    return { activeProfileId, profiles: await Promise.all(profiles.map((p) => this.view(p))), loadProblem: this.loadProblem, vault: this.vault.status };
+  }
+
+  async create(fields: ProfileInput) {
+    const p = this.store.create(fields);
+    this.onChange();
+    return this.view(p);
+  }
+
+  async update(id: string, fields: ProfileInput) {
+    if (this.store.get(id).kind === 'sandbox') throw new ContractError('bad_request', 'The Local sandbox profile’s addresses are set by the sandbox; duplicate it to make an editable profile.');
+    const p = this.store.update(id, fields);
+    this.onChange();
+    return this.view(p);
+  }
+
+  async duplicate(id: string) {
+    const source = this.store.get(id);
+    const copy = this.store.duplicate(id);
+    // A copy of the sandbox profile is a remote profile that starts from the sandbox's current URLs.
+    if (source.kind === 'sandbox') {
+      const r = this.resolveOr(source);
+      this.store.update(copy.id, { ...copy, otlpEndpoint: r.otlpEndpoint, clickhouseUrl: r.clickhouseUrl, healthUrl: r.healthUrl });
+    }
+    for (const kind of ['clickhousePassword', 'otlpToken'] as const) {
+      const value = await this.secret(id, kind);
+      if (value !== null) await this.vault.writable().set(secretAccount(copy.id, kind), value);
+    }
+    this.onChange();
+    return this.view(this.store.get(copy.id));
+  }
+
+  private resolveOr(profile: Profile): Profile {
+    try {
+      return this.resolve(profile.id);
+    } catch {
+      return profile;
+    }
+  }
+
+  async delete(id: string) {
+    this.store.delete(id);
+    for (const kind of ['clickhousePassword', 'otlpToken'] as const) {
+      if ((await this.secret(id, kind)) !== null) await this.vault.writable().delete(secretAccount(id, kind));
+    }
+    this.onChange();
+    return this.state();
+  }
+
+  async activate(id: string) {
+    this.store.activate(id);
+    this.onChange();
+    return this.state();
+  }
+
+  async setSecret(id: string, kind: SecretKind, value: string) {
+    this.store.get(id);
+    await this.vault.writable().set(secretAccount(id, kind), value);
+    this.onChange();
+  }
+
+  async clearSecret(id: string, kind: SecretKind) {
+    this.store.get(id);
+    await this.vault.writable().delete(secretAccount(id, kind));
+    this.onChange();
+  }
+
+  recordDatabase(id: string, database: string): void {
+    this.store.recordDatabase(id, database);
+  }
+}
