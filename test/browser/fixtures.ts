@@ -16,7 +16,8 @@ export interface RunningApp {
 
 async function startApp(home: string): Promise<{ child: ChildProcess; launchUrl: string }> {
   const child = spawn(process.execPath, ['bin/clickstack-tray.mjs', 'web', '--json'], {
-    env: { ...process.env, CLICKSTACK_TRAY_HOME: home },
+    // A test-only keychain service name, so the tests never touch a real profile's secrets.
+    env: { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-${process.pid}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const launchUrl = await new Promise<string>((resolve, reject) => {

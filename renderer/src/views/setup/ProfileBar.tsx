@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import { useApi } from '../../api/context';
+import { errorText, type ProfilesStateT } from './use-profiles';
+
+export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: ProfilesStateT; selectedId: string; onSelect: (id: string) => void; onNew: () => void }) {
+  const api = useApi();
+  const [error, setError] = useState<string | null>(null);
+  const selected = state.profiles.find((p) => p.id === selectedId);
+  const act = (work: () => Promise<unknown>) => {
+    setError(null);
+    work().catch((e: unknown) => setError(errorText(e)));
+  };
+  return (
+    <section className="card profile-bar" aria-label="Profiles">
+      <div className="row wrap">
+        <label className="field inline">
+          <span>Profile</span>
+          <select value={selectedId} onChange={(e) => onSelect(e.target.value)} data-testid="profile-select">
+            {state.profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+                {p.id === state.activeProfileId ? ' (active)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="secondary" onClick={onNew}>
+          New profile
+        </button>
+        <button type="button" className="secondary" onClick={() => act(async () => onSelect((await api.invoke('profiles.duplicate', { id: selectedId })).id))}>
+          Duplicate
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={selected?.kind === 'sandbox'}
+          onClick={() => {
+            if (window.confirm(`Delete the profile “${selected?.name}” and its stored secrets?`)) act(async () => onSelect((await api.invoke('profiles.delete', { id: selectedId })).activeProfileId));
+          }}
+        >
+          Delete
+        </button>
+        <button type="button" disabled={selectedId === state.activeProfileId} onClick={() => act(() => api.invoke('profiles.activate', { id: selectedId }))}>
+          {selectedId === state.activeProfileId ? 'Active' : 'Make active'}
+        </button>
+      </div>
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {state.loadProblem ? (
+        <div className="banner error" role="alert">
+          {state.loadProblem}
+        </div>
+      ) : null}
+      {state.vault.backend !== 'keychain' ? (
+        <div className={`banner ${state.vault.backend === 'none' ? 'error' : 'warn'}`} role="status" data-testid="vault-banner">
+          <span>{state.vault.detail}</span>
+          {state.vault.backend === 'none' ? (
+            <button type="button" className="secondary small" onClick={() => act(() => api.invoke('vault.useMemory', {}))}>
+              Keep secrets in memory for this run
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

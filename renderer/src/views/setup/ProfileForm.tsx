@@ -1,0 +1,128 @@
+import { useState, type FormEvent } from 'react';
+import type { ProfileView } from '../../../../electron/contract';
+import type { z } from 'zod';
+import { useApi } from '../../api/context';
+import { errorText } from './use-profiles';
+import { SecretField } from './SecretField';
+
+type View = z.infer<typeof ProfileView>;
+
+const EMPTY = {
+  name: '',
+  otlpEndpoint: 'https://otel.example.com/v1/traces',
+  healthUrl: '',
+  clickhouseUrl: 'https://clickhouse.example.com:8443',
+  clickhouseUser: 'default',
+  hyperdxUrl: '',
+  serviceName: 'tfy-llm-gateway',
+  stallThresholdMinutes: 10,
+  pollIntervalSeconds: 30,
+};
+
+type Draft = typeof EMPTY;
+
+function draftOf(p: View | null): Draft {
+  if (!p) return EMPTY;
+  return {
+    name: p.name,
+    otlpEndpoint: p.otlpEndpoint,
+    healthUrl: p.healthUrl ?? '',
+    clickhouseUrl: p.clickhouseUrl,
+    clickhouseUser: p.clickhouseUser,
+    hyperdxUrl: p.hyperdxUrl ?? '',
+    serviceName: p.serviceName,
+    stallThresholdMinutes: p.stallThresholdMinutes,
+    pollIntervalSeconds: p.pollIntervalSeconds,
+  };
+}
+
+/** Edits a profile (or creates one when `profile` is null). Secrets are set separately and never shown. */
+export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | null; onSaved: (id: string) => void; onCancel?: () => void }) {
+  const api = useApi();
+  const [edited, setDraft] = useState<Draft>(() => draftOf(profile));
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const readOnly = profile?.kind === 'sandbox';
+  // The sandbox's addresses change while it runs: show them live rather than as first loaded.
+  const draft = readOnly ? draftOf(profile) : edited;
+
+  const field = (key: keyof Draft, label: string, hint?: string, type: 'text' | 'url' | 'number' = 'text') => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type={type}
+        value={draft[key]}
+        readOnly={readOnly}
+        name={key}
+        onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? Number(e.target.value) : e.target.value })}
+      />
+      {hint ? <small className="muted">{hint}</small> : null}
+    </label>
+  );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    const fields = { ...draft, healthUrl: draft.healthUrl.trim() || null, hyperdxUrl: draft.hyperdxUrl.trim() || null, database: profile?.database ?? null };
+    (profile ? api.invoke('profiles.update', { id: profile.id, fields }) : api.invoke('profiles.create', { fields }))
+      .then((saved) => {
+        setSavedAt(Date.now());
+        onSaved(saved.id);
+      })
+      .catch((e: unknown) => setError(errorText(e)))
+      .finally(() => setSaving(false));
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-label={profile ? `Profile ${profile.name}` : 'New profile'} data-testid="profile-form">
+      <h2>{profile ? profile.name : 'New profile'}</h2>
+      {readOnly ? <p className="muted">The sandbox sets these addresses itself. Duplicate this profile to point the app at your own ClickStack.</p> : null}
+      <div className="grid2">
+        {field('name', 'Name')}
+        {field('serviceName', 'Gateway service name', 'ServiceName of the gateway’s spans')}
+        {field('otlpEndpoint', 'Collector OTLP traces endpoint', 'https://<domain>/v1/traces', 'url')}
+        {field('healthUrl', 'Collector health URL', 'Empty: the collector host on port 13133', 'url')}
+        {field('clickhouseUrl', 'ClickHouse URL', 'https://host:8443 or http://host:8123', 'url')}
+        {field('clickhouseUser', 'ClickHouse user')}
+        {field('hyperdxUrl', 'HyperDX URL', 'For “open in HyperDX” links (optional)', 'url')}
+        {field('stallThresholdMinutes', 'Stall threshold (minutes)', undefined, 'number')}
+        {field('pollIntervalSeconds', 'Poll interval (seconds)', undefined, 'number')}
+      </div>
+      {readOnly ? null : profile ? (
+        <div className="grid2">
+          <SecretField profileId={profile.id} kind="clickhousePassword" label="ClickHouse password" isSet={profile.passwordSet} />
+          <SecretField profileId={profile.id} kind="otlpToken" label="OTLP auth token" isSet={profile.tokenSet} />
+        </div>
+      ) : (
+        <p className="muted">Save the profile, then set its ClickHouse password and OTLP token; they go to the OS keychain.</p>
+      )}
+      {profile?.warnings.length ? (
+        <ul className="warnings" aria-label="Warnings">
+          {profile.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {readOnly ? null : (
+        <div className="row">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Saving…' : profile ? 'Save changes' : 'Create profile'}
+          </button>
+          {onCancel ? (
+            <button type="button" className="secondary" onClick={onCancel}>
+              Cancel
+            </button>
+          ) : null}
+          {savedAt ? <span className="muted">Saved.</span> : null}
+        </div>
+      )}
+    </form>
+  );
+}
