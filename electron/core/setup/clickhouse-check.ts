@@ -4,6 +4,7 @@
  */
 import { ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { probe } from './http-probe.js';
 import { explainNetworkError } from './network-errors.js';
 import { failed, passed, type StepResult } from './step-result.js';
 
@@ -63,14 +64,19 @@ export async function checkClickHouse(input: ClickHouseCheckInput): Promise<Clic
     application: 'clickstack-tray',
   });
   try {
-    const ping = await client.ping();
-    if (!ping.success) {
-      const { cause, fix } = explainNetworkError(ping.error, input.url, 'ClickHouse server');
-      const notFound = /404|not found/i.test(ping.error.message);
+    // A raw /ping first: the client hides the status code, which is what tells "not ClickHouse" apart.
+    const pingUrl = new URL(url);
+    pingUrl.pathname = `${url.pathname.replace(/\/$/, '')}/ping`;
+    const ping = await probe(pingUrl.toString(), { method: 'GET', totalTimeoutMs: CHECK_TIMEOUT_MS });
+    if (ping.status !== 200 || !ping.body.startsWith('Ok.')) {
       return {
-        result: notFound
-          ? failed('clickhouse', `${url.host} answered, but ${url.pathname} is not ClickHouse's HTTP interface (no /ping).`, 'Use the ClickHouse HTTP URL without a path, e.g. https://host:8443.', [], took())
-          : failed('clickhouse', cause, fix, [], took()),
+        result: failed(
+          'clickhouse',
+          `${url.host} answered ${ping.status} at ${pingUrl.pathname}: ${url.pathname === '/' ? 'this' : url.pathname} is not ClickHouse's HTTP interface.`,
+          'Use the ClickHouse HTTP URL without a path, e.g. https://host:8443 or http://host:8123.',
+          [],
+          took(),
+        ),
         database: null,
         variant: null,
       };

@@ -1,0 +1,139 @@
+/** Each setup step's failure causes, produced for real against sandboxes, closed ports and local servers. */
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
+import { checkCollectorHealth, checkOtlpEndpoint } from '../../electron/core/setup/collector-check.js';
+import { checkGatewaySpans } from '../../electron/core/setup/spans-check.js';
+import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../../electron/core/setup/endpoint-warnings.js';
+import { dockerRunCommand } from '../../electron/core/setup/integration-guide.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { jsonTraceRequest, postOtlp } from '../support/otlp-http.js';
+
+let withPassword: TestSandbox;
+let inOtelDb: TestSandbox;
+let hanging: Server;
+let notClickHouse: Server;
+const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+
+beforeAll(async () => {
+  [withPassword, inOtelDb] = await Promise.all([
+    startTestSandbox({ args: ['--clickhouse-password-env', 'CST_PW', '--auth-token-env', 'CST_TOKEN'], env: { CST_PW: 'right-password', CST_TOKEN: 'tok' } }),
+    startTestSandbox({ args: ['--database', 'otel', '--schema', 'exporter'] }),
+  ]);
+  hanging = createServer(() => undefined); // accepts, never answers
+  notClickHouse = createServer((_req, res) => {
+    res.writeHead(404);
+    res.end('not here');
+  });
+  await Promise.all([new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r)), new Promise<void>((r) => notClickHouse.listen(0, '127.0.0.1', r))]);
+});
+afterAll(async () => {
+  hanging?.closeAllConnections();
+  hanging?.close();
+  notClickHouse?.close();
+  await Promise.all([withPassword?.dispose(), inOtelDb?.dispose()]);
+});
+
+describe('step 1: ClickHouse', () => {
+  it('passes, finds the table and recognises the ClickStack schema', async () => {
+    const { result, database, variant } = await checkClickHouse({ url: withPassword.clickhouse, user: 'default', password: 'right-password' });
+    expect(result.status).toBe('passed');
+    expect([database, variant]).toEqual(['default', 'clickstack-compat']);
+  });
+
+  it('says the password is wrong', async () => {
+    const { result } = await checkClickHouse({ url: withPassword.clickhouse, user: 'default', password: 'Pw-XYZZY-typo' });
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe('ClickHouse refused user default: wrong password or unknown user.');
+    expect(JSON.stringify(result)).not.toContain('XYZZY');
+  });
+
+  it('names an unknown host', async () => {
+    const { result } = await checkClickHouse({ url: 'http://no-such-host.invalid:8123', user: 'default', password: '' });
+    expect(result.summary).toMatch(/does not resolve/);
+  });
+
+  it('says when the connection is refused', async () => {
+    const { result } = await checkClickHouse({ url: 'http://127.0.0.1:9', user: 'default', password: '' });
+    expect(result.summary).toMatch(/connection was refused/);
+    expect(result.fix).toMatch(/Start the ClickHouse server/);
+  });
+
+  it('says when the server does not answer in time', async () => {
+    const { result } = await checkClickHouse({ url: url(hanging), user: 'default', password: '' });
+    expect(result.summary).toMatch(/did not answer in time/);
+  }, 20_000);
+
+  it('says when the URL is not ClickHouse’s HTTP interface', async () => {
+    const { result } = await checkClickHouse({ url: `${url(notClickHouse)}/some/path`, user: 'default', password: '' });
+    expect(result.summary).toMatch(/answered 404 at \/some\/path\/ping: \/some\/path is not ClickHouse's HTTP interface/);
+  });
+
+  it('finds the table in another database and names the collector setting', async () => {
+    const { result, database, variant } = await checkClickHouse({ url: inOtelDb.clickhouse, user: 'default', password: '' });
+    expect(result.status).toBe('passed');
+    expect([database, variant]).toEqual(['otel', 'exporter']);
+    expect(result.summary).toContain('HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE=otel');
+  });
+
+  it('says when no database has otel_traces', async () => {
+    const client = createClient({ url: inOtelDb.clickhouse, log: { level: ClickHouseLogLevel.OFF } });
+    await client.command({ query: 'RENAME TABLE otel.otel_traces TO otel.otel_traces_moved' });
+    try {
+      const { result } = await checkClickHouse({ url: inOtelDb.clickhouse, user: 'default', password: '' });
+      expect(result.summary).toMatch(/no database on this server has an otel_traces table/);
+    } finally {
+      await client.command({ query: 'RENAME TABLE otel.otel_traces_moved TO otel.otel_traces' });
+      await client.close();
+    }
+  });
+});
+
+describe('steps 2 and 3: the collector', () => {
+  it('reads the health endpoint', async () => {
+    expect((await checkCollectorHealth(withPassword.health)).status).toBe('passed');
+    expect((await checkCollectorHealth('http://127.0.0.1:9/')).summary).toMatch(/refused/);
+    expect((await checkCollectorHealth(`${url(notClickHouse)}/`)).summary).toMatch(/not as the collector's health_check/);
+  });
+
+  it('passes with the right token and explains a wrong one, a wrong path and a refused port', async () => {
+    expect((await checkOtlpEndpoint(withPassword.otlp, 'tok')).status).toBe('passed');
+    expect((await checkOtlpEndpoint(withPassword.otlp, 'nope')).summary).toMatch(/token does not match/);
+    expect((await checkOtlpEndpoint(withPassword.otlp, null)).summary).toMatch(/requires a token/);
+    expect((await checkOtlpEndpoint(withPassword.otlp.replace('/v1/traces', '/v1/trace'), 'tok')).summary).toMatch(/was not found on the collector \(404\)/);
+    expect((await checkOtlpEndpoint('http://127.0.0.1:9/v1/traces', null)).summary).toMatch(/refused/);
+  });
+});
+
+describe('step 5: the first gateway span', () => {
+  it('fails until a gateway span arrives, then names it', async () => {
+    const target = { url: withPassword.clickhouse, user: 'default', password: 'right-password', database: 'default', serviceName: 'tfy-llm-gateway' };
+    expect((await checkGatewaySpans(target)).summary).toMatch(/No span of service "tfy-llm-gateway"/);
+    await postOtlp(withPassword.otlp, jsonTraceRequest([{ service: 'tfy-llm-gateway', name: 'ChatCompletion' }]), { 'content-type': 'application/json', authorization: 'tok' });
+    const result = await checkGatewaySpans(target);
+    expect(result.status).toBe('passed');
+    expect(result.summary).toContain('"ChatCompletion"');
+  });
+});
+
+describe('warnings and the guide', () => {
+  it('warns about endpoints TrueFoundry cannot use', () => {
+    expect(otlpEndpointWarnings('http://192.168.1.4:4318/v1/traces')[0]).toMatch(/private address/);
+    expect(otlpEndpointWarnings('http://otel.example.com/v1/traces')[0]).toMatch(/unencrypted/);
+    expect(otlpEndpointWarnings('https://otel.example.com/v1/logs')[0]).toMatch(/path is \/v1\/logs/);
+    expect(otlpEndpointWarnings('https://otel.example.com/v1/traces')).toEqual([]);
+    expect(clickhouseUrlWarnings('ch.example.com:8443')[0]).toMatch(/needs a scheme/);
+    expect(clickhouseUrlWarnings('https://ch.example.com')[0]).toMatch(/no port/);
+  });
+
+  it('builds a docker run that never contains the password and quotes every value', () => {
+    const cmd = dockerRunCommand({ clickhouseUrl: "https://ch.example.com:8443/?x='y'", clickhouseUser: 'ingest', database: 'otel', withToken: true });
+    expect(cmd).toContain('-e CLICKHOUSE_PASSWORD="$CLICKHOUSE_PASSWORD"');
+    expect(cmd).toContain(`-e CLICKHOUSE_ENDPOINT='https://ch.example.com:8443/?x='\\''y'\\''' \\`);
+    expect(cmd).toContain("-e HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE='otel'");
+    expect(cmd).toContain('-p 4317:4317 -p 4318:4318 -p 13133:13133');
+    expect(cmd).toContain('clickhouse/clickstack-otel-collector:latest');
+  });
+});
