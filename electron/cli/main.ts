@@ -1,6 +1,7 @@
 /** The `clickstack-tray` command line. Secrets come only from the environment, never from argv. */
 import { Command } from 'commander';
 import { appVersion } from '../core/project-root.js';
+import { doctorCommand } from './doctor-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { webCommand } from './web-command.js';
 
@@ -9,7 +10,8 @@ const program = new Command('clickstack-tray')
   .version(appVersion())
   .showHelpAfterError()
   .addCommand(webCommand())
-  .addCommand(sandboxCommand());
+  .addCommand(sandboxCommand())
+  .addCommand(doctorCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`clickstack-tray: ${error instanceof Error ? error.message : String(error)}\n`);

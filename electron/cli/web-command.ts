@@ -21,7 +21,7 @@ export function webCommand(): Command {
       const sandbox = opts.sandbox
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
-      const core = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
+      const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
       const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer'), port: opts.port });
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
       else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);

@@ -23,13 +23,21 @@ export interface ComposeOptions {
   keychainService?: string;
 }
 
-export function composeCore(options: ComposeOptions): TrayCore {
+export interface ComposedCore {
+  core: TrayCore;
+  profiles: ProfilesService;
+  setup: SetupService;
+  vault: VaultManager;
+}
+
+export function composeCore(options: ComposeOptions): ComposedCore {
   const loaded = loadSettingsFile(join(options.dataDir, `${SETTINGS_FILE_NAME}.json`));
   if (loaded.problem) console.error(loaded.problem);
   const store = new ProfileStore(options.openSettingsFile(options.dataDir), loaded.settings);
   const vault = new VaultManager(new KeychainVault(options.keychainService));
   let core: TrayCore | null = null;
   const profiles = new ProfilesService(store, vault, options.sandbox, loaded.problem, () => core?.profilesChanged());
+  const setup = new SetupService(profiles);
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -37,8 +45,8 @@ export function composeCore(options: ComposeOptions): TrayCore {
     sandbox: options.sandbox,
     openExternal: options.openExternal,
     profiles,
-    setup: new SetupService(profiles),
+    setup,
     vault,
   });
-  return core;
+  return { core, profiles, setup, vault };
 }

@@ -33,7 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     dataDir: sandboxDataDir(dataDir),
     log: (line) => console.error(`[sandbox] ${line}`),
   });
-  const core = composeCore({
+  const { core } = composeCore({
     transport: 'electron',
     version: appVersion(),
     dataDir,

@@ -22,7 +22,7 @@ beforeAll(async () => {
     sandbox: null,
     openSettingsFile: openConfFile,
     openExternal: async (url) => void opened.push(url),
-  });
+  }).core;
   bridge = await startWebBridge({ core, staticDir });
 });
 afterAll(async () => {

@@ -1,0 +1,55 @@
+/** Everything a setup step needs, resolved: from a profile and the vault, or from the environment (CLI). */
+import { checkClickHouse } from './clickhouse-check.js';
+import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
+import { otlpEndpointWarnings } from './endpoint-warnings.js';
+import { checkGatewaySpans } from './spans-check.js';
+import { failed, passed, STEP_IDS, type StepId, type StepResult } from './step-result.js';
+
+export interface CheckTarget {
+  kind: 'sandbox' | 'remote';
+  clickhouseUrl: string;
+  clickhouseUser: string;
+  password: string;
+  /** Known database, or null until step 1 finds it. */
+  database: string | null;
+  otlpEndpoint: string | null;
+  otlpToken: string | null;
+  healthUrl: string | null;
+  serviceName: string;
+}
+
+export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: (db: string) => void): Promise<StepResult> {
+  switch (step) {
+    case 'clickhouse': {
+      const outcome = await checkClickHouse({ url: target.clickhouseUrl, user: target.clickhouseUser, password: target.password });
+      if (outcome.database) {
+        target.database = outcome.database;
+        onDatabase?.(outcome.database);
+      }
+      return outcome.result;
+    }
+    case 'collector':
+      return target.healthUrl ? checkCollectorHealth(target.healthUrl) : failed('collector', 'No collector health URL is known.', 'Give the collector’s health URL (port 13133) or its OTLP endpoint.');
+    case 'otlp':
+      return target.otlpEndpoint ? checkOtlpEndpoint(target.otlpEndpoint, target.otlpToken) : failed('otlp', 'No OTLP endpoint is configured.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
+    case 'truefoundry': {
+      if (!target.otlpEndpoint) return failed('truefoundry', 'No OTLP endpoint is configured, so there is nothing to give TrueFoundry.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
+      // Nothing to probe on TrueFoundry's side: this step passes when the endpoint is one the SaaS gateway can reach.
+      const warnings = target.kind === 'sandbox' ? [] : otlpEndpointWarnings(target.otlpEndpoint);
+      if (target.kind === 'sandbox') return passed('truefoundry', 'The sandbox takes spans from anything on this machine; TrueFoundry needs a public endpoint.');
+      return warnings.length === 0
+        ? passed('truefoundry', 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.')
+        : failed('truefoundry', warnings[0]!, 'Fix the OTLP endpoint, then paste the values into TrueFoundry.');
+    }
+    case 'spans':
+      if (!target.database) return failed('spans', 'The traces table has not been found yet.', 'Run the ClickHouse step first.');
+      return checkGatewaySpans({ url: target.clickhouseUrl, user: target.clickhouseUser, password: target.password, database: target.database, serviceName: target.serviceName });
+  }
+}
+
+/** All steps in the guide's order; later steps use what earlier ones found. */
+export async function runAllSteps(target: CheckTarget, onDatabase?: (db: string) => void): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const step of STEP_IDS) results.push(await runStepOn(target, step, onDatabase));
+  return results;
+}
