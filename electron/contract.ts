@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ProfileFields } from './core/profiles/profile-schema.js';
 import { STEP_IDS, StepResult } from './core/setup/step-result.js';
 import { SECRET_KINDS } from './core/vault/secret-vault-kinds.js';
+import { TestTraceResult } from './core/test-trace/test-trace-result.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -66,7 +67,7 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult };
+export { StepResult, TestTraceResult };
 
 const Empty = z.object({}).strict();
 const ProfileId = z.string().min(1).max(64);
@@ -94,12 +95,16 @@ export const methods = {
   'vault.useMemory': { input: Empty, output: ProfilesState },
   'setup.guide': { input: z.object({ profileId: ProfileId }).strict(), output: SetupGuide },
   'setup.runStep': { input: z.object({ profileId: ProfileId, step: z.enum(STEP_IDS) }).strict(), output: StepResult },
+  'testTrace.run': { input: z.object({ profileId: ProfileId, useGatewayServiceName: z.boolean().default(false) }).strict(), output: TestTraceResult },
+  'testTrace.history': { input: Empty, output: z.array(TestTraceResult) },
 } as const;
 
 /** Main-to-renderer events. */
 export const events = {
   'sandbox.status': SandboxStatus,
   'profiles.changed': ProfilesState,
+  /** A test trace's stages as they complete. */
+  'testTrace.progress': TestTraceResult,
 } as const;
 
 export type Methods = typeof methods;

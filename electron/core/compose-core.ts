@@ -6,6 +6,7 @@ import { ProfilesService } from './profiles/profiles-service.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { SetupService } from './setup/setup-service.js';
 import { TrayCore } from './tray-core.js';
+import { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import { KeychainVault } from './vault/keychain-vault.js';
 import { VaultManager } from './vault/vault-manager.js';
 
@@ -28,6 +29,7 @@ export interface ComposedCore {
   profiles: ProfilesService;
   setup: SetupService;
   vault: VaultManager;
+  testTraces: TestTraceRunner;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -38,6 +40,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   let core: TrayCore | null = null;
   const profiles = new ProfilesService(store, vault, options.sandbox, loaded.problem, () => core?.profilesChanged());
   const setup = new SetupService(profiles);
+  const testTraces = new TestTraceRunner(profiles, setup, options.dataDir);
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -47,6 +50,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     profiles,
     setup,
     vault,
+    testTraces,
   });
-  return { core, profiles, setup, vault };
+  return { core, profiles, setup, vault, testTraces };
 }

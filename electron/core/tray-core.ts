@@ -21,6 +21,7 @@ import { countSpans } from './span-stats.js';
 import type { ProfilesService } from './profiles/profiles-service.js';
 import type { SetupService } from './setup/setup-service.js';
 import type { VaultManager } from './vault/vault-manager.js';
+import type { TestTraceRunner } from './test-trace/test-trace-runner.js';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 type EventMap = { [E in EventName]: EventPayload<E> };
@@ -36,6 +37,7 @@ export interface TrayCoreOptions {
   profiles: ProfilesService;
   setup: SetupService;
   vault: VaultManager;
+  testTraces: TestTraceRunner;
 }
 
 export class TrayCore {
@@ -89,6 +91,8 @@ export class TrayCore {
       },
       'setup.guide': ({ profileId }) => options.setup.guide(profileId),
       'setup.runStep': ({ profileId, step }) => options.setup.runStep(profileId, step),
+      'testTrace.run': ({ profileId, useGatewayServiceName }) => options.testTraces.run(profileId, useGatewayServiceName, (partial) => this.emit('testTrace.progress', partial)),
+      'testTrace.history': async () => options.testTraces.history.list(),
     };
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);

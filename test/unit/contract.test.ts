@@ -32,9 +32,11 @@ describe('contract', () => {
       'secrets.set',
       'setup.guide',
       'setup.runStep',
+      'testTrace.history',
+      'testTrace.run',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

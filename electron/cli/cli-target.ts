@@ -1,0 +1,87 @@
+/**
+ * What a CLI command checks: a saved profile (secrets from the keychain; the sandbox started
+ * for the sandbox profile) or a pipeline given by the collector's own environment variables.
+ */
+import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
+import { composeCore } from '../core/compose-core.js';
+import { openConfFile } from '../core/profiles/conf-file.js';
+import { DEFAULT_SERVICE_NAME, effectiveHealthUrl } from '../core/profiles/profile-schema.js';
+import { appVersion } from '../core/project-root.js';
+import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
+import type { CheckTarget } from '../core/setup/check-target.js';
+import { sandboxSelfCommand } from './self-command.js';
+
+export interface CliTargetOptions {
+  profile?: string;
+  otlpEndpoint?: string;
+  healthUrl?: string;
+  serviceName?: string;
+}
+
+export interface CliTarget {
+  target: CheckTarget;
+  label: string;
+  hyperdxUrl: string | null;
+  /** Stops what was started for this command (the sandbox). */
+  close(): Promise<void>;
+  /** Remembers a database found on the way, when the target is a profile. */
+  onDatabase?: (db: string) => void;
+}
+
+/** CLICKHOUSE_ENDPOINT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and OTLP_AUTH_TOKEN, read as the collector reads them. */
+export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
+  const endpoint = process.env.CLICKHOUSE_ENDPOINT;
+  if (opts.profile || !endpoint) return null;
+  return {
+    target: {
+      kind: 'remote',
+      clickhouseUrl: endpoint,
+      clickhouseUser: process.env.CLICKHOUSE_USER || 'default',
+      password: process.env.CLICKHOUSE_PASSWORD ?? '',
+      database: null,
+      otlpEndpoint: opts.otlpEndpoint ?? null,
+      otlpToken: process.env.OTLP_AUTH_TOKEN || null,
+      healthUrl: opts.healthUrl ?? (opts.otlpEndpoint ? effectiveHealthUrl({ healthUrl: null, otlpEndpoint: opts.otlpEndpoint }) : null),
+      serviceName: opts.serviceName ?? DEFAULT_SERVICE_NAME,
+    },
+    label: `ClickHouse ${endpoint} from the environment`,
+    hyperdxUrl: null,
+    close: async () => undefined,
+  };
+}
+
+export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarget> {
+  const dataDir = appDataDir();
+  // Started only if the chosen profile is the sandbox: zero setup works from the terminal too.
+  const sandbox = new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir) });
+  const { profiles, setup, vault } = composeCore({
+    transport: 'web',
+    version: appVersion(),
+    dataDir,
+    sandbox,
+    openSettingsFile: openConfFile,
+    keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE,
+  });
+  await vault.init();
+  const state = await profiles.state();
+  const wanted = opts.profile?.toLowerCase();
+  const profile = wanted ? state.profiles.find((p) => p.name.toLowerCase() === wanted || p.id === wanted) : state.profiles.find((p) => p.id === state.activeProfileId);
+  if (!profile) throw new Error(`There is no profile called "${opts.profile}". Profiles: ${state.profiles.map((p) => p.name).join(', ')}.`);
+  if (profile.kind === 'sandbox') {
+    const status = await sandbox.start();
+    if (status.state !== 'running') throw new Error(status.detail);
+  }
+  const target = await setup.target(profile.id);
+  if (opts.otlpEndpoint) target.otlpEndpoint = opts.otlpEndpoint;
+  return {
+    target,
+    label: `profile "${profile.name}"`,
+    hyperdxUrl: profile.hyperdxUrl,
+    close: () => sandbox.stop(),
+    onDatabase: (db) => profiles.recordDatabase(profile.id, db),
+  };
+}
+
+export async function resolveCliTarget(opts: CliTargetOptions): Promise<CliTarget> {
+  return targetFromEnv(opts) ?? targetFromProfile(opts);
+}

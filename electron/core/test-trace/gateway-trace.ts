@@ -1,0 +1,90 @@
+/**
+ * A trace shaped like the TrueFoundry AI Gateway's: ChatCompletion → Model → Network Call,
+ * plus an input Guardrail span, with the documented tfy.* attributes, encoded as OTLP/JSON
+ * by the spec (hex ids, integer enums, int64 as strings).
+ */
+import { randomBytes } from 'node:crypto';
+
+export const TEST_SERVICE_NAME = 'clickstack-tray-test';
+/** Marks the spans as a test, so dashboards and the tail can leave them out. */
+export const TEST_MARKER_KEY = 'clickstack_tray.test';
+export const TEST_ID_KEY = 'clickstack_tray.test_id';
+
+type OtlpValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
+const str = (v: string): OtlpValue => ({ stringValue: v });
+const int = (v: number): OtlpValue => ({ intValue: String(Math.trunc(v)) });
+const dbl = (v: number): OtlpValue => ({ doubleValue: v });
+const bool = (v: boolean): OtlpValue => ({ boolValue: v });
+const attrs = (o: Record<string, OtlpValue>) => Object.entries(o).map(([key, value]) => ({ key, value }));
+
+/** W3C ids: random and never all zero. */
+function hexId(bytes: 8 | 16): string {
+  for (;;) {
+    const id = randomBytes(bytes).toString('hex');
+    if (!/^0+$/.test(id)) return id;
+  }
+}
+
+export interface GatewayTrace {
+  traceId: string;
+  spanIds: { chat: string; guardrail: string; model: string; network: string };
+  serviceName: string;
+  startNs: bigint;
+  endNs: bigint;
+  body: string;
+}
+
+const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const;
+const STATUS_OK = 1;
+
+export function buildGatewayTrace(options: { serviceName?: string; now?: number } = {}): GatewayTrace {
+  const serviceName = options.serviceName ?? TEST_SERVICE_NAME;
+  const traceId = hexId(16);
+  const spanIds = { chat: hexId(8), guardrail: hexId(8), model: hexId(8), network: hexId(8) };
+  const ms = (n: number) => BigInt(Math.round(n * 1_000_000));
+  // Finished a moment ago, as a real span is exported only when it ends.
+  const endNs = BigInt(options.now ?? Date.now()) * 1_000_000n;
+  const startNs = endNs - ms(1840);
+  const testId = traceId.slice(0, 8);
+  const marker = { [TEST_MARKER_KEY]: bool(true), [TEST_ID_KEY]: str(testId) };
+  const model = { 'tfy.model.id': str('openai-main/gpt-4o-mini'), 'tfy.model.name': str('gpt-4o-mini'), 'tfy.model.fqn': str('truefoundry:openai-main:gpt-4o-mini'), 'tfy.model.request_url': str('https://api.openai.com/v1/chat/completions'), 'tfy.model.streaming': bool(true), 'tfy.model.request_type': str('chat') };
+  const metrics = { 'tfy.model.metric.latency_in_ms': int(1790), 'tfy.model.metric.time_to_first_token_in_ms': int(412), 'tfy.model.metric.inter_token_latency_in_ms': dbl(18.5), 'tfy.model.metric.input_tokens': int(42), 'tfy.model.metric.output_tokens': int(128), 'tfy.model.metric.cost_in_usd': dbl(0.0000831) };
+
+  const span = (id: string, parent: string, name: string, kind: number, from: number, to: number, a: Record<string, OtlpValue>) => ({
+    traceId,
+    spanId: id,
+    parentSpanId: parent,
+    name,
+    kind,
+    startTimeUnixNano: String(startNs + ms(from)),
+    endTimeUnixNano: String(startNs + ms(to)),
+    attributes: attrs({ ...a, ...marker }),
+    status: { code: STATUS_OK },
+  });
+
+  const spans = [
+    span(spanIds.chat, '', 'ChatCompletion', SPAN_KIND.SERVER, 0, 1840, {
+      'tfy.span_type': str('ChatCompletion'),
+      'tfy.request.model_name': str('openai-main/gpt-4o-mini'),
+      'tfy.request.created_by_subject': str('user:clickstack-tray'),
+      'tfy.request.conversation_id': str(`test-${testId}`),
+      'tfy.input': str('[{"role":"user","content":"clickstack-tray test trace: reply with OK"}]'),
+      'tfy.output': str('OK'),
+      'http.response.status_code': int(200),
+      ...metrics,
+    }),
+    span(spanIds.guardrail, spanIds.chat, 'Guardrail', SPAN_KIND.INTERNAL, 5, 35, { 'tfy.span_type': str('Guardrail'), 'tfy.guardrail.name': str('pii-redaction'), 'tfy.guardrail.result': str('pass') }),
+    span(spanIds.model, spanIds.chat, 'Model', SPAN_KIND.INTERNAL, 40, 1830, { 'tfy.span_type': str('Model'), ...model, ...metrics }),
+    span(spanIds.network, spanIds.model, 'Network Call', SPAN_KIND.CLIENT, 45, 1825, { 'tfy.span_type': str('NetworkCall'), 'http.request.method': str('POST'), 'url.full': str('https://api.openai.com/v1/chat/completions'), 'http.response.status_code': int(200) }),
+  ];
+
+  const body = JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: attrs({ 'service.name': str(serviceName), 'service.version': str('clickstack-tray'), 'telemetry.sdk.name': str('clickstack-tray') }) },
+        scopeSpans: [{ scope: { name: 'clickstack-tray.test-trace', version: '1' }, spans }],
+      },
+    ],
+  });
+  return { traceId, spanIds, serviceName, startNs, endNs, body };
+}
