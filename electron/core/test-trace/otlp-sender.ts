@@ -67,7 +67,8 @@ export async function sendOtlpJson(endpoint: string, body: string, token: string
       }
     }
     const explained = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
-    const retried = retriedAfterMs.length ? ` (after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'})` : '';
-    return { ok: explained.ok, status: res.status, summary: explained.summary + retried, fix: explained.fix, attempts: attempt, retriedAfterMs, rejectedSpans: 0 };
+    const retried = retriedAfterMs.length ? `, after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'} honouring Retry-After` : '';
+    const summary = retried ? `${explained.summary.replace(/\.$/, '')}${retried}.` : explained.summary;
+    return { ok: explained.ok, status: res.status, summary, fix: explained.fix, attempts: attempt, retriedAfterMs, rejectedSpans: 0 };
   }
 }
