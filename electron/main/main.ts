@@ -109,6 +109,14 @@ if (!app.requestSingleInstanceLock()) {
       platform: process.platform,
       buildMenu: (items) => Menu.buildFromTemplate(items as MenuItemConstructorOptions[]),
       onOpen: showWindow,
+      onSendTestTrace: () => {
+        // The window shows the stages as they arrive (testTrace.progress events).
+        showWindow();
+        void core
+          .call('profiles.list', {})
+          .then((state) => core.call('testTrace.run', { profileId: (state as { activeProfileId: string }).activeProfileId }))
+          .catch((error: unknown) => console.error('test trace from the tray failed:', error instanceof Error ? error.message : error));
+      },
       onQuit: () => app.quit(),
     });
     presenter.render(trayStateFromSandbox(sandbox.status));

@@ -28,6 +28,7 @@ export interface TrayPresenterDeps {
   platform: NodeJS.Platform;
   buildMenu: (items: MenuItemSpec[]) => unknown;
   onOpen: () => void;
+  onSendTestTrace: () => void;
   onQuit: () => void;
 }
 
@@ -40,7 +41,7 @@ export class TrayPresenter {
   constructor(private readonly deps: TrayPresenterDeps) {}
 
   render(state: TrayState): void {
-    const { tray, assetsDir, platform, buildMenu, onOpen, onQuit } = this.deps;
+    const { tray, assetsDir, platform, buildMenu, onOpen, onSendTestTrace, onQuit } = this.deps;
     tray.setImage(trayIconPath(assetsDir, state.tone, platform));
     tray.setToolTip(`clickstack-tray — ${state.headline}`);
     tray.setContextMenu(
@@ -48,6 +49,7 @@ export class TrayPresenter {
         { label: state.headline, enabled: false },
         { type: 'separator' },
         { label: 'Open clickstack-tray', click: onOpen },
+        { label: 'Send test trace', click: onSendTestTrace },
         { type: 'separator' },
         { label: 'Quit', click: onQuit },
       ]),

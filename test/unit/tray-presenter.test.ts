@@ -22,14 +22,16 @@ describe('tray presenter', () => {
     const { tray, calls } = fakeTray();
     let opened = 0;
     let quit = 0;
-    const presenter = new TrayPresenter({ tray, assetsDir: 'assets', platform: 'linux', buildMenu: (items) => items, onOpen: () => opened++, onQuit: () => quit++ });
+    let tests = 0;
+    const presenter = new TrayPresenter({ tray, assetsDir: 'assets', platform: 'linux', buildMenu: (items) => items, onOpen: () => opened++, onSendTestTrace: () => tests++, onQuit: () => quit++ });
     presenter.render(trayStateFromSandbox({ state: 'crashed', detail: 'x', endpoints: null, dataDir: null, since: 0 }));
     expect(calls.image).toBe(join('assets', 'tray-down.png'));
     expect(calls.tooltip).toBe('clickstack-tray — Local sandbox stopped unexpectedly');
     expect(calls.menu[0]).toEqual({ label: 'Local sandbox stopped unexpectedly', enabled: false });
     calls.menu.find((m) => m.label === 'Open clickstack-tray')!.click!();
+    calls.menu.find((m) => m.label === 'Send test trace')!.click!();
     calls.menu.find((m) => m.label === 'Quit')!.click!();
-    expect([opened, quit]).toEqual([1, 1]);
+    expect([opened, tests, quit]).toEqual([1, 1, 1]);
   });
 
   it('uses Template images on macOS and has an icon file for every state at 1x and 2x', () => {

@@ -5,6 +5,7 @@ import { useApi, useEventState } from '../api/context';
 import { StatusBadge } from '../components/StatusBadge';
 import { ViewHeader } from '../components/ViewHeader';
 import { sandboxTone } from './sandbox-tone';
+import { TestTraceCard } from './TestTraceCard';
 
 export function HealthView() {
   const api = useApi();
@@ -78,6 +79,7 @@ export function HealthView() {
           </dl>
         ) : null}
       </section>
+      <TestTraceCard />
     </>
   );
 }
