@@ -8,6 +8,7 @@ import { ProfileFields } from './core/profiles/profile-schema.js';
 import { STEP_IDS, StepResult } from './core/setup/step-result.js';
 import { SECRET_KINDS } from './core/vault/secret-vault-kinds.js';
 import { TestTraceResult } from './core/test-trace/test-trace-result.js';
+import { Incident, PipelineNotification, PipelineStatus } from './core/health/pipeline-status.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -67,7 +68,9 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult, TestTraceResult };
+export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification };
+
+export const VIEW_IDS = ['setup', 'health', 'tail', 'explore', 'settings'] as const;
 
 const Empty = z.object({}).strict();
 const ProfileId = z.string().min(1).max(64);
@@ -97,6 +100,10 @@ export const methods = {
   'setup.runStep': { input: z.object({ profileId: ProfileId, step: z.enum(STEP_IDS) }).strict(), output: StepResult },
   'testTrace.run': { input: z.object({ profileId: ProfileId, useGatewayServiceName: z.boolean().default(false) }).strict(), output: TestTraceResult },
   'testTrace.history': { input: Empty, output: z.array(TestTraceResult) },
+  'pipeline.statuses': { input: Empty, output: z.array(PipelineStatus) },
+  'pipeline.checkNow': { input: z.object({ profileId: ProfileId }).strict(), output: PipelineStatus },
+  'pipeline.incidents': { input: Empty, output: z.object({ incidents: z.array(Incident), pausedUntil: z.number().int() }) },
+  'pipeline.pauseNotifications': { input: z.object({ minutes: z.number().int().min(0).max(1440) }).strict(), output: z.object({ pausedUntil: z.number().int() }) },
 } as const;
 
 /** Main-to-renderer events. */
@@ -105,6 +112,11 @@ export const events = {
   'profiles.changed': ProfilesState,
   /** A test trace's stages as they complete. */
   'testTrace.progress': TestTraceResult,
+  'pipeline.status': PipelineStatus,
+  /** Shown in the page by the web bridge; the Electron shell shows a native notification instead. */
+  'pipeline.notification': PipelineNotification,
+  /** The shell asks the page to show a view (a notification was clicked). */
+  'app.navigate': z.object({ view: z.enum(VIEW_IDS) }),
 } as const;
 
 export type Methods = typeof methods;

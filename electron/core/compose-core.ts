@@ -7,6 +7,8 @@ import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { SetupService } from './setup/setup-service.js';
 import { TrayCore } from './tray-core.js';
 import { TestTraceRunner } from './test-trace/test-trace-runner.js';
+import { PipelineMonitor } from './health/pipeline-monitor.js';
+import type { Clock } from './health/clock.js';
 import { KeychainVault } from './vault/keychain-vault.js';
 import { VaultManager } from './vault/vault-manager.js';
 
@@ -22,6 +24,8 @@ export interface ComposeOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Keychain service name; tests use their own. */
   keychainService?: string;
+  /** Time for the pollers; tests inject one. */
+  clock?: Clock;
 }
 
 export interface ComposedCore {
@@ -30,6 +34,7 @@ export interface ComposedCore {
   setup: SetupService;
   vault: VaultManager;
   testTraces: TestTraceRunner;
+  pipeline: PipelineMonitor;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -41,6 +46,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   const profiles = new ProfilesService(store, vault, options.sandbox, loaded.problem, () => core?.profilesChanged());
   const setup = new SetupService(profiles);
   const testTraces = new TestTraceRunner(profiles, setup, options.dataDir);
+  const pipeline = new PipelineMonitor(profiles, setup, options.clock);
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -51,6 +57,8 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     setup,
     vault,
     testTraces,
+    pipeline,
+    clock: options.clock ? () => options.clock!.now() : undefined,
   });
-  return { core, profiles, setup, vault, testTraces };
+  return { core, profiles, setup, vault, testTraces, pipeline };
 }

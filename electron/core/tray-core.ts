@@ -22,6 +22,7 @@ import type { ProfilesService } from './profiles/profiles-service.js';
 import type { SetupService } from './setup/setup-service.js';
 import type { VaultManager } from './vault/vault-manager.js';
 import type { TestTraceRunner } from './test-trace/test-trace-runner.js';
+import type { PipelineMonitor } from './health/pipeline-monitor.js';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 type EventMap = { [E in EventName]: EventPayload<E> };
@@ -38,6 +39,8 @@ export interface TrayCoreOptions {
   setup: SetupService;
   vault: VaultManager;
   testTraces: TestTraceRunner;
+  pipeline: PipelineMonitor;
+  clock?: () => number;
 }
 
 export class TrayCore {
@@ -93,7 +96,21 @@ export class TrayCore {
       'setup.runStep': ({ profileId, step }) => options.setup.runStep(profileId, step),
       'testTrace.run': ({ profileId, useGatewayServiceName }) => options.testTraces.run(profileId, useGatewayServiceName, (partial) => this.emit('testTrace.progress', partial)),
       'testTrace.history': async () => options.testTraces.history.list(),
+      'pipeline.statuses': async () => options.pipeline.statuses(),
+      'pipeline.checkNow': async ({ profileId }) => {
+        const monitor = options.pipeline.monitor(profileId);
+        if (!monitor) throw new ContractError('bad_request', `Profile "${profileId.slice(0, 64)}" is not being monitored.`);
+        return monitor.checkNow();
+      },
+      'pipeline.incidents': async () => ({ incidents: options.pipeline.notifier.incidents, pausedUntil: options.pipeline.notifier.pausedUntilMs }),
+      'pipeline.pauseNotifications': async ({ minutes }) => {
+        const until = minutes === 0 ? 0 : (options.clock ?? Date.now)() + minutes * 60_000;
+        options.pipeline.notifier.pause(until);
+        return { pausedUntil: until };
+      },
     };
+    options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
+    options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);
       // The sandbox profile's URLs follow the running sandbox.
@@ -103,6 +120,7 @@ export class TrayCore {
 
   /** Re-sends the profiles to every window; secret values are never part of it. */
   profilesChanged(): void {
+    void this.options.pipeline.sync();
     void this.options.profiles.state().then(
       (state) => this.emit('profiles.changed', state),
       (error: unknown) => console.error('profiles state failed:', error instanceof Error ? error.message : error),
@@ -138,11 +156,13 @@ export class TrayCore {
 
   async start(): Promise<void> {
     await this.options.vault.init();
+    this.options.pipeline.start();
     this.profilesChanged();
     await this.options.sandbox?.start();
   }
 
   async stop(): Promise<void> {
+    this.options.pipeline.stop();
     await this.options.sandbox?.stop();
   }
 

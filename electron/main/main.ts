@@ -2,7 +2,7 @@
  * The Electron shell: single instance, a hardened window that hides on close, the
  * tray, and the IPC transport. Everything else lives in the Electron-free core.
  */
-import { app, BrowserWindow, Menu, net, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, net, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
@@ -13,7 +13,8 @@ import Store from 'electron-store';
 import { composeCore, SETTINGS_FILE_NAME } from '../core/compose-core.js';
 import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
-import { trayStateFromSandbox } from './tray-state.js';
+import { TrayDispatcher } from './tray-dispatcher.js';
+import { eventChannel } from '../ipc-channels.js';
 import { APP_ORIGIN, isExternalHttpUrl, isTrustedFrameUrl, secureWebPreferences } from './window-options.js';
 
 const root = projectRoot();
@@ -103,6 +104,7 @@ if (!app.requestSingleInstanceLock()) {
     registerIpc(core, () => (window ? [window] : []));
 
     const tray = new Tray(join(root, 'assets', process.platform === 'darwin' ? 'tray-idleTemplate.png' : 'tray-idle.png'));
+    let trayDispatcher: TrayDispatcher | null = null;
     const presenter = new TrayPresenter({
       tray,
       assetsDir: join(root, 'assets'),
@@ -112,15 +114,32 @@ if (!app.requestSingleInstanceLock()) {
       onSendTestTrace: () => {
         // The window shows the stages as they arrive (testTrace.progress events).
         showWindow();
-        void core
-          .call('profiles.list', {})
-          .then((state) => core.call('testTrace.run', { profileId: (state as { activeProfileId: string }).activeProfileId }))
-          .catch((error: unknown) => console.error('test trace from the tray failed:', error instanceof Error ? error.message : error));
+        const profileId = trayDispatcher?.activeProfileId();
+        if (profileId) void core.call('testTrace.run', { profileId }).catch((error: unknown) => console.error('test trace from the tray failed:', error instanceof Error ? error.message : error));
       },
+      onSwitchProfile: (id) => void core.call('profiles.activate', { id }).catch((error: unknown) => console.error(error)),
+      onPauseNotifications: (minutes) =>
+        void core.call('pipeline.pauseNotifications', { minutes }).then((r) => {
+          if (trayDispatcher) {
+            trayDispatcher.pausedUntil = (r as { pausedUntil: number }).pausedUntil;
+            trayDispatcher.render();
+          }
+        }),
       onQuit: () => app.quit(),
     });
-    presenter.render(trayStateFromSandbox(sandbox.status));
-    sandbox.onStatus((status) => presenter.render(trayStateFromSandbox(status)));
+    trayDispatcher = new TrayDispatcher(core, presenter);
+    trayDispatcher.render();
+
+    // Native notifications: the only place the app speaks outside its window. A click opens the Health view.
+    core.on('pipeline.notification', (n) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title: n.title, body: n.body });
+      notification.on('click', () => {
+        showWindow();
+        window?.webContents.send(eventChannel('app.navigate'), { view: 'health' });
+      });
+      notification.show();
+    });
     tray.on('click', showWindow);
 
     showWindow();

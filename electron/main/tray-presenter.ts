@@ -5,8 +5,12 @@ export type TrayTone = 'healthy' | 'warning' | 'down' | 'idle';
 
 export interface TrayState {
   tone: TrayTone;
-  /** One line: what is going on, e.g. "Local sandbox running". */
+  /** One line: what is going on, e.g. "Staging: Healthy". */
   headline: string;
+  /** Extra detail for the tooltip, e.g. "newest span 12 s ago". */
+  detail: string;
+  profiles: { id: string; name: string; active: boolean }[];
+  pausedUntil: number;
 }
 
 export interface TrayLike {
@@ -18,7 +22,9 @@ export interface TrayLike {
 export interface MenuItemSpec {
   label?: string;
   enabled?: boolean;
-  type?: 'separator' | 'normal';
+  type?: 'separator' | 'normal' | 'radio' | 'submenu';
+  checked?: boolean;
+  submenu?: MenuItemSpec[];
   click?: () => void;
 }
 
@@ -27,8 +33,11 @@ export interface TrayPresenterDeps {
   assetsDir: string;
   platform: NodeJS.Platform;
   buildMenu: (items: MenuItemSpec[]) => unknown;
+  now?: () => number;
   onOpen: () => void;
   onSendTestTrace: () => void;
+  onSwitchProfile: (id: string) => void;
+  onPauseNotifications: (minutes: number) => void;
   onQuit: () => void;
 }
 
@@ -41,15 +50,26 @@ export class TrayPresenter {
   constructor(private readonly deps: TrayPresenterDeps) {}
 
   render(state: TrayState): void {
-    const { tray, assetsDir, platform, buildMenu, onOpen, onSendTestTrace, onQuit } = this.deps;
+    const { tray, assetsDir, platform, buildMenu, onOpen, onSendTestTrace, onSwitchProfile, onPauseNotifications, onQuit } = this.deps;
+    const now = (this.deps.now ?? Date.now)();
+    const paused = state.pausedUntil > now;
     tray.setImage(trayIconPath(assetsDir, state.tone, platform));
-    tray.setToolTip(`clickstack-tray — ${state.headline}`);
+    tray.setToolTip(`clickstack-tray — ${state.headline}${state.detail ? `\n${state.detail}` : ''}${paused ? '\nNotifications paused' : ''}`);
     tray.setContextMenu(
       buildMenu([
         { label: state.headline, enabled: false },
+        ...(state.detail ? [{ label: state.detail, enabled: false }] : []),
         { type: 'separator' },
-        { label: 'Open clickstack-tray', click: onOpen },
+        {
+          label: 'Profile',
+          type: 'submenu',
+          submenu: state.profiles.map((p) => ({ label: p.name, type: 'radio' as const, checked: p.active, click: () => onSwitchProfile(p.id) })),
+        },
         { label: 'Send test trace', click: onSendTestTrace },
+        { label: 'Open clickstack-tray', click: onOpen },
+        paused
+          ? { label: `Resume notifications (paused until ${new Date(state.pausedUntil).toLocaleTimeString()})`, click: () => onPauseNotifications(0) }
+          : { label: 'Pause notifications for 1 hour', click: () => onPauseNotifications(60) },
         { type: 'separator' },
         { label: 'Quit', click: onQuit },
       ]),

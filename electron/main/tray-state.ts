@@ -1,19 +1,25 @@
-/** Derives the tray's state from what the core knows. */
+/** Derives the tray's state from the active profile's pipeline status. */
 import type { z } from 'zod';
-import type { SandboxStatus } from '../contract.js';
-import type { TrayState } from './tray-presenter.js';
+import type { PipelineStatus, ProfilesState } from '../contract.js';
+import type { TrayState, TrayTone } from './tray-presenter.js';
 
-export function trayStateFromSandbox(status: z.infer<typeof SandboxStatus>): TrayState {
-  switch (status.state) {
-    case 'running':
-      return { tone: 'healthy', headline: 'Local sandbox running' };
-    case 'starting':
-      return { tone: 'idle', headline: 'Starting the local sandbox…' };
-    case 'crashed':
-      return { tone: 'down', headline: 'Local sandbox stopped unexpectedly' };
-    case 'stopped':
-      return { tone: 'warning', headline: 'Local sandbox stopped' };
-    case 'disabled':
-      return { tone: 'idle', headline: 'No pipeline configured' };
-  }
+const TONE: Record<z.infer<typeof PipelineStatus>['state'], TrayTone> = {
+  Healthy: 'healthy',
+  Idle: 'idle',
+  Unconfigured: 'idle',
+  Degraded: 'warning',
+  Stalled: 'warning',
+  Down: 'down',
+};
+
+function age(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+export function trayState(profiles: z.infer<typeof ProfilesState> | null, status: z.infer<typeof PipelineStatus> | null, pausedUntil: number, now: number): TrayState {
+  const list = (profiles?.profiles ?? []).map((p) => ({ id: p.id, name: p.name, active: p.id === profiles?.activeProfileId }));
+  if (!status) return { tone: 'idle', headline: 'Checking the pipeline…', detail: '', profiles: list, pausedUntil };
+  const newest = status.newestSpanAt !== null ? `newest span ${age(now - status.newestSpanAt)} ago` : 'no gateway spans in the last hour';
+  return { tone: TONE[status.state], headline: `${status.profileName}: ${status.state}`, detail: `${status.reason.slice(0, 120)} (${newest})`, profiles: list, pausedUntil };
 }

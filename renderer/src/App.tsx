@@ -19,6 +19,24 @@ export function App() {
     api.invoke('app.getInfo', {}).then(setInfo, (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)));
   }, [api]);
 
+  // The shell asks for a view (a notification was clicked); the browser build shows notifications as toasts.
+  const [toasts, setToasts] = useState<{ id: number; title: string; body: string }[]>([]);
+  useEffect(() => {
+    const offNav = api.on('app.navigate', ({ view: next }) => {
+      window.location.hash = `#/${next}`;
+    });
+    const offNote = api.on('pipeline.notification', (n) => {
+      if (api.transport === 'electron') return; // the shell shows a native notification
+      const id = Date.now() + Math.random();
+      setToasts((t) => [...t.slice(-2), { id, title: n.title, body: n.body }]);
+      window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 10_000);
+    });
+    return () => {
+      offNav();
+      offNote();
+    };
+  }, [api]);
+
   useEffect(() => {
     const onHash = () => setView(viewFromHash());
     window.addEventListener('hashchange', onHash);
@@ -63,6 +81,14 @@ export function App() {
         ) : null}
         <Current />
       </main>
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((t) => (
+          <a key={t.id} className="toast" href="#/health">
+            <strong>{t.title}</strong>
+            <div className="small">{t.body}</div>
+          </a>
+        ))}
+      </div>
     </div>
   );
 }

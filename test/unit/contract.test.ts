@@ -24,6 +24,10 @@ describe('contract', () => {
       'profiles.delete',
       'profiles.duplicate',
       'profiles.list',
+      'pipeline.checkNow',
+      'pipeline.incidents',
+      'pipeline.pauseNotifications',
+      'pipeline.statuses',
       'profiles.update',
       'sandbox.countSpans',
       'sandbox.getStatus',
@@ -36,7 +40,7 @@ describe('contract', () => {
       'testTrace.run',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'app.navigate']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrayPresenter, trayIconPath, type MenuItemSpec, type TrayTone } from '../../electron/main/tray-presenter.js';
-import { trayStateFromSandbox } from '../../electron/main/tray-state.js';
+import { trayState } from '../../electron/main/tray-state.js';
 
 function fakeTray() {
   const calls = { image: '', tooltip: '', menu: [] as MenuItemSpec[] };
@@ -17,21 +17,62 @@ function fakeTray() {
   };
 }
 
+const NOW = 1_800_000_000_000;
+const profiles = {
+  activeProfileId: 'b',
+  loadProblem: null,
+  vault: { backend: 'keychain' as const, detail: '' },
+  profiles: [
+    { id: 'a', name: 'Local sandbox' },
+    { id: 'b', name: 'Production' },
+  ].map((p) => ({ ...p, kind: 'remote' as const, otlpEndpoint: 'https://x/v1/traces', healthUrl: null, clickhouseUrl: 'https://c:8443', clickhouseUser: 'default', database: null, hyperdxUrl: null, serviceName: 's', stallThresholdMinutes: 10, pollIntervalSeconds: 30, canaryIntervalMinutes: null, passwordSet: false, tokenSet: false, warnings: [] })),
+};
+const empty = { ok: null, detail: '', at: null, durationMs: null };
+const status = (state: 'Healthy' | 'Down' | 'Stalled' | 'Idle') => ({
+  profileId: 'b',
+  profileName: 'Production',
+  state,
+  reason: `reason for ${state}`,
+  since: NOW,
+  components: { collector: empty, otlp: empty, clickhouse: empty, canary: empty },
+  newestSpanAt: NOW - 42_000,
+  spansPerMinute: [],
+  canaryLatencies: [],
+});
+
 describe('tray presenter', () => {
-  it('shows the state in the icon, the tooltip and the first menu line; Open and Quit work', () => {
+  it('shows the active profile’s state in the icon, tooltip and menu; every item works', () => {
     const { tray, calls } = fakeTray();
-    let opened = 0;
-    let quit = 0;
-    let tests = 0;
-    const presenter = new TrayPresenter({ tray, assetsDir: 'assets', platform: 'linux', buildMenu: (items) => items, onOpen: () => opened++, onSendTestTrace: () => tests++, onQuit: () => quit++ });
-    presenter.render(trayStateFromSandbox({ state: 'crashed', detail: 'x', endpoints: null, dataDir: null, since: 0 }));
+    const log: string[] = [];
+    const presenter = new TrayPresenter({
+      tray,
+      assetsDir: 'assets',
+      platform: 'linux',
+      now: () => NOW,
+      buildMenu: (items) => items,
+      onOpen: () => log.push('open'),
+      onSendTestTrace: () => log.push('test'),
+      onSwitchProfile: (id) => log.push(`switch:${id}`),
+      onPauseNotifications: (m) => log.push(`pause:${m}`),
+      onQuit: () => log.push('quit'),
+    });
+    presenter.render(trayState(profiles, status('Down'), 0, NOW));
     expect(calls.image).toBe(join('assets', 'tray-down.png'));
-    expect(calls.tooltip).toBe('clickstack-tray — Local sandbox stopped unexpectedly');
-    expect(calls.menu[0]).toEqual({ label: 'Local sandbox stopped unexpectedly', enabled: false });
-    calls.menu.find((m) => m.label === 'Open clickstack-tray')!.click!();
-    calls.menu.find((m) => m.label === 'Send test trace')!.click!();
-    calls.menu.find((m) => m.label === 'Quit')!.click!();
-    expect([opened, tests, quit]).toEqual([1, 1, 1]);
+    expect(calls.tooltip).toBe('clickstack-tray — Production: Down\nreason for Down (newest span 42 s ago)');
+    expect(calls.menu[0]).toEqual({ label: 'Production: Down', enabled: false });
+    const profileMenu = calls.menu.find((m) => m.label === 'Profile')!.submenu!;
+    expect(profileMenu.map((p) => [p.label, p.checked])).toEqual([
+      ['Local sandbox', false],
+      ['Production', true],
+    ]);
+    profileMenu[0]!.click!();
+    for (const label of ['Send test trace', 'Open clickstack-tray', 'Pause notifications for 1 hour', 'Quit']) calls.menu.find((m) => m.label === label)!.click!();
+    expect(log).toEqual(['switch:a', 'test', 'open', 'pause:60', 'quit']);
+
+    presenter.render(trayState(profiles, status('Stalled'), NOW + 3_600_000, NOW));
+    expect(calls.image).toBe(join('assets', 'tray-warning.png'));
+    expect(calls.tooltip).toContain('Notifications paused');
+    expect(calls.menu.some((m) => m.label?.startsWith('Resume notifications'))).toBe(true);
   });
 
   it('uses Template images on macOS and has an icon file for every state at 1x and 2x', () => {

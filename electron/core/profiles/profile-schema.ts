@@ -29,6 +29,8 @@ export const ProfileFields = z.object({
   serviceName: z.string().trim().min(1).max(200).default(DEFAULT_SERVICE_NAME),
   stallThresholdMinutes: z.number().int().min(1).max(1440).default(10),
   pollIntervalSeconds: z.number().int().min(5).max(3600).default(30),
+  /** Send a small synthetic trace this often to tell "quiet" from "broken"; null turns the canary off. */
+  canaryIntervalMinutes: z.number().int().min(1).max(1440).nullable().default(null),
 });
 
 export const Profile = ProfileFields.extend({

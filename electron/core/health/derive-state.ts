@@ -1,0 +1,47 @@
+/** The pipeline's state from what the pollers last saw: a pure function, so every rule is testable. */
+import type { PipelineStateName } from './pipeline-status.js';
+
+export interface Observations {
+  now: number;
+  stallThresholdMs: number;
+  /** null until the first poll has answered. */
+  collector: { ok: boolean; detail: string } | null;
+  otlp: { ok: boolean; detail: string } | null;
+  clickhouse: { ok: boolean; detail: string } | null;
+  newestSpanAt: number | null;
+  spansLastHour: number;
+  canary: { enabled: boolean; lastLanded: boolean | null; detail: string; latencyMs: number | null };
+}
+
+/** A canary slower than this end to end makes the pipeline Degraded. */
+export const CANARY_SLOW_MS = 30_000;
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 90 ? `${m} min` : `${Math.round(m / 60)} h`;
+}
+
+export function deriveState(o: Observations): { state: PipelineStateName; reason: string } {
+  if (o.collector && !o.collector.ok && (!o.otlp || !o.otlp.ok)) return { state: 'Down', reason: `The collector does not answer: ${o.collector.detail}` };
+  if (o.clickhouse && !o.clickhouse.ok) {
+    if (/no otel_traces|Run the ClickHouse step/i.test(o.clickhouse.detail)) return { state: 'Unconfigured', reason: o.clickhouse.detail };
+    return { state: 'Down', reason: `ClickHouse does not answer: ${o.clickhouse.detail}` };
+  }
+  if (!o.clickhouse) return { state: 'Idle', reason: 'Checking the pipeline…' };
+
+  const age = o.newestSpanAt === null ? null : o.now - o.newestSpanAt;
+  const stale = age === null || age > o.stallThresholdMs;
+  if (stale) {
+    const silence = age === null ? 'No gateway spans in the last hour' : `No new gateway spans for ${ago(age)}`;
+    if (o.canary.enabled && o.canary.lastLanded === false) return { state: 'Stalled', reason: `${silence}, and the canary trace did not land: ${o.canary.detail}` };
+    if (o.canary.enabled && o.canary.lastLanded) return { state: 'Idle', reason: `${silence}; the canary still lands, so the pipeline works and the gateway is quiet.` };
+    if (age !== null && o.spansLastHour > 0) return { state: 'Stalled', reason: `${silence} (threshold ${ago(o.stallThresholdMs)}), after traffic earlier in the hour.` };
+    return { state: 'Idle', reason: `${silence}.` };
+  }
+  if (o.otlp && !o.otlp.ok) return { state: 'Degraded', reason: `Spans arrive, but the OTLP endpoint probe fails: ${o.otlp.detail}` };
+  if (o.canary.enabled && o.canary.lastLanded === false) return { state: 'Degraded', reason: `Gateway spans arrive, but the canary trace did not land: ${o.canary.detail}` };
+  if (o.canary.enabled && o.canary.latencyMs !== null && o.canary.latencyMs > CANARY_SLOW_MS) return { state: 'Degraded', reason: `The canary took ${ago(o.canary.latencyMs)} end to end.` };
+  return { state: 'Healthy', reason: `Newest gateway span ${ago(age!)} ago; ${o.spansLastHour} in the last hour.` };
+}

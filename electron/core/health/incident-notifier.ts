@@ -1,0 +1,60 @@
+/**
+ * Decides which state changes deserve a notification: one when a profile goes Stalled or
+ * Down, one when it recovers, none while the incident lasts, at most a few per window
+ * across all profiles, none while paused. It keeps the incident history.
+ */
+import type { Incident, PipelineNotification, PipelineStateName } from './pipeline-status.js';
+
+/** At most this many notifications per window, across profiles: flapping cannot storm. */
+export const NOTIFY_LIMIT = 4;
+export const NOTIFY_WINDOW_MS = 10 * 60_000;
+export const INCIDENT_HISTORY_LIMIT = 100;
+
+const BAD: PipelineStateName[] = ['Stalled', 'Down'];
+const GOOD: PipelineStateName[] = ['Healthy', 'Idle'];
+
+export class IncidentNotifier {
+  private readonly open = new Map<string, Incident>();
+  private readonly sentAt: number[] = [];
+  private pausedUntil = 0;
+  readonly incidents: Incident[] = [];
+
+  constructor(private readonly notify: (n: PipelineNotification) => void) {}
+
+  pause(until: number): void {
+    this.pausedUntil = until;
+  }
+
+  get pausedUntilMs(): number {
+    return this.pausedUntil;
+  }
+
+  private tryNotify(now: number, n: PipelineNotification): boolean {
+    if (now < this.pausedUntil) return false;
+    while (this.sentAt.length && this.sentAt[0]! <= now - NOTIFY_WINDOW_MS) this.sentAt.shift();
+    if (this.sentAt.length >= NOTIFY_LIMIT) return false;
+    this.sentAt.push(now);
+    this.notify(n);
+    return true;
+  }
+
+  update(profileId: string, profileName: string, state: PipelineStateName, reason: string, now: number): void {
+    const current = this.open.get(profileId);
+    if (!current && BAD.includes(state)) {
+      const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false };
+      incident.notified = this.tryNotify(now, { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
+      this.open.set(profileId, incident);
+      this.incidents.unshift(incident);
+      if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
+    } else if (current && GOOD.includes(state)) {
+      current.endedAt = now;
+      this.open.delete(profileId);
+      // A recovery is announced only for an incident that was announced.
+      if (current.notified) this.tryNotify(now, { profileId, title: `${profileName}: pipeline recovered`, body: reason });
+    }
+  }
+
+  forget(profileId: string): void {
+    this.open.delete(profileId);
+  }
+}

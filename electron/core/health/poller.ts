@@ -1,0 +1,105 @@
+/**
+ * A poll on a setTimeout chain: the next poll is scheduled only after the previous one
+ * settled, so polls never overlap. Each poll has its own deadline (AbortSignal); failures
+ * back off exponentially with jitter. The poller only emits results; it knows no windows.
+ */
+import { TypedEmitter } from '../typed-emitter.js';
+import { nextDelayMs, POLL_TIMEOUT_MS } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+
+export type PollOutcome<T> = { ok: true; value: T; at: number; durationMs: number } | { ok: false; error: string; at: number; durationMs: number };
+
+export interface PollerOptions<T> {
+  name: string;
+  intervalMs: number;
+  poll: (signal: AbortSignal) => Promise<T>;
+  clock?: Clock;
+  timeoutMs?: number;
+  random?: () => number;
+}
+
+export class Poller<T> {
+  private readonly emitter = new TypedEmitter<{ result: PollOutcome<T> }>();
+  private timer: unknown = null;
+  private inFlight: Promise<PollOutcome<T>> | null = null;
+  private failures = 0;
+  private stopped = true;
+  private readonly clock: Clock;
+  last: PollOutcome<T> | null = null;
+  /** How many polls ran; the idle benchmark counts requests with it. */
+  polls = 0;
+
+  constructor(private readonly options: PollerOptions<T>) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  onResult(listener: (r: PollOutcome<T>) => void): () => void {
+    return this.emitter.on('result', listener);
+  }
+
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.runNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Polls now (or joins the poll already running), then reschedules from its end. */
+  runNow(): Promise<PollOutcome<T>> {
+    if (this.inFlight) return this.inFlight;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.inFlight = this.execute().finally(() => {
+      this.inFlight = null;
+      this.schedule();
+    });
+    return this.inFlight;
+  }
+
+  /** Resolves when no poll is running (tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay = nextDelayMs(this.options.intervalMs, this.failures, this.options.random);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      void this.runNow();
+    }, delay);
+  }
+
+  private async execute(): Promise<PollOutcome<T>> {
+    const started = this.clock.now();
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new Error(`timed out after ${(this.options.timeoutMs ?? POLL_TIMEOUT_MS) / 1000} s`)), this.options.timeoutMs ?? POLL_TIMEOUT_MS);
+    this.polls++;
+    let outcome: PollOutcome<T>;
+    try {
+      const value = await Promise.race([
+        this.options.poll(controller.signal),
+        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true })),
+      ]);
+      this.failures = 0;
+      outcome = { ok: true, value, at: this.clock.now(), durationMs: this.clock.now() - started };
+    } catch (error) {
+      this.failures++;
+      outcome = { ok: false, error: error instanceof Error ? error.message : String(error), at: this.clock.now(), durationMs: this.clock.now() - started };
+    } finally {
+      clearTimeout(deadline);
+    }
+    this.last = outcome;
+    this.emitter.emit('result', outcome);
+    return outcome;
+  }
+}

@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import type { Incident } from '../../../../electron/contract';
+import type { z } from 'zod';
+import { useApi } from '../../api/context';
+
+export function IncidentList() {
+  const api = useApi();
+  const [incidents, setIncidents] = useState<z.infer<typeof Incident>[]>([]);
+  const [pausedUntil, setPausedUntil] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api.invoke('pipeline.incidents', {}).then(
+        (r) => {
+          if (!live) return;
+          setIncidents(r.incidents);
+          setPausedUntil(r.pausedUntil);
+        },
+        () => undefined,
+      );
+    void load();
+    const off = api.on('pipeline.status', () => void load());
+    return () => {
+      live = false;
+      off();
+    };
+  }, [api]);
+  const paused = pausedUntil > 0;
+  return (
+    <section className="card" aria-labelledby="incidents-title" data-testid="incidents">
+      <div className="card-head">
+        <h2 id="incidents-title">Incidents</h2>
+        <button type="button" className="secondary small" onClick={() => void api.invoke('pipeline.pauseNotifications', { minutes: paused ? 0 : 60 }).then((r) => setPausedUntil(r.pausedUntil))}>
+          {paused ? `Resume notifications (paused until ${new Date(pausedUntil).toLocaleTimeString()})` : 'Pause notifications for 1 hour'}
+        </button>
+      </div>
+      {incidents.length === 0 ? (
+        <p className="muted">No incidents since the app started.</p>
+      ) : (
+        <table className="history">
+          <thead>
+            <tr>
+              <th>Profile</th>
+              <th>State</th>
+              <th>Began</th>
+              <th>Ended</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incidents.map((i) => (
+              <tr key={`${i.profileId}-${i.startedAt}`}>
+                <td>{i.profileName}</td>
+                <td className="error-text">{i.state}</td>
+                <td>{new Date(i.startedAt).toLocaleTimeString()}</td>
+                <td>{i.endedAt ? new Date(i.endedAt).toLocaleTimeString() : <strong>ongoing</strong>}</td>
+                <td className="small">
+                  {i.reason}
+                  {i.notified ? '' : ' (no notification: rate limit or pause)'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

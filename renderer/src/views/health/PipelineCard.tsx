@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import type { PipelineStatus } from '../../../../electron/contract';
+import type { z } from 'zod';
+import { useApi } from '../../api/context';
+import { StatusBadge, type Tone } from '../../components/StatusBadge';
+import { LatencyLine, Sparkbars } from './Sparkbars';
+
+type Status = z.infer<typeof PipelineStatus>;
+
+export const STATE_TONE: Record<Status['state'], Tone> = { Healthy: 'ok', Idle: 'idle', Unconfigured: 'idle', Degraded: 'warn', Stalled: 'bad', Down: 'bad' };
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+const COMPONENTS = [
+  ['collector', 'Collector health'],
+  ['otlp', 'OTLP endpoint'],
+  ['clickhouse', 'ClickHouse'],
+  ['canary', 'Canary'],
+] as const;
+
+export function PipelineCard({ status, active, now }: { status: Status; active: boolean; now: number }) {
+  const api = useApi();
+  const [checking, setChecking] = useState(false);
+  return (
+    <section className="card" data-testid={`pipeline-${status.profileId}`} aria-label={`Pipeline ${status.profileName}`}>
+      <div className="card-head">
+        <h2>
+          {status.profileName} {active ? <span className="muted">(active)</span> : null}
+        </h2>
+        <div className="row tight">
+          <StatusBadge tone={STATE_TONE[status.state]}>{status.state}</StatusBadge>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={checking}
+            onClick={() => {
+              setChecking(true);
+              api
+                .invoke('pipeline.checkNow', { profileId: status.profileId })
+                .catch(() => undefined)
+                .finally(() => setChecking(false));
+            }}
+          >
+            {checking ? 'Checking…' : 'Check now'}
+          </button>
+        </div>
+      </div>
+      <p data-testid="pipeline-reason">
+        {status.reason} <span className="muted">Since {ago(now - status.since)} ago.</span>
+      </p>
+      <dl className="stats">
+        {COMPONENTS.map(([key, label]) => {
+          const c = status.components[key];
+          return (
+            <div key={key}>
+              <dt>{label}</dt>
+              <dd className={c.ok === null ? 'muted' : c.ok ? 'ok-text' : 'error-text'} title={c.detail}>
+                {c.ok === null ? '—' : c.ok ? 'OK' : 'Failing'}
+                {c.durationMs !== null ? <span className="muted small"> {c.durationMs} ms</span> : null}
+              </dd>
+              <dd className="muted small clamp">{c.detail}</dd>
+            </div>
+          );
+        })}
+        <div>
+          <dt>Newest gateway span</dt>
+          <dd data-testid="newest-span">{status.newestSpanAt === null ? 'none in the last hour' : `${ago(now - status.newestSpanAt)} ago`}</dd>
+        </div>
+      </dl>
+      <div className="charts">
+        <Sparkbars points={status.spansPerMinute} now={now} label="Gateway spans per minute, last hour" />
+        {status.canaryLatencies.length ? <LatencyLine points={status.canaryLatencies} label="Canary latency" /> : null}
+      </div>
+    </section>
+  );
+}
