@@ -58,16 +58,22 @@ export class Poller<T> {
     if (this.inFlight) return this.inFlight;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.inFlight = this.execute().finally(() => {
+    const { outcome, done } = this.execute();
+    // The next poll waits for this one's work to end, not only for its deadline: polls never overlap.
+    this.inFlight = outcome;
+    void done.finally(() => {
       this.inFlight = null;
       this.schedule();
     });
-    return this.inFlight;
+    return outcome;
   }
 
   /** Resolves when no poll is running (tests). */
   async settled(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    while (this.inFlight) {
+      await this.inFlight;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   private schedule(): void {
@@ -79,27 +85,32 @@ export class Poller<T> {
     }, delay);
   }
 
-  private async execute(): Promise<PollOutcome<T>> {
+  private execute(): { outcome: Promise<PollOutcome<T>>; done: Promise<unknown> } {
     const started = this.clock.now();
+    const timeoutMs = this.options.timeoutMs ?? POLL_TIMEOUT_MS;
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(new Error(`timed out after ${(this.options.timeoutMs ?? POLL_TIMEOUT_MS) / 1000} s`)), this.options.timeoutMs ?? POLL_TIMEOUT_MS);
+    const deadline = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
     this.polls++;
-    let outcome: PollOutcome<T>;
-    try {
-      const value = await Promise.race([
-        this.options.poll(controller.signal),
-        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true })),
-      ]);
-      this.failures = 0;
-      outcome = { ok: true, value, at: this.clock.now(), durationMs: this.clock.now() - started };
-    } catch (error) {
-      this.failures++;
-      outcome = { ok: false, error: error instanceof Error ? error.message : String(error), at: this.clock.now(), durationMs: this.clock.now() - started };
-    } finally {
+    const work = this.options.poll(controller.signal);
+    const outcome = Promise.race([
+      work,
+      new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true })),
+    ]).then(
+      (value): PollOutcome<T> => {
+        this.failures = 0;
+        return { ok: true, value, at: this.clock.now(), durationMs: this.clock.now() - started };
+      },
+      (error: unknown): PollOutcome<T> => {
+        this.failures++;
+        return { ok: false, error: error instanceof Error ? error.message : String(error), at: this.clock.now(), durationMs: this.clock.now() - started };
+      },
+    ).then((result) => {
       clearTimeout(deadline);
-    }
-    this.last = outcome;
-    this.emitter.emit('result', outcome);
-    return outcome;
+      this.last = result;
+      this.emitter.emit('result', result);
+      return result;
+    });
+    const done = Promise.allSettled([outcome, work]);
+    return { outcome, done };
   }
 }

@@ -15,15 +15,16 @@ export interface CollectorSample {
   otlp: { ok: boolean; detail: string } | null;
 }
 
-export async function probeCollector(target: CheckTarget): Promise<CollectorSample> {
+export async function probeCollector(target: CheckTarget, signal?: AbortSignal): Promise<CollectorSample> {
   const [health, otlp] = await Promise.all([
-    target.healthUrl ? checkCollectorHealth(target.healthUrl) : Promise.resolve(null),
-    target.otlpEndpoint ? checkOtlpEndpoint(target.otlpEndpoint, target.otlpToken) : Promise.resolve(null),
+    target.healthUrl ? checkCollectorHealth(target.healthUrl, signal) : Promise.resolve(null),
+    target.otlpEndpoint ? checkOtlpEndpoint(target.otlpEndpoint, target.otlpToken, signal) : Promise.resolve(null),
   ]);
   const sample: CollectorSample = {
     health: health ? { ok: health.status === 'passed', detail: health.summary } : { ok: true, detail: 'No health URL configured.' },
     otlp: otlp ? { ok: otlp.status === 'passed', detail: otlp.summary } : null,
   };
+  signal?.throwIfAborted();
   if (!sample.health.ok && (!sample.otlp || !sample.otlp.ok)) throw new Error(sample.health.detail);
   return sample;
 }

@@ -41,7 +41,7 @@ export class ProfileMonitor {
       async (signal: AbortSignal) =>
         probe(await config.target(), signal);
     const common = { clock: this.clock, random: config.random };
-    this.collector = new Poller({ ...common, name: 'collector', intervalMs: config.pollIntervalMs, poll: wrap((t) => probeCollector(t)) });
+    this.collector = new Poller({ ...common, name: 'collector', intervalMs: config.pollIntervalMs, poll: wrap((t, s) => probeCollector(t, s)) });
     this.clickhouse = new Poller({ ...common, name: 'clickhouse', intervalMs: config.pollIntervalMs, poll: wrap((t, s) => probeClickHouse(t, this.clock.now(), s)) });
     this.canary = config.canaryIntervalMs
       ? new Poller({ ...common, name: 'canary', intervalMs: config.canaryIntervalMs, timeoutMs: 90_000, poll: wrap((t) => probeCanary(t, config.canaryLandingTimeoutMs)) })
@@ -58,11 +58,12 @@ export class ProfileMonitor {
       spansPerMinute: [],
       canaryLatencies: [],
     };
-    for (const poller of [this.collector, this.clickhouse, this.canary]) poller?.onResult(() => this.recompute());
+    // History first, so the status computed from the same result already includes it.
     this.canary?.onResult((r) => {
       this.canaryHistory.push({ at: r.at, latencyMs: r.ok && r.value.landed ? r.value.latencyMs : null });
       if (this.canaryHistory.length > CANARY_HISTORY_LIMIT) this.canaryHistory.shift();
     });
+    for (const poller of [this.collector, this.clickhouse, this.canary]) poller?.onResult(() => this.recompute());
   }
 
   get status(): PipelineStatus {

@@ -6,10 +6,10 @@ import { failed, passed, type StepResult } from './step-result.js';
 
 const HealthBody = z.object({ status: z.string() }).passthrough();
 
-export async function checkCollectorHealth(healthUrl: string): Promise<StepResult> {
+export async function checkCollectorHealth(healthUrl: string, signal?: AbortSignal): Promise<StepResult> {
   const started = Date.now();
   try {
-    const res = await probe(healthUrl, { method: 'GET' });
+    const res = await probe(healthUrl, { method: 'GET', signal });
     const took = Date.now() - started;
     let body: unknown = null;
     try {
@@ -68,12 +68,12 @@ export function explainOtlpStatus(status: number, body: string, endpoint: string
   return { ok: false, summary: `The collector answered ${status}: ${message || 'no message'}.`, fix: 'Check the collector’s log.' };
 }
 
-export async function checkOtlpEndpoint(endpoint: string, token: string | null): Promise<StepResult> {
+export async function checkOtlpEndpoint(endpoint: string, token: string | null, signal?: AbortSignal): Promise<StepResult> {
   const started = Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = token;
   try {
-    const res = await probe(endpoint, { method: 'POST', headers, body: '{"resourceSpans":[]}' });
+    const res = await probe(endpoint, { method: 'POST', headers, body: '{"resourceSpans":[]}', signal });
     const { ok, summary, fix } = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
     const facts = [{ label: 'Endpoint', value: endpoint }];
     return ok ? passed('otlp', summary, facts, Date.now() - started) : failed('otlp', summary, fix ?? '', facts, Date.now() - started);

@@ -13,13 +13,13 @@ export interface ProbeResponse {
   body: string;
 }
 
-export async function probe(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | Buffer; totalTimeoutMs?: number }): Promise<ProbeResponse> {
+export async function probe(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | Buffer; totalTimeoutMs?: number; signal?: AbortSignal }): Promise<ProbeResponse> {
   const res = await request(url, {
     method: init.method,
     headers: init.headers,
     body: init.body,
     dispatcher: agent,
-    signal: AbortSignal.timeout(init.totalTimeoutMs ?? TOTAL_TIMEOUT_MS),
+    signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(init.totalTimeoutMs ?? TOTAL_TIMEOUT_MS)]) : AbortSignal.timeout(init.totalTimeoutMs ?? TOTAL_TIMEOUT_MS),
   });
   const chunks: Buffer[] = [];
   let size = 0;
