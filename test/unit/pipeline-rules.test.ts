@@ -46,7 +46,10 @@ describe('backoff', () => {
     expect(nextDelayMs(30_000, 30, mid)).toBe(BACKOFF_MAX_MS);
     const spread = new Set(Array.from({ length: 20 }, () => nextDelayMs(30_000, 2)));
     expect(spread.size).toBeGreaterThan(1);
-    for (const d of spread) expect(d).toBeGreaterThanOrEqual(48_000), expect(d).toBeLessThanOrEqual(72_000);
+    for (const d of spread) {
+      expect(d).toBeGreaterThanOrEqual(48_000);
+      expect(d).toBeLessThanOrEqual(72_000);
+    }
   });
 });
 
