@@ -18,6 +18,7 @@ import {
 import { TypedEmitter } from './typed-emitter.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { countSpans } from './span-stats.js';
+import { SANDBOX_PROFILE_ID } from './profiles/profile-schema.js';
 import type { ProfilesService } from './profiles/profiles-service.js';
 import type { SetupService } from './setup/setup-service.js';
 import type { VaultManager } from './vault/vault-manager.js';
@@ -113,6 +114,8 @@ export class TrayCore {
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);
+      // A sandbox that just came up should not wait out a failed poll's backoff to show as up.
+      if (status.state === 'running') void options.pipeline.monitor(SANDBOX_PROFILE_ID)?.checkNow();
       // The sandbox profile's URLs follow the running sandbox.
       this.profilesChanged();
     });
@@ -156,9 +159,10 @@ export class TrayCore {
 
   async start(): Promise<void> {
     await this.options.vault.init();
-    this.options.pipeline.start();
     this.profilesChanged();
+    // Watch pipelines once the sandbox is up: a sandbox still starting is not an incident.
     await this.options.sandbox?.start();
+    this.options.pipeline.start();
   }
 
   async stop(): Promise<void> {

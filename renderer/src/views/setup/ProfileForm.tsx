@@ -17,6 +17,7 @@ const EMPTY = {
   serviceName: 'tfy-llm-gateway',
   stallThresholdMinutes: 10,
   pollIntervalSeconds: 30,
+  canaryIntervalMinutes: '' as number | '',
 };
 
 type Draft = typeof EMPTY;
@@ -33,6 +34,7 @@ function draftOf(p: View | null): Draft {
     serviceName: p.serviceName,
     stallThresholdMinutes: p.stallThresholdMinutes,
     pollIntervalSeconds: p.pollIntervalSeconds,
+    canaryIntervalMinutes: p.canaryIntervalMinutes ?? '',
   };
 }
 
@@ -55,7 +57,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
         value={draft[key]}
         readOnly={readOnly}
         name={key}
-        onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? Number(e.target.value) : e.target.value })}
+        onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value })}
       />
       {hint ? <small className="muted">{hint}</small> : null}
     </label>
@@ -65,7 +67,15 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
     event.preventDefault();
     setSaving(true);
     setError(null);
-    const fields = { ...draft, healthUrl: draft.healthUrl.trim() || null, hyperdxUrl: draft.hyperdxUrl.trim() || null, database: profile?.database ?? null };
+    const fields = {
+      ...draft,
+      healthUrl: draft.healthUrl.trim() || null,
+      hyperdxUrl: draft.hyperdxUrl.trim() || null,
+      canaryIntervalMinutes: draft.canaryIntervalMinutes === '' ? null : draft.canaryIntervalMinutes,
+      stallThresholdMinutes: Number(draft.stallThresholdMinutes),
+      pollIntervalSeconds: Number(draft.pollIntervalSeconds),
+      database: profile?.database ?? null,
+    };
     (profile ? api.invoke('profiles.update', { id: profile.id, fields }) : api.invoke('profiles.create', { fields }))
       .then((saved) => {
         setSavedAt(Date.now());
@@ -89,6 +99,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
         {field('hyperdxUrl', 'HyperDX URL', 'For “open in HyperDX” links (optional)', 'url')}
         {field('stallThresholdMinutes', 'Stall threshold (minutes)', undefined, 'number')}
         {field('pollIntervalSeconds', 'Poll interval (seconds)', undefined, 'number')}
+        {field('canaryIntervalMinutes', 'Canary every (minutes)', 'Empty: no canary. A canary tells “quiet” from “broken”.', 'number')}
       </div>
       {readOnly ? null : profile ? (
         <div className="grid2">

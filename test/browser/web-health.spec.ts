@@ -1,0 +1,36 @@
+/** The Health view with live data, and a sheet of the tray icons for every state. */
+import { readFileSync } from 'node:fs';
+import { SCREENSHOTS, expect, test } from './fixtures.js';
+
+test.describe('health', () => {
+  test('shows the sandbox pipeline Healthy once gateway spans arrive', async ({ page, app }) => {
+    await page.goto(app.launchUrl);
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const card = page.getByTestId('pipeline-local-sandbox');
+    await expect(card).toBeVisible();
+    // As soon as the sandbox is up, its pipeline is checked again (no gateway traffic yet: Idle).
+    await expect(card.getByRole('status')).toHaveText('Idle');
+
+    // Gateway traffic: a test trace under the gateway's own service name.
+    await page.getByLabel(/Use the gateway’s service name/).check();
+    await page.getByTestId('send-test-trace').click();
+    await expect(page.getByTestId('test-trace').getByRole('status')).toHaveText('landed');
+    await card.getByRole('button', { name: 'Check now' }).click();
+    await expect(card.getByRole('status')).toHaveText('Healthy');
+    await expect(card.getByTestId('newest-span')).toHaveText(/\d+ s ago/);
+    await expect(card.getByRole('img', { name: 'Gateway spans per minute, last hour' })).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/health-live.png`, fullPage: true });
+  });
+
+  test('tray icons for every state', async ({ page }) => {
+    const states = ['healthy', 'warning', 'down', 'idle'];
+    const img = (file: string) => `data:image/png;base64,${readFileSync(`assets/${file}`).toString('base64')}`;
+    const cells = states
+      .map((s) => `<figure><div class="light"><img src="${img(`tray-${s}.png`)}" width="16"><img src="${img(`tray-${s}@2x.png`)}" width="32"></div><div class="dark"><img src="${img(`tray-${s}Template@2x.png`)}" width="32" class="tpl"></div><figcaption>${s}</figcaption></figure>`)
+      .join('');
+    await page.setContent(`<style>body{font:14px system-ui;display:flex;gap:24px;padding:16px}figure{margin:0;text-align:center}.light{background:#eee;padding:8px;display:flex;gap:8px;align-items:center}.dark{background:#222;padding:8px}.tpl{filter:invert(1)}</style>${cells}`);
+    await expect(page.locator('figure')).toHaveCount(4);
+    await page.screenshot({ path: `${SCREENSHOTS}/tray-icons.png` });
+  });
+});
