@@ -34,6 +34,8 @@ async function main() {
   const sandbox = new SandboxSupervisor({ command: { execPath: process.execPath, args: SANDBOX_CLI }, dataDir: join(home, 'sandbox') });
   const { core, pipeline } = composeCore({ transport: 'web', version: 'bench', dataDir: home, sandbox, openSettingsFile: openConfFile, keychainService: 'clickstack-tray-bench' });
   await sandbox.start();
+  // Let start-up work (module loading, JIT, the sandbox's first output) settle before measuring.
+  await new Promise((r) => setTimeout(r, 10_000));
 
   console.log(`baseline: ${WALL_S} s with monitoring off…`);
   const baseline = await window(WALL_S);
