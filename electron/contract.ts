@@ -34,13 +34,6 @@ export const SandboxStatus = z.object({
   since: z.number().int(),
 });
 
-export const SpanCount = z.object({
-  database: z.string(),
-  total: z.number().int().nonnegative(),
-  lastHour: z.number().int().nonnegative(),
-  newest: z.string().nullable(),
-});
-
 export const ProfileView = ProfileFields.extend({
   id: z.string(),
   kind: z.enum(['sandbox', 'remote']),
@@ -86,7 +79,6 @@ export const methods = {
   },
   'sandbox.getStatus': { input: Empty, output: SandboxStatus },
   'sandbox.restart': { input: Empty, output: SandboxStatus },
-  'sandbox.countSpans': { input: Empty, output: SpanCount },
   'profiles.list': { input: Empty, output: ProfilesState },
   'profiles.create': { input: z.object({ fields: ProfileFields }).strict(), output: ProfileView },
   'profiles.update': { input: z.object({ id: ProfileId, fields: ProfileFields }).strict(), output: ProfileView },

@@ -17,7 +17,6 @@ import {
 } from '../contract.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
-import { countSpans } from './span-stats.js';
 import { SANDBOX_PROFILE_ID } from './profiles/profile-schema.js';
 import type { ProfilesService } from './profiles/profiles-service.js';
 import type { SetupService } from './setup/setup-service.js';
@@ -68,11 +67,6 @@ export class TrayCore {
       'sandbox.restart': async () => {
         if (!options.sandbox) return this.sandboxStatus();
         return options.sandbox.restart();
-      },
-      'sandbox.countSpans': async () => {
-        const endpoints = options.sandbox?.status.endpoints;
-        if (!endpoints) throw new ContractError('bad_request', 'The local sandbox is not running, so there is nothing to count.');
-        return countSpans({ url: endpoints.clickhouse });
       },
       'profiles.list': () => options.profiles.state(),
       'profiles.create': ({ fields }) => options.profiles.create(fields),

@@ -29,7 +29,6 @@ describe('contract', () => {
       'profiles.duplicate',
       'profiles.list',
       'profiles.update',
-      'sandbox.countSpans',
       'sandbox.getStatus',
       'sandbox.restart',
       'secrets.clear',
