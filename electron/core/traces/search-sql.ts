@@ -1,0 +1,134 @@
+/**
+ * Compiles a search AST to a ClickHouse WHERE fragment. Every user value, attribute keys
+ * included, becomes a named query parameter ({p0:String}…); the SQL text holds only
+ * column names, operators and parameter names this code chose.
+ */
+import { SearchSyntaxError, type Comparator, type SearchNode } from './search-query.js';
+
+export class SqlParams {
+  readonly values: Record<string, unknown> = {};
+  private n = 0;
+
+  /** A copy that goes on numbering after this one's parameters. */
+  clone(): SqlParams {
+    const copy = new SqlParams();
+    Object.assign(copy.values, this.values);
+    copy.n = this.n;
+    return copy;
+  }
+
+  add(type: 'String' | 'UInt64' | 'Float64' | 'Array(String)', value: unknown): string {
+    const name = `p${this.n++}`;
+    this.values[name] = value;
+    return `{${name}:${type}}`;
+  }
+}
+
+const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, min: 60e9, h: 3600e9 };
+
+/** "500ms" → 500000000 (ns); a bare number means milliseconds. */
+export function parseDurationNs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|min|h)?$/.exec(text.trim());
+  if (!m) throw new SearchSyntaxError(`"${text.slice(0, 40)}" is not a duration; use e.g. 500ms, 2s or 1.5m.`, 0);
+  return Math.round(Number(m[1]) * UNITS_NS[m[2] ?? 'ms']!);
+}
+
+const STATUS_SPELLINGS: Record<string, string[]> = {
+  error: ['Error', 'STATUS_CODE_ERROR'],
+  ok: ['Ok', 'STATUS_CODE_OK'],
+  unset: ['Unset', 'STATUS_CODE_UNSET'],
+};
+
+const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
+  ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'].map((k) => [k.toLowerCase(), [k, `SPAN_KIND_${k.toUpperCase()}`]]),
+);
+
+/** Where the gateway puts the model name, in the order we read it. */
+export const MODEL_KEYS = ['tfy.request.model_name', 'tfy.model.name', 'gen_ai.request.model'] as const;
+
+function compare(expr: string, op: Comparator, param: string): string {
+  return `${expr} ${op} ${param}`;
+}
+
+function stringMatch(expr: string, value: string, quoted: boolean, params: SqlParams): string {
+  if (!quoted && value.endsWith('*') && value.length > 1) return `startsWith(${expr}, ${params.add('String', value.slice(0, -1))})`;
+  return `${expr} = ${params.add('String', value)}`;
+}
+
+function fieldSql(node: Extract<SearchNode, { kind: 'field' }>, params: SqlParams): string {
+  const { field, op, value, quoted } = node;
+  const f = field.toLowerCase();
+  if (f === 'duration') return compare('Duration', op, params.add('UInt64', parseDurationNs(value)));
+  if (op !== '=' && !['duration'].includes(f)) {
+    const num = Number(value);
+    if (!Number.isFinite(num)) throw new SearchSyntaxError(`"${field}:${op}${value.slice(0, 40)}" compares with a number, but "${value.slice(0, 40)}" is not one.`, 0);
+    const key = params.add('String', field.startsWith('resource.') ? field.slice('resource.'.length) : field);
+    const map = field.startsWith('resource.') ? 'ResourceAttributes' : 'SpanAttributes';
+    return `toFloat64OrNull(${map}[${key}]) ${op} ${params.add('Float64', num)}`;
+  }
+  switch (f) {
+    case 'service':
+      return stringMatch('ServiceName', value, quoted, params);
+    case 'name':
+    case 'spanname':
+      return stringMatch('SpanName', value, quoted, params);
+    case 'trace':
+    case 'traceid':
+      return `TraceId = ${params.add('String', value.toLowerCase())}`;
+    case 'span':
+    case 'spanid':
+      return `SpanId = ${params.add('String', value.toLowerCase())}`;
+    case 'status': {
+      const spellings = STATUS_SPELLINGS[value.toLowerCase()];
+      if (!spellings) throw new SearchSyntaxError(`status is one of ok, error, unset (not "${value.slice(0, 40)}").`, 0);
+      return `StatusCode IN ${params.add('Array(String)', spellings)}`;
+    }
+    case 'kind': {
+      const spellings = KIND_SPELLINGS[value.toLowerCase()];
+      if (!spellings) throw new SearchSyntaxError(`kind is one of ${Object.keys(KIND_SPELLINGS).join(', ')}.`, 0);
+      return `SpanKind IN ${params.add('Array(String)', spellings)}`;
+    }
+    case 'model': {
+      const p = params.add('String', value);
+      return `(${MODEL_KEYS.map((k) => `SpanAttributes['${k}'] = ${p}`).join(' OR ')})`;
+    }
+    default: {
+      const isResource = field.startsWith('resource.');
+      const key = params.add('String', isResource ? field.slice('resource.'.length) : field);
+      return stringMatch(`${isResource ? 'ResourceAttributes' : 'SpanAttributes'}[${key}]`, value, quoted, params);
+    }
+  }
+}
+
+function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParams): string {
+  if (node.field.toLowerCase() === 'duration') {
+    return `Duration BETWEEN ${params.add('UInt64', parseDurationNs(node.from))} AND ${params.add('UInt64', parseDurationNs(node.to))}`;
+  }
+  const from = Number(node.from);
+  const to = Number(node.to);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new SearchSyntaxError(`The range [${node.from.slice(0, 20)} TO ${node.to.slice(0, 20)}] needs numbers.`, 0);
+  const key = params.add('String', node.field);
+  return `toFloat64OrNull(SpanAttributes[${key}]) BETWEEN ${params.add('Float64', from)} AND ${params.add('Float64', to)}`;
+}
+
+function textSql(value: string, params: SqlParams): string {
+  const p = params.add('String', value);
+  return `(positionCaseInsensitiveUTF8(SpanName, ${p}) > 0 OR positionCaseInsensitiveUTF8(StatusMessage, ${p}) > 0 OR arrayExists(v -> positionCaseInsensitiveUTF8(v, ${p}) > 0, mapValues(SpanAttributes)))`;
+}
+
+export function compileSearch(node: SearchNode, params: SqlParams): string {
+  switch (node.kind) {
+    case 'and':
+      return `(${compileSearch(node.left, params)} AND ${compileSearch(node.right, params)})`;
+    case 'or':
+      return `(${compileSearch(node.left, params)} OR ${compileSearch(node.right, params)})`;
+    case 'not':
+      return `NOT (${compileSearch(node.node, params)})`;
+    case 'text':
+      return textSql(node.value, params);
+    case 'field':
+      return fieldSql(node, params);
+    case 'range':
+      return rangeSql(node, params);
+  }
+}
