@@ -5,7 +5,7 @@
  *   term            free text: matches span name, status message, or an attribute value
  *   "a phrase"      same, as one phrase
  *   field:value     service, name, status, kind, trace, span, model, duration, or any attribute key
- *   field:"a b"     quoted value
+ *   field:"a b"     quoted value; "a key":value for keys with spaces or punctuation
  *   field:>500ms    comparisons on duration (ns/us/ms/s/m) and numeric attributes
  *   field:[a TO b]  inclusive range
  *   AND OR NOT -x   boolean operators (implicit AND), parentheses
@@ -129,6 +129,11 @@ export function parseSearch(input: string): SearchNode | null {
     }
     if (t.t === 'phrase') {
       i++;
+      // A quoted field name: attribute keys may hold spaces or punctuation.
+      if (peek()?.t === 'colon') {
+        i++;
+        return parseFieldValue(t.v, t.pos);
+      }
       return { kind: 'text', value: t.v };
     }
     if (t.t === 'word') {
