@@ -44,7 +44,7 @@ async function send(spans: { id: string; startMs: number; durationMs: number; se
 
 describe('span tail', () => {
   it('shows every span inside the horizon exactly once, whatever order they arrive in', async () => {
-    const service = `tail-${hexId(4)}`;
+    const service = `tail-${hexId(8)}`;
     const params = new SqlParams();
     const where = compileSearch(parseSearch(`service:${service}`)!, params);
     const tail = new SpanTail({ url: sandbox.clickhouse, user: 'default', password: '', database: 'default' }, { where, params });
@@ -84,7 +84,7 @@ describe('span tail', () => {
   });
 
   it('survives merges: a merged part is read again but its old spans are not shown twice', async () => {
-    const service = `merge-${hexId(4)}`;
+    const service = `merge-${hexId(8)}`;
     const params = new SqlParams();
     const where = compileSearch(parseSearch(`service:${service}`)!, params);
     const tail = new SpanTail({ url: sandbox.clickhouse, user: 'default', password: '', database: 'default' }, { where, params });

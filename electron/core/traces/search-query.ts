@@ -61,12 +61,15 @@ function tokenize(input: string): Token[] {
       tokens.push({ t: 'phrase', v, pos });
       continue;
     }
-    if (c === '(') (tokens.push({ t: 'lparen', pos }), i++);
-    else if (c === ')') (tokens.push({ t: 'rparen', pos }), i++);
-    else if (c === '[') (tokens.push({ t: 'lbracket', pos }), i++);
-    else if (c === ']') (tokens.push({ t: 'rbracket', pos }), i++);
-    else if (c === ':') (tokens.push({ t: 'colon', pos }), i++);
-    else if (c === '-' && (tokens.length === 0 || ['lparen', 'op'].includes(tokens.at(-1)!.t) || /\s/.test(input[i - 1] ?? ' '))) (tokens.push({ t: 'minus', pos }), i++);
+    const single: Record<string, 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'colon'> = { '(': 'lparen', ')': 'rparen', '[': 'lbracket', ']': 'rbracket', ':': 'colon' };
+    const prev = tokens.at(-1);
+    if (single[c]) {
+      tokens.push({ t: single[c], pos });
+      i++;
+    } else if (c === '-' && (!prev || prev.t === 'lparen' || prev.t === 'op' || /\s/.test(input[i - 1] ?? ' '))) {
+      tokens.push({ t: 'minus', pos });
+      i++;
+    }
     else if ((c === '>' || c === '<') && tokens.at(-1)?.t === 'colon') {
       const op = (input[i + 1] === '=' ? `${c}=` : c) as Comparator;
       tokens.push({ t: 'op', v: op, pos });
