@@ -9,6 +9,8 @@ import { STEP_IDS, StepResult } from './core/setup/step-result.js';
 import { SECRET_KINDS } from './core/vault/secret-vault-kinds.js';
 import { TestTraceResult } from './core/test-trace/test-trace-result.js';
 import { Incident, PipelineNotification, PipelineStatus } from './core/health/pipeline-status.js';
+import { SpanRow } from './core/traces/span-row.js';
+import { ModelSummaryRow, SearchResult, TraceSpan } from './core/traces/trace-queries-schema.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -61,7 +63,7 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification };
+export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow };
 
 export const VIEW_IDS = ['setup', 'health', 'tail', 'explore', 'settings'] as const;
 
@@ -96,6 +98,19 @@ export const methods = {
   'pipeline.checkNow': { input: z.object({ profileId: ProfileId }).strict(), output: PipelineStatus },
   'pipeline.incidents': { input: Empty, output: z.object({ incidents: z.array(Incident), pausedUntil: z.number().int() }) },
   'pipeline.pauseNotifications': { input: z.object({ minutes: z.number().int().min(0).max(1440) }).strict(), output: z.object({ pausedUntil: z.number().int() }) },
+  'tail.start': {
+    input: z.object({ profileId: ProfileId, query: z.string().max(2000).default(''), allServices: z.boolean().default(false) }).strict(),
+    output: z.object({ sessionId: z.string(), spans: z.array(SpanRow) }),
+  },
+  'tail.stop': { input: z.object({ sessionId: z.string().max(64) }).strict(), output: z.object({ stopped: z.boolean() }) },
+  'traces.search': {
+    input: z
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false) })
+      .strict(),
+    output: SearchResult,
+  },
+  'traces.get': { input: z.object({ profileId: ProfileId, traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters'), aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
+  'traces.models': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }).strict(), output: z.array(ModelSummaryRow) },
 } as const;
 
 /** Main-to-renderer events. */
@@ -109,6 +124,8 @@ export const events = {
   'pipeline.notification': PipelineNotification,
   /** The shell asks the page to show a view (a notification was clicked). */
   'app.navigate': z.object({ view: z.enum(VIEW_IDS) }),
+  /** New spans of a live tail session. */
+  'tail.batch': z.object({ sessionId: z.string(), spans: z.array(SpanRow), rowsRead: z.number().int() }),
 } as const;
 
 export type Methods = typeof methods;

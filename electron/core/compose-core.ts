@@ -8,6 +8,7 @@ import { SetupService } from './setup/setup-service.js';
 import { TrayCore } from './tray-core.js';
 import { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import { PipelineMonitor } from './health/pipeline-monitor.js';
+import { TraceService } from './traces/trace-service.js';
 import type { Clock } from './health/clock.js';
 import { KeychainVault } from './vault/keychain-vault.js';
 import { VaultManager } from './vault/vault-manager.js';
@@ -35,6 +36,7 @@ export interface ComposedCore {
   vault: VaultManager;
   testTraces: TestTraceRunner;
   pipeline: PipelineMonitor;
+  traces: TraceService;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -47,6 +49,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   const setup = new SetupService(profiles);
   const testTraces = new TestTraceRunner(profiles, setup, options.dataDir);
   const pipeline = new PipelineMonitor(profiles, setup, options.clock);
+  const traces = new TraceService(setup, (id, db) => profiles.recordDatabase(id, db));
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -58,7 +61,8 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     vault,
     testTraces,
     pipeline,
+    traces,
     clock: options.clock ? () => options.clock!.now() : undefined,
   });
-  return { core, profiles, setup, vault, testTraces, pipeline };
+  return { core, profiles, setup, vault, testTraces, pipeline, traces };
 }

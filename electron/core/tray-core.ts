@@ -23,6 +23,7 @@ import type { SetupService } from './setup/setup-service.js';
 import type { VaultManager } from './vault/vault-manager.js';
 import type { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import type { PipelineMonitor } from './health/pipeline-monitor.js';
+import type { TraceService } from './traces/trace-service.js';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 type EventMap = { [E in EventName]: EventPayload<E> };
@@ -40,6 +41,7 @@ export interface TrayCoreOptions {
   vault: VaultManager;
   testTraces: TestTraceRunner;
   pipeline: PipelineMonitor;
+  traces: TraceService;
   clock?: () => number;
 }
 
@@ -103,9 +105,15 @@ export class TrayCore {
         options.pipeline.notifier.pause(until);
         return { pausedUntil: until };
       },
+      'tail.start': ({ profileId, query, allServices }) => options.traces.startTail(profileId, query, allServices),
+      'tail.stop': async ({ sessionId }) => ({ stopped: options.traces.stopTail(sessionId) }),
+      'traces.search': ({ profileId, allServices, ...input }) => options.traces.search(profileId, input, allServices),
+      'traces.get': ({ profileId, traceId, aroundMs }) => options.traces.trace(profileId, traceId, aroundMs),
+      'traces.models': ({ profileId, fromMs, toMs }) => options.traces.models(profileId, fromMs, toMs),
     };
     options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
+    options.traces.onBatch((b) => this.emit('tail.batch', b));
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);
       // A sandbox that just came up should not wait out a failed poll's backoff to show as up.
@@ -161,6 +169,7 @@ export class TrayCore {
 
   async stop(): Promise<void> {
     this.options.pipeline.stop();
+    this.options.traces.stopAll();
     await this.options.sandbox?.stop();
   }
 

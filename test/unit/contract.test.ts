@@ -35,11 +35,16 @@ describe('contract', () => {
       'secrets.set',
       'setup.guide',
       'setup.runStep',
+      'tail.start',
+      'tail.stop',
       'testTrace.history',
       'testTrace.run',
+      'traces.get',
+      'traces.models',
+      'traces.search',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'app.navigate']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'app.navigate', 'tail.batch']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

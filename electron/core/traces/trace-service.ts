@@ -1,0 +1,123 @@
+/** Tail sessions and explorer queries for a profile. Emits tail batches; knows no windows. */
+import { randomUUID } from 'node:crypto';
+import { ContractError } from '../../contract.js';
+import { checkClickHouse } from '../setup/clickhouse-check.js';
+import type { SetupService } from '../setup/setup-service.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import { parseSearch, SearchSyntaxError } from './search-query.js';
+import { compileSearch, SqlParams } from './search-sql.js';
+import type { SpanRow } from './span-row.js';
+import { SpanTail, type TailTarget } from './span-tail.js';
+import { getTrace, modelSummary, searchSpans, type SearchInput } from './trace-queries.js';
+import type { z } from 'zod';
+
+export const TAIL_POLL_MS = 2_000;
+export const MAX_TAIL_SESSIONS = 4;
+
+export interface TailBatch {
+  sessionId: string;
+  spans: SpanRow[];
+  rowsRead: number;
+}
+
+interface Session {
+  tail: SpanTail;
+  timer: NodeJS.Timeout | null;
+  stopped: boolean;
+}
+
+/** A search error points at the place in the query, never at a stack. */
+function userError(error: unknown): never {
+  if (error instanceof SearchSyntaxError) throw new ContractError('bad_request', `Search: ${error.message} (at character ${error.position + 1})`);
+  throw error;
+}
+
+export class TraceService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly emitter = new TypedEmitter<{ batch: TailBatch }>();
+
+  constructor(
+    private readonly setup: SetupService,
+    private readonly onDatabase: (profileId: string, db: string) => void,
+  ) {}
+
+  onBatch(listener: (b: TailBatch) => void): () => void {
+    return this.emitter.on('batch', listener);
+  }
+
+  async target(profileId: string): Promise<TailTarget & { serviceName: string }> {
+    const t = await this.setup.target(profileId);
+    let database = t.database;
+    if (!database) {
+      const found = await checkClickHouse({ url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password });
+      if (!found.database) throw new ContractError('bad_request', found.result.summary);
+      database = found.database;
+      this.onDatabase(profileId, database);
+    }
+    return { url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password, database, serviceName: t.serviceName };
+  }
+
+  async startTail(profileId: string, query: string, allServices: boolean): Promise<{ sessionId: string; spans: SpanRow[] }> {
+    const target = await this.target(profileId);
+    const params = new SqlParams();
+    const parts: string[] = [];
+    if (!allServices) parts.push(`ServiceName = ${params.add('String', target.serviceName)}`);
+    try {
+      const tree = parseSearch(query);
+      if (tree) parts.push(compileSearch(tree, params));
+    } catch (error) {
+      userError(error);
+    }
+    const tail = new SpanTail(target, { where: parts.join(' AND ') || undefined, params });
+    const first = await tail.start();
+    while (this.sessions.size >= MAX_TAIL_SESSIONS) this.stopTail(this.sessions.keys().next().value!);
+    const sessionId = randomUUID();
+    const session: Session = { tail, timer: null, stopped: false };
+    this.sessions.set(sessionId, session);
+    const loop = () => {
+      session.timer = setTimeout(() => {
+        tail.poll().then(
+          (r) => {
+            if (session.stopped) return;
+            if (r.spans.length) this.emitter.emit('batch', { sessionId, spans: r.spans, rowsRead: r.rowsRead });
+            loop();
+          },
+          (error: unknown) => {
+            console.error('tail poll failed:', error instanceof Error ? error.message : error);
+            if (!session.stopped) loop();
+          },
+        );
+      }, TAIL_POLL_MS);
+    };
+    loop();
+    return { sessionId, spans: first.spans };
+  }
+
+  stopTail(sessionId: string): boolean {
+    const s = this.sessions.get(sessionId);
+    if (!s) return false;
+    s.stopped = true;
+    if (s.timer) clearTimeout(s.timer);
+    void s.tail.close();
+    this.sessions.delete(sessionId);
+    return true;
+  }
+
+  stopAll(): void {
+    for (const id of [...this.sessions.keys()]) this.stopTail(id);
+  }
+
+  async search(profileId: string, input: Omit<z.input<typeof SearchInput>, 'service'>, allServices = false) {
+    const target = await this.target(profileId);
+    return searchSpans(target, { ...input, service: allServices ? null : target.serviceName }).catch(userError);
+  }
+
+  async trace(profileId: string, traceId: string, aroundMs?: number) {
+    return { spans: await getTrace(await this.target(profileId), traceId, aroundMs) };
+  }
+
+  async models(profileId: string, fromMs: number, toMs: number) {
+    const target = await this.target(profileId);
+    return modelSummary(target, fromMs, toMs, target.serviceName);
+  }
+}
