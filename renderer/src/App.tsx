@@ -5,7 +5,7 @@ import { useApi } from './api/context';
 import { VIEWS, type ViewId } from './views/registry';
 
 function viewFromHash(): ViewId {
-  const id = window.location.hash.replace(/^#\/?/, '');
+  const id = window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
   return VIEWS.some((v) => v.id === id) ? (id as ViewId) : 'setup';
 }
 

@@ -1,12 +1,114 @@
+import { useEffect, useRef, useState } from 'react';
+import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';
+import { errorText, useProfiles } from './setup/use-profiles';
+import type { Span } from './traces/format';
+import { SpanTable } from './traces/SpanTable';
+
+/** How many spans the tail keeps; older ones drop off the end. */
+export const TAIL_BUFFER = 5_000;
 
 export function LiveTailView() {
+  const api = useApi();
+  const { state } = useProfiles();
+  const profileId = state?.activeProfileId;
+  const [query, setQuery] = useState('');
+  const [applied, setApplied] = useState({ query: '', allServices: false });
+  const [allServices, setAllServices] = useState(false);
+  const [spans, setSpans] = useState<Span[]>([]);
+  const [paused, setPaused] = useState(false);
+  const [held, setHeld] = useState<Span[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [rate, setRate] = useState(0);
+  const [follow, setFollow] = useState(true);
+  const arrivals = useRef<{ at: number; n: number }[]>([]);
+  const pausedRef = useRef(paused);
+  useEffect(() => {
+    pausedRef.current = paused;
+  }, [paused]);
+
+  useEffect(() => {
+    if (!profileId) return;
+    let sessionId: string | null = null;
+    let live = true;
+    const off = api.on('tail.batch', (b) => {
+      if (b.sessionId !== sessionId) return;
+      arrivals.current.push({ at: Date.now(), n: b.spans.length });
+      // Newest arrivals on top, in start order within a batch.
+      const incoming = [...b.spans].reverse();
+      if (pausedRef.current) setHeld((h) => [...incoming, ...h].slice(0, TAIL_BUFFER));
+      else setSpans((s) => [...incoming, ...s].slice(0, TAIL_BUFFER));
+    });
+    api.invoke('tail.start', { profileId, query: applied.query, allServices: applied.allServices }).then(
+      (r) => {
+        if (!live) return void api.invoke('tail.stop', { sessionId: r.sessionId });
+        sessionId = r.sessionId;
+        setSpans(r.spans);
+        setError(null);
+      },
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    const tick = window.setInterval(() => {
+      const since = Date.now() - 10_000;
+      arrivals.current = arrivals.current.filter((a) => a.at >= since);
+      setRate(arrivals.current.reduce((n, a) => n + a.n, 0) / 10);
+    }, 1_000);
+    return () => {
+      live = false;
+      off();
+      window.clearInterval(tick);
+      if (sessionId) void api.invoke('tail.stop', { sessionId });
+    };
+  }, [api, profileId, applied]);
+
+  const resume = () => {
+    setSpans((s) => [...held, ...s].slice(0, TAIL_BUFFER));
+    setHeld([]);
+    setPaused(false);
+  };
+
   return (
     <>
-      <ViewHeader title="Live tail" subtitle="Gateway spans as they arrive in ClickHouse." />
-      <section className="card empty">
-        <h2>Nothing to follow yet</h2>
-        <p className="muted">The live tail of gateway spans (model, tokens, cost, time to first token) is the next feature to land in this view.</p>
+      <ViewHeader title="Live tail" subtitle="Gateway spans as they reach ClickHouse; each span once, even when it arrives late." />
+      <form
+        className="card toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSpans([]);
+          setApplied({ query, allServices });
+        }}
+      >
+        <input className="grow" value={query} onChange={(e) => setQuery(e.target.value)} placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"' aria-label="Tail filter" />
+        <button type="submit">Apply</button>
+        <label className="check">
+          <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
+        </label>
+        <button type="button" className="secondary" onClick={() => (paused ? resume() : setPaused(true))} data-testid="tail-pause">
+          {paused ? `Resume (${held.length} waiting)` : 'Pause'}
+        </button>
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <span className="muted" data-testid="tail-rate">
+          {rate.toFixed(1)} spans/s · {spans.length.toLocaleString()} shown
+        </span>
+      </form>
+      {error ? (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <section className="card flush">
+        <SpanTable
+          follow={follow}
+          spans={spans}
+          height={520}
+          label="Live spans"
+          onOpen={(s) => {
+            window.location.hash = `#/explore/trace/${s.traceId}`;
+          }}
+        />
+        {spans.length === 0 && !error ? <p className="muted pad">Waiting for gateway spans… send a test trace from the Health view to see one.</p> : null}
       </section>
     </>
   );

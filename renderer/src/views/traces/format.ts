@@ -1,0 +1,22 @@
+import type { SpanRow } from '../../../../electron/contract';
+import type { z } from 'zod';
+
+export type Span = z.infer<typeof SpanRow>;
+
+export function formatDuration(ns: string | number): string {
+  const n = Number(ns);
+  if (n < 1e3) return `${n} ns`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} µs`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} ms`;
+  if (n < 60e9) return `${(n / 1e9).toFixed(2)} s`;
+  return `${(n / 60e9).toFixed(1)} min`;
+}
+
+export function formatTime(ts: string): string {
+  // ts is "YYYY-MM-DD hh:mm:ss.nnnnnnnnn" in UTC; show local time with milliseconds.
+  const d = new Date(`${ts.slice(0, 23).replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? ts : `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export const fmtNum = (n: number | null, digits = 0) => (n === null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits }));
+export const fmtCost = (n: number | null) => (n === null ? '—' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(4)}`);
