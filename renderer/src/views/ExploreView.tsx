@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelSummaryRow } from '../../../electron/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
@@ -71,6 +71,8 @@ export function ExploreView() {
   const [busy, setBusy] = useState(false);
   const [models, setModels] = useState<z.infer<typeof ModelSummaryRow>[]>([]);
   const [trace, setTrace] = useState<string | null>(traceFromHash);
+  // Only the latest search may fill the table: an earlier, slower answer must not overwrite it.
+  const latest = useRef(0);
 
   useEffect(() => {
     const onHash = () => setTrace(traceFromHash());
@@ -84,14 +86,16 @@ export function ExploreView() {
     const fromMs = toMs - range;
     setBusy(true);
     setError(null);
+    const ticket = ++latest.current;
     Promise.all([api.invoke('traces.search', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }), api.invoke('traces.models', { profileId, fromMs, toMs })])
       .then(([r, m]) => {
+        if (ticket !== latest.current) return;
         setSpans(r.spans);
         setModels(m);
         setInfo(`${r.spans.length}${r.truncated ? '+' : ''} spans · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
       })
-      .catch((e: unknown) => setError(errorText(e)))
-      .finally(() => setBusy(false));
+      .catch((e: unknown) => ticket === latest.current && setError(errorText(e)))
+      .finally(() => ticket === latest.current && setBusy(false));
   };
 
   useEffect(() => {

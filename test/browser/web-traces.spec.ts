@@ -1,0 +1,99 @@
+/** Live tail, search and the waterfall in Chromium, with seeded gateway traces. */
+import type { APIRequestContext, Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { SCREENSHOTS, expect, test } from './fixtures.js';
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+/** One gateway trace: ChatCompletion → Model → Network Call, optionally failing. */
+async function seedTrace(request: APIRequestContext, otlp: string, model: string, fail: boolean) {
+  const traceId = hex(16);
+  const [chat, mdl, net] = [hex(8), hex(8), hex(8)];
+  const t0 = BigInt(Date.now() - 3000) * 1_000_000n;
+  const ms = (n: number) => BigInt(n) * 1_000_000n;
+  const a = (o: Record<string, string>) => Object.entries(o).map(([key, v]) => ({ key, value: { stringValue: v } }));
+  const span = (id: string, parent: string, name: string, from: number, to: number, attrs: Record<string, string>) => ({
+    traceId, spanId: id, parentSpanId: parent, name, kind: 2,
+    startTimeUnixNano: String(t0 + ms(from)), endTimeUnixNano: String(t0 + ms(to)),
+    attributes: a(attrs), status: { code: fail && name === 'Network Call' ? 2 : 1, message: fail && name === 'Network Call' ? 'upstream 429' : '' },
+  });
+  const common = { 'tfy.request.model_name': model, 'tfy.model.metric.input_tokens': '512', 'tfy.model.metric.output_tokens': '128', 'tfy.model.metric.cost_in_usd': '0.0021', 'tfy.model.metric.time_to_first_token_in_ms': '310', 'tfy.request.created_by_subject': 'user:alice' };
+  const body = {
+    resourceSpans: [{
+      resource: { attributes: a({ 'service.name': 'tfy-llm-gateway' }) },
+      scopeSpans: [{ spans: [
+        span(chat, '', 'ChatCompletion', 0, 2400, { ...common, 'tfy.input': 'What is ClickStack?', 'tfy.output': fail ? '' : 'An observability stack.' }),
+        span(mdl, chat, 'Model', 20, 2380, common),
+        span(net, mdl, 'Network Call', 30, 2370, { 'http.response.status_code': fail ? '429' : '200' }),
+      ] }],
+    }],
+  };
+  const res = await request.post(otlp, { headers: { 'content-type': 'application/json' }, data: JSON.stringify(body) });
+  expect(res.status()).toBe(200);
+  return traceId;
+}
+
+async function openApp(page: Page, launchUrl: string) {
+  await page.goto(launchUrl);
+  await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+  await expect(page.getByTestId('sandbox-card').getByRole('status')).toHaveText('running');
+  return page.locator('[data-testid="sandbox-card"] code').first().innerText();
+}
+
+test.describe('traces', () => {
+  test('the live tail shows spans as they arrive', async ({ page, app }) => {
+    const otlp = await openApp(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Live tail', exact: true }).click();
+    await expect(page.getByRole('grid', { name: 'Live spans' })).toBeVisible();
+    const before = await page.getByTestId('span-row').count();
+    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
+    await expect(page.getByTestId('span-row')).toHaveCount(before + 6, { timeout: 15_000 });
+    await expect(page.getByTestId('span-row').filter({ hasText: 'error' })).toHaveCount(1);
+    await expect(page.getByTestId('tail-rate')).toContainText('spans/s');
+    await page.screenshot({ path: `${SCREENSHOTS}/live-tail.png`, fullPage: true });
+
+    await page.getByTestId('tail-pause').click();
+    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await expect(page.getByTestId('tail-pause')).toHaveText('Resume (3 waiting)', { timeout: 15_000 });
+    await page.getByTestId('tail-pause').click();
+    await expect(page.getByTestId('span-row')).toHaveCount(before + 9);
+  });
+
+  test('search filters in the query and explains a bad one', async ({ page, app }) => {
+    const otlp = await openApp(page, app.launchUrl);
+    await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
+    await page.getByRole('link', { name: 'Explore', exact: true }).click();
+    await page.getByTestId('search-input').fill('status:error AND name:"Network Call"');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // Only failing Network Call spans remain once the answer is in.
+    await expect(page.locator('.span-row .status-ok')).toHaveCount(0);
+    await expect(page.locator('.span-row .status-error').first()).toBeVisible();
+    for (const row of await page.getByTestId('span-row').all()) await expect(row).toContainText('Network Call');
+    await expect(page.getByRole('table', { name: 'Per-model summary' })).toContainText('anthropic/claude-3-5');
+    await page.screenshot({ path: `${SCREENSHOTS}/explore-search.png`, fullPage: true });
+
+    await page.getByTestId('search-input').fill('(status:error');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByTestId('search-error')).toHaveText('Search: This parenthesis is never closed. (at character 1)');
+  });
+
+  test('a trace opens as a waterfall that collapses, filters and shows the LLM call', async ({ page, app }) => {
+    const otlp = await openApp(page, app.launchUrl);
+    const traceId = await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${traceId}`);
+    const view = page.getByTestId('trace-view');
+    await expect(view.getByTestId('wf-row')).toHaveCount(3);
+    await expect(view.getByTestId('span-panel')).toContainText('An observability stack.');
+    await expect(view.getByTestId('span-panel')).toContainText('310 ms');
+    await page.screenshot({ path: `${SCREENSHOTS}/trace-waterfall.png`, fullPage: true });
+    await view.getByRole('button', { name: 'Collapse Model' }).click();
+    await expect(view.getByTestId('wf-row')).toHaveCount(2);
+    await view.getByRole('button', { name: 'Expand Model' }).click();
+    await view.getByLabel('Filter spans in this trace').fill('network');
+    await expect(view.getByTestId('wf-row')).toHaveCount(1);
+    const download = page.waitForEvent('download');
+    await view.getByRole('button', { name: 'Export OTLP/JSON' }).click();
+    expect((await download).suggestedFilename()).toBe(`trace-${traceId}.json`);
+  });
+});
