@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { appVersion } from '../core/project-root.js';
 import { doctorCommand } from './doctor-command.js';
 import { sandboxCommand } from './sandbox-command.js';
+import { tailCommand } from './tail-command.js';
 import { testTraceCommand } from './test-trace-command.js';
 import { webCommand } from './web-command.js';
 
@@ -13,7 +14,8 @@ const program = new Command('clickstack-tray')
   .addCommand(webCommand())
   .addCommand(sandboxCommand())
   .addCommand(doctorCommand())
-  .addCommand(testTraceCommand());
+  .addCommand(testTraceCommand())
+  .addCommand(tailCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`clickstack-tray: ${error instanceof Error ? error.message : String(error)}\n`);
