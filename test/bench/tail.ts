@@ -1,0 +1,165 @@
+/**
+ * npm run bench:tail — the live tail against re-running the last-15-minutes query (HyperDX's
+ * way), on a sandbox filled with a few million spans whose durations look like LLM traffic.
+ * Reports, in the same run: average read_rows per poll for both, that nothing inside the
+ * horizon was missed or repeated, and the time to first render of a 10,000-span trace in
+ * Chromium next to a 10-span trace.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright';
+import { composeCore } from '../../electron/core/compose-core.js';
+import { openConfFile } from '../../electron/core/profiles/conf-file.js';
+import { projectRoot } from '../../electron/core/project-root.js';
+import { startSandbox } from '../../electron/sandbox/sandbox.js';
+import { SpanTail } from '../../electron/core/traces/span-tail.js';
+import { SPAN_ROW_COLUMNS } from '../../electron/core/traces/span-row.js';
+import { startWebBridge } from '../../electron/web/web-bridge.js';
+import { CHROMIUM_PATH } from '../../playwright.config.js';
+
+const TOTAL = Number(process.env.BENCH_SPANS ?? 3_000_000);
+const POLLS = Number(process.env.BENCH_POLLS ?? 20);
+const BATCH = Number(process.env.BENCH_BATCH ?? 300);
+const SERVICE = 'tfy-llm-gateway';
+const HORIZON_MS = 15 * 60_000;
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+const dt = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+async function main() {
+  if (!existsSync(join(projectRoot(), 'dist', 'renderer', 'index.html'))) throw new Error('Run `npm run build` first: the render half of this benchmark uses the built app.');
+  const dataDir = mkdtempSync(join(tmpdir(), 'cst-bench-tail-'));
+  const sandbox = await startSandbox({ dataDir });
+  const engine = sandbox.engine;
+  const now = Date.now();
+
+  console.log(`filling ${TOTAL.toLocaleString()} spans over the last 24 h…`);
+  const t0 = performance.now();
+  // Durations like LLM traffic: most calls under 30 s, one in twenty several minutes long.
+  await engine.query({
+    sql: `INSERT INTO otel_traces (Timestamp, TraceId, SpanId, ParentSpanId, ServiceName, SpanName, SpanKind, Duration, StatusCode, SpanAttributes)
+          SELECT fromUnixTimestamp64Milli(toInt64(${now} - 86400000 + intDiv(number * 86400000, ${TOTAL}))) AS ts,
+                 lower(hex(MD5(toString(intDiv(number, 3))))), lower(substring(hex(MD5(toString(number))), 1, 16)), '',
+                 if(number % 10 = 0, 'other-service', '${SERVICE}'), ['ChatCompletion', 'Model', 'Network Call'][number % 3 + 1], 'Server',
+                 if(number % 20 = 0, 60000000000 + rand() % 240000000000, rand() % 30000000000),
+                 if(number % 50 = 0, 'Error', 'Ok'),
+                 map('tfy.request.model_name', ['openai-main/gpt-4o', 'anthropic/claude-3-5', 'openai-main/gpt-4o-mini'][number % 3 + 1], 'tfy.model.metric.input_tokens', toString(number % 2000))
+          FROM numbers(${TOTAL})`,
+    format: 'TabSeparated',
+  });
+  console.log(`filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const target = { url: sandbox.endpoints.clickhouse, user: 'default', password: '', database: 'default' };
+  const tail = new SpanTail(target, { where: `ServiceName = '${SERVICE}'` });
+  const shown = new Map<string, number>();
+  const record = (spans: { traceId: string; spanId: string }[]) => {
+    for (const s of spans) shown.set(`${s.traceId}:${s.spanId}`, (shown.get(`${s.traceId}:${s.spanId}`) ?? 0) + 1);
+  };
+  record((await tail.start()).spans);
+
+  const expected = new Set<string>();
+  const tailReads: number[] = [];
+  const windowReads: number[] = [];
+  const client = (await import('@clickhouse/client')).createClient({ url: target.url });
+  for (let p = 0; p < POLLS; p++) {
+    // One collector batch per poll interval: spans that just ended, some of them long calls that started minutes ago.
+    const t = Date.now();
+    const rows = Array.from({ length: BATCH }, (_, i) => {
+      const duration = i % 20 === 0 ? 60_000 + Math.floor(Math.random() * 240_000) : Math.floor(Math.random() * 30_000);
+      const row = { Timestamp: dt(t - duration), TraceId: hex(16), SpanId: hex(8), ServiceName: SERVICE, SpanName: 'ChatCompletion', SpanKind: 'Server', Duration: duration * 1_000_000, StatusCode: 'Ok' };
+      expected.add(`${row.TraceId}:${row.SpanId}`);
+      return row;
+    });
+    await client.insert({ table: 'otel_traces', values: rows, format: 'JSONEachRow' });
+    const polled = await tail.poll();
+    record(polled.spans);
+    tailReads.push(polled.rowsRead);
+    const rs = await client.query({
+      query: `SELECT ${SPAN_ROW_COLUMNS} FROM otel_traces WHERE ServiceName = {s:String} AND Timestamp >= now64(3) - INTERVAL 15 MINUTE ORDER BY Timestamp DESC`,
+      query_params: { s: SERVICE },
+      format: 'JSON',
+    });
+    const body = (await rs.json()) as { statistics?: { rows_read: number } };
+    windowReads.push(Number(body.statistics?.rows_read ?? 0));
+  }
+  const missed = [...expected].filter((k) => !shown.has(k)).length;
+  const repeated = [...shown.values()].filter((n) => n > 1).length;
+  await tail.close();
+
+  // Time to first render of a 10,000-span trace, next to a 10-span one, in Chromium.
+  async function insertTrace(spans: number): Promise<string> {
+    const traceId = hex(16);
+    const ids = Array.from({ length: spans }, () => hex(8));
+    const base = Date.now() - 60_000;
+    const rows = ids.map((id, i) => ({ Timestamp: dt(base + i), TraceId: traceId, SpanId: id, ParentSpanId: i === 0 ? '' : ids[Math.floor((i - 1) / 4)]!, ServiceName: SERVICE, SpanName: i === 0 ? 'ChatCompletion' : `step ${i}`, SpanKind: 'Internal', Duration: (spans - i) * 1_000_000, StatusCode: 'Ok' }));
+    await client.insert({ table: 'otel_traces', values: rows, format: 'JSONEachRow' });
+    return traceId;
+  }
+  const big = await insertTrace(10_000);
+  const small = await insertTrace(10);
+  await client.close();
+
+  const home = mkdtempSync(join(tmpdir(), 'cst-bench-tail-home-'));
+  const { core, profiles } = composeCore({ transport: 'web', version: 'bench', dataDir: home, sandbox: null, openSettingsFile: openConfFile, keychainService: 'clickstack-tray-bench' });
+  const p = await profiles.create({ name: 'Bench', otlpEndpoint: sandbox.endpoints.otlp, clickhouseUrl: sandbox.endpoints.clickhouse, healthUrl: sandbox.endpoints.health });
+  await profiles.activate(p.id);
+  const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer') });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const page = await browser.newPage();
+  await page.goto(bridge.launchUrl);
+  await page.waitForSelector('#root[data-app-state="ready"]');
+  async function renderMs(traceId: string): Promise<number> {
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${bridge.url}/#/settings`);
+      await page.waitForSelector('#root[data-app-state="ready"]');
+      const start = Date.now();
+      await page.evaluate((id) => {
+        (globalThis as unknown as { location: { hash: string } }).location.hash = `#/explore/trace/${id}`;
+      }, traceId);
+      await page.waitForSelector('#root[data-trace-state="rendered"] [data-testid="wf-row"]', { timeout: 60_000 });
+      samples.push(Date.now() - start);
+    }
+    return samples.sort((a, b) => a - b)[1]!;
+  }
+  const smallMs = await renderMs(small);
+  const bigMs = await renderMs(big);
+  await browser.close();
+  await bridge.close();
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const result = {
+    benchmark: 'tail',
+    spans_in_table: TOTAL,
+    polls: POLLS,
+    spans_per_poll: BATCH,
+    horizon_min: HORIZON_MS / 60_000,
+    tail_avg_read_rows_per_poll: Math.round(avg(tailReads)),
+    window_query_avg_read_rows_per_poll: Math.round(avg(windowReads)),
+    read_rows_ratio: Number((avg(windowReads) / Math.max(1, avg(tailReads))).toFixed(1)),
+    missed_inside_horizon: missed,
+    shown_twice: repeated,
+    render_10_spans_ms: smallMs,
+    render_10000_spans_ms: bigMs,
+    render_ratio: Number((bigMs / Math.max(1, smallMs)).toFixed(2)),
+    goal: 'tail reads >= 10x fewer rows, nothing missed',
+    met: avg(windowReads) / Math.max(1, avg(tailReads)) >= 10 && missed === 0 && repeated === 0,
+  };
+  console.log(`tail: ${result.tail_avg_read_rows_per_poll.toLocaleString()} rows read per poll; last-15-min query: ${result.window_query_avg_read_rows_per_poll.toLocaleString()} (${result.read_rows_ratio}x)`);
+  console.log(`inside the horizon: ${missed} missed, ${repeated} shown twice`);
+  console.log(`first render of a trace: 10 spans ${smallMs} ms, 10,000 spans ${bigMs} ms (ratio ${result.render_ratio})`);
+  console.log(JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
