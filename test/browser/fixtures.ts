@@ -2,7 +2,7 @@
  * A worker-scoped app: `clickstack-tray web` from the built bundle, with its own data
  * folder and its own sandbox, and the URL (with token) it printed.
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,3 +57,19 @@ export const test = base.extend<object, { app: RunningApp }>({
 export { expect };
 
 export const SCREENSHOTS = 'test-results/screenshots';
+
+/**
+ * Opens the app with the Local sandbox as the active profile. The app is shared by the
+ * worker, so an earlier test may have left another profile active.
+ * Returns the sandbox's OTLP/HTTP traces URL.
+ */
+export async function openOnSandbox(page: Page, launchUrl: string): Promise<string> {
+  await page.goto(launchUrl);
+  await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+  await page.getByTestId('profile-select').selectOption('local-sandbox');
+  const activate = page.getByRole('button', { name: 'Make active' });
+  if (await activate.isVisible()) await activate.click();
+  await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
+  await expect(page.getByTestId('sandbox-card').getByRole('status')).toHaveText('running');
+  return page.locator('[data-testid="sandbox-card"] code').first().innerText();
+}

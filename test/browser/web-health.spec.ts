@@ -1,11 +1,10 @@
 /** The Health view with live data, and a sheet of the tray icons for every state. */
 import { readFileSync } from 'node:fs';
-import { SCREENSHOTS, expect, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 test.describe('health', () => {
   test('shows the sandbox pipeline Healthy once gateway spans arrive', async ({ page, app }) => {
-    await page.goto(app.launchUrl);
-    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+    await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Health', exact: true }).click();
     const card = page.getByTestId('pipeline-local-sandbox');
     await expect(card).toBeVisible();

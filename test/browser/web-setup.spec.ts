@@ -1,15 +1,11 @@
 /** Walks the Setup view against the app's own sandbox: every step passes, with a screenshot of each. */
 import { randomBytes } from 'node:crypto';
-import { SCREENSHOTS, expect, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 test.describe('setup checklist', () => {
   test('every step of the guide passes against the local sandbox', async ({ page, app }) => {
-    await page.goto(app.launchUrl);
-    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
-    await expect(page.getByTestId('sandbox-card').getByRole('status')).toHaveText('running');
-
+    const otlp = await openOnSandbox(page, app.launchUrl);
     // A gateway span, sent the way TrueFoundry sends it, so step 5 has something to find.
-    const otlp = await page.locator('[data-testid="sandbox-card"] code').first().innerText();
     const now = BigInt(Date.now()) * 1_000_000n;
     const response = await page.request.post(otlp, {
       headers: { 'content-type': 'application/json' },

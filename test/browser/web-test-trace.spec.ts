@@ -1,10 +1,9 @@
 /** The one-click test trace in the Health view: a pass against the sandbox and a failure, with screenshots. */
-import { SCREENSHOTS, expect, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 test.describe('test trace', () => {
   test('lands in the sandbox and shows every stage', async ({ page, app }) => {
-    await page.goto(`${app.launchUrl}`);
-    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+    await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Health', exact: true }).click();
     await expect(page.getByTestId('pipeline-local-sandbox').getByRole('status')).toHaveText(/Idle|Healthy/);
     await page.getByTestId('send-test-trace').click();

@@ -1,7 +1,7 @@
 /** Live tail, search and the waterfall in Chromium, with seeded gateway traces. */
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { SCREENSHOTS, expect, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 
@@ -33,18 +33,12 @@ async function seedTrace(request: APIRequestContext, otlp: string, model: string
   return traceId;
 }
 
-async function openApp(page: Page, launchUrl: string) {
-  await page.goto(launchUrl);
-  await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
-  await expect(page.getByTestId('sandbox-card').getByRole('status')).toHaveText('running');
-  return page.locator('[data-testid="sandbox-card"] code').first().innerText();
-}
-
 test.describe('traces', () => {
   test('the live tail shows spans as they arrive', async ({ page, app }) => {
-    const otlp = await openApp(page, app.launchUrl);
+    const otlp = await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Live tail', exact: true }).click();
     await expect(page.getByRole('grid', { name: 'Live spans' })).toBeVisible();
+    await expect(page.getByTestId('tail-state')).toHaveText('Live');
     const before = await page.getByTestId('span-row').count();
     await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
     await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
@@ -61,7 +55,7 @@ test.describe('traces', () => {
   });
 
   test('search filters in the query and explains a bad one', async ({ page, app }) => {
-    const otlp = await openApp(page, app.launchUrl);
+    const otlp = await openOnSandbox(page, app.launchUrl);
     await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
     await page.getByRole('link', { name: 'Explore', exact: true }).click();
     await page.getByTestId('search-input').fill('status:error AND name:"Network Call"');
@@ -79,7 +73,7 @@ test.describe('traces', () => {
   });
 
   test('a trace opens as a waterfall that collapses, filters and shows the LLM call', async ({ page, app }) => {
-    const otlp = await openApp(page, app.launchUrl);
+    const otlp = await openOnSandbox(page, app.launchUrl);
     const traceId = await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
     await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${traceId}`);
     const view = page.getByTestId('trace-view');

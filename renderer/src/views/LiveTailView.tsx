@@ -21,6 +21,8 @@ export function LiveTailView() {
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState(0);
   const [follow, setFollow] = useState(true);
+  // Which tail the server has confirmed; a new filter or profile is "starting" until its own answer.
+  const [liveFor, setLiveFor] = useState<{ applied: object; profileId: string } | null>(null);
   const arrivals = useRef<{ at: number; n: number }[]>([]);
   const pausedRef = useRef(paused);
   useEffect(() => {
@@ -31,9 +33,16 @@ export function LiveTailView() {
     if (!profileId) return;
     let sessionId: string | null = null;
     let live = true;
+    /** Spans per second over the last 10 s, redrawn on each batch and each second. */
+    const measureRate = () => {
+      const since = Date.now() - 10_000;
+      arrivals.current = arrivals.current.filter((a) => a.at >= since);
+      setRate(arrivals.current.reduce((n, a) => n + a.n, 0) / 10);
+    };
     const off = api.on('tail.batch', (b) => {
       if (b.sessionId !== sessionId) return;
       arrivals.current.push({ at: Date.now(), n: b.spans.length });
+      measureRate();
       // Newest arrivals on top, in start order within a batch.
       const incoming = [...b.spans].reverse();
       if (pausedRef.current) setHeld((h) => [...incoming, ...h].slice(0, TAIL_BUFFER));
@@ -45,14 +54,11 @@ export function LiveTailView() {
         sessionId = r.sessionId;
         setSpans(r.spans);
         setError(null);
+        setLiveFor({ applied, profileId });
       },
       (e: unknown) => live && setError(errorText(e)),
     );
-    const tick = window.setInterval(() => {
-      const since = Date.now() - 10_000;
-      arrivals.current = arrivals.current.filter((a) => a.at >= since);
-      setRate(arrivals.current.reduce((n, a) => n + a.n, 0) / 10);
-    }, 1_000);
+    const tick = window.setInterval(measureRate, 1_000);
     return () => {
       live = false;
       off();
@@ -61,6 +67,7 @@ export function LiveTailView() {
     };
   }, [api, profileId, applied]);
 
+  const live = liveFor?.applied === applied && liveFor.profileId === profileId;
   const resume = () => {
     setSpans((s) => [...held, ...s].slice(0, TAIL_BUFFER));
     setHeld([]);
@@ -89,6 +96,10 @@ export function LiveTailView() {
         <label className="check">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
+        <span className={`badge ${live && !paused ? 'ok' : error ? 'bad' : 'warn'}`} data-testid="tail-state">
+          <span className="dot" aria-hidden="true" />
+          {live ? (paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
+        </span>
         <span className="muted" data-testid="tail-rate">
           {rate.toFixed(1)} spans/s · {spans.length.toLocaleString()} shown
         </span>
