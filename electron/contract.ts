@@ -126,6 +126,8 @@ export const events = {
   'app.navigate': z.object({ view: z.enum(VIEW_IDS) }),
   /** New spans of a live tail session. */
   'tail.batch': z.object({ sessionId: z.string(), spans: z.array(SpanRow), rowsRead: z.number().int() }),
+  /** A tail session lost ClickHouse (live: false, with why) or got it back; sent on each change only. */
+  'tail.state': z.object({ sessionId: z.string(), live: z.boolean(), detail: z.string().max(500) }),
 } as const;
 
 export type Methods = typeof methods;

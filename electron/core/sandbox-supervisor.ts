@@ -22,6 +22,10 @@ export const ReadyLine = z.object({
 export const SANDBOX_START_TIMEOUT_MS = 60_000;
 /** Grace period between SIGTERM and SIGKILL on stop. */
 export const SANDBOX_STOP_GRACE_MS = 5_000;
+/** Waits before restarting a sandbox that died, one per consecutive crash (the last repeats). */
+export const SANDBOX_RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 30_000];
+/** A sandbox that stays up this long has recovered: the next crash starts the delays over. */
+export const SANDBOX_STABLE_MS = 60_000;
 
 export interface SandboxCommand {
   /** The runtime (node, or Electron run as node). */
@@ -37,6 +41,14 @@ export interface SandboxSupervisorOptions {
   /** Extra CLI flags, e.g. fixed ports. */
   extraArgs?: string[];
   log?: (line: string) => void;
+  /** Restart after an unexpected exit (default on), after these waits. */
+  restartDelaysMs?: number[] | false;
+}
+
+/** The ports of a running sandbox, asked for again on restart so its URLs stay valid. */
+function portsOf(endpoints: { otlp: string; clickhouse: string; health: string }): string[] {
+  const port = (url: string) => new URL(url).port;
+  return ['--otlp-port', port(endpoints.otlp), '--clickhouse-port', port(endpoints.clickhouse), '--health-port', port(endpoints.health)];
 }
 
 export class SandboxSupervisor {
@@ -45,6 +57,9 @@ export class SandboxSupervisor {
   private readonly emitter = new TypedEmitter<{ status: Status }>();
   private stopping = false;
   private starting: Promise<Status> | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private crashesInARow = 0;
+  private lastPorts: string[] = [];
 
   constructor(private readonly options: SandboxSupervisorOptions) {
     this.current = {
@@ -64,7 +79,13 @@ export class SandboxSupervisor {
     return this.emitter.on('status', listener);
   }
 
+  /** The sandbox process id while one runs (fault tests kill it). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   start(): Promise<Status> {
+    this.cancelRestart();
     if (this.child && this.current.state === 'running') return Promise.resolve(this.current);
     this.starting ??= this.spawnChild().finally(() => {
       this.starting = null;
@@ -78,6 +99,7 @@ export class SandboxSupervisor {
   }
 
   async stop(): Promise<void> {
+    this.cancelRestart();
     const child = this.child;
     if (!child) return;
     this.stopping = true;
@@ -90,6 +112,26 @@ export class SandboxSupervisor {
     this.setStatus({ state: 'stopped', detail: 'The local sandbox was stopped.', endpoints: null });
   }
 
+  private cancelRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  /** After a crash: wait, then start again on the same data and ports. */
+  private scheduleRestart(detail: string): Status {
+    const delays = this.options.restartDelaysMs ?? SANDBOX_RESTART_DELAYS_MS;
+    if (delays === false || delays.length === 0) return this.setStatus({ state: 'crashed', detail, endpoints: null });
+    const wait = delays[Math.min(this.crashesInARow, delays.length - 1)]!;
+    this.crashesInARow++;
+    this.cancelRestart();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.start();
+    }, wait);
+    this.restartTimer.unref();
+    return this.setStatus({ state: 'crashed', detail: `${detail} Restarting in ${wait / 1000} s.`, endpoints: null });
+  }
+
   private setStatus(patch: Pick<Status, 'state' | 'detail' | 'endpoints'>): Status {
     this.current = { ...patch, dataDir: this.options.dataDir, since: Date.now() };
     this.emitter.emit('status', this.current);
@@ -99,7 +141,9 @@ export class SandboxSupervisor {
   private spawnChild(): Promise<Status> {
     const { command, dataDir, extraArgs = [], log } = this.options;
     this.setStatus({ state: 'starting', detail: 'Starting the local ClickHouse engine and OTLP receiver…', endpoints: null });
-    const child = spawn(command.execPath, [...command.args, '--data-dir', dataDir, ...extraArgs], {
+    // Same ports as last time unless the caller fixed them: the app's and the user's URLs stay valid.
+    const ports = extraArgs.some((a) => a.endsWith('-port')) ? [] : this.lastPorts;
+    const child = spawn(command.execPath, [...command.args, '--data-dir', dataDir, ...extraArgs, ...ports], {
       env: { ...process.env, ...command.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -113,6 +157,7 @@ export class SandboxSupervisor {
 
     return new Promise<Status>((resolve) => {
       let ready = false;
+      let upSince = 0;
       const timer = setTimeout(() => {
         if (ready) return;
         child.kill('SIGKILL');
@@ -132,6 +177,8 @@ export class SandboxSupervisor {
         ready = true;
         clearTimeout(timer);
         const { otlp, clickhouse, health } = readyLine.data;
+        this.lastPorts = portsOf(readyLine.data);
+        upSince = Date.now();
         resolve(this.setStatus({ state: 'running', detail: 'The local sandbox is running.', endpoints: { otlp, clickhouse, health } }));
       });
 
@@ -146,11 +193,11 @@ export class SandboxSupervisor {
         if (this.child === child) this.child = null;
         if (this.stopping) return;
         const why = stderrTail.filter((l) => l.trim()).slice(-1)[0] ?? `exit ${signal ?? code}`;
-        const status = this.setStatus({
-          state: 'crashed',
-          detail: `The local sandbox stopped unexpectedly (${signal ?? `code ${code}`}): ${why.slice(0, 300)}`,
-          endpoints: null,
-        });
+        // Someone took a remembered port while we were down: any free port beats not starting.
+        if (!ready && ports.length && /EADDRINUSE/.test(stderrTail.join('\n'))) this.lastPorts = [];
+        if (ready && Date.now() - upSince >= SANDBOX_STABLE_MS) this.crashesInARow = 0;
+        const detail = `The local sandbox stopped unexpectedly (${signal ?? `code ${code}`}): ${why.slice(0, 300).replace(/[.\s]+$/, '')}.`;
+        const status = this.scheduleRestart(detail);
         if (!ready) resolve(status);
       });
     });

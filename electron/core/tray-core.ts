@@ -114,10 +114,12 @@ export class TrayCore {
     options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
     options.traces.onBatch((b) => this.emit('tail.batch', b));
+    options.traces.onState((s) => this.emit('tail.state', s));
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);
       // A sandbox that just came up should not wait out a failed poll's backoff to show as up.
-      if (status.state === 'running') void options.pipeline.monitor(SANDBOX_PROFILE_ID)?.checkNow();
+      // A crash is checked at once too, so the Down (and its one notification) is not a poll interval late.
+      if (status.state === 'running' || status.state === 'crashed') void options.pipeline.monitor(SANDBOX_PROFILE_ID)?.checkNow();
       // The sandbox profile's URLs follow the running sandbox.
       this.profilesChanged();
     });

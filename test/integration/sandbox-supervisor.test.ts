@@ -12,7 +12,7 @@ describe('sandbox supervisor', () => {
     sandbox = await startTestSandbox();
     const seen: string[] = [];
     sandbox.supervisor.onStatus((s) => seen.push(s.state));
-    const pid = (sandbox.supervisor as unknown as { child: { pid: number } }).child.pid;
+    const pid = sandbox.supervisor.pid!;
     const crashed = new Promise<void>((resolve) => sandbox!.supervisor.onStatus((s) => s.state === 'crashed' && resolve()));
     process.kill(pid, 'SIGKILL');
     await crashed;

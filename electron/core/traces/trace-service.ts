@@ -20,10 +20,24 @@ export interface TailBatch {
   rowsRead: number;
 }
 
+export interface TailState {
+  sessionId: string;
+  live: boolean;
+  detail: string;
+}
+
 interface Session {
   tail: SpanTail;
   timer: NodeJS.Timeout | null;
   stopped: boolean;
+  /** The last poll's error, or null while polls succeed. */
+  failing: string | null;
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }
 
 /** A search error points at the place in the query, never at a stack. */
@@ -34,7 +48,7 @@ function userError(error: unknown): never {
 
 export class TraceService {
   private readonly sessions = new Map<string, Session>();
-  private readonly emitter = new TypedEmitter<{ batch: TailBatch }>();
+  private readonly emitter = new TypedEmitter<{ batch: TailBatch; state: TailState }>();
 
   constructor(
     private readonly setup: SetupService,
@@ -43,6 +57,10 @@ export class TraceService {
 
   onBatch(listener: (b: TailBatch) => void): () => void {
     return this.emitter.on('batch', listener);
+  }
+
+  onState(listener: (s: TailState) => void): () => void {
+    return this.emitter.on('state', listener);
   }
 
   async target(profileId: string): Promise<TailTarget & { serviceName: string }> {
@@ -72,19 +90,30 @@ export class TraceService {
     const first = await tail.start();
     while (this.sessions.size >= MAX_TAIL_SESSIONS) this.stopTail(this.sessions.keys().next().value!);
     const sessionId = randomUUID();
-    const session: Session = { tail, timer: null, stopped: false };
+    const session: Session = { tail, timer: null, stopped: false, failing: null };
     this.sessions.set(sessionId, session);
     const loop = () => {
       session.timer = setTimeout(() => {
         tail.poll().then(
           (r) => {
             if (session.stopped) return;
+            if (session.failing !== null) {
+              session.failing = null;
+              this.emitter.emit('state', { sessionId, live: true, detail: 'Reading from ClickHouse again.' });
+            }
             if (r.spans.length) this.emitter.emit('batch', { sessionId, spans: r.spans, rowsRead: r.rowsRead });
             loop();
           },
           (error: unknown) => {
-            console.error('tail poll failed:', error instanceof Error ? error.message : error);
-            if (!session.stopped) loop();
+            if (session.stopped) return;
+            // The cursor only moves on success, so the spans written meanwhile come with the next good poll.
+            const why = `ClickHouse did not answer the tail: ${describeError(error)}`.slice(0, 500);
+            if (session.failing === null) {
+              console.error(why);
+              this.emitter.emit('state', { sessionId, live: false, detail: why });
+            }
+            session.failing = why;
+            loop();
           },
         );
       }, TAIL_POLL_MS);

@@ -7,6 +7,8 @@ import { SpanTable } from './traces/SpanTable';
 
 /** How many spans the tail keeps; older ones drop off the end. */
 export const TAIL_BUFFER = 5_000;
+/** The server polls (and retries) every 2 s. */
+const TAIL_RETRY_SECONDS = 2;
 
 export function LiveTailView() {
   const api = useApi();
@@ -22,7 +24,9 @@ export function LiveTailView() {
   const [rate, setRate] = useState(0);
   const [follow, setFollow] = useState(true);
   // Which tail the server has confirmed; a new filter or profile is "starting" until its own answer.
-  const [liveFor, setLiveFor] = useState<{ applied: object; profileId: string } | null>(null);
+  const [liveFor, setLiveFor] = useState<{ applied: object; profileId: string; sessionId: string } | null>(null);
+  // Why the tail is not reading right now (ClickHouse unreachable); it keeps retrying.
+  const [trouble, setTrouble] = useState<{ sessionId: string; detail: string } | null>(null);
   const arrivals = useRef<{ at: number; n: number }[]>([]);
   const pausedRef = useRef(paused);
   useEffect(() => {
@@ -48,13 +52,17 @@ export function LiveTailView() {
       if (pausedRef.current) setHeld((h) => [...incoming, ...h].slice(0, TAIL_BUFFER));
       else setSpans((s) => [...incoming, ...s].slice(0, TAIL_BUFFER));
     });
+    const offState = api.on('tail.state', (st) => {
+      if (st.sessionId !== sessionId) return;
+      setTrouble(st.live ? null : { sessionId: st.sessionId, detail: st.detail });
+    });
     api.invoke('tail.start', { profileId, query: applied.query, allServices: applied.allServices }).then(
       (r) => {
         if (!live) return void api.invoke('tail.stop', { sessionId: r.sessionId });
         sessionId = r.sessionId;
         setSpans(r.spans);
         setError(null);
-        setLiveFor({ applied, profileId });
+        setLiveFor({ applied, profileId, sessionId: r.sessionId });
       },
       (e: unknown) => live && setError(errorText(e)),
     );
@@ -62,12 +70,14 @@ export function LiveTailView() {
     return () => {
       live = false;
       off();
+      offState();
       window.clearInterval(tick);
       if (sessionId) void api.invoke('tail.stop', { sessionId });
     };
   }, [api, profileId, applied]);
 
   const live = liveFor?.applied === applied && liveFor.profileId === profileId;
+  const reconnecting = live && trouble !== null && trouble.sessionId === liveFor.sessionId;
   const resume = () => {
     setSpans((s) => [...held, ...s].slice(0, TAIL_BUFFER));
     setHeld([]);
@@ -96,9 +106,9 @@ export function LiveTailView() {
         <label className="check">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
-        <span className={`badge ${live && !paused ? 'ok' : error ? 'bad' : 'warn'}`} data-testid="tail-state">
+        <span className={`badge ${live && !paused && !reconnecting ? 'ok' : error || reconnecting ? 'bad' : 'warn'}`} data-testid="tail-state">
           <span className="dot" aria-hidden="true" />
-          {live ? (paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
+          {live ? (reconnecting ? 'Reconnecting…' : paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
         </span>
         <span className="muted" data-testid="tail-rate">
           {rate.toFixed(1)} spans/s · {spans.length.toLocaleString()} shown
@@ -107,6 +117,11 @@ export function LiveTailView() {
       {error ? (
         <div className="banner error" role="alert">
           {error}
+        </div>
+      ) : null}
+      {reconnecting ? (
+        <div className="banner warn" role="status" data-testid="tail-trouble">
+          {trouble.detail} — retrying every {TAIL_RETRY_SECONDS} s; nothing written meanwhile will be missed.
         </div>
       ) : null}
       <section className="card flush">

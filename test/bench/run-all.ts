@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: runs every benchmark in its own process (one chdb engine per process),
+ * reads the JSON line each prints last, and writes BENCHMARKS.md with the date, the machine,
+ * the command that reproduces each figure and its ratio to the baseline taken in the same run.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, release, platform } from 'node:os';
+import { z } from 'zod';
+
+const Ingest = z.object({
+  benchmark: z.literal('ingest'),
+  spans_per_round: z.number(),
+  batch_size: z.number(),
+  receiver_spans_per_s: z.number(),
+  direct_insert_spans_per_s: z.number(),
+  ratio: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+const Idle = z.object({
+  benchmark: z.literal('idle'),
+  wall_s: z.number(),
+  requests: z.number(),
+  polls_per_target_per_interval: z.number(),
+  baseline_cpu_percent_of_core: z.number(),
+  monitoring_cpu_percent_of_core: z.number(),
+  cpu_ratio_to_baseline: z.number(),
+  rss_mb: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+const Tail = z.object({
+  benchmark: z.literal('tail'),
+  spans_in_table: z.number(),
+  tail_avg_read_rows_per_poll: z.number(),
+  window_query_avg_read_rows_per_poll: z.number(),
+  read_rows_ratio: z.number(),
+  missed_inside_horizon: z.number(),
+  shown_twice: z.number(),
+  render_10_spans_ms: z.number(),
+  render_10000_spans_ms: z.number(),
+  render_ratio: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+
+interface Row {
+  figure: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+}
+
+interface Bench<T> {
+  name: string;
+  script: string;
+  schema: z.ZodType<T>;
+  rows: (r: T) => Row[];
+  goal: (r: T) => string;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+const benches = [
+  {
+    name: 'ingest',
+    script: 'test/bench/ingest.ts',
+    schema: Ingest,
+    goal: (r) => `receiver/direct ${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) => [
+      {
+        figure: `OTLP/HTTP JSON ingest through the sandbox receiver (${n(r.spans_per_round)} spans, batches of ${n(r.batch_size)})`,
+        measured: `${n(r.receiver_spans_per_s)} spans/s`,
+        baseline: `${n(r.direct_insert_spans_per_s)} spans/s (the same rows inserted straight into the engine)`,
+        ratio: String(r.ratio),
+      },
+    ],
+  } satisfies Bench<z.infer<typeof Ingest>>,
+  {
+    name: 'idle',
+    script: 'test/bench/idle.ts',
+    schema: Idle,
+    goal: (r) => `${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) => [
+      {
+        figure: `CPU while monitoring two targets every 30 s (${r.wall_s} s, ${r.requests} requests, ${r.polls_per_target_per_interval} polls per target per interval, rss ${r.rss_mb} MB)`,
+        measured: `${r.monitoring_cpu_percent_of_core}% of one core`,
+        baseline: `${r.baseline_cpu_percent_of_core}% (the same app with monitoring off)`,
+        ratio: String(r.cpu_ratio_to_baseline),
+      },
+    ],
+  } satisfies Bench<z.infer<typeof Idle>>,
+  {
+    name: 'tail',
+    script: 'test/bench/tail.ts',
+    schema: Tail,
+    goal: (r) => `${r.goal} (${r.missed_inside_horizon} missed, ${r.shown_twice} shown twice): ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) => [
+      {
+        figure: `rows read per live-tail poll on ${n(r.spans_in_table)} spans`,
+        measured: `${n(r.tail_avg_read_rows_per_poll)} rows (cursor on new parts)`,
+        baseline: `${n(r.window_query_avg_read_rows_per_poll)} rows (HyperDX-style last-15-minutes query)`,
+        ratio: `${r.read_rows_ratio}× fewer`,
+      },
+      {
+        figure: 'first render of a trace waterfall in Chromium',
+        measured: `${n(r.render_10000_spans_ms)} ms for 10,000 spans`,
+        baseline: `${n(r.render_10_spans_ms)} ms for 10 spans`,
+        ratio: String(r.render_ratio),
+      },
+    ],
+  } satisfies Bench<z.infer<typeof Tail>>,
+] as const;
+
+function run(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}`))));
+  });
+}
+
+/** The last line that parses as JSON: each benchmark prints its result there. */
+function lastJson(out: string): unknown {
+  for (const line of out.trim().split('\n').reverse()) {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      // a progress line
+    }
+  }
+  throw new Error('the benchmark printed no JSON result');
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const chosen = benches.filter((b) => only.length === 0 || only.includes(b.name));
+  const date = new Date().toISOString();
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}, Node ${process.versions.node}`;
+  const sections: string[] = [];
+  let allMet = true;
+  for (const bench of chosen) {
+    console.log(`\n=== bench:${bench.name} ===`);
+    const t0 = performance.now();
+    const raw = lastJson(await run(bench.script));
+    const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+    // A benchmark's output is a file-like boundary: check it before it reaches the report.
+    const section = renderSection(bench as Bench<unknown>, raw, seconds);
+    allMet &&= section.met;
+    sections.push(section.text);
+  }
+  const report = [
+    '# Benchmarks',
+    '',
+    `Measured ${date} on ${machine}.`,
+    'Every ratio is against a baseline measured in the same run on the same machine; absolute figures vary with the machine, ratios much less.',
+    'Regenerate with `npm run bench` (all) or `npm run bench -- <name>`.',
+    '',
+    ...sections,
+  ].join('\n');
+  writeFileSync('BENCHMARKS.md', `${report}\n`);
+  console.log(`\nwrote BENCHMARKS.md (${chosen.length} benchmarks, goals ${allMet ? 'all met' : 'NOT all met'})`);
+}
+
+function renderSection(bench: Bench<unknown>, raw: unknown, seconds: string): { text: string; met: boolean } {
+  const parsed = bench.schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`bench:${bench.name} printed an unexpected result: ${parsed.error.message}`);
+  const result = parsed.data;
+  const table = bench.rows(result).map((r) => `| ${r.figure} | ${r.measured} | ${r.baseline} | ${r.ratio} |`);
+  const goal = bench.goal(result);
+  return {
+    met: !goal.endsWith('NOT met'),
+    text: [
+      `## ${bench.name}`,
+      '',
+      `Command: \`npm run bench:${bench.name}\` (took ${seconds} s). Goal: ${goal}.`,
+      '',
+      '| Figure | Measured | Baseline (same run) | Ratio |',
+      '| --- | --- | --- | --- |',
+      ...table,
+      '',
+    ].join('\n'),
+  };
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
