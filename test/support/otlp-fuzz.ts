@@ -199,8 +199,17 @@ const HOSTILE: unknown[] = [null, 0, -1, 1.5, '', 'x'.repeat(200_000), [], {}, t
 function allContainers(root: unknown): { parent: Record<string, unknown> | unknown[]; key: string | number }[] {
   const out: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((v, i) => (out.push({ parent: node, key: i }), walk(v)));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (out.push({ parent: node as Record<string, unknown>, key: k }), walk(v));
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => {
+        out.push({ parent: node, key: i });
+        walk(v);
+      });
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        out.push({ parent: node as Record<string, unknown>, key: k });
+        walk(v);
+      }
+    }
   };
   walk(root);
   return out;
