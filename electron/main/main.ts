@@ -3,7 +3,7 @@
  * tray, and the IPC transport. Everything else lives in the Electron-free core.
  */
 import { app, BrowserWindow, Menu, net, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
 import { sandboxDataDir } from '../core/app-paths.js';
@@ -15,7 +15,7 @@ import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { TrayDispatcher } from './tray-dispatcher.js';
 import { eventChannel } from '../ipc-channels.js';
-import { APP_ORIGIN, isExternalHttpUrl, isTrustedFrameUrl, secureWebPreferences } from './window-options.js';
+import { APP_ORIGIN, denyAllPermissions, guardNavigation, rendererFileFor, secureWebPreferences } from './window-options.js';
 
 const root = projectRoot();
 const rendererDir = join(root, 'dist', 'renderer');
@@ -67,16 +67,7 @@ if (!app.requestSingleInstanceLock()) {
         win.hide();
       }
     });
-    win.webContents.setWindowOpenHandler(({ url }) => {
-      if (isExternalHttpUrl(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
-    win.webContents.on('will-navigate', (event, url) => {
-      if (!isTrustedFrameUrl(url)) {
-        event.preventDefault();
-        if (isExternalHttpUrl(url)) void shell.openExternal(url);
-      }
-    });
+    guardNavigation(win.webContents, (url) => void shell.openExternal(url));
     void win.loadURL(`${APP_ORIGIN}/index.html`);
     return win;
   }
@@ -87,13 +78,10 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    denyAllPermissions(session.defaultSession);
     protocol.handle('app', async (request) => {
-      const url = new URL(request.url);
-      const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-      const file = join(rendererDir, relative || 'index.html');
-      if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+      const file = rendererFileFor(rendererDir, new URL(request.url).pathname);
+      if (!file) return new Response('Not found', { status: 404 });
       const response = await net.fetch(pathToFileURL(file).toString());
       const headers = new Headers(response.headers);
       headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);

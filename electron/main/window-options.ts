@@ -1,4 +1,6 @@
 /** The main window's hardening, kept apart so a test can read it without Electron. */
+import { join, normalize, sep } from 'node:path';
+
 export function secureWebPreferences(preloadPath: string) {
   return {
     preload: preloadPath,
@@ -28,4 +30,47 @@ export function isTrustedFrameUrl(url: string): boolean {
 
 export function isExternalHttpUrl(url: string): boolean {
   return /^https?:\/\//i.test(url);
+}
+
+/** The parts of Electron's Session and WebContents the hardening sets, so a test can read what was installed. */
+export interface PermissionSession {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
+}
+export interface GuardedContents {
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+}
+
+/** The app needs no camera, microphone, location, notifications-from-page or clipboard access: refuse them all. */
+export function denyAllPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+/** No new windows and no navigation away from app://; http(s) links open in the OS browser instead. */
+export function guardNavigation(contents: GuardedContents, openExternal: (url: string) => void): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalHttpUrl(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (!isTrustedFrameUrl(url)) {
+      event.preventDefault();
+      if (isExternalHttpUrl(url)) openExternal(url);
+    }
+  });
+}
+
+/** The file an app:// path names inside the renderer folder, or null for anything that escapes it. */
+export function rendererFileFor(rendererDir: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
+  const file = join(rendererDir, relative || 'index.html');
+  return file.startsWith(rendererDir + sep) ? file : null;
 }

@@ -73,8 +73,21 @@ async function call(method: string, input: unknown): Promise<unknown> {
 }
 
 describe('secrets', () => {
-  it('never appear in settings files, logs or payloads to the renderer', async ({ skip }) => {
+  it('never appear in files, logs, HTTP answers, the event stream or payloads, through every feature', async ({ skip }) => {
     if (!availability.available) skip(availability.reason);
+    // The raw event stream, as the page reads it.
+    const streamed: string[] = [];
+    const controller = new AbortController();
+    const events = await fetch(`${bridge.url}/api/events`, { headers: { 'x-clickstack-token': bridge.token }, signal: controller.signal });
+    const reading = (async () => {
+      const reader = events.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        streamed.push(Buffer.from(value!).toString('utf8'));
+      }
+    })();
+
     const created = (await call('profiles.create', {
       fields: { name: 'Leak check', otlpEndpoint: sandbox.otlp, clickhouseUrl: sandbox.clickhouse, healthUrl: sandbox.health },
     })) as { id: string };
@@ -90,14 +103,37 @@ describe('secrets', () => {
     await call('profiles.duplicate', { id: created.id });
     const state = (await call('profiles.list', {})) as { profiles: { passwordSet: boolean; tokenSet: boolean }[] };
     expect(state.profiles.filter((p) => p.passwordSet && p.tokenSet)).toHaveLength(2);
-    // A wrong password must not echo either.
+
+    // Every other feature, with the secrets in use.
+    await call('profiles.activate', { id: created.id });
+    const tail = (await call('tail.start', { profileId: created.id, query: '', allServices: true })) as { sessionId: string };
+    const trace = (await call('testTrace.run', { profileId: created.id, useGatewayServiceName: true })) as { ok: boolean; traceId: string; summary: string };
+    expect(trace.ok, trace.summary).toBe(true);
+    await new Promise((r) => setTimeout(r, 2_500)); // one tail poll brings the test trace's spans
+    expect(payloads.some((p) => p.startsWith('tail.batch') && p.includes(trace.traceId))).toBe(true);
+    await call('tail.stop', { sessionId: tail.sessionId });
+    await call('pipeline.checkNow', { profileId: created.id });
+    const now = Date.now();
+    const found = (await call('traces.search', { profileId: created.id, query: `trace:${trace.traceId}`, fromMs: now - 3_600_000, toMs: now + 60_000, allServices: true })) as { spans: unknown[] };
+    expect(found.spans.length).toBeGreaterThan(0);
+    expect(((await call('traces.get', { profileId: created.id, traceId: trace.traceId })) as { spans: unknown[] }).spans.length).toBeGreaterThan(0);
+    await call('traces.models', { profileId: created.id, fromMs: now - 3_600_000, toMs: now + 60_000 });
+    for (const method of ['pipeline.statuses', 'pipeline.incidents', 'testTrace.history', 'app.getInfo', 'sandbox.getStatus']) await call(method, {});
+
+    // Wrong secrets must not echo either (each contains the right one, so an echo of either is caught).
     await call('secrets.set', { profileId: created.id, kind: 'clickhousePassword', value: `${PASSWORD}-typo` });
-    await call('setup.runStep', { profileId: created.id, step: 'clickhouse' });
+    await call('secrets.set', { profileId: created.id, kind: 'otlpToken', value: `${TOKEN}-typo` });
+    for (const step of ['clickhouse', 'otlp']) expect(((await call('setup.runStep', { profileId: created.id, step })) as { status: string }).status).toBe('failed');
+    expect(((await call('testTrace.run', { profileId: created.id, useGatewayServiceName: false })) as { ok: boolean }).ok).toBe(false);
+    await call('pipeline.checkNow', { profileId: created.id });
     await new Promise((r) => setTimeout(r, 200)); // let profiles.changed events flush
+    controller.abort();
+    await reading;
+    expect(streamed.join('')).toContain('tail.batch');
 
     const files = filesUnder(dataDir);
     expect(files.some((f) => f.endsWith('config.json'))).toBe(true);
-    const haystacks = [...files.map((f) => readFileSync(f, 'utf8')), ...logged, ...payloads];
+    const haystacks = [...files.map((f) => readFileSync(f, 'utf8')), ...logged, ...payloads, ...streamed];
     expect(payloads.length).toBeGreaterThan(15);
     for (const secret of [PASSWORD, TOKEN]) {
       expect(haystacks.filter((h) => h.includes(secret))).toEqual([]);
