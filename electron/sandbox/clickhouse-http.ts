@@ -9,8 +9,12 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { Engine, EngineError, type EngineResult } from './engine.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine, EngineError, sqlString, type EngineResult } from './engine.js';
 import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.js';
+import { NativeFormatError, nativeForClientRevision } from './native-output.js';
 import { bindParameters } from './query-params.js';
 
 export const MAX_QUERY_BODY_BYTES = 256 * 1024 * 1024;
@@ -40,7 +44,7 @@ const UNSUPPORTED_PARAMS: Record<string, string> = {
   session_id: 'HTTP sessions (session_id) are not supported by the sandbox; every request is its own session.',
   session_timeout: 'HTTP sessions (session_timeout) are not supported by the sandbox.',
   session_check: 'HTTP sessions (session_check) are not supported by the sandbox.',
-  compress: "ClickHouse's native block compression (compress=1) is not supported by the sandbox; use HTTP gzip.",
+  compress: "ClickHouse's native block compression (compress=1, LZ4/ZSTD) is not supported by the sandbox; use HTTP gzip (the collector's clickhouse exporter: compress: gzip).",
   decompress: "ClickHouse's native block compression (decompress=1) is not supported by the sandbox; use Content-Encoding: gzip.",
   role: 'Roles are not supported by the sandbox; it has only the user "default".',
 };
@@ -70,6 +74,9 @@ function trailingFormat(sql: string): string | null {
   const m = /\bFORMAT\s+([A-Za-z][A-Za-z0-9]*)\s*;?\s*$/i.exec(sql);
   return m ? m[1]! : null;
 }
+
+/** An insert whose data is a Native block in the body (clickhouse-go's batches): `INSERT INTO t (cols) FORMAT Native`. */
+const NATIVE_INSERT = /^\s*INSERT\s+INTO\s+([\s\S]+?)\s+FORMAT\s+Native\s*;?\s*$/i;
 
 const STATISTICS_RE = /"statistics":\s*\{\s*"elapsed":\s*[\d.e+-]+,\s*"rows_read":\s*(\d+),\s*"bytes_read":\s*(\d+)/;
 
@@ -129,6 +136,21 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record<string, string> } {
+  const settings: [string, string][] = [];
+  const rawParams: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    if (name.startsWith('param_')) rawParams[name.slice(6)] = value;
+    else if (!HTTP_ONLY_PARAMS.has(name) && !(name in UNSUPPORTED_PARAMS)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new EngineError(115, 'UNKNOWN_SETTING', `Code: 115. DB::Exception: Unknown setting '${name.slice(0, 100)}'. (UNKNOWN_SETTING)`);
+      }
+      settings.push([name, value]);
+    }
+  }
+  return { settings, rawParams };
+}
+
 export class ClickHouseHttpServer {
   private server: Server | null = null;
   private version = '0.0.0';
@@ -171,6 +193,37 @@ export class ClickHouseHttpServer {
     res.end(`${engineError.message} (version ${this.version})\n`);
   }
 
+  /**
+   * A Native block from the body, inserted in one statement. chdb's insert API takes text
+   * formats only, so the block goes through a private temp file that ClickHouse reads itself.
+   */
+  private async insertNative(req: IncomingMessage, res: ServerResponse, url: URL, queryId: string, target: string, block: Buffer): Promise<void> {
+    if (req.method !== 'POST') throw new EngineError(164, 'READONLY', 'Code: 164. DB::Exception: Inserts need POST. (READONLY)');
+    const { settings } = settingsOf(url);
+    const dir = await mkdtemp(join(tmpdir(), 'cst-native-'));
+    try {
+      const file = join(dir, 'block.native');
+      await writeFile(file, block, { mode: 0o600 });
+      const started = process.hrtime.bigint();
+      await this.options.engine.query({
+        sql: `INSERT INTO ${target} SELECT * FROM file(${sqlString(file)}, 'Native')`,
+        format: 'TabSeparated',
+        database: url.searchParams.get('database') ?? undefined,
+        settings: settings.filter(([name]) => name !== 'async_insert'),
+      });
+      res.writeHead(200, {
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-clickhouse-query-id': queryId,
+        'x-clickhouse-timezone': 'UTC',
+        'x-clickhouse-server-display-name': 'clickstack-tray-sandbox',
+        'x-clickhouse-summary': JSON.stringify({ written_bytes: String(block.length), elapsed_ns: String(process.hrtime.bigint() - started) }),
+      });
+      res.end();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryId = url.searchParams.get('query_id') || randomUUID();
@@ -201,6 +254,8 @@ export class ClickHouseHttpServer {
     const raw = req.method === 'POST' ? await readLimitedBody(req, MAX_QUERY_BODY_BYTES) : Buffer.alloc(0);
     const body = decodeContentEncoding(raw, req.headers['content-encoding'], MAX_QUERY_BODY_BYTES);
     const urlQuery = url.searchParams.get('query');
+    const nativeInsert = urlQuery !== null && body.length > 0 ? NATIVE_INSERT.exec(urlQuery) : null;
+    if (nativeInsert) return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
     const sql = urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
     if (sql.trim() === '') {
       throw new EngineError(62, 'SYNTAX_ERROR', 'Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)');
@@ -209,17 +264,7 @@ export class ClickHouseHttpServer {
       throw new EngineError(164, 'READONLY', 'Code: 164. DB::Exception: Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries. (READONLY)');
     }
 
-    const settings: [string, string][] = [];
-    const rawParams: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) {
-      if (name.startsWith('param_')) rawParams[name.slice(6)] = value;
-      else if (!HTTP_ONLY_PARAMS.has(name) && !(name in UNSUPPORTED_PARAMS)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-          throw new EngineError(115, 'UNKNOWN_SETTING', `Code: 115. DB::Exception: Unknown setting '${name.slice(0, 100)}'. (UNKNOWN_SETTING)`);
-        }
-        settings.push([name, value]);
-      }
-    }
+    const { settings, rawParams } = settingsOf(url);
     const params = bindParameters(sql, rawParams);
     const format = (/^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE)\b/i.test(sql) ? null : trailingFormat(sql)) ?? url.searchParams.get('default_format') ?? 'TabSeparated';
 
@@ -234,6 +279,15 @@ export class ClickHouseHttpServer {
     const elapsedNs = process.hrtime.bigint() - started;
 
     let payload = result.data;
+    const clientRevision = Number(url.searchParams.get('client_protocol_version') ?? 0);
+    if (format.toLowerCase() === 'native' && clientRevision > 0) {
+      try {
+        payload = nativeForClientRevision(payload, clientRevision);
+      } catch (error) {
+        if (error instanceof NativeFormatError) throw new EngineError(48, 'NOT_IMPLEMENTED', `Code: 48. DB::Exception: ${error.message}. (NOT_IMPLEMENTED)`);
+        throw error;
+      }
+    }
     const headers: Record<string, string> = {
       'content-type': contentTypeFor(format),
       'x-clickhouse-query-id': queryId,

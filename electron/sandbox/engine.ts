@@ -46,7 +46,7 @@ export function toEngineError(error: unknown): EngineError {
   return new EngineError(code, type, text);
 }
 
-function sqlString(value: string): string {
+export function sqlString(value: string): string {
   return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
 }
 
