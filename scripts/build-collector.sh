@@ -14,6 +14,12 @@ binary="$out/dist/clickstack-test-otelcol"
 started=$EPOCHREALTIME
 elapsed() { awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
+# --path: only say where the binary is (or would be); tests use it to find the build.
+if [[ "${1:-}" == "--path" ]]; then
+  echo "$binary"
+  exit 0
+fi
+
 if [[ -x "$binary" ]]; then
   echo "collector: cached build reused from $out ($(elapsed) s)" >&2
   echo "$binary"
