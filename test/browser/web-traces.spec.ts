@@ -1,5 +1,6 @@
 /** Live tail, search and the waterfall in Chromium, with seeded gateway traces. */
 import type { APIRequestContext } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
@@ -89,5 +90,20 @@ test.describe('traces', () => {
     const download = page.waitForEvent('download');
     await view.getByRole('button', { name: 'Export OTLP/JSON' }).click();
     expect((await download).suggestedFilename()).toBe(`trace-${traceId}.json`);
+  });
+
+  test('the live tail says when the sandbox died, then picks up what arrived after its restart', async ({ page, app }) => {
+    const otlp = await openOnSandbox(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Live tail', exact: true }).click();
+    await expect(page.getByTestId('tail-state')).toHaveText('Live');
+    // The app's own sandbox process (its --data-dir is inside this worker's home), killed as a crash would.
+    execFileSync('pkill', ['-KILL', '-f', `--data-dir ${app.home}`]);
+    await expect(page.getByTestId('tail-state')).toHaveText('Reconnecting…', { timeout: 15_000 });
+    await expect(page.getByTestId('tail-trouble')).toContainText('ClickHouse did not answer the tail');
+    await page.screenshot({ path: `${SCREENSHOTS}/live-tail-reconnecting.png`, fullPage: true });
+    await expect(page.getByTestId('tail-state')).toHaveText('Live', { timeout: 60_000 });
+    const before = await page.getByTestId('span-row').count();
+    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await expect(page.getByTestId('span-row')).toHaveCount(before + 3, { timeout: 15_000 });
   });
 });
