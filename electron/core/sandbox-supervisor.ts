@@ -79,6 +79,11 @@ export class SandboxSupervisor {
     return this.emitter.on('status', listener);
   }
 
+  /** True between a crash and the automatic restart it scheduled, and while that restart starts. */
+  get restarting(): boolean {
+    return this.restartTimer !== null || (this.current.state === 'starting' && this.crashesInARow > 0);
+  }
+
   /** The sandbox process id while one runs (fault tests kill it). */
   get pid(): number | null {
     return this.child?.pid ?? null;

@@ -61,6 +61,8 @@ test.describe('traces', () => {
     await page.getByRole('link', { name: 'Explore', exact: true }).click();
     await page.getByTestId('search-input').fill('status:error AND name:"Network Call"');
     await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByTestId('search-results')).toHaveAttribute('data-query', 'status:error AND name:"Network Call"');
+    await expect(page.getByTestId('search-results')).toHaveAttribute('aria-busy', 'false');
     // Only failing Network Call spans remain once the answer is in.
     await expect(page.locator('.span-row .status-ok')).toHaveCount(0);
     await expect(page.locator('.span-row .status-error').first()).toBeVisible();
@@ -96,8 +98,15 @@ test.describe('traces', () => {
     const otlp = await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Live tail', exact: true }).click();
     await expect(page.getByTestId('tail-state')).toHaveText('Live');
-    // The app's own sandbox process (its --data-dir is inside this worker's home), killed as a crash would.
-    execFileSync('pkill', ['-KILL', '-f', `--data-dir ${app.home}`]);
+    // The app's own sandbox process (its --data-dir is inside this worker's home), killed as a crash would,
+    // three times in a row: the app waits 1, 2, then 5 s before restarting, so the tail surely meets the outage.
+    const pattern = `--data-dir ${app.home}/sandbox`;
+    const pid = () => execFileSync('pgrep', ['-f', '--', pattern], { encoding: 'utf8' }).trim();
+    for (let crash = 0; crash < 3; crash++) {
+      const victim = pid();
+      execFileSync('kill', ['-KILL', victim]);
+      if (crash < 2) await expect.poll(() => { try { return pid(); } catch { return ''; } }, { timeout: 30_000 }).not.toMatch(new RegExp(`^(${victim})?$`));
+    }
     await expect(page.getByTestId('tail-state')).toHaveText('Reconnecting…', { timeout: 15_000 });
     await expect(page.getByTestId('tail-trouble')).toContainText('ClickHouse did not answer the tail');
     await page.screenshot({ path: `${SCREENSHOTS}/live-tail-reconnecting.png`, fullPage: true });

@@ -27,7 +27,14 @@ export class ProfilesService {
     const profile = this.store.get(id);
     if (profile.kind === 'sandbox') {
       const endpoints = this.sandbox?.status.endpoints;
-      if (!endpoints) throw new ContractError('bad_request', 'The local sandbox is not running; start it from the Setup view.');
+      if (!endpoints) {
+        const why = this.sandbox?.restarting
+          ? 'The local sandbox stopped unexpectedly and is restarting on its own; this clears in a few seconds.'
+          : this.sandbox?.status.state === 'starting'
+            ? 'The local sandbox is still starting.'
+            : 'The local sandbox is not running; start it from the Setup view.';
+        throw new ContractError('bad_request', why);
+      }
       return { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse, healthUrl: endpoints.health, healthUrlEffective: endpoints.health };
     }
     return { ...profile, healthUrlEffective: effectiveHealthUrl(profile) };

@@ -69,6 +69,8 @@ export function ExploreView() {
   const [info, setInfo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The query the shown results answer (it differs from the input while the user types or a search runs).
+  const [shownQuery, setShownQuery] = useState<string | null>(null);
   const [models, setModels] = useState<z.infer<typeof ModelSummaryRow>[]>([]);
   const [trace, setTrace] = useState<string | null>(traceFromHash);
   // Only the latest search may fill the table: an earlier, slower answer must not overwrite it.
@@ -91,6 +93,7 @@ export function ExploreView() {
       .then(([r, m]) => {
         if (ticket !== latest.current) return;
         setSpans(r.spans);
+        setShownQuery(q);
         setModels(m);
         setInfo(`${r.spans.length}${r.truncated ? '+' : ''} spans · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
       })
@@ -144,7 +147,7 @@ export function ExploreView() {
           {error}
         </div>
       ) : null}
-      <section className="card flush">
+      <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined}>
         <SpanTable spans={spans} height={360} label="Search results" onOpen={(s) => (window.location.hash = `#/explore/trace/${s.traceId}`)} />
         {spans.length === 0 && !error && !busy ? <p className="muted pad">No spans match in this range.</p> : null}
       </section>
