@@ -56,6 +56,7 @@ describe('contract', () => {
     expectTypeOf<MethodOutput<'app.openExternal'>>().toEqualTypeOf<{ opened: boolean }>();
     expectTypeOf<MethodOutput<'app.getInfo'>['transport']>().toEqualTypeOf<'electron' | 'web'>();
     expectTypeOf<EventPayload<'sandbox.status'>['state']>().toEqualTypeOf<'disabled' | 'starting' | 'running' | 'stopped' | 'crashed'>();
+    expectTypeOf<EventPayload<'tail.state'>>().toEqualTypeOf<{ sessionId: string; live: boolean; detail: string }>();
     expectTypeOf<TrayApi['invoke']>().parameter(0).toEqualTypeOf<MethodName>();
     // @ts-expect-error: a method that is not in the contract does not type-check
     expectTypeOf<MethodInput<'app.nope'>>();
