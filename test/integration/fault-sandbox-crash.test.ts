@@ -40,7 +40,7 @@ async function send(otlp: string, n: number): Promise<string[]> {
 
 describe('sandbox crash under a live tail', () => {
   it('goes Down and back with one notification each way, and the tail loses and repeats nothing', async () => {
-    const supervisor = new SandboxSupervisor({ command: { execPath: process.execPath, args: SANDBOX_CLI }, dataDir: join(home, 'sandbox'), restartDelaysMs: [500] });
+    const supervisor = new SandboxSupervisor({ command: { execPath: process.execPath, args: SANDBOX_CLI }, dataDir: join(home, 'sandbox'), restartDelaysMs: [3_000] }); // down longer than a tail poll (2 s), so the tail surely meets the outage
     composed = composeCore({ transport: 'web', version: '0.0.0', dataDir: home, sandbox: supervisor, openSettingsFile: openConfFile, keychainService: `clickstack-tray-test-fault-${process.pid}` });
     const { core } = composed;
     const shown: string[] = [];
