@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, EngineError, sqlString, type EngineResult } from './engine.js';
 import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.js';
+import { CompressedBlockError, readCompressedBlocks, writeCompressedBlocks } from './compressed-blocks.js';
 import { NativeFormatError, nativeForClientRevision } from './native-output.js';
 import { bindParameters } from './query-params.js';
 
@@ -38,14 +39,14 @@ const HTTP_ONLY_PARAMS = new Set([
   'add_http_cors_header',
   'client_protocol_version',
   'cancel_http_readonly_queries_on_client_close',
+  'compress',
+  'decompress',
 ]);
 /** Refused: they need features this sandbox does not have. */
 const UNSUPPORTED_PARAMS: Record<string, string> = {
   session_id: 'HTTP sessions (session_id) are not supported by the sandbox; every request is its own session.',
   session_timeout: 'HTTP sessions (session_timeout) are not supported by the sandbox.',
   session_check: 'HTTP sessions (session_check) are not supported by the sandbox.',
-  compress: "ClickHouse's native block compression (compress=1, LZ4/ZSTD) is not supported by the sandbox; use HTTP gzip (the collector's clickhouse exporter: compress: gzip).",
-  decompress: "ClickHouse's native block compression (decompress=1) is not supported by the sandbox; use Content-Encoding: gzip.",
   role: 'Roles are not supported by the sandbox; it has only the user "default".',
 };
 
@@ -193,6 +194,15 @@ export class ClickHouseHttpServer {
     res.end(`${engineError.message} (version ${this.version})\n`);
   }
 
+  private blocks(read: () => Buffer): Buffer {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof CompressedBlockError) throw new EngineError(error.code, error.codeName, `Code: ${error.code}. DB::Exception: ${error.message}. (${error.codeName})`);
+      throw error;
+    }
+  }
+
   /**
    * A Native block from the body, inserted in one statement. chdb's insert API takes text
    * formats only, so the block goes through a private temp file that ClickHouse reads itself.
@@ -246,13 +256,15 @@ export class ClickHouseHttpServer {
     }
 
     for (const [name, why] of Object.entries(UNSUPPORTED_PARAMS)) {
-      if (url.searchParams.has(name) && !(name === 'compress' || name === 'decompress' ? url.searchParams.get(name) === '0' : false)) {
+      if (url.searchParams.has(name)) {
         throw new EngineError(48, 'NOT_IMPLEMENTED', `Code: 48. DB::Exception: ${why} (NOT_IMPLEMENTED)`);
       }
     }
 
     const raw = req.method === 'POST' ? await readLimitedBody(req, MAX_QUERY_BODY_BYTES) : Buffer.alloc(0);
-    const body = decodeContentEncoding(raw, req.headers['content-encoding'], MAX_QUERY_BODY_BYTES);
+    const httpBody = decodeContentEncoding(raw, req.headers['content-encoding'], MAX_QUERY_BODY_BYTES);
+    // decompress=1: the body is ClickHouse compressed blocks (inside any HTTP Content-Encoding).
+    const body = url.searchParams.get('decompress') === '1' ? this.blocks(() => readCompressedBlocks(httpBody, MAX_QUERY_BODY_BYTES)) : httpBody;
     const urlQuery = url.searchParams.get('query');
     const nativeInsert = urlQuery !== null && body.length > 0 ? NATIVE_INSERT.exec(urlQuery) : null;
     if (nativeInsert) return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
@@ -288,6 +300,8 @@ export class ClickHouseHttpServer {
         throw error;
       }
     }
+    // compress=1: the answer goes back framed as ClickHouse compressed blocks (checksummed).
+    if (url.searchParams.get('compress') === '1') payload = writeCompressedBlocks(payload);
     const headers: Record<string, string> = {
       'content-type': contentTypeFor(format),
       'x-clickhouse-query-id': queryId,

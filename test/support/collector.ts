@@ -27,6 +27,8 @@ export interface CollectorOptions {
   /** ClickStack's OTLP_AUTH_TOKEN; passed by environment, never on the command line or in the file. */
   token?: string;
   batchTimeout?: string;
+  /** The clickhouse exporter's `compress`: lz4 is its default (and what ClickStack runs). */
+  compress?: 'lz4' | 'gzip' | 'none';
 }
 
 /** Where the built collector is, or why the tests that need it cannot run. */
@@ -55,8 +57,7 @@ function configYaml(o: CollectorOptions, otlpPort: number, healthPort: number): 
     create_schema: false
     username: default
     password: \${env:CLICKHOUSE_PASSWORD}
-    # The sandbox speaks HTTP gzip, not ClickHouse's LZ4 block compression.
-    compress: gzip
+    compress: ${o.compress ?? 'lz4'}
     timeout: 10s`);
   }
   if (o.otlpExport) {

@@ -101,9 +101,15 @@ export function ExploreView() {
       .finally(() => ticket === latest.current && setBusy(false));
   };
 
+  // What the box says when the profile arrives: a search typed (or submitted) while profiles load is kept.
+  const typed = useRef(query);
+  useEffect(() => {
+    typed.current = query;
+  }, [query]);
+
   useEffect(() => {
     if (!profileId) return;
-    const t = window.setTimeout(() => run(''), 0);
+    const t = window.setTimeout(() => run(typed.current), 0);
     return () => window.clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- first load per profile
   }, [profileId]);
@@ -137,7 +143,7 @@ export function ExploreView() {
         <label className="check">
           <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
         </label>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || !profileId} title={profileId ? undefined : 'Loading profiles…'}>
           {busy ? 'Searching…' : 'Search'}
         </button>
         {info ? <span className="muted">{info}</span> : null}
