@@ -67,7 +67,9 @@ test.describe('traces', () => {
     await expect(page.locator('.span-row .status-ok')).toHaveCount(0);
     await expect(page.locator('.span-row .status-error').first()).toBeVisible();
     for (const row of await page.getByTestId('span-row').all()) await expect(row).toContainText('Network Call');
-    await expect(page.getByRole('table', { name: 'Per-model summary' })).toContainText('anthropic/claude-3-5');
+    // Every anthropic trace failed at its Network Call: the model's requests count as failed, not only failing roots.
+    await expect(page.getByRole('table', { name: 'Per-model summary' }).getByRole('row').filter({ hasText: 'anthropic/claude-3-5' })).toContainText('100.0%');
+    await expect(page.getByRole('table', { name: 'Per-model summary' }).getByRole('row').filter({ hasText: /openai-main\/gpt-4o\b(?!-)/ })).toContainText('0.0%');
     await page.screenshot({ path: `${SCREENSHOTS}/explore-search.png`, fullPage: true });
 
     await page.getByTestId('search-input').fill('(status:error');

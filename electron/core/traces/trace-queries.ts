@@ -92,16 +92,21 @@ export async function getTrace(t: TailTarget, traceId: string, aroundMs?: number
   }
 }
 
+const ERROR_STATUS = "StatusCode IN ('Error', 'STATUS_CODE_ERROR')";
+
 export async function modelSummary(t: TailTarget, fromMs: number, toMs: number, service: string | null): Promise<z.infer<typeof ModelSummaryRow>[]> {
   const params = new SqlParams();
-  const where = [timeWhere(params, fromMs, toMs), "ParentSpanId = ''"];
-  if (service) where.push(`ServiceName = ${params.add('String', service)}`);
+  const base = [timeWhere(params, fromMs, toMs)];
+  if (service) base.push(`ServiceName = ${params.add('String', service)}`);
+  const where = [...base, "ParentSpanId = ''"];
+  // A request failed when any span of its trace failed: the gateway may mark only the upstream Network Call.
+  const failedTraces = `SELECT TraceId FROM otel_traces WHERE ${[...base, ERROR_STATUS].join(' AND ')}`;
   const model = `coalesce(${MODEL_KEYS.map((k) => `nullIf(SpanAttributes['${k}'], '')`).join(', ')}, '')`;
   const c = client(t);
   try {
     const rs = await c.query({
       query: `SELECT ${model} AS model, count() AS requests,
-                countIf(StatusCode IN ('Error', 'STATUS_CODE_ERROR')) / count() AS errorRate,
+                countIf(${ERROR_STATUS} OR TraceId IN (${failedTraces})) / count() AS errorRate,
                 quantile(0.5)(Duration) / 1e6 AS p50Ms, quantile(0.95)(Duration) / 1e6 AS p95Ms,
                 sum(toFloat64OrZero(coalesce(nullIf(SpanAttributes['tfy.model.metric.input_tokens'], ''), SpanAttributes['gen_ai.usage.input_tokens']))) AS inputTokens,
                 sum(toFloat64OrZero(coalesce(nullIf(SpanAttributes['tfy.model.metric.output_tokens'], ''), SpanAttributes['gen_ai.usage.output_tokens']))) AS outputTokens,
