@@ -143,10 +143,17 @@ export function ExploreView() {
         <label className="check">
           <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
         </label>
-        <button type="submit" disabled={busy || !profileId} title={profileId ? undefined : 'Loading profiles…'}>
-          {busy ? 'Searching…' : 'Search'}
+        {/* Enabled while a search runs: a newer search replaces a slow one (only the latest answer is shown). */}
+        <button type="submit" disabled={!profileId} title={profileId ? undefined : 'Loading profiles…'}>
+          Search
         </button>
-        {info ? <span className="muted">{info}</span> : null}
+        {busy ? (
+          <span className="muted" role="status" data-testid="search-busy">
+            Searching…
+          </span>
+        ) : info ? (
+          <span className="muted">{info}</span>
+        ) : null}
       </form>
       {error ? (
         <div className="banner error" role="alert" data-testid="search-error">

@@ -1,0 +1,81 @@
+/**
+ * ClickHouse answering slowly (a delaying proxy in front of the app's own sandbox): the page
+ * stays usable, says it is searching, and a newer search replaces a slow one.
+ */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+
+let proxy: Server | undefined;
+/** How long the proxy holds each request before passing it on. */
+let delayMs = 0;
+/** Requests the proxy is holding or forwarding right now. */
+let inFlight = 0;
+
+test.afterAll(() => {
+  proxy?.closeAllConnections();
+  proxy?.close();
+});
+
+async function startProxy(upstream: URL): Promise<string> {
+  proxy = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+    setTimeout(() => {
+      const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+    }, delayMs);
+  });
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+test('a slow ClickHouse leaves the page usable, and a newer search replaces a slow one', async ({ page, app }) => {
+  const otlp = await openOnSandbox(page, app.launchUrl);
+  const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
+  const proxyUrl = await startProxy(new URL(clickhouse));
+
+  await page.getByRole('button', { name: 'New profile' }).click();
+  const form = page.getByTestId('profile-form');
+  await form.locator('input[name="name"]').fill('Slow ClickHouse');
+  await form.locator('input[name="otlpEndpoint"]').fill(otlp);
+  await form.locator('input[name="clickhouseUrl"]').fill(proxyUrl);
+  await form.getByRole('button', { name: 'Create profile' }).click();
+  await page.getByRole('button', { name: 'Make active' }).click();
+  await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
+
+  await page.getByRole('link', { name: 'Explore', exact: true }).click();
+  const results = page.getByTestId('search-results');
+  await expect(results).toHaveAttribute('data-query', '');
+  await expect(results).toHaveAttribute('aria-busy', 'false');
+
+  delayMs = 4_000;
+  await page.getByTestId('search-input').fill('status:error');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('search-busy')).toHaveText('Searching…');
+  await page.screenshot({ path: `${SCREENSHOTS}/explore-searching.png`, fullPage: true });
+
+  // While ClickHouse is slow, the page still answers: another view opens and the app's own calls return.
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await page.getByRole('link', { name: 'Explore', exact: true }).click();
+
+  // A newer search, once ClickHouse is quick again, is shown at once; the slow answer arriving later is dropped.
+  await page.getByTestId('search-input').fill('status:error');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('search-busy')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled(); // no waiting out a slow query
+  delayMs = 0;
+  await page.getByTestId('search-input').fill('name:"Network Call"');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(results).toHaveAttribute('data-query', 'name:"Network Call"', { timeout: 3_000 });
+  // The slow search's answer comes back later; once the proxy has sent it, the page must still show the newer one.
+  await expect.poll(() => inFlight, { timeout: 10_000 }).toBe(0);
+  await page.waitForTimeout(300);
+  await expect(results).toHaveAttribute('data-query', 'name:"Network Call"');
+  await expect(results).toHaveAttribute('aria-busy', 'false');
+});
