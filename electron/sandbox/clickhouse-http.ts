@@ -17,6 +17,7 @@ import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.j
 import { CompressedBlockError, readCompressedBlocks, writeCompressedBlocks } from './compressed-blocks.js';
 import { NativeFormatError, nativeForClientRevision } from './native-output.js';
 import { bindParameters } from './query-params.js';
+import { browserOrForeignRequest, reachesOutside } from './request-guard.js';
 
 export const MAX_QUERY_BODY_BYTES = 256 * 1024 * 1024;
 
@@ -137,6 +138,10 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+function accessDenied(why: string): EngineError {
+  return new EngineError(497, 'ACCESS_DENIED', `Code: 497. DB::Exception: ${why}. (ACCESS_DENIED)`);
+}
+
 function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record<string, string> } {
   const settings: [string, string][] = [];
   const rawParams: Record<string, string> = {};
@@ -155,6 +160,7 @@ function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record
 export class ClickHouseHttpServer {
   private server: Server | null = null;
   private version = '0.0.0';
+  private port = 0;
 
   constructor(private readonly options: ClickHouseHttpOptions) {}
 
@@ -167,7 +173,8 @@ export class ClickHouseHttpServer {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    return (this.server.address() as AddressInfo).port;
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
   }
 
   async close(): Promise<void> {
@@ -237,6 +244,8 @@ export class ClickHouseHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryId = url.searchParams.get('query_id') || randomUUID();
+    const refused = browserOrForeignRequest(req, this.port);
+    if (refused) throw accessDenied(refused);
 
     if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
       res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
@@ -267,8 +276,14 @@ export class ClickHouseHttpServer {
     const body = url.searchParams.get('decompress') === '1' ? this.blocks(() => readCompressedBlocks(httpBody, MAX_QUERY_BODY_BYTES)) : httpBody;
     const urlQuery = url.searchParams.get('query');
     const nativeInsert = urlQuery !== null && body.length > 0 ? NATIVE_INSERT.exec(urlQuery) : null;
-    if (nativeInsert) return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
+    if (nativeInsert) {
+      const outside = reachesOutside(`INSERT INTO ${nativeInsert[1]!} FORMAT Native`);
+      if (outside) throw accessDenied(outside);
+      return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
+    }
     const sql = urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
+    const outside = reachesOutside(sql);
+    if (outside) throw accessDenied(outside);
     if (sql.trim() === '') {
       throw new EngineError(62, 'SYNTAX_ERROR', 'Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)');
     }

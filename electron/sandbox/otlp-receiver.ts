@@ -15,12 +15,13 @@ import { decodeJsonTraceRequest } from './otlp/json-decoder.js';
 import { OtlpDecodeError, type TraceRequest } from './otlp/model.js';
 import { decodeProtoTraceRequest, encodeProtoResponse, encodeProtoStatus } from './otlp/proto-codec.js';
 import { rowsToJsonEachRow, traceRequestToRows } from './otlp/span-rows.js';
+import { browserOrForeignRequest } from './request-guard.js';
 
 /** The collector's confighttp default max_request_body_size. */
 export const DEFAULT_MAX_OTLP_BODY_BYTES = 20 * 1024 * 1024;
 
 /** google.rpc.Code values used in error bodies. */
-const RPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, NOT_FOUND: 5 } as const;
+const RPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, NOT_FOUND: 5, PERMISSION_DENIED: 7 } as const;
 
 export interface OtlpReceiverOptions {
   engine: Engine;
@@ -49,6 +50,7 @@ function encodingOf(contentType: string | undefined): Encoding | null {
 
 export class OtlpReceiver {
   private server: Server | null = null;
+  private port = 0;
   readonly stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0 };
 
   constructor(private readonly options: OtlpReceiverOptions) {}
@@ -64,7 +66,8 @@ export class OtlpReceiver {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    return (this.server.address() as AddressInfo).port;
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
   }
 
   async close(): Promise<void> {
@@ -86,6 +89,11 @@ export class OtlpReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const guess = encodingOf(req.headers['content-type']) ?? 'json';
+    const refused = browserOrForeignRequest(req, this.port);
+    if (refused) {
+      req.resume();
+      return this.sendStatus(res, guess, 403, RPC.PERMISSION_DENIED, refused);
+    }
     if (path !== '/v1/traces') {
       return this.sendStatus(res, guess, 404, RPC.NOT_FOUND, `404 page not found: this receiver serves POST /v1/traces, not ${path?.slice(0, 100)}`);
     }

@@ -1,6 +1,7 @@
 /** The web bridge's gatekeeping: loopback Host and Origin, and the per-launch token. */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackOrigin } from '../loopback-host.js';
 
 export const TOKEN_COOKIE = 'cst_token';
 export const TOKEN_HEADER = 'x-clickstack-token';
@@ -15,18 +16,12 @@ export function tokensEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-
-/** A page on another site that resolves its name to 127.0.0.1 still sends its own Host: refuse it (DNS rebinding). */
-export function isAllowedHost(host: string | undefined, port: number): boolean {
-  if (!host) return false;
-  return LOOPBACK_NAMES.some((name) => host.toLowerCase() === `${name}:${port}`);
-}
+export { isLoopbackHost as isAllowedHost } from '../loopback-host.js';
 
 /** Browsers send Origin on cross-site requests; only our own origin may call the API. */
 export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
   if (origin === undefined) return true; // same-origin GETs and non-browser clients send none
-  return LOOPBACK_NAMES.some((name) => origin.toLowerCase() === `http://${name}:${port}`);
+  return isLoopbackOrigin(origin, port);
 }
 
 export function readCookie(req: IncomingMessage, name: string): string | undefined {

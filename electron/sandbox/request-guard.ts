@@ -1,0 +1,36 @@
+/**
+ * What keeps web pages away from the sandbox's loopback servers. A page the user visits can
+ * send requests to 127.0.0.1 (a cross-site form post needs no CORS permission), and the
+ * ClickHouse endpoint runs SQL: refused are requests a browser marks as coming from a page,
+ * requests addressed to another name (DNS rebinding), and SQL reaching outside the sandbox's
+ * own tables (files, URLs, other servers, programs).
+ */
+import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost } from '../loopback-host.js';
+
+/** Why this request is refused, or null. Real clients (collectors, drivers, curl) send neither header. */
+export function browserOrForeignRequest(req: IncomingMessage, port: number): string | null {
+  if (!isLoopbackHost(req.headers.host, port)) return 'this server only answers requests addressed to 127.0.0.1 or localhost';
+  if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined) {
+    return 'requests from web pages are refused; the sandbox serves collectors, drivers and the app';
+  }
+  return null;
+}
+
+/** Table functions and clauses that read or write outside the sandbox's own tables. */
+const OUTSIDE = /\b(file|url|urlCluster|s3|s3Cluster|gcs|azureBlobStorage|azureBlobStorageCluster|hdfs|hdfsCluster|remote|remoteSecure|cluster|clusterAllReplicas|executable|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|iceberg\w*|deltaLake\w*|hudi\w*|fuzzJSON|fuzzQuery)\s*\(|\bINTO\s+OUTFILE\b|\bFROM\s+INFILE\b|\bSYSTEM\s+SHUTDOWN\b/i;
+
+/**
+ * The statement without its data: string literals blanked, and an INSERT's rows after FORMAT <name>
+ * cut off, except for the Values format, whose rows may hold expressions ClickHouse evaluates.
+ */
+function statementText(sql: string): string {
+  const insert = /^\s*INSERT\b[\s\S]*?\bFORMAT\s+(\w+)/i.exec(sql);
+  const statement = insert && insert[1]!.toLowerCase() !== 'values' ? insert[0] : sql;
+  return statement.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+}
+
+export function reachesOutside(sql: string): string | null {
+  const m = OUTSIDE.exec(statementText(sql));
+  return m ? `${m[0].replace(/\s*\($/, '()').trim()} reaches outside the sandbox and is not allowed here` : null;
+}
