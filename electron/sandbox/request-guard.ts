@@ -21,13 +21,19 @@ export function browserOrForeignRequest(req: IncomingMessage, port: number): str
 const OUTSIDE = /\b(file|url|urlCluster|s3|s3Cluster|gcs|azureBlobStorage|azureBlobStorageCluster|hdfs|hdfsCluster|remote|remoteSecure|cluster|clusterAllReplicas|executable|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|iceberg\w*|deltaLake\w*|hudi\w*|fuzzJSON|fuzzQuery)\s*\(|\bINTO\s+OUTFILE\b|\bFROM\s+INFILE\b|\bSYSTEM\s+SHUTDOWN\b/i;
 
 /**
- * The statement without its data: string literals blanked, and an INSERT's rows after FORMAT <name>
- * cut off, except for the Values format, whose rows may hold expressions ClickHouse evaluates.
+ * The statement as ClickHouse reads it, without what cannot hold a call: string literals blanked,
+ * comments and identifier quotes removed (a comment between name and parenthesis, or a quoted name, must not hide it),
+ * and an INSERT's rows after FORMAT <name> cut off — except for the Values format, whose rows may
+ * hold expressions ClickHouse evaluates. Literals and comments go first, so neither can fake the FORMAT.
  */
 function statementText(sql: string): string {
-  const insert = /^\s*INSERT\b[\s\S]*?\bFORMAT\s+(\w+)/i.exec(sql);
-  const statement = insert && insert[1]!.toLowerCase() !== 'values' ? insert[0] : sql;
-  return statement.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+  const plain = sql
+    .replace(/'(?:[^'\\]|\\.)*'/g, "''")
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/(--|#)[^\n]*/g, ' ')
+    .replace(/[`"]/g, '');
+  const insert = /^\s*INSERT\b[\s\S]*?\bFORMAT\s+(\w+)/i.exec(plain);
+  return insert && insert[1]!.toLowerCase() !== 'values' ? insert[0] : plain;
 }
 
 export function reachesOutside(sql: string): string | null {

@@ -57,6 +57,10 @@ describe('the sandbox against web pages', () => {
       "SELECT * FROM executable('id', 'TSV', 'x String')",
       'SELECT * FROM remote(\'127.0.0.1\', system.one)',
       "INSERT INTO otel_traces (SpanName) FORMAT Values (file('/etc/hostname'))",
+      "SELECT * FROM `file`('/etc/hostname', 'LineAsString')",
+      "SELECT * FROM \"file\"/* hidden */('/etc/hostname', 'LineAsString')",
+      "SELECT * FROM file -- a comment\n('/etc/hostname', 'LineAsString')",
+      "INSERT INTO otel_traces (SpanName) /* FORMAT CSV */ SELECT * FROM file('/etc/hostname', 'LineAsString')",
     ]) {
       const answer = await sql(query);
       expect(answer.status, query).toBe(403);
