@@ -10,3 +10,10 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
 export function isLoopbackOrigin(origin: string, port: number): boolean {
   return LOOPBACK_NAMES.some((name) => origin.toLowerCase() === `http://${name}:${port}`);
 }
+
+/** Any port: a local proxy or tunnel in front of a loopback server names its own port, and is no rebinding. */
+export function isLoopbackHostName(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return LOOPBACK_NAMES.includes(name);
+}

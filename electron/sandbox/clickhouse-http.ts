@@ -160,7 +160,6 @@ function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record
 export class ClickHouseHttpServer {
   private server: Server | null = null;
   private version = '0.0.0';
-  private port = 0;
 
   constructor(private readonly options: ClickHouseHttpOptions) {}
 
@@ -173,8 +172,7 @@ export class ClickHouseHttpServer {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    this.port = (this.server.address() as AddressInfo).port;
-    return this.port;
+    return (this.server.address() as AddressInfo).port;
   }
 
   async close(): Promise<void> {
@@ -244,7 +242,7 @@ export class ClickHouseHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryId = url.searchParams.get('query_id') || randomUUID();
-    const refused = browserOrForeignRequest(req, this.port);
+    const refused = browserOrForeignRequest(req);
     if (refused) throw accessDenied(refused);
 
     if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {

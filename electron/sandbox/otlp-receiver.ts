@@ -50,7 +50,6 @@ function encodingOf(contentType: string | undefined): Encoding | null {
 
 export class OtlpReceiver {
   private server: Server | null = null;
-  private port = 0;
   readonly stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0 };
 
   constructor(private readonly options: OtlpReceiverOptions) {}
@@ -66,8 +65,7 @@ export class OtlpReceiver {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    this.port = (this.server.address() as AddressInfo).port;
-    return this.port;
+    return (this.server.address() as AddressInfo).port;
   }
 
   async close(): Promise<void> {
@@ -89,7 +87,7 @@ export class OtlpReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     const guess = encodingOf(req.headers['content-type']) ?? 'json';
-    const refused = browserOrForeignRequest(req, this.port);
+    const refused = browserOrForeignRequest(req);
     if (refused) {
       req.resume();
       return this.sendStatus(res, guess, 403, RPC.PERMISSION_DENIED, refused);

@@ -6,11 +6,11 @@
  * own tables (files, URLs, other servers, programs).
  */
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackHost } from '../loopback-host.js';
+import { isLoopbackHostName } from '../loopback-host.js';
 
 /** Why this request is refused, or null. Real clients (collectors, drivers, curl) send neither header. */
-export function browserOrForeignRequest(req: IncomingMessage, port: number): string | null {
-  if (!isLoopbackHost(req.headers.host, port)) return 'this server only answers requests addressed to 127.0.0.1 or localhost';
+export function browserOrForeignRequest(req: IncomingMessage): string | null {
+  if (!isLoopbackHostName(req.headers.host)) return 'this server only answers requests addressed to 127.0.0.1 or localhost';
   if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined) {
     return 'requests from web pages are refused; the sandbox serves collectors, drivers and the app';
   }

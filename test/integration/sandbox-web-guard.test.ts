@@ -42,6 +42,8 @@ describe('the sandbox against web pages', () => {
     const rebound = await send(`${sandbox.clickhouse}/?query=SELECT%201`, 'GET', { host: `evil.example:${port}` });
     expect(rebound.status).toBe(403);
     expect(rebound.text).toContain('127.0.0.1 or localhost');
+    // A local proxy or tunnel names its own port on a loopback name: that is not rebinding.
+    expect((await send(`${sandbox.clickhouse}/?query=SELECT%201`, 'GET', { host: 'localhost:1' })).status).toBe(200);
     expect((await sql('EXISTS TABLE pwned')).text.trim()).toBe('0');
 
     const otlp = await send(sandbox.otlp, 'POST', { origin: 'https://evil.example', 'content-type': 'application/json' }, jsonTraceRequest([{ service: 'evil' }]));
