@@ -25,16 +25,22 @@ export function SpanTable({ spans, height, onOpen, label, follow = false }: { sp
           return (
             <button type="button" className={`span-row ${s.status === 'error' ? 'is-error' : ''}`} onClick={() => onOpen(s)} title={s.statusMessage || `Open trace ${s.traceId}`} data-testid="span-row">
               <span>{formatTime(s.ts)}</span>
-              <span className="strong">{s.name}</span>
-              <span className="muted">{s.service}</span>
-              <span>{s.model || '—'}</span>
+              <span className="strong" title={s.name}>
+                {s.name}
+              </span>
+              <span className="muted" title={s.service}>
+                {s.service}
+              </span>
+              <span title={s.model || undefined}>{s.model || '—'}</span>
               <span className={`status-${s.status}`}>{s.status}</span>
               <span>{formatDuration(s.durationNs)}</span>
               <span>{s.ttftMs === null ? '—' : `${fmtNum(s.ttftMs)} ms`}</span>
               <span>{fmtNum(s.inputTokens)}</span>
               <span>{fmtNum(s.outputTokens)}</span>
               <span>{fmtCost(s.costUsd)}</span>
-              <span className="muted">{s.caller || '—'}</span>
+              <span className="muted" title={s.caller || undefined}>
+                {s.caller || '—'}
+              </span>
             </button>
           );
         }}
