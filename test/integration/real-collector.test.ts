@@ -39,7 +39,8 @@ describe.skipIf('missing' in binary)('the real OpenTelemetry Collector', () => {
   beforeAll(async () => {
     if ('missing' in binary) return;
     sandbox = await startTestSandbox();
-    collector = await startCollector(collectorPath, { clickhouse: { url: sandbox.clickhouse, database: 'default' }, token: TOKEN });
+    // The exporter's defaults, as a stock collector runs: LZ4 blocks, and its CREATE … IF NOT EXISTS at start.
+    collector = await startCollector(collectorPath, { clickhouse: { url: sandbox.clickhouse, database: 'default' }, token: TOKEN, createSchema: true });
     home = mkdtempSync(join(tmpdir(), 'cst-realcol-'));
     composed = composeCore({ transport: 'web', version: '0.0.0', dataDir: home, sandbox: null, openSettingsFile: openConfFile, keychainService: `clickstack-tray-test-${randomUUID()}` });
     await composed.core.start();

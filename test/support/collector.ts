@@ -29,6 +29,8 @@ export interface CollectorOptions {
   batchTimeout?: string;
   /** The clickhouse exporter's `compress`: lz4 is its default (and what ClickStack runs). */
   compress?: 'lz4' | 'gzip' | 'none';
+  /** The exporter's create_schema (its default is true: CREATE … IF NOT EXISTS at start). */
+  createSchema?: boolean;
 }
 
 /** Where the built collector is, or why the tests that need it cannot run. */
@@ -54,7 +56,7 @@ function configYaml(o: CollectorOptions, otlpPort: number, healthPort: number): 
     endpoint: ${o.clickhouse.url}
     database: ${o.clickhouse.database}
     traces_table_name: otel_traces
-    create_schema: false
+    create_schema: ${o.createSchema ?? false}
     username: default
     password: \${env:CLICKHOUSE_PASSWORD}
     compress: ${o.compress ?? 'lz4'}
