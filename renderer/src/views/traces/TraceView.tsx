@@ -17,7 +17,7 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
       <dl className="kv">
         {entries.map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
+            <dt title={k}>{k}</dt>
             <dd>
               <code>{v}</code>
             </dd>
