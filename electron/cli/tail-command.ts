@@ -53,13 +53,19 @@ export function tailCommand(): Command {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // One line when ClickHouse stops answering and one when it is back, not one per poll.
+      let failing = false;
       while (!stopping) {
         await new Promise((r) => setTimeout(r, TAIL_POLL_MS));
         if (stopping) break;
         try {
-          print((await tail.poll()).spans);
+          const { spans } = await tail.poll();
+          if (failing) process.stderr.write('tail: reading from ClickHouse again; nothing written meanwhile is missed\n');
+          failing = false;
+          print(spans);
         } catch (error) {
-          process.stderr.write(`tail: ${error instanceof Error ? error.message : String(error)}\n`);
+          if (!failing) process.stderr.write(`tail: ClickHouse did not answer (${error instanceof Error ? error.message : String(error)}); retrying every ${TAIL_POLL_MS / 1000} s\n`);
+          failing = true;
         }
       }
     });
