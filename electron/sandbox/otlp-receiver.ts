@@ -16,6 +16,7 @@ import { OtlpDecodeError, type TraceRequest } from './otlp/model.js';
 import { decodeProtoTraceRequest, encodeProtoResponse, encodeProtoStatus } from './otlp/proto-codec.js';
 import { rowsToJsonEachRow, traceRequestToRows } from './otlp/span-rows.js';
 import { browserOrForeignRequest } from './request-guard.js';
+import { GroupCommit } from './group-commit.js';
 
 /** The collector's confighttp default max_request_body_size. */
 export const DEFAULT_MAX_OTLP_BODY_BYTES = 20 * 1024 * 1024;
@@ -50,9 +51,13 @@ function encodingOf(contentType: string | undefined): Encoding | null {
 
 export class OtlpReceiver {
   private server: Server | null = null;
+  /** Concurrent requests share inserts; each request's rows stay in one insert. */
+  readonly commits: GroupCommit;
   readonly stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0 };
 
-  constructor(private readonly options: OtlpReceiverOptions) {}
+  constructor(private readonly options: OtlpReceiverOptions) {
+    this.commits = new GroupCommit((payload) => options.engine.insertJsonEachRow(options.table, payload));
+  }
 
   async listen(): Promise<number> {
     this.server = createServer((req, res) => {
@@ -128,7 +133,7 @@ export class OtlpReceiver {
     const { rows, rejected, firstProblem } = traceRequestToRows(request);
     if (rows.length > 0) {
       try {
-        await this.options.engine.insertJsonEachRow(this.options.table, rowsToJsonEachRow(rows));
+        await this.commits.submit(rowsToJsonEachRow(rows));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         // Retryable by the spec: the client may try again later.

@@ -14,6 +14,7 @@ import { rowsToJsonEachRow, traceRequestToRows } from '../../electron/sandbox/ot
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const SPANS_PER_BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 500);
 const ROUNDS = 3;
+const CONCURRENT = 8;
 
 function gatewayBatch(batch: number): string {
   const base = BigInt(Date.now()) * 1_000_000n;
@@ -62,6 +63,21 @@ async function main() {
     }
     return total / ((performance.now() - t0) / 1000);
   }
+  /** The same bodies from CONCURRENT senders at once, as a gateway with several exporter workers sends them. */
+  async function viaReceiverConcurrently(): Promise<number> {
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENT }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          const res = await fetch(sandbox.endpoints.otlp, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+          if (res.status !== 200) throw new Error(`receiver answered ${res.status}: ${await res.text()}`);
+        }
+      }),
+    );
+    return total / ((performance.now() - t0) / 1000);
+  }
   async function direct(): Promise<number> {
     const t0 = performance.now();
     for (const payload of rowPayloads) await sandbox.engine.insertJsonEachRow('default.direct_traces', payload);
@@ -71,14 +87,17 @@ async function main() {
   await direct(); // warm-up, not counted
   await viaReceiver();
   const receiverRates: number[] = [];
+  const concurrentRates: number[] = [];
   const directRates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     // Alternate the order so drift on a noisy machine hits both sides alike.
     if (r % 2 === 0) {
       receiverRates.push(await viaReceiver());
+      concurrentRates.push(await viaReceiverConcurrently());
       directRates.push(await direct());
     } else {
       directRates.push(await direct());
+      concurrentRates.push(await viaReceiverConcurrently());
       receiverRates.push(await viaReceiver());
     }
   }
@@ -86,6 +105,8 @@ async function main() {
   const receiver = median(receiverRates);
   const baseline = median(directRates);
   const ratio = receiver / baseline;
+  const concurrent = median(concurrentRates);
+  const inserts = { requests: sandbox.receiver.commits.payloads, inserts: sandbox.receiver.commits.inserts };
   await sandbox.close();
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -97,10 +118,15 @@ async function main() {
     receiver_spans_per_s: Math.round(receiver),
     direct_insert_spans_per_s: Math.round(baseline),
     ratio: Number(ratio.toFixed(3)),
+    concurrent_senders: CONCURRENT,
+    receiver_concurrent_spans_per_s: Math.round(concurrent),
+    concurrent_ratio: Number((concurrent / baseline).toFixed(3)),
+    requests_per_insert: Number((inserts.requests / Math.max(1, inserts.inserts)).toFixed(2)),
     goal: '>= 0.5',
     met: ratio >= 0.5,
   };
   console.log(`OTLP receiver:        ${result.receiver_spans_per_s.toLocaleString()} spans/s`);
+  console.log(`OTLP receiver, ${CONCURRENT} senders: ${result.receiver_concurrent_spans_per_s.toLocaleString()} spans/s (${result.requests_per_insert} requests per insert overall)`);
   console.log(`direct engine insert: ${result.direct_insert_spans_per_s.toLocaleString()} spans/s (baseline, same run)`);
   console.log(`ratio:                ${result.ratio} (goal >= 0.5: ${result.met ? 'met' : 'NOT met'})`);
   console.log(JSON.stringify(result));
