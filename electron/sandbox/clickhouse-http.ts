@@ -138,8 +138,19 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function accessDenied(why: string): EngineError {
-  return new EngineError(497, 'ACCESS_DENIED', `Code: 497. DB::Exception: ${why}. (ACCESS_DENIED)`);
+function clickHouseError(code: number, name: string, message: string): EngineError {
+  return new EngineError(code, name, `Code: ${code}. DB::Exception: ${message}. (${name})`);
+}
+
+const accessDenied = (why: string) => clickHouseError(497, 'ACCESS_DENIED', why);
+
+/** Every failure as ClickHouse reports one: its code, its name and its text. */
+function asEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof BodyError) return error.status === 413 ? clickHouseError(1003, 'TOO_LARGE_REQUEST_BODY', error.message) : clickHouseError(27, 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', error.message);
+  if (error instanceof CompressedBlockError) return clickHouseError(error.code, error.codeName, error.message);
+  if (error instanceof NativeFormatError) return clickHouseError(48, 'NOT_IMPLEMENTED', error.message);
+  return new EngineError(1001, 'STD_EXCEPTION', `Code: 1001. DB::Exception: ${error instanceof Error ? error.message : String(error)} (STD_EXCEPTION)`);
 }
 
 function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record<string, string> } {
@@ -182,12 +193,7 @@ export class ClickHouseHttpServer {
   }
 
   private sendError(res: ServerResponse, error: unknown, queryId: string): void {
-    const engineError =
-      error instanceof EngineError
-        ? error
-        : error instanceof BodyError
-          ? new EngineError(error.status === 413 ? 1003 : 27, error.status === 413 ? 'TOO_LARGE_REQUEST_BODY' : 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', `Code: ${error.status === 413 ? 1003 : 27}. DB::Exception: ${error.message}. (${error.status === 413 ? 'TOO_LARGE_REQUEST_BODY' : 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'})`)
-          : new EngineError(1001, 'STD_EXCEPTION', `Code: 1001. DB::Exception: ${error instanceof Error ? error.message : String(error)} (STD_EXCEPTION)`);
+    const engineError = asEngineError(error);
     if (res.headersSent) return void res.end();
     const status = error instanceof BodyError && error.status === 413 ? 413 : httpStatusFor(engineError.code);
     res.writeHead(status, {
@@ -197,15 +203,6 @@ export class ClickHouseHttpServer {
       'x-clickhouse-server-display-name': 'clickstack-tray-sandbox',
     });
     res.end(`${engineError.message} (version ${this.version})\n`);
-  }
-
-  private blocks(read: () => Buffer): Buffer {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof CompressedBlockError) throw new EngineError(error.code, error.codeName, `Code: ${error.code}. DB::Exception: ${error.message}. (${error.codeName})`);
-      throw error;
-    }
   }
 
   /**
@@ -271,17 +268,14 @@ export class ClickHouseHttpServer {
     const raw = req.method === 'POST' ? await readLimitedBody(req, MAX_QUERY_BODY_BYTES) : Buffer.alloc(0);
     const httpBody = decodeContentEncoding(raw, req.headers['content-encoding'], MAX_QUERY_BODY_BYTES);
     // decompress=1: the body is ClickHouse compressed blocks (inside any HTTP Content-Encoding).
-    const body = url.searchParams.get('decompress') === '1' ? this.blocks(() => readCompressedBlocks(httpBody, MAX_QUERY_BODY_BYTES)) : httpBody;
+    const body = url.searchParams.get('decompress') === '1' ? readCompressedBlocks(httpBody, MAX_QUERY_BODY_BYTES) : httpBody;
     const urlQuery = url.searchParams.get('query');
     const nativeInsert = urlQuery !== null && body.length > 0 ? NATIVE_INSERT.exec(urlQuery) : null;
-    if (nativeInsert) {
-      const outside = reachesOutside(`INSERT INTO ${nativeInsert[1]!} FORMAT Native`);
-      if (outside) throw accessDenied(outside);
-      return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
-    }
-    const sql = urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
+    // A Native insert's statement is the URL's query alone: its body is a binary block.
+    const sql = nativeInsert ? urlQuery! : urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
     const outside = reachesOutside(sql);
     if (outside) throw accessDenied(outside);
+    if (nativeInsert) return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
     if (sql.trim() === '') {
       throw new EngineError(62, 'SYNTAX_ERROR', 'Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)');
     }
@@ -305,14 +299,7 @@ export class ClickHouseHttpServer {
 
     let payload = result.data;
     const clientRevision = Number(url.searchParams.get('client_protocol_version') ?? 0);
-    if (format.toLowerCase() === 'native' && clientRevision > 0) {
-      try {
-        payload = nativeForClientRevision(payload, clientRevision);
-      } catch (error) {
-        if (error instanceof NativeFormatError) throw new EngineError(48, 'NOT_IMPLEMENTED', `Code: 48. DB::Exception: ${error.message}. (NOT_IMPLEMENTED)`);
-        throw error;
-      }
-    }
+    if (format.toLowerCase() === 'native' && clientRevision > 0) payload = nativeForClientRevision(payload, clientRevision);
     // compress=1: the answer goes back framed as ClickHouse compressed blocks (checksummed).
     if (url.searchParams.get('compress') === '1') payload = writeCompressedBlocks(payload);
     const headers: Record<string, string> = {
