@@ -2,48 +2,25 @@
  * ClickHouse answering slowly (a delaying proxy in front of the app's own sandbox): the page
  * stays usable, says it is searching, and a newer search replaces a slow one.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
-let proxy: Server | undefined;
-/** How long the proxy holds each request before passing it on. */
-let delayMs = 0;
-/** Requests the proxy is holding or forwarding right now. */
-let inFlight = 0;
+let proxy: DelayingProxy | undefined;
 
 test.afterAll(() => {
-  proxy?.closeAllConnections();
   proxy?.close();
 });
-
-async function startProxy(upstream: URL): Promise<string> {
-  proxy = createServer((req, res) => {
-    inFlight++;
-    res.on('close', () => inFlight--);
-    setTimeout(() => {
-      const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => res.destroy());
-      req.pipe(forward);
-    }, delayMs);
-  });
-  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
 
 test('a slow ClickHouse leaves the page usable, and a newer search replaces a slow one', async ({ page, app }) => {
   const otlp = await openOnSandbox(page, app.launchUrl);
   const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
-  const proxyUrl = await startProxy(new URL(clickhouse));
+  proxy = await startDelayingProxy(clickhouse);
 
   await page.getByRole('button', { name: 'New profile' }).click();
   const form = page.getByTestId('profile-form');
   await form.locator('input[name="name"]').fill('Slow ClickHouse');
   await form.locator('input[name="otlpEndpoint"]').fill(otlp);
-  await form.locator('input[name="clickhouseUrl"]').fill(proxyUrl);
+  await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
   await form.getByRole('button', { name: 'Create profile' }).click();
   await page.getByRole('button', { name: 'Make active' }).click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
@@ -53,7 +30,7 @@ test('a slow ClickHouse leaves the page usable, and a newer search replaces a sl
   await expect(results).toHaveAttribute('data-query', '');
   await expect(results).toHaveAttribute('aria-busy', 'false');
 
-  delayMs = 4_000;
+  proxy.delayMs = 4_000;
   await page.getByTestId('search-input').fill('status:error');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('search-busy')).toHaveText('Searching…');
@@ -69,12 +46,12 @@ test('a slow ClickHouse leaves the page usable, and a newer search replaces a sl
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('search-busy')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled(); // no waiting out a slow query
-  delayMs = 0;
+  proxy.delayMs = 0;
   await page.getByTestId('search-input').fill('name:"Network Call"');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(results).toHaveAttribute('data-query', 'name:"Network Call"', { timeout: 3_000 });
   // The slow search's answer comes back later; once the proxy has sent it, the page must still show the newer one.
-  await expect.poll(() => inFlight, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => proxy!.inFlight, { timeout: 10_000 }).toBe(0);
   await page.waitForTimeout(300);
   await expect(results).toHaveAttribute('data-query', 'name:"Network Call"');
   await expect(results).toHaveAttribute('aria-busy', 'false');

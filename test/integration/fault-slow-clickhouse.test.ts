@@ -3,8 +3,6 @@
  * ClickHouse poller times out and backs off, recovers its normal interval once the answers
  * are quick again, and the app keeps answering other calls while a slow query is in flight.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,32 +15,17 @@ import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import type { CheckTarget } from '../../electron/core/setup/check-target.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let sandbox: TestSandbox;
-let proxy: Server;
-let proxyUrl: string;
-/** How long the proxy holds each request before passing it on. */
-let delayMs = 0;
+let proxy: DelayingProxy;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  const upstream = new URL(sandbox.clickhouse);
-  proxy = createServer((req, res) => {
-    setTimeout(() => {
-      const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => res.destroy());
-      req.pipe(forward);
-    }, delayMs);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startDelayingProxy(sandbox.clickhouse);
 });
 afterAll(async () => {
-  proxy?.closeAllConnections();
   proxy?.close();
   await sandbox?.dispose();
 });
@@ -50,12 +33,12 @@ afterAll(async () => {
 describe('a slow ClickHouse', () => {
   it('makes the poller time out and back off, and it returns to its interval when answers are quick again', async () => {
     const clock = new FakeClock();
-    const target: CheckTarget = { kind: 'remote', clickhouseUrl: proxyUrl, clickhouseUser: 'default', password: '', database: 'default', otlpEndpoint: sandbox.otlp, otlpToken: null, healthUrl: sandbox.health, serviceName: 'tfy-llm-gateway' };
+    const target: CheckTarget = { kind: 'remote', clickhouseUrl: proxy.url, clickhouseUser: 'default', password: '', database: 'default', otlpEndpoint: sandbox.otlp, otlpToken: null, healthUrl: sandbox.health, serviceName: 'tfy-llm-gateway' };
     const outcomes: boolean[] = [];
     const poller = new Poller({ name: 'clickhouse', intervalMs: 30_000, timeoutMs: 400, clock, random: () => 0.5, poll: (signal) => probeClickHouse(target, clock.now(), signal) });
     poller.onResult((o) => outcomes.push(o.ok));
 
-    delayMs = 1_500;
+    proxy.delayMs = 1_500;
     poller.start();
     await poller.settled();
     for (let i = 0; i < 2; i++) {
@@ -67,7 +50,7 @@ describe('a slow ClickHouse', () => {
     // Each failure waits twice as long as the one before: a slow server is not hammered.
     expect(clock.scheduledDelays).toEqual([30_000, 60_000, 120_000]);
 
-    delayMs = 0;
+    proxy.delayMs = 0;
     clock.advance(10 * 60_000);
     await poller.settled();
     expect(outcomes.at(-1)).toBe(true);
@@ -87,11 +70,11 @@ describe('a slow ClickHouse', () => {
         const res = await fetch(`${bridge!.url}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge!.token }, body: JSON.stringify(input) });
         return { status: res.status, body: (await res.json()) as { result?: unknown; error?: { message: string } } };
       };
-      const created = (await call('profiles.create', { fields: { name: 'Slow', otlpEndpoint: sandbox.otlp, clickhouseUrl: proxyUrl, healthUrl: sandbox.health } })).body.result as { id: string };
-      delayMs = 0;
+      const created = (await call('profiles.create', { fields: { name: 'Slow', otlpEndpoint: sandbox.otlp, clickhouseUrl: proxy.url, healthUrl: sandbox.health } })).body.result as { id: string };
+      proxy.delayMs = 0;
       expect((await call('setup.runStep', { profileId: created.id, step: 'clickhouse' })).body.result).toMatchObject({ status: 'passed' });
 
-      delayMs = 3_000;
+      proxy.delayMs = 3_000;
       const order: string[] = [];
       const now = Date.now();
       const slow = call('traces.search', { profileId: created.id, query: '', fromMs: now - 3_600_000, toMs: now, allServices: true }).then((r) => {
@@ -109,7 +92,7 @@ describe('a slow ClickHouse', () => {
       // Every quick call came back while the search was still waiting on ClickHouse.
       expect(order).toEqual(['app.getInfo', 'profiles.list', 'pipeline.statuses', 'testTrace.history', 'search']);
     } finally {
-      delayMs = 0;
+      proxy.delayMs = 0;
       await bridge?.close();
       await composed?.core.stop();
       rmSync(home, { recursive: true, force: true });
