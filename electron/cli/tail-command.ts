@@ -5,7 +5,7 @@ import { parseSearch, SearchSyntaxError } from '../core/traces/search-query.js';
 import { compileSearch, SqlParams } from '../core/traces/search-sql.js';
 import type { SpanRow } from '../core/traces/span-row.js';
 import { SpanTail } from '../core/traces/span-tail.js';
-import { TAIL_POLL_MS } from '../core/traces/trace-service.js';
+import { TAIL_POLL_MS, tailTrouble } from '../core/traces/trace-service.js';
 import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 function line(s: SpanRow): string {
@@ -64,7 +64,7 @@ export function tailCommand(): Command {
           failing = false;
           print(spans);
         } catch (error) {
-          if (!failing) process.stderr.write(`tail: ClickHouse did not answer (${error instanceof Error ? error.message : String(error)}); retrying every ${TAIL_POLL_MS / 1000} s\n`);
+          if (!failing) process.stderr.write(`tail: ${tailTrouble(error, t.clickhouseUrl)}\n`);
           failing = true;
         }
       }

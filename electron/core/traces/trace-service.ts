@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../contract.js';
 import { checkClickHouse } from '../setup/clickhouse-check.js';
+import { explainNetworkError } from '../setup/network-errors.js';
 import type { SetupService } from '../setup/setup-service.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { parseSearch, SearchSyntaxError } from './search-query.js';
@@ -30,14 +31,13 @@ interface Session {
   tail: SpanTail;
   timer: NodeJS.Timeout | null;
   stopped: boolean;
-  /** The last poll's error, or null while polls succeed. */
-  failing: string | null;
+  /** The last poll failed (reported once, until a poll succeeds again). */
+  failing: boolean;
 }
 
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
-  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+/** Why a tail poll failed, and that it keeps trying: the page and the CLI say the same. */
+export function tailTrouble(error: unknown, clickhouseUrl: string): string {
+  return `ClickHouse did not answer the tail: ${explainNetworkError(error, clickhouseUrl, 'ClickHouse').cause} Retrying every ${TAIL_POLL_MS / 1000} s.`.slice(0, 500);
 }
 
 /** A search error points at the place in the query, never at a stack. */
@@ -90,15 +90,15 @@ export class TraceService {
     const first = await tail.start();
     while (this.sessions.size >= MAX_TAIL_SESSIONS) this.stopTail(this.sessions.keys().next().value!);
     const sessionId = randomUUID();
-    const session: Session = { tail, timer: null, stopped: false, failing: null };
+    const session: Session = { tail, timer: null, stopped: false, failing: false };
     this.sessions.set(sessionId, session);
     const loop = () => {
       session.timer = setTimeout(() => {
         tail.poll().then(
           (r) => {
             if (session.stopped) return;
-            if (session.failing !== null) {
-              session.failing = null;
+            if (session.failing) {
+              session.failing = false;
               this.emitter.emit('state', { sessionId, live: true, detail: 'Reading from ClickHouse again.' });
             }
             if (r.spans.length) this.emitter.emit('batch', { sessionId, spans: r.spans, rowsRead: r.rowsRead });
@@ -107,12 +107,12 @@ export class TraceService {
           (error: unknown) => {
             if (session.stopped) return;
             // The cursor only moves on success, so the spans written meanwhile come with the next good poll.
-            const why = `ClickHouse did not answer the tail: ${describeError(error)}`.slice(0, 500);
-            if (session.failing === null) {
+            if (!session.failing) {
+              const why = tailTrouble(error, target.url);
               console.error(why);
               this.emitter.emit('state', { sessionId, live: false, detail: why });
             }
-            session.failing = why;
+            session.failing = true;
             loop();
           },
         );

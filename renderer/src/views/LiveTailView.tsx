@@ -7,8 +7,6 @@ import { SpanTable } from './traces/SpanTable';
 
 /** How many spans the tail keeps; older ones drop off the end. */
 export const TAIL_BUFFER = 5_000;
-/** The server polls (and retries) every 2 s. */
-const TAIL_RETRY_SECONDS = 2;
 
 export function LiveTailView() {
   const api = useApi();
@@ -36,7 +34,7 @@ export function LiveTailView() {
   useEffect(() => {
     if (!profileId) return;
     let sessionId: string | null = null;
-    let live = true;
+    let active = true;
     /** Spans per second over the last 10 s, redrawn on each batch and each second. */
     const measureRate = () => {
       const since = Date.now() - 10_000;
@@ -58,17 +56,17 @@ export function LiveTailView() {
     });
     api.invoke('tail.start', { profileId, query: applied.query, allServices: applied.allServices }).then(
       (r) => {
-        if (!live) return void api.invoke('tail.stop', { sessionId: r.sessionId });
+        if (!active) return void api.invoke('tail.stop', { sessionId: r.sessionId });
         sessionId = r.sessionId;
         setSpans(r.spans);
         setError(null);
         setLiveFor({ applied, profileId, sessionId: r.sessionId });
       },
-      (e: unknown) => live && setError(errorText(e)),
+      (e: unknown) => active && setError(errorText(e)),
     );
     const tick = window.setInterval(measureRate, 1_000);
     return () => {
-      live = false;
+      active = false;
       off();
       offState();
       window.clearInterval(tick);
@@ -121,7 +119,7 @@ export function LiveTailView() {
       ) : null}
       {reconnecting ? (
         <div className="banner warn" role="status" data-testid="tail-trouble">
-          {trouble.detail} — retrying every {TAIL_RETRY_SECONDS} s; nothing written meanwhile will be missed.
+          {trouble.detail} Nothing written meanwhile will be missed.
         </div>
       ) : null}
       <section className="card flush">
