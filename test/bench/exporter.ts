@@ -8,32 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { collectorBinary, startCollector } from '../support/collector.js';
+import { gatewayBatch } from './gateway-batch.js';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const SPANS_PER_BATCH = 500;
 const ROUNDS = 3;
-
-function batch(): string {
-  const base = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: SPANS_PER_BATCH }, (_, i) => ({
-    traceId: randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
-    name: ['ChatCompletion', 'Model', 'Network Call'][i % 3],
-    kind: 2,
-    startTimeUnixNano: String(base + BigInt(i) * 1000n),
-    endTimeUnixNano: String(base + BigInt(i) * 1000n + 250_000_000n),
-    attributes: [
-      { key: 'tfy.request.model_name', value: { stringValue: 'openai-main/gpt-4o' } },
-      { key: 'tfy.model.metric.input_tokens', value: { intValue: String(100 + i) } },
-      { key: 'tfy.input', value: { stringValue: 'Summarise the following text: ' + 'lorem ipsum '.repeat(20) } },
-    ],
-    status: { code: i % 17 === 0 ? 2 : 0 },
-  }));
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tfy-llm-gateway' } }] }, scopeSpans: [{ spans }] }] });
-}
 
 async function main() {
   const binary = collectorBinary();
@@ -52,7 +33,7 @@ async function main() {
 
   /** Sends every batch, then waits until all of them can be queried: the rate a user sees. */
   async function run(otlp: string, db: string): Promise<number> {
-    const bodies = Array.from({ length: BATCHES }, batch);
+    const bodies = Array.from({ length: BATCHES }, (_, b) => gatewayBatch(b, SPANS_PER_BATCH));
     const before = await count(db);
     const t0 = performance.now();
     for (const body of bodies) {

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
+import { gatewayBatch } from './gateway-batch.js';
 import { decodeJsonTraceRequest } from '../../electron/sandbox/otlp/json-decoder.js';
 import { rowsToJsonEachRow, traceRequestToRows } from '../../electron/sandbox/otlp/span-rows.js';
 
@@ -16,41 +16,11 @@ const SPANS_PER_BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 500);
 const ROUNDS = 3;
 const CONCURRENT = 8;
 
-function gatewayBatch(batch: number): string {
-  const base = BigInt(Date.now()) * 1_000_000n;
-  const spans = [];
-  for (let i = 0; i < SPANS_PER_BATCH; i++) {
-    const start = base + BigInt(batch * SPANS_PER_BATCH + i) * 1000n;
-    spans.push({
-      traceId: randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
-      parentSpanId: i % 3 === 0 ? '' : randomBytes(8).toString('hex'),
-      name: ['ChatCompletion', 'Model', 'Network Call'][i % 3],
-      kind: 2,
-      startTimeUnixNano: start.toString(),
-      endTimeUnixNano: (start + BigInt(1 + (i % 50)) * 10_000_000n).toString(),
-      attributes: [
-        { key: 'tfy.span_type', value: { stringValue: 'ChatCompletion' } },
-        { key: 'tfy.request.model_name', value: { stringValue: 'openai-main/gpt-4o' } },
-        { key: 'tfy.model.metric.input_tokens', value: { intValue: String(100 + i) } },
-        { key: 'tfy.model.metric.output_tokens', value: { intValue: String(20 + i) } },
-        { key: 'tfy.model.metric.cost_in_usd', value: { doubleValue: 0.000125 * i } },
-        { key: 'tfy.input', value: { stringValue: 'Summarise the following text: ' + 'lorem ipsum '.repeat(20) } },
-        { key: 'http.response.status_code', value: { intValue: '200' } },
-      ],
-      status: { code: i % 17 === 0 ? 2 : 0 },
-    });
-  }
-  return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tfy-llm-gateway' } }] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }],
-  });
-}
-
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'cst-bench-ingest-'));
   const sandbox = await startSandbox({ dataDir });
   await sandbox.engine.query({ sql: 'CREATE TABLE default.direct_traces AS default.otel_traces', format: 'TabSeparated' });
-  const bodies = Array.from({ length: BATCHES }, (_, b) => gatewayBatch(b));
+  const bodies = Array.from({ length: BATCHES }, (_, b) => gatewayBatch(b, SPANS_PER_BATCH));
   // The baseline gets rows already converted: it measures the engine's insert alone.
   const rowPayloads = bodies.map((b) => rowsToJsonEachRow(traceRequestToRows(decodeJsonTraceRequest(Buffer.from(b))).rows));
   const total = BATCHES * SPANS_PER_BATCH;
