@@ -14,6 +14,7 @@ import { composeCore, type ComposedCore } from '../../electron/core/compose-core
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import { contractHandler } from '../../electron/main/ipc-handler.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
+import { callBridge } from '../support/bridge-call.js';
 
 const HUGE = 'x'.repeat(200_000);
 const TRACE_ID = 'a'.repeat(32);
@@ -130,9 +131,8 @@ describe('hostile contract calls', () => {
       const ipc = contractHandler(composed.core, method);
       for (const c of hostileCases(method)) {
         const where = `${method} with ${c.what}`;
-        const res = await fetch(`${bridge.url}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge.token }, body: c.body });
-        const text = await res.text();
-        expect(res.status, `${where} over HTTP: ${text.slice(0, 200)}`).toBe(400);
+        const { status, text } = await callBridge(bridge, method, c.body);
+        expect(status, `${where} over HTTP: ${text.slice(0, 200)}`).toBe(400);
         // The message explains; it never echoes a huge value back.
         expect(text.length, where).toBeLessThan(2_000);
         expect((JSON.parse(text) as { error: { message: string } }).error.message, where).not.toBe('');
@@ -153,9 +153,9 @@ describe('hostile contract calls', () => {
   });
 
   it('refuses a body over the size limit, an unknown method, and a call from a foreign frame', async () => {
-    const huge = await fetch(`${bridge.url}/api/call/profiles.create`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge.token }, body: JSON.stringify({ fields: { ...FIELDS, name: 'x'.repeat(2 * 1024 * 1024) } }) });
+    const huge = await callBridge(bridge, 'profiles.create', { fields: { ...FIELDS, name: 'x'.repeat(2 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
-    const unknown = await fetch(`${bridge.url}/api/call/__proto__`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge.token }, body: '{}' });
+    const unknown = await callBridge(bridge, '__proto__', '{}');
     expect(unknown.status).toBe(404);
     const foreign = await contractHandler(composed.core, 'profiles.list')({ senderFrame: { url: 'https://evil.example/' } }, {}).catch((e: unknown) => e);
     expect((foreign as ContractError).code).toBe('forbidden');

@@ -17,6 +17,7 @@ import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js
 import { FakeClock } from '../support/fake-clock.js';
 import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { callBridge } from '../support/bridge-call.js';
 
 let sandbox: TestSandbox;
 let proxy: DelayingProxy;
@@ -67,8 +68,8 @@ describe('a slow ClickHouse', () => {
       await composed.core.start();
       bridge = await startWebBridge({ core: composed.core, staticDir: home });
       const call = async (method: string, input: unknown) => {
-        const res = await fetch(`${bridge!.url}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge!.token }, body: JSON.stringify(input) });
-        return { status: res.status, body: (await res.json()) as { result?: unknown; error?: { message: string } } };
+        const { status, text } = await callBridge(bridge!, method, input);
+        return { status, body: JSON.parse(text) as { result?: unknown; error?: { message: string } } };
       };
       const created = (await call('profiles.create', { fields: { name: 'Slow', otlpEndpoint: sandbox.otlp, clickhouseUrl: proxy.url, healthUrl: sandbox.health } })).body.result as { id: string };
       proxy.delayMs = 0;

@@ -13,6 +13,7 @@ import { KeychainVault } from '../../electron/core/vault/keychain-vault.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
 import { keychainAvailability } from '../support/keychain.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { callBridge } from '../support/bridge-call.js';
 
 const PASSWORD = `pw-${randomUUID()}`;
 const TOKEN = `tok-${randomUUID()}`;
@@ -62,12 +63,7 @@ afterAll(async () => {
 });
 
 async function call(method: string, input: unknown): Promise<unknown> {
-  const response = await fetch(`${bridge.url}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge.token },
-    body: JSON.stringify(input),
-  });
-  const text = await response.text();
+  const { text } = await callBridge(bridge, method, input);
   payloads.push(text);
   return (JSON.parse(text) as { result?: unknown }).result;
 }

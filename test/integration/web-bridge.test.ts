@@ -7,6 +7,7 @@ import { composeCore } from '../../electron/core/compose-core.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import type { TrayCore } from '../../electron/core/tray-core.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
+import { callBridge } from '../support/bridge-call.js';
 
 let bridge: WebBridge;
 let core: TrayCore;
@@ -30,12 +31,8 @@ afterAll(async () => {
 });
 
 async function call(method: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${bridge.url}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-clickstack-token': bridge.token, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { result?: unknown; error?: { code: string; message: string } } };
+  const { status, text } = await callBridge(bridge, method, body, headers);
+  return { status, body: JSON.parse(text) as { result?: unknown; error?: { code: string; message: string } } };
 }
 
 describe('web bridge', () => {
