@@ -5,7 +5,7 @@
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
-import { DEFAULT_SERVICE_NAME, effectiveHealthUrl } from '../core/profiles/profile-schema.js';
+import { DEFAULT_SERVICE_NAME, effectiveHealthUrl } from '../shared/profile-schema.js';
 import { appVersion } from '../core/project-root.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';

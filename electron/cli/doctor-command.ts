@@ -1,8 +1,8 @@
 /** `clickstack-tray doctor`: the setup checklist in the terminal. Exit 0 only when every step passes. */
 import { Command } from 'commander';
-import { DEFAULT_SERVICE_NAME } from '../core/profiles/profile-schema.js';
+import { DEFAULT_SERVICE_NAME } from '../shared/profile-schema.js';
 import { runAllSteps } from '../core/setup/check-target.js';
-import type { StepResult } from '../core/setup/step-result.js';
+import type { StepResult } from '../shared/step-result.js';
 import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 const TITLES: Record<StepResult['step'], string> = {

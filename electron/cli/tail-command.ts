@@ -1,11 +1,8 @@
-/** `clickstack-tray tail`: gateway spans as lines, as they reach ClickHouse. */
+/** `clickstack-tray tail`: gateway spans as lines, as they reach ClickHouse, through the app's own TraceService. */
 import { Command } from 'commander';
-import { checkClickHouse } from '../core/setup/clickhouse-check.js';
-import { parseSearch, SearchSyntaxError } from '../core/traces/search-query.js';
-import { compileSearch, SqlParams } from '../core/traces/search-sql.js';
-import type { SpanRow } from '../core/traces/span-row.js';
-import { SpanTail } from '../core/traces/span-tail.js';
-import { TAIL_POLL_MS, tailTrouble } from '../core/traces/trace-service.js';
+import { closeAllClients } from '../core/clickhouse/clickhouse-clients.js';
+import { TraceService } from '../core/traces/trace-service.js';
+import type { SpanRow } from '../shared/span-row.js';
 import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 function line(s: SpanRow): string {
@@ -13,6 +10,8 @@ function line(s: SpanRow): string {
   const llm = [s.model && `model=${s.model}`, s.inputTokens !== null && `in=${s.inputTokens}`, s.outputTokens !== null && `out=${s.outputTokens}`, s.ttftMs !== null && `ttft=${s.ttftMs}ms`, s.costUsd !== null && `cost=$${s.costUsd}`].filter(Boolean).join(' ');
   return `${s.ts.slice(0, 23)}  ${s.status === 'error' ? 'ERROR' : s.status.padEnd(5)}  ${ms.padStart(9)} ms  ${s.service}  ${s.name}  ${llm}  trace=${s.traceId}`;
 }
+
+const CLI_PROFILE = 'cli';
 
 export function tailCommand(): Command {
   return new Command('tail')
@@ -23,50 +22,29 @@ export function tailCommand(): Command {
     .option('--json', 'one JSON object per span')
     .action(async (opts: CliTargetOptions & { filter?: string; allServices?: boolean; json?: boolean }) => {
       const resolved = await resolveCliTarget(opts);
-      const t = resolved.target;
-      const params = new SqlParams();
-      const where: string[] = [];
-      if (!opts.allServices) where.push(`ServiceName = ${params.add('String', t.serviceName)}`);
-      try {
-        const tree = parseSearch(opts.filter ?? '');
-        if (tree) where.push(compileSearch(tree, params));
-      } catch (error) {
-        if (error instanceof SearchSyntaxError) throw new Error(`--filter: ${error.message} (at character ${error.position + 1})`, { cause: error });
-        throw error;
-      }
-      let database = t.database;
-      if (!database) {
-        const found = await checkClickHouse({ url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password });
-        if (!found.database) throw new Error(found.result.summary);
-        database = found.database;
-      }
-      const tail = new SpanTail({ url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password, database }, { where: where.join(' AND ') || undefined, params });
+      const traces = new TraceService(async () => resolved.target, (_id, db) => resolved.onDatabase?.(db));
       const print = (spans: SpanRow[]) => {
         for (const s of spans) process.stdout.write((opts.json ? JSON.stringify(s) : line(s)) + '\n');
       };
+      let started: { sessionId: string; spans: SpanRow[] };
+      try {
+        started = await traces.startTail(CLI_PROFILE, opts.filter ?? '', opts.allServices ?? false);
+      } catch (error) {
+        await resolved.close();
+        throw new Error(error instanceof Error ? error.message.replace(/^Search: /, '--filter: ') : String(error), { cause: error });
+      }
       // Oldest first in a terminal, so the newest line is the last one.
-      print([...(await tail.start()).spans].reverse());
-      let stopping = false;
+      print([...started.spans].reverse());
+      traces.onBatch((b) => print(b.spans));
+      // One line when ClickHouse stops answering and one when it is back, not one per poll.
+      traces.onState((s) => process.stderr.write(`tail: ${s.live ? 'reading from ClickHouse again; nothing written meanwhile is missed' : s.detail}\n`));
       const stop = () => {
-        stopping = true;
-        void tail.close().then(() => resolved.close()).then(() => process.exit(0));
+        traces.stopAll();
+        void closeAllClients()
+          .then(() => resolved.close())
+          .then(() => process.exit(0));
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-      // One line when ClickHouse stops answering and one when it is back, not one per poll.
-      let failing = false;
-      while (!stopping) {
-        await new Promise((r) => setTimeout(r, TAIL_POLL_MS));
-        if (stopping) break;
-        try {
-          const { spans } = await tail.poll();
-          if (failing) process.stderr.write('tail: reading from ClickHouse again; nothing written meanwhile is missed\n');
-          failing = false;
-          print(spans);
-        } catch (error) {
-          if (!failing) process.stderr.write(`tail: ${tailTrouble(error, t.clickhouseUrl)}\n`);
-          failing = true;
-        }
-      }
     });
 }

@@ -1,7 +1,7 @@
 /** `clickstack-tray test-trace`: send a gateway-shaped trace and prove it is queryable. Exit 0 only when it is. */
 import { Command } from 'commander';
 import { runTestTrace } from '../core/test-trace/test-trace-service.js';
-import type { TestTraceResult } from '../core/test-trace/test-trace-result.js';
+import type { TestTraceResult } from '../shared/test-trace-result.js';
 import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 const LABEL = { sent: 'sent', accepted: 'accepted', queryable: 'queryable' } as const;

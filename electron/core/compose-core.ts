@@ -12,6 +12,9 @@ import { TraceService } from './traces/trace-service.js';
 import type { Clock } from './health/clock.js';
 import { KeychainVault } from './vault/keychain-vault.js';
 import { VaultManager } from './vault/vault-manager.js';
+import { logger } from './log.js';
+
+const log = logger('settings');
 
 export const SETTINGS_FILE_NAME = 'config';
 
@@ -41,7 +44,7 @@ export interface ComposedCore {
 
 export function composeCore(options: ComposeOptions): ComposedCore {
   const loaded = loadSettingsFile(join(options.dataDir, `${SETTINGS_FILE_NAME}.json`));
-  if (loaded.problem) console.error(loaded.problem);
+  if (loaded.problem) log.warn(loaded.problem);
   const store = new ProfileStore(options.openSettingsFile(options.dataDir), loaded.settings);
   const vault = new VaultManager(new KeychainVault(options.keychainService));
   let core: TrayCore | null = null;
@@ -49,7 +52,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   const setup = new SetupService(profiles);
   const testTraces = new TestTraceRunner(profiles, setup, options.dataDir);
   const pipeline = new PipelineMonitor(profiles, setup, options.clock);
-  const traces = new TraceService(setup, (id, db) => profiles.recordDatabase(id, db));
+  const traces = new TraceService((id) => setup.target(id), (id, db) => profiles.recordDatabase(id, db));
   core = new TrayCore({
     transport: options.transport,
     version: options.version,

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { SandboxStatus } from '../contract.js';
+import type { SandboxStatus } from '../shared/contract.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 type Status = z.infer<typeof SandboxStatus>;

@@ -14,16 +14,36 @@ import {
   type MethodName,
   type MethodOutput,
   type ParsedInput,
-} from '../contract.js';
+} from '../shared/contract.js';
 import { TypedEmitter } from './typed-emitter.js';
+import { DomainError, type DomainErrorKind } from './errors.js';
+import { logger } from './log.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
-import { SANDBOX_PROFILE_ID } from './profiles/profile-schema.js';
+import { SANDBOX_PROFILE_ID } from '../shared/profile-schema.js';
 import type { ProfilesService } from './profiles/profiles-service.js';
 import type { SetupService } from './setup/setup-service.js';
 import type { VaultManager } from './vault/vault-manager.js';
 import type { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import type { PipelineMonitor } from './health/pipeline-monitor.js';
 import type { TraceService } from './traces/trace-service.js';
+
+const log = logger('core');
+
+/** Domain failures become the contract's codes here, at the transport, and nowhere else. */
+const CONTRACT_CODE: Record<DomainErrorKind, 'bad_request' | 'unauthorized' | 'unavailable' | 'internal'> = {
+  bad_input: 'bad_request',
+  not_found: 'bad_request',
+  // ClickHouse refusing a user is not the page's session being refused: 'unavailable', not 401.
+  unauthorized: 'unavailable',
+  unavailable: 'unavailable',
+  internal: 'internal',
+};
+
+function toContractError(error: unknown): unknown {
+  if (error instanceof ContractError) return error;
+  if (error instanceof DomainError) return new ContractError(CONTRACT_CODE[error.kind], error.message);
+  return error;
+}
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 type EventMap = { [E in EventName]: EventPayload<E> };
@@ -113,6 +133,7 @@ export class TrayCore {
     };
     options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
+    options.pipeline.onPaused((pausedUntil) => this.emit('pipeline.paused', { pausedUntil }));
     options.traces.onBatch((b) => this.emit('tail.batch', b));
     options.traces.onState((s) => this.emit('tail.state', s));
     options.sandbox?.onStatus((status) => {
@@ -130,7 +151,7 @@ export class TrayCore {
     void this.options.pipeline.sync();
     void this.options.profiles.state().then(
       (state) => this.emit('profiles.changed', state),
-      (error: unknown) => console.error('profiles state failed:', error instanceof Error ? error.message : error),
+      (error: unknown) => log.error('profiles state failed', error),
     );
   }
 
@@ -143,7 +164,13 @@ export class TrayCore {
   private async callTyped<M extends MethodName>(method: M, rawInput: unknown): Promise<MethodOutput<M>> {
     const input = parseInput(method, rawInput);
     const handler = this.handlers[method] as (i: ParsedInput<M>) => Promise<MethodOutput<M>>;
-    return parseOutput(method, await handler(input));
+    let output: MethodOutput<M>;
+    try {
+      output = await handler(input);
+    } catch (error) {
+      throw toContractError(error);
+    }
+    return parseOutput(method, output);
   }
 
   onEvent(listener: EventListener): () => void {

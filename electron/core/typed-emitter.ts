@@ -1,4 +1,7 @@
 /** A tiny typed event hub: pollers and services emit, dispatchers listen. */
+import { logger } from './log.js';
+
+const log = logger('events');
 export class TypedEmitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 
@@ -18,7 +21,7 @@ export class TypedEmitter<Events extends Record<string, unknown>> {
       try {
         (listener as (p: Events[K]) => void)(payload);
       } catch (error) {
-        console.error(`listener for ${String(event)} failed:`, error);
+        log.error(`listener for ${String(event)} failed`, error);
       }
     }
   }

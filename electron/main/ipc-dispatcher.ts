@@ -1,8 +1,8 @@
 /** Transport 1: contract calls over IPC, checked for sender and payload; events out to every window. */
 import { ipcMain, type BrowserWindow } from 'electron';
-import { methodNames, type EventName } from '../contract.js';
+import { methodNames, type EventName } from '../shared/contract.js';
 import type { TrayCore } from '../core/tray-core.js';
-import { eventChannel, methodChannel } from '../ipc-channels.js';
+import { eventChannel, methodChannel } from '../shared/ipc-channels.js';
 import { contractHandler } from './ipc-handler.js';
 
 export function registerIpc(core: TrayCore, windows: () => BrowserWindow[]): () => void {

@@ -2,7 +2,7 @@
  * What each IPC handler does, apart from Electron so it can be tested without it: refuse
  * calls from any frame but the app's own pages, then let the core validate and answer.
  */
-import { ContractError, type MethodName } from '../contract.js';
+import { ContractError, type MethodName } from '../shared/contract.js';
 import type { TrayCore } from '../core/tray-core.js';
 import { isTrustedFrameUrl } from './window-options.js';
 

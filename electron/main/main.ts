@@ -14,8 +14,11 @@ import { composeCore, SETTINGS_FILE_NAME } from '../core/compose-core.js';
 import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { TrayDispatcher } from './tray-dispatcher.js';
-import { eventChannel } from '../ipc-channels.js';
+import { logger } from '../core/log.js';
 import { APP_ORIGIN, denyAllPermissions, guardNavigation, rendererFileFor, secureWebPreferences } from './window-options.js';
+
+const log = logger('main');
+const sandboxLog = logger('sandbox');
 
 const root = projectRoot();
 const rendererDir = join(root, 'dist', 'renderer');
@@ -32,7 +35,7 @@ if (!app.requestSingleInstanceLock()) {
   const sandbox = new SandboxSupervisor({
     command: { execPath: process.execPath, args: [join(root, 'dist', 'cli.mjs'), 'sandbox'] },
     dataDir: sandboxDataDir(dataDir),
-    log: (line) => console.error(`[sandbox] ${line}`),
+    log: (line) => sandboxLog.info(line),
   });
   const { core } = composeCore({
     transport: 'electron',
@@ -103,16 +106,11 @@ if (!app.requestSingleInstanceLock()) {
         // The window shows the stages as they arrive (testTrace.progress events).
         showWindow();
         const profileId = trayDispatcher?.activeProfileId();
-        if (profileId) void core.call('testTrace.run', { profileId }).catch((error: unknown) => console.error('test trace from the tray failed:', error instanceof Error ? error.message : error));
+        if (profileId) void core.call('testTrace.run', { profileId }).catch((error: unknown) => log.error('test trace from the tray failed', error));
       },
-      onSwitchProfile: (id) => void core.call('profiles.activate', { id }).catch((error: unknown) => console.error(error)),
-      onPauseNotifications: (minutes) =>
-        void core.call('pipeline.pauseNotifications', { minutes }).then((r) => {
-          if (trayDispatcher) {
-            trayDispatcher.pausedUntil = (r as { pausedUntil: number }).pausedUntil;
-            trayDispatcher.render();
-          }
-        }),
+      onSwitchProfile: (id) => void core.call('profiles.activate', { id }).catch((error: unknown) => log.error('switching profile failed', error)),
+      // The core owns the pause and announces it (pipeline.paused): the tray and the window both follow that event.
+      onPauseNotifications: (minutes) => void core.call('pipeline.pauseNotifications', { minutes }).catch((error: unknown) => log.error('pausing notifications failed', error)),
       onQuit: () => app.quit(),
     });
     trayDispatcher = new TrayDispatcher(core, presenter);
@@ -124,7 +122,7 @@ if (!app.requestSingleInstanceLock()) {
       const notification = new Notification({ title: n.title, body: n.body });
       notification.on('click', () => {
         showWindow();
-        window?.webContents.send(eventChannel('app.navigate'), { view: 'health' });
+        core.emit('app.navigate', { view: 'health' });
       });
       notification.show();
     });

@@ -1,6 +1,6 @@
 /** Keeps the tray in step with the core: the latest profiles and pipeline statuses, rendered by the presenter. */
 import type { z } from 'zod';
-import type { PipelineStatus, ProfilesState } from '../contract.js';
+import type { PipelineStatus, ProfilesState } from '../shared/contract.js';
 import type { TrayCore } from '../core/tray-core.js';
 import type { TrayPresenter } from './tray-presenter.js';
 import { trayState } from './tray-state.js';
@@ -8,7 +8,7 @@ import { trayState } from './tray-state.js';
 export class TrayDispatcher {
   private profiles: z.infer<typeof ProfilesState> | null = null;
   private readonly statuses = new Map<string, z.infer<typeof PipelineStatus>>();
-  pausedUntil = 0;
+  private pausedUntil = 0;
 
   constructor(
     private readonly core: TrayCore,
@@ -16,6 +16,10 @@ export class TrayDispatcher {
   ) {
     core.on('profiles.changed', (p) => {
       this.profiles = p;
+      this.render();
+    });
+    core.on('pipeline.paused', ({ pausedUntil }) => {
+      this.pausedUntil = pausedUntil;
       this.render();
     });
     core.on('pipeline.status', (s) => {

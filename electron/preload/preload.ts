@@ -3,8 +3,8 @@
  * through contextBridge. The page never sees ipcRenderer.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventNames, isEventName, methodNames, type EventName, type MethodName } from '../contract.js';
-import { eventChannel, methodChannel } from '../ipc-channels.js';
+import { eventNames, isEventName, methodNames, type EventName, type MethodName } from '../shared/contract.js';
+import { eventChannel, methodChannel } from '../shared/ipc-channels.js';
 
 const methods = Object.fromEntries(
   methodNames.map((name: MethodName) => [name, (input: unknown) => ipcRenderer.invoke(methodChannel(name), input)]),

@@ -6,7 +6,7 @@
  * own tables (files, URLs, other servers, programs).
  */
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackHostName } from '../loopback-host.js';
+import { isLoopbackHostName } from '../shared/loopback-host.js';
 
 /** Why this request is refused, or null. Real clients (collectors, drivers, curl) send neither header. */
 export function browserOrForeignRequest(req: IncomingMessage): string | null {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../core/project-root.js';
 
-export const SCHEMA_VARIANTS = ['clickstack', 'compat', 'exporter'] as const;
+export const SCHEMA_VARIANTS = ['clickstack', 'clickstack-text', 'compat', 'exporter'] as const;
 export type SchemaVariant = (typeof SCHEMA_VARIANTS)[number];
 
 /** ClickStack ships a 720 h TTL on its tables. */

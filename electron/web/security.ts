@@ -1,7 +1,7 @@
 /** The web bridge's gatekeeping: loopback Host and Origin, and the per-launch token. */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackOrigin } from '../loopback-host.js';
+import { isLoopbackOrigin } from '../shared/loopback-host.js';
 
 export const TOKEN_COOKIE = 'cst_token';
 export const TOKEN_HEADER = 'x-clickstack-token';
@@ -16,7 +16,7 @@ export function tokensEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export { isLoopbackHost as isAllowedHost } from '../loopback-host.js';
+export { isLoopbackHost as isAllowedHost } from '../shared/loopback-host.js';
 
 /** Browsers send Origin on cross-site requests; only our own origin may call the API. */
 export function isAllowedOrigin(origin: string | undefined, port: number): boolean {

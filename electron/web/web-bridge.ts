@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ContractError, type ApiErrorBody } from '../contract.js';
+import { ContractError, type ApiErrorBody } from '../shared/contract.js';
 import type { TrayCore } from '../core/tray-core.js';
 import {
   CONTENT_SECURITY_POLICY,
@@ -18,6 +18,9 @@ import {
 } from './security.js';
 import { serveStatic } from './static-files.js';
 import { EventStreamHub } from './event-stream-hub.js';
+import { logger } from '../core/log.js';
+
+const log = logger('web');
 
 export const MAX_CALL_BODY_BYTES = 1024 * 1024;
 
@@ -54,7 +57,7 @@ function sendError(res: ServerResponse, status: number, code: ApiErrorBody['erro
 }
 
 function statusFor(error: ContractError): number {
-  return { bad_request: 400, unknown_method: 404, unauthorized: 401, forbidden: 403, internal: 500 }[error.code];
+  return { bad_request: 400, unknown_method: 404, unauthorized: 401, forbidden: 403, unavailable: 503, internal: 500 }[error.code];
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -77,7 +80,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const server: Server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     handle(req, res).catch((error: unknown) => {
-      console.error('web bridge: request failed:', error instanceof Error ? error.message : error);
+      log.error('request failed', error);
       if (!res.headersSent) sendError(res, 500, 'internal', 'The request failed inside the app; see its log.');
       else res.end();
     });

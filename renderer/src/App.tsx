@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../electron/contract';
+import type { AppInfo } from '../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from './api/context';
 import { VIEWS, type ViewId } from './views/registry';

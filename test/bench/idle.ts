@@ -43,10 +43,12 @@ async function main() {
   await core.start();
   await new Promise((r) => setTimeout(r, 2000)); // first polls and warm-up, not counted
   const monitor = pipeline.monitor('local-sandbox')!;
-  const before = { collector: monitor.collector.polls, clickhouse: monitor.clickhouse.polls };
+  const polled = () => ({ collector: monitor.poller('collector')!.polls, otlp: monitor.poller('otlp')!.polls, clickhouse: monitor.poller('clickhouse')!.polls });
+  const before = polled();
   console.log(`monitoring: ${WALL_S} s with default polling (30 s)…`);
   const watched = await window(WALL_S);
-  const polls = { collector: monitor.collector.polls - before.collector, clickhouse: monitor.clickhouse.polls - before.clickhouse };
+  const after = polled();
+  const polls = { collector: after.collector - before.collector, otlp: after.otlp - before.otlp, clickhouse: after.clickhouse - before.clickhouse };
   await core.stop();
   rmSync(home, { recursive: true, force: true });
 
@@ -56,10 +58,11 @@ async function main() {
     wall_s: WALL_S,
     poll_interval_s: 30,
     collector_polls: polls.collector,
+    otlp_polls: polls.otlp,
     clickhouse_polls: polls.clickhouse,
-    // A collector poll is two requests (health_check + an empty OTLP export); a ClickHouse poll is one query.
-    requests: polls.collector * 2 + polls.clickhouse,
-    polls_per_target_per_interval: Number(((polls.collector + polls.clickhouse) / 2 / intervals).toFixed(2)),
+    // Each poll is one request: a health_check GET, an empty OTLP export, or one ClickHouse query.
+    requests: polls.collector + polls.otlp + polls.clickhouse,
+    polls_per_target_per_interval: Number(((polls.collector + polls.otlp + polls.clickhouse) / 3 / intervals).toFixed(2)),
     baseline_cpu_percent_of_core: Number(baseline.percentOfCore.toFixed(3)),
     monitoring_cpu_percent_of_core: Number(watched.percentOfCore.toFixed(3)),
     added_cpu_percent_of_core: Number((watched.percentOfCore - baseline.percentOfCore).toFixed(3)),

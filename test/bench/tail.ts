@@ -15,7 +15,8 @@ import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import { projectRoot } from '../../electron/core/project-root.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
-import { SPAN_ROW_COLUMNS } from '../../electron/core/traces/span-row.js';
+import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
+import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { startWebBridge } from '../../electron/web/web-bridge.js';
 import { CHROMIUM_PATH } from '../../playwright.config.js';
 
@@ -51,8 +52,9 @@ async function main() {
   });
   console.log(`filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const target = { url: sandbox.endpoints.clickhouse, user: 'default', password: '', database: 'default' };
-  const tail = new SpanTail(target, { where: `ServiceName = '${SERVICE}'` });
+  const target = { url: sandbox.endpoints.clickhouse, user: 'default', password: '', database: 'default', table: 'otel_traces' };
+  const table = await describeTracesTable(target);
+  const tail = new SpanTail(table, { where: `ServiceName = '${SERVICE}'` });
   const shown = new Map<string, number>();
   const record = (spans: { traceId: string; spanId: string }[]) => {
     for (const s of spans) shown.set(`${s.traceId}:${s.spanId}`, (shown.get(`${s.traceId}:${s.spanId}`) ?? 0) + 1);
@@ -77,7 +79,7 @@ async function main() {
     record(polled.spans);
     tailReads.push(polled.rowsRead);
     const rs = await client.query({
-      query: `SELECT ${SPAN_ROW_COLUMNS} FROM otel_traces WHERE ServiceName = {s:String} AND Timestamp >= now64(3) - INTERVAL 15 MINUTE ORDER BY Timestamp DESC`,
+      query: `SELECT ${spanRowColumnsSql(table.layout)} FROM otel_traces WHERE ServiceName = {s:String} AND Timestamp >= now64(3) - INTERVAL 15 MINUTE ORDER BY Timestamp DESC`,
       query_params: { s: SERVICE },
       format: 'JSON',
     });

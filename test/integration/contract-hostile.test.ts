@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContractError, methodNames, type MethodInput, type MethodName } from '../../electron/contract.js';
+import { ContractError, methodNames, type MethodInput, type MethodName } from '../../electron/shared/contract.js';
 import { composeCore, type ComposedCore } from '../../electron/core/compose-core.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import { contractHandler } from '../../electron/main/ipc-handler.js';

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeCore, type ComposedCore } from '../../electron/core/compose-core.js';
 import { Poller } from '../../electron/core/health/poller.js';
-import { probeClickHouse } from '../../electron/core/health/probes.js';
+import { readFreshness } from '../../electron/core/health/probes/clickhouse-probe.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import type { CheckTarget } from '../../electron/core/setup/check-target.js';
 import { startWebBridge, type WebBridge } from '../../electron/web/web-bridge.js';
@@ -36,7 +36,7 @@ describe('a slow ClickHouse', () => {
     const clock = new FakeClock();
     const target: CheckTarget = { kind: 'remote', clickhouseUrl: proxy.url, clickhouseUser: 'default', password: '', database: 'default', otlpEndpoint: sandbox.otlp, otlpToken: null, healthUrl: sandbox.health, serviceName: 'tfy-llm-gateway' };
     const outcomes: boolean[] = [];
-    const poller = new Poller({ name: 'clickhouse', intervalMs: 30_000, timeoutMs: 400, clock, random: () => 0.5, poll: (signal) => probeClickHouse(target, clock.now(), signal) });
+    const poller = new Poller({ name: 'clickhouse', intervalMs: 30_000, timeoutMs: 400, clock, random: () => 0.5, poll: (signal) => readFreshness(target, clock.now(), signal) });
     poller.onResult((o) => outcomes.push(o.ok));
 
     proxy.delayMs = 1_500;

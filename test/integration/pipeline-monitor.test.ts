@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentNotifier } from '../../electron/core/health/incident-notifier.js';
 import { Poller } from '../../electron/core/health/poller.js';
 import { ProfileMonitor } from '../../electron/core/health/profile-monitor.js';
-import { probeCollector } from '../../electron/core/health/probes.js';
+import { collectorProbe } from '../../electron/core/health/probes/collector-probe.js';
 import type { CheckTarget } from '../../electron/core/setup/check-target.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { hexId, postOtlp } from '../support/otlp-http.js';
@@ -46,7 +46,7 @@ function watch(monitor: ProfileMonitor, clock: FakeClock) {
 }
 
 async function settle(monitor: ProfileMonitor) {
-  await Promise.all([monitor.collector.settled(), monitor.clickhouse.settled(), monitor.canary?.settled()]);
+  await monitor.settled();
 }
 
 describe('pipeline monitor', () => {
@@ -138,7 +138,7 @@ describe('pollers', () => {
         running++;
         maxRunning = Math.max(maxRunning, running);
         try {
-          return await probeCollector(target, signal);
+          return await collectorProbe.run(target, { now: clock.now(), signal });
         } finally {
           running--;
         }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodOutput } from '../../electron/contract.js';
+import type { MethodOutput } from '../../electron/shared/contract.js';
 import { composeCore, type ComposedCore } from '../../electron/core/compose-core.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import { explainOtlpStatus } from '../../electron/core/setup/collector-check.js';

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearch, SearchSyntaxError } from '../../electron/core/traces/search-query.js';
 import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
 import { hexId, postOtlp } from '../support/otlp-http.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import type { TableLayout } from '../../electron/core/clickhouse/table-layout.js';
 
 let sandbox: TestSandbox;
+let layout: TableLayout;
 const now = BigInt(Date.now()) * 1_000_000n;
 const SPANS = [
   { name: 'ChatCompletion', ms: 1200, attrs: { 'tfy.request.model_name': 'openai-main/gpt-4o', 'weird key; DROP': "it's \\ \"quoted\"" }, status: 0 },
@@ -41,6 +43,7 @@ beforeAll(async () => {
     ],
   });
   expect((await postOtlp(sandbox.otlp, body)).status).toBe(200);
+  layout = (await sandboxTable(sandbox)).layout;
 });
 afterAll(async () => {
   await sandbox?.dispose();
@@ -51,7 +54,7 @@ async function search(q: string): Promise<{ names: string[] } | { error: string 
   const params = new SqlParams();
   try {
     const tree = parseSearch(q);
-    sql = tree ? compileSearch(tree, params) : '1';
+    sql = tree ? compileSearch(tree, params, layout) : '1';
   } catch (error) {
     if (error instanceof SearchSyntaxError) return { error: error.message };
     throw error;

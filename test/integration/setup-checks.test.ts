@@ -38,9 +38,9 @@ afterAll(async () => {
 
 describe('step 1: ClickHouse', () => {
   it('passes, finds the table and recognises the ClickStack schema', async () => {
-    const { result, database, variant } = await checkClickHouse({ url: withPassword.clickhouse, user: 'default', password: 'right-password' });
+    const { result, database, layout } = await checkClickHouse({ url: withPassword.clickhouse, user: 'default', password: 'right-password' });
     expect(result.status).toBe('passed');
-    expect([database, variant]).toEqual(['default', 'clickstack-compat']);
+    expect([database, layout]).toEqual(['default', 'clickstack-bloom']);
   });
 
   it('says the password is wrong', async () => {
@@ -72,9 +72,9 @@ describe('step 1: ClickHouse', () => {
   });
 
   it('finds the table in another database and names the collector setting', async () => {
-    const { result, database, variant } = await checkClickHouse({ url: inOtelDb.clickhouse, user: 'default', password: '' });
+    const { result, database, layout } = await checkClickHouse({ url: inOtelDb.clickhouse, user: 'default', password: '' });
     expect(result.status).toBe('passed');
-    expect([database, variant]).toEqual(['otel', 'exporter']);
+    expect([database, layout]).toEqual(['otel', 'exporter']);
     expect(result.summary).toContain('HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE=otel');
   });
 

@@ -7,7 +7,7 @@ import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import { parseSearch } from '../../electron/core/traces/search-query.js';
 import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
 import { hexId, postOtlp } from '../support/otlp-http.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
@@ -46,8 +46,9 @@ describe('span tail', () => {
   it('shows every span inside the horizon exactly once, whatever order they arrive in', async () => {
     const service = `tail-${hexId(8)}`;
     const params = new SqlParams();
-    const where = compileSearch(parseSearch(`service:${service}`)!, params);
-    const tail = new SpanTail({ url: sandbox.clickhouse, user: 'default', password: '', database: 'default' }, { where, params });
+    const table = await sandboxTable(sandbox);
+    const where = compileSearch(parseSearch(`service:${service}`)!, params, table.layout);
+    const tail = new SpanTail(table, { where, params });
     const now = Date.now();
     const shown: string[] = [];
     const sent: string[] = [];
@@ -86,8 +87,9 @@ describe('span tail', () => {
   it('survives merges: a merged part is read again but its old spans are not shown twice', async () => {
     const service = `merge-${hexId(8)}`;
     const params = new SqlParams();
-    const where = compileSearch(parseSearch(`service:${service}`)!, params);
-    const tail = new SpanTail({ url: sandbox.clickhouse, user: 'default', password: '', database: 'default' }, { where, params });
+    const table = await sandboxTable(sandbox);
+    const where = compileSearch(parseSearch(`service:${service}`)!, params, table.layout);
+    const tail = new SpanTail(table, { where, params });
     const now = Date.now();
     const first = Array.from({ length: 3 }, () => ({ id: hexId(8), startMs: now - 2_000, durationMs: 10, service }));
     await send(first);

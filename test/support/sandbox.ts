@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxSupervisor } from '../../electron/core/sandbox-supervisor.js';
+import { TRACES_TABLE, type TracesLocation } from '../../electron/core/clickhouse/server.js';
+import { describeTracesTable, type TracesTable } from '../../electron/core/clickhouse/traces-table.js';
 
 export interface TestSandbox {
   otlp: string;
@@ -40,4 +42,13 @@ export async function startTestSandbox(options: { dataDir?: string; args?: strin
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The sandbox's traces table as the app's query builders see it (layout detected by core/clickhouse). */
+export async function sandboxTable(s: { clickhouse: string }, database = 'default'): Promise<TracesTable> {
+  return describeTracesTable(sandboxLocation(s, database));
+}
+
+export function sandboxLocation(s: { clickhouse: string }, database = 'default'): TracesLocation {
+  return { url: s.clickhouse, user: 'default', password: '', database, table: TRACES_TABLE };
 }

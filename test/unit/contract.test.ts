@@ -11,8 +11,8 @@ import {
   type MethodName,
   type MethodOutput,
   type TrayApi,
-} from '../../electron/contract.js';
-import { eventChannel, methodChannel } from '../../electron/ipc-channels.js';
+} from '../../electron/shared/contract.js';
+import { eventChannel, methodChannel } from '../../electron/shared/ipc-channels.js';
 
 describe('contract', () => {
   it('has exactly the methods and events the renderer uses', () => {

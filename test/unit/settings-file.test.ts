@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettingsFile } from '../../electron/core/profiles/settings-file.js';
 import { ProfileStore } from '../../electron/core/profiles/profile-store.js';
-import { defaultSettings } from '../../electron/core/profiles/profile-schema.js';
+import { defaultSettings } from '../../electron/shared/profile-schema.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'cst-settings-'));
 

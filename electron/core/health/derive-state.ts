@@ -1,13 +1,20 @@
-/** The pipeline's state from what the pollers last saw: a pure function, so every rule is testable. */
-import type { PipelineStateName } from './pipeline-status.js';
+/**
+ * The pipeline's state from what the probes last saw: a pure function, so every rule is
+ * testable. It branches on failure kinds, never on the wording of a message.
+ */
+import type { PipelineStateName } from '../../shared/pipeline-status.js';
+import { ago } from '../../shared/time-ago.js';
+import type { ProbeFailureKind } from './probes/probe.js';
+
+/** What one probe last said: null until its first answer. */
+export type Reading = { ok: boolean; detail: string; failure?: ProbeFailureKind | string | null } | null;
 
 export interface Observations {
   now: number;
   stallThresholdMs: number;
-  /** null until the first poll has answered. */
-  collector: { ok: boolean; detail: string } | null;
-  otlp: { ok: boolean; detail: string } | null;
-  clickhouse: { ok: boolean; detail: string } | null;
+  collector: Reading;
+  otlp: Reading;
+  clickhouse: Reading;
   newestSpanAt: number | null;
   spansLastHour: number;
   canary: { enabled: boolean; lastLanded: boolean | null; detail: string; latencyMs: number | null };
@@ -16,17 +23,10 @@ export interface Observations {
 /** A canary slower than this end to end makes the pipeline Degraded. */
 export const CANARY_SLOW_MS = 30_000;
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 90 ? `${m} min` : `${Math.round(m / 60)} h`;
-}
-
 export function deriveState(o: Observations): { state: PipelineStateName; reason: string } {
   if (o.collector && !o.collector.ok && (!o.otlp || !o.otlp.ok)) return { state: 'Down', reason: `The collector does not answer: ${o.collector.detail}` };
   if (o.clickhouse && !o.clickhouse.ok) {
-    if (/no otel_traces|Run the ClickHouse step/i.test(o.clickhouse.detail)) return { state: 'Unconfigured', reason: o.clickhouse.detail };
+    if (o.clickhouse.failure === 'unconfigured') return { state: 'Unconfigured', reason: o.clickhouse.detail };
     return { state: 'Down', reason: `ClickHouse does not answer: ${o.clickhouse.detail}` };
   }
   if (!o.clickhouse) return { state: 'Idle', reason: 'Checking the pipeline…' };

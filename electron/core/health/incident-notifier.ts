@@ -3,7 +3,7 @@
  * Down, one when it recovers, none while the incident lasts, at most a few per window
  * across all profiles, none while paused. It keeps the incident history.
  */
-import type { Incident, PipelineNotification, PipelineStateName } from './pipeline-status.js';
+import type { Incident, PipelineNotification, PipelineStateName } from '../../shared/pipeline-status.js';
 
 /** At most this many notifications per window, across profiles: flapping cannot storm. */
 export const NOTIFY_LIMIT = 4;
@@ -19,10 +19,15 @@ export class IncidentNotifier {
   private pausedUntil = 0;
   readonly incidents: Incident[] = [];
 
-  constructor(private readonly notify: (n: PipelineNotification) => void) {}
+  constructor(
+    private readonly notify: (n: PipelineNotification) => void,
+    private readonly onPauseChange: (pausedUntil: number) => void = () => undefined,
+  ) {}
 
+  /** The one owner of the pause: whoever changes it, everyone hears the new value. */
   pause(until: number): void {
     this.pausedUntil = until;
+    this.onPauseChange(until);
   }
 
   get pausedUntilMs(): number {

@@ -4,12 +4,12 @@ import type { SetupService } from '../setup/setup-service.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { systemClock, type Clock } from './clock.js';
 import { IncidentNotifier } from './incident-notifier.js';
-import type { PipelineNotification, PipelineStatus } from './pipeline-status.js';
+import type { PipelineNotification, PipelineStatus } from '../../shared/pipeline-status.js';
 import { ProfileMonitor } from './profile-monitor.js';
 
 export class PipelineMonitor {
   private readonly monitors = new Map<string, { monitor: ProfileMonitor; key: string }>();
-  private readonly emitter = new TypedEmitter<{ status: PipelineStatus; notification: PipelineNotification }>();
+  private readonly emitter = new TypedEmitter<{ status: PipelineStatus; notification: PipelineNotification; paused: number }>();
   readonly notifier: IncidentNotifier;
   private running = false;
 
@@ -18,7 +18,10 @@ export class PipelineMonitor {
     private readonly setup: SetupService,
     private readonly clock: Clock = systemClock,
   ) {
-    this.notifier = new IncidentNotifier((n) => this.emitter.emit('notification', n));
+    this.notifier = new IncidentNotifier(
+      (n) => this.emitter.emit('notification', n),
+      (until) => this.emitter.emit('paused', until),
+    );
   }
 
   onStatus(listener: (s: PipelineStatus) => void): () => void {
@@ -27,6 +30,10 @@ export class PipelineMonitor {
 
   onNotification(listener: (n: PipelineNotification) => void): () => void {
     return this.emitter.on('notification', listener);
+  }
+
+  onPaused(listener: (pausedUntil: number) => void): () => void {
+    return this.emitter.on('paused', listener);
   }
 
   statuses(): PipelineStatus[] {

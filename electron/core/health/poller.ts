@@ -7,7 +7,17 @@ import { TypedEmitter } from '../typed-emitter.js';
 import { nextDelayMs, POLL_TIMEOUT_MS } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 
-export type PollOutcome<T> = { ok: true; value: T; at: number; durationMs: number } | { ok: false; error: string; at: number; durationMs: number };
+/** `failure` is the error's kind when it carries one (a ProbeFailure), 'timeout' for the poll's own deadline. */
+export type PollOutcome<T> = { ok: true; value: T; at: number; durationMs: number } | { ok: false; error: string; failure: string | null; at: number; durationMs: number };
+
+class PollDeadline extends Error {
+  readonly failure = 'timeout';
+}
+
+function failureOf(error: unknown): string | null {
+  const f = (error as { failure?: unknown } | null)?.failure;
+  return typeof f === 'string' ? f : null;
+}
 
 export interface PollerOptions<T> {
   name: string;
@@ -89,7 +99,7 @@ export class Poller<T> {
     const started = this.clock.now();
     const timeoutMs = this.options.timeoutMs ?? POLL_TIMEOUT_MS;
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+    const deadline = setTimeout(() => controller.abort(new PollDeadline(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
     this.polls++;
     const work = this.options.poll(controller.signal);
     const outcome = Promise.race([
@@ -102,7 +112,7 @@ export class Poller<T> {
       },
       (error: unknown): PollOutcome<T> => {
         this.failures++;
-        return { ok: false, error: error instanceof Error ? error.message : String(error), at: this.clock.now(), durationMs: this.clock.now() - started };
+        return { ok: false, error: error instanceof Error ? error.message : String(error), failure: failureOf(error), at: this.clock.now(), durationMs: this.clock.now() - started };
       },
     ).then((result) => {
       clearTimeout(deadline);

@@ -1,12 +1,15 @@
-/** Watches one profile with three pollers and derives its pipeline state. Emits status; knows no windows. */
+/** Watches one profile with a poller per registered probe and derives its pipeline state. Emits status; knows no windows. */
 import type { CheckTarget } from '../setup/check-target.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { deriveState } from './derive-state.js';
-import type { PipelineStatus } from './pipeline-status.js';
-import { Poller } from './poller.js';
-import { probeCanary, probeClickHouse, probeCollector, type CanarySample, type ClickHouseSample, type CollectorSample } from './probes.js';
+import { deriveState, type Reading } from './derive-state.js';
+import type { PipelineStatus } from '../../shared/pipeline-status.js';
+import { Poller, type PollOutcome } from './poller.js';
+import type { CanarySample } from './probes/canary-probe.js';
+import type { ClickHouseSample } from './probes/clickhouse-probe.js';
+import type { ComponentId, ProbeDefinition, ProbeReading } from './probes/probe.js';
+import { PROBES } from './probes/registry.js';
 
 export const CANARY_HISTORY_LIMIT = 30;
 
@@ -21,49 +24,66 @@ export interface MonitorConfig {
   clock?: Clock;
   random?: () => number;
   canaryLandingTimeoutMs?: number;
+  /** The probes to run; the registry's by default. */
+  probes?: readonly ProbeDefinition<unknown>[];
 }
 
-type Probe<T> = (target: CheckTarget, signal: AbortSignal) => Promise<T>;
+type Outcome = PollOutcome<ProbeReading<unknown>>;
+
+const NOT_RUN: Record<ComponentId, string> = {
+  collector: 'Not checked yet.',
+  otlp: 'Not checked yet.',
+  clickhouse: 'Not checked yet.',
+  canary: 'Canary is off for this profile.',
+};
 
 export class ProfileMonitor {
   private readonly emitter = new TypedEmitter<{ status: PipelineStatus }>();
-  readonly collector: Poller<CollectorSample>;
-  readonly clickhouse: Poller<ClickHouseSample>;
-  readonly canary: Poller<CanarySample> | null;
+  readonly pollers = new Map<ComponentId, Poller<ProbeReading<unknown>>>();
   private readonly clock: Clock;
   private current: PipelineStatus;
   private readonly canaryHistory: { at: number; latencyMs: number | null }[] = [];
 
   constructor(private readonly config: MonitorConfig) {
     this.clock = config.clock ?? systemClock;
-    const wrap =
-      <T>(probe: Probe<T>) =>
-      async (signal: AbortSignal) =>
-        probe(await config.target(), signal);
-    const common = { clock: this.clock, random: config.random };
-    this.collector = new Poller({ ...common, name: 'collector', intervalMs: config.pollIntervalMs, poll: wrap((t, s) => probeCollector(t, s)) });
-    this.clickhouse = new Poller({ ...common, name: 'clickhouse', intervalMs: config.pollIntervalMs, poll: wrap((t, s) => probeClickHouse(t, this.clock.now(), s)) });
-    this.canary = config.canaryIntervalMs
-      ? new Poller({ ...common, name: 'canary', intervalMs: config.canaryIntervalMs, timeoutMs: 90_000, poll: wrap((t) => probeCanary(t, config.canaryLandingTimeoutMs)) })
-      : null;
-    const empty = { ok: null, detail: 'Not checked yet.', at: null, durationMs: null };
+    const schedule = { pollIntervalMs: config.pollIntervalMs, canaryIntervalMs: config.canaryIntervalMs };
+    for (const probe of config.probes ?? PROBES) {
+      const intervalMs = probe.intervalMs(schedule);
+      if (intervalMs === null) continue;
+      const poller = new Poller<ProbeReading<unknown>>({
+        name: probe.id,
+        intervalMs,
+        timeoutMs: probe.timeoutMs,
+        clock: this.clock,
+        random: config.random,
+        poll: async (signal) => probe.run(await config.target(), { now: this.clock.now(), signal, canaryLandingTimeoutMs: config.canaryLandingTimeoutMs }),
+      });
+      this.pollers.set(probe.id, poller);
+    }
+    const empty = (id: ComponentId) => ({ ok: null, detail: id === 'canary' && this.pollers.has('canary') ? 'Not sent yet.' : NOT_RUN[id], at: null, durationMs: null });
     this.current = {
       profileId: config.profileId,
       profileName: config.profileName,
       state: 'Idle',
       reason: 'Checking the pipeline…',
       since: this.clock.now(),
-      components: { collector: empty, otlp: empty, clickhouse: empty, canary: { ...empty, detail: config.canaryIntervalMs ? 'Not sent yet.' : 'Canary is off for this profile.' } },
+      components: { collector: empty('collector'), otlp: empty('otlp'), clickhouse: empty('clickhouse'), canary: empty('canary') },
       newestSpanAt: null,
       spansPerMinute: [],
       canaryLatencies: [],
     };
     // History first, so the status computed from the same result already includes it.
-    this.canary?.onResult((r) => {
-      this.canaryHistory.push({ at: r.at, latencyMs: r.ok && r.value.landed ? r.value.latencyMs : null });
+    this.pollers.get('canary')?.onResult((r) => {
+      const sample = r.ok ? (r.value.value as CanarySample) : null;
+      this.canaryHistory.push({ at: r.at, latencyMs: sample?.landed ? sample.latencyMs : null });
       if (this.canaryHistory.length > CANARY_HISTORY_LIMIT) this.canaryHistory.shift();
     });
-    for (const poller of [this.collector, this.clickhouse, this.canary]) poller?.onResult(() => this.recompute());
+    for (const poller of this.pollers.values()) poller.onResult(() => this.recompute());
+  }
+
+  /** The poller of one component (tests and the idle benchmark count its polls). */
+  poller(id: ComponentId): Poller<ProbeReading<unknown>> | undefined {
+    return this.pollers.get(id);
   }
 
   get status(): PipelineStatus {
@@ -75,56 +95,67 @@ export class ProfileMonitor {
   }
 
   start(): void {
-    this.collector.start();
-    this.clickhouse.start();
-    this.canary?.start();
+    for (const p of this.pollers.values()) p.start();
   }
 
   stop(): void {
-    this.collector.stop();
-    this.clickhouse.stop();
-    this.canary?.stop();
+    for (const p of this.pollers.values()) p.stop();
   }
 
   /** Polls every target now (joining polls already under way). */
   async checkNow(): Promise<PipelineStatus> {
-    await Promise.all([this.collector.runNow(), this.clickhouse.runNow(), this.canary?.runNow()]);
+    await Promise.all([...this.pollers.values()].map((p) => p.runNow()));
     return this.current;
   }
 
+  /** Resolves when no poll is running (tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pollers.values()].map((p) => p.settled()));
+  }
+
+  private last(id: ComponentId): Outcome | null {
+    return this.pollers.get(id)?.last ?? null;
+  }
+
+  private reading(id: ComponentId): Reading {
+    const r = this.last(id);
+    if (!r) return null;
+    if (!r.ok) return { ok: false, detail: r.error, failure: r.failure };
+    // ok: null means "nothing to check here", which never fails a rule.
+    return r.value.ok === null ? null : { ok: r.value.ok, detail: r.value.detail };
+  }
+
   private recompute(): void {
-    const col = this.collector.last;
-    const ch = this.clickhouse.last;
-    const can = this.canary?.last ?? null;
-    const chValue = ch?.ok ? ch.value : null;
-    const canaryValue = can?.ok ? can.value : null;
+    const ch = this.last('clickhouse');
+    const can = this.last('canary');
+    const chValue = ch?.ok ? (ch.value.value as ClickHouseSample) : null;
+    const canaryValue = can?.ok ? (can.value.value as CanarySample) : null;
     const { state, reason } = deriveState({
       now: this.clock.now(),
       stallThresholdMs: this.config.stallThresholdMs,
-      collector: col ? (col.ok ? col.value.health : { ok: false, detail: col.error }) : null,
-      otlp: col ? (col.ok ? col.value.otlp : { ok: false, detail: col.error }) : null,
-      clickhouse: ch ? (ch.ok ? { ok: true, detail: 'ok' } : { ok: false, detail: ch.error }) : null,
+      collector: this.reading('collector'),
+      otlp: this.reading('otlp'),
+      clickhouse: this.reading('clickhouse'),
       newestSpanAt: chValue?.newestSpanAt ?? null,
       spansLastHour: chValue?.spansLastHour ?? 0,
       canary: {
-        enabled: this.canary !== null,
-        lastLanded: can ? (can.ok ? can.value.landed : false) : null,
+        enabled: this.pollers.has('canary'),
+        lastLanded: can ? (canaryValue?.landed ?? false) : null,
         detail: can ? (can.ok ? can.value.detail : can.error) : '',
         latencyMs: canaryValue?.latencyMs ?? null,
       },
     });
-    const component = (ok: boolean | null, detail: string, at: number | null, durationMs: number | null) => ({ ok, detail, at, durationMs });
+    const component = (id: ComponentId) => {
+      const r = this.last(id);
+      if (!r) return this.current.components[id];
+      return { ok: r.ok ? r.value.ok : false, detail: r.ok ? r.value.detail : r.error, at: r.at, durationMs: r.durationMs };
+    };
     this.current = {
       ...this.current,
       state,
       reason,
       since: state === this.current.state ? this.current.since : this.clock.now(),
-      components: {
-        collector: col ? component(col.ok ? col.value.health.ok : false, col.ok ? col.value.health.detail : col.error, col.at, col.durationMs) : this.current.components.collector,
-        otlp: col ? component(col.ok ? (col.value.otlp?.ok ?? null) : false, col.ok ? (col.value.otlp?.detail ?? 'No OTLP endpoint configured.') : col.error, col.at, col.durationMs) : this.current.components.otlp,
-        clickhouse: ch ? component(ch.ok, ch.ok ? `Read ${ch.value.spansLastHour} gateway spans from the last hour.` : ch.error, ch.at, ch.durationMs) : this.current.components.clickhouse,
-        canary: can ? component(can.ok ? can.value.landed : false, can.ok ? can.value.detail : can.error, can.at, can.durationMs) : this.current.components.canary,
-      },
+      components: { collector: component('collector'), otlp: component('otlp'), clickhouse: component('clickhouse'), canary: component('canary') },
       newestSpanAt: chValue?.newestSpanAt ?? (ch?.ok ? null : this.current.newestSpanAt),
       spansPerMinute: chValue?.spansPerMinute ?? this.current.spansPerMinute,
       canaryLatencies: [...this.canaryHistory],

@@ -3,8 +3,8 @@
  * same JSON file and expose the same `store` property, which is all this class needs.
  */
 import { randomUUID } from 'node:crypto';
-import { ContractError } from '../../contract.js';
-import { Profile, ProfileFields, SANDBOX_PROFILE_ID, Settings, type Settings as SettingsT } from './profile-schema.js';
+import { BadInputError } from '../errors.js';
+import { Profile, ProfileFields, SANDBOX_PROFILE_ID, Settings, type Settings as SettingsT } from '../../shared/profile-schema.js';
 import type { z } from 'zod';
 
 export interface KeyValueFile {
@@ -40,7 +40,7 @@ export class ProfileStore {
 
   get(id: string): Profile {
     const p = this.settings.profiles.find((x) => x.id === id);
-    if (!p) throw new ContractError('bad_request', `There is no profile with id "${id.slice(0, 64)}".`);
+    if (!p) throw new BadInputError(`There is no profile with id "${id.slice(0, 64)}".`);
     return p;
   }
 
@@ -51,7 +51,7 @@ export class ProfileStore {
   create(input: ProfileInput): Profile {
     const fields = ProfileFields.parse(input);
     if (this.settings.profiles.some((p) => p.name.toLowerCase() === fields.name.toLowerCase())) {
-      throw new ContractError('bad_request', `A profile called "${fields.name}" already exists.`);
+      throw new BadInputError(`A profile called "${fields.name}" already exists.`);
     }
     const profile = Profile.parse({ ...fields, id: slug(fields.name), kind: 'remote' });
     this.settings = { ...this.settings, profiles: [...this.settings.profiles, profile] };
@@ -63,7 +63,7 @@ export class ProfileStore {
     const current = this.get(id);
     const fields = ProfileFields.parse(input);
     if (this.settings.profiles.some((p) => p.id !== id && p.name.toLowerCase() === fields.name.toLowerCase())) {
-      throw new ContractError('bad_request', `A profile called "${fields.name}" already exists.`);
+      throw new BadInputError(`A profile called "${fields.name}" already exists.`);
     }
     const next = Profile.parse({ ...current, ...fields, id, kind: current.kind });
     this.settings = { ...this.settings, profiles: this.settings.profiles.map((p) => (p.id === id ? next : p)) };
@@ -88,7 +88,7 @@ export class ProfileStore {
   }
 
   delete(id: string): void {
-    if (id === SANDBOX_PROFILE_ID) throw new ContractError('bad_request', 'The Local sandbox profile cannot be deleted.');
+    if (id === SANDBOX_PROFILE_ID) throw new BadInputError('The Local sandbox profile cannot be deleted.');
     this.get(id);
     const profiles = this.settings.profiles.filter((p) => p.id !== id);
     const activeProfileId = this.settings.activeProfileId === id ? SANDBOX_PROFILE_ID : this.settings.activeProfileId;

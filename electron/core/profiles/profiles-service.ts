@@ -1,13 +1,13 @@
 /** Profiles as the renderer sees them: settings, which secrets are set (never their values), warnings, and the live sandbox URLs. */
 import type { z } from 'zod';
-import type { ProfileView, ProfilesState } from '../../contract.js';
+import type { ProfileView, ProfilesState } from '../../shared/contract.js';
 import type { SandboxSupervisor } from '../sandbox-supervisor.js';
 import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../setup/endpoint-warnings.js';
 import { secretAccount, type SecretKind } from '../vault/secret-vault.js';
 import type { VaultManager } from '../vault/vault-manager.js';
-import { effectiveHealthUrl, type Profile } from './profile-schema.js';
+import { effectiveHealthUrl, type Profile } from '../../shared/profile-schema.js';
 import type { ProfileInput, ProfileStore } from './profile-store.js';
-import { ContractError } from '../../contract.js';
+import { BadInputError } from '../errors.js';
 
 /** The URLs a check should use: a sandbox profile takes them from the running sandbox. */
 export interface ResolvedProfile extends Profile {
@@ -33,7 +33,7 @@ export class ProfilesService {
           : this.sandbox?.status.state === 'starting'
             ? 'The local sandbox is still starting.'
             : 'The local sandbox is not running; start it from the Setup view.';
-        throw new ContractError('bad_request', why);
+        throw new BadInputError(why);
       }
       return { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse, healthUrl: endpoints.health, healthUrlEffective: endpoints.health };
     }
@@ -69,7 +69,7 @@ export class ProfilesService {
   }
 
   async update(id: string, fields: ProfileInput) {
-    if (this.store.get(id).kind === 'sandbox') throw new ContractError('bad_request', 'The Local sandbox profile’s addresses are set by the sandbox; duplicate it to make an editable profile.');
+    if (this.store.get(id).kind === 'sandbox') throw new BadInputError('The Local sandbox profile’s addresses are set by the sandbox; duplicate it to make an editable profile.');
     const p = this.store.update(id, fields);
     this.onChange();
     return this.view(p);

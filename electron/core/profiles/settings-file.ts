@@ -3,8 +3,8 @@
  * file is moved aside as a backup and reported, never silently reset or crashed on.
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { describeIssues } from '../../contract.js';
-import { Settings, defaultSettings } from './profile-schema.js';
+import { describeIssues } from '../../shared/contract.js';
+import { Settings, defaultSettings } from '../../shared/profile-schema.js';
 
 export interface LoadedSettings {
   settings: Settings;

@@ -3,7 +3,7 @@ import { checkClickHouse } from './clickhouse-check.js';
 import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
 import { otlpEndpointWarnings } from './endpoint-warnings.js';
 import { checkGatewaySpans } from './spans-check.js';
-import { failed, passed, STEP_IDS, type StepId, type StepResult } from './step-result.js';
+import { failed, passed, STEP_IDS, type StepId, type StepResult } from '../../shared/step-result.js';
 
 export interface CheckTarget {
   kind: 'sandbox' | 'remote';

@@ -2,11 +2,21 @@
 import { z } from 'zod';
 import { probe } from './http-probe.js';
 import { explainNetworkError } from './network-errors.js';
-import { failed, passed, type StepResult } from './step-result.js';
+import { failed, passed, type StepResult } from '../../shared/step-result.js';
 
 const HealthBody = z.object({ status: z.string() }).passthrough();
 
+/** A step result and the HTTP status it came from (null: no answer), so a probe can classify it without reading sentences. */
+export interface HttpStepOutcome {
+  result: StepResult;
+  httpStatus: number | null;
+}
+
 export async function checkCollectorHealth(healthUrl: string, signal?: AbortSignal): Promise<StepResult> {
+  return (await collectorHealth(healthUrl, signal)).result;
+}
+
+export async function collectorHealth(healthUrl: string, signal?: AbortSignal): Promise<HttpStepOutcome> {
   const started = Date.now();
   try {
     const res = await probe(healthUrl, { method: 'GET', signal });
@@ -19,18 +29,21 @@ export async function checkCollectorHealth(healthUrl: string, signal?: AbortSign
     }
     const parsed = HealthBody.safeParse(body);
     if (res.status === 200 && parsed.success && parsed.data.status === 'Server available') {
-      return passed('collector', 'The collector’s health_check answers "Server available".', [{ label: 'Health URL', value: healthUrl }], took);
+      return { httpStatus: res.status, result: passed('collector', 'The collector’s health_check answers "Server available".', [{ label: 'Health URL', value: healthUrl }], took) };
     }
-    return failed(
-      'collector',
-      `${healthUrl} answered ${res.status} but not as the collector's health_check extension does.`,
-      'Point the health URL at the collector’s health_check port (13133 by default), path /.',
-      [{ label: 'Answer', value: res.body.slice(0, 200) }],
-      took,
-    );
+    return {
+      httpStatus: res.status,
+      result: failed(
+        'collector',
+        `${healthUrl} answered ${res.status} but not as the collector's health_check extension does.`,
+        'Point the health URL at the collector’s health_check port (13133 by default), path /.',
+        [{ label: 'Answer', value: res.body.slice(0, 200) }],
+        took,
+      ),
+    };
   } catch (error) {
     const { cause, fix } = explainNetworkError(error, healthUrl, 'collector');
-    return failed('collector', cause, fix, [{ label: 'Health URL', value: healthUrl }], Date.now() - started);
+    return { httpStatus: null, result: failed('collector', cause, fix, [{ label: 'Health URL', value: healthUrl }], Date.now() - started) };
   }
 }
 
@@ -69,6 +82,10 @@ export function explainOtlpStatus(status: number, body: string, endpoint: string
 }
 
 export async function checkOtlpEndpoint(endpoint: string, token: string | null, signal?: AbortSignal): Promise<StepResult> {
+  return (await emptyOtlpExport(endpoint, token, signal)).result;
+}
+
+export async function emptyOtlpExport(endpoint: string, token: string | null, signal?: AbortSignal): Promise<HttpStepOutcome> {
   const started = Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = token;
@@ -76,9 +93,9 @@ export async function checkOtlpEndpoint(endpoint: string, token: string | null, 
     const res = await probe(endpoint, { method: 'POST', headers, body: '{"resourceSpans":[]}', signal });
     const { ok, summary, fix } = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
     const facts = [{ label: 'Endpoint', value: endpoint }];
-    return ok ? passed('otlp', summary, facts, Date.now() - started) : failed('otlp', summary, fix ?? '', facts, Date.now() - started);
+    return { httpStatus: res.status, result: ok ? passed('otlp', summary, facts, Date.now() - started) : failed('otlp', summary, fix ?? '', facts, Date.now() - started) };
   } catch (error) {
     const { cause, fix } = explainNetworkError(error, endpoint, 'collector');
-    return failed('otlp', cause, fix, [{ label: 'Endpoint', value: endpoint }], Date.now() - started);
+    return { httpStatus: null, result: failed('otlp', cause, fix, [{ label: 'Endpoint', value: endpoint }], Date.now() - started) };
   }
 }

@@ -3,7 +3,7 @@ import type { ProfilesService } from '../profiles/profiles-service.js';
 import { runAllSteps, runStepOn, type CheckTarget } from './check-target.js';
 import { otlpEndpointWarnings } from './endpoint-warnings.js';
 import { dockerRunCommand, TRUEFOUNDRY_PATH, trueFoundryValues } from './integration-guide.js';
-import type { StepId, StepResult } from './step-result.js';
+import type { StepId, StepResult } from '../../shared/step-result.js';
 
 export class SetupService {
   constructor(private readonly profiles: ProfilesService) {}

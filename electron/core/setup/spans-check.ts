@@ -1,9 +1,9 @@
 /** Setup step 5: has a span of the gateway's service reached otel_traces yet? */
-import { ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { explainNetworkError } from './network-errors.js';
-import { CHECK_TIMEOUT_MS } from './clickhouse-check.js';
-import { failed, passed, type StepResult } from './step-result.js';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
+import { quoteName, TRACES_TABLE } from '../clickhouse/server.js';
+import { failed, passed, type StepResult } from '../../shared/step-result.js';
 
 const NewestRow = z.object({ ts: z.string(), SpanName: z.string(), TraceId: z.string() });
 
@@ -12,16 +12,17 @@ export const FIRST_SPAN_LOOKBACK_HOURS = 24;
 
 export async function checkGatewaySpans(p: { url: string; user: string; password: string; database: string; serviceName: string }): Promise<StepResult> {
   const started = Date.now();
-  const client = createClient({ url: p.url, username: p.user, password: p.password, database: p.database, request_timeout: CHECK_TIMEOUT_MS, log: { level: ClickHouseLogLevel.OFF } });
   try {
-    const rs = await client.query({
-      query: `SELECT toString(Timestamp) AS ts, SpanName, TraceId FROM otel_traces
+    const { rows } = await queryRows(p, {
+      kind: 'check',
+      database: p.database,
+      sql: `SELECT toString(Timestamp) AS ts, SpanName, TraceId FROM ${quoteName(p.database)}.${quoteName(TRACES_TABLE)}
               WHERE ServiceName = {service:String} AND Timestamp >= now64(9) - toIntervalHour({hours:UInt32})
               ORDER BY Timestamp DESC LIMIT 1`,
-      query_params: { service: p.serviceName, hours: FIRST_SPAN_LOOKBACK_HOURS },
-      format: 'JSONEachRow',
+      params: { service: p.serviceName, hours: FIRST_SPAN_LOOKBACK_HOURS },
+      row: NewestRow,
     });
-    const [row] = z.array(NewestRow).parse(await rs.json());
+    const [row] = rows;
     if (!row) {
       return failed(
         'spans',
@@ -41,12 +42,10 @@ export async function checkGatewaySpans(p: { url: string; user: string; password
       Date.now() - started,
     );
   } catch (error) {
-    if (error instanceof ClickHouseError) {
-      return failed('spans', `ClickHouse refused the query for the newest span (error ${error.code}, ${error.type ?? 'unknown'}).`, 'Run the ClickHouse step again: the table may have changed.', [], Date.now() - started);
+    if (!(error instanceof ClickHouseFailure)) throw error;
+    if (error.code !== null && error.failure !== 'auth') {
+      return failed('spans', `ClickHouse refused the query for the newest span: ${error.message}`, 'Run the ClickHouse step again: the table may have changed.', [], Date.now() - started);
     }
-    const { cause, fix } = explainNetworkError(error, p.url, 'ClickHouse server');
-    return failed('spans', cause, fix, [], Date.now() - started);
-  } finally {
-    await client.close();
+    return failed('spans', error.message, error.fix, [], Date.now() - started);
   }
 }

@@ -1,14 +1,15 @@
 /**
  * A trace shaped like the TrueFoundry AI Gateway's: ChatCompletion → Model → Network Call,
- * plus an input Guardrail span, with the documented tfy.* attributes, encoded as OTLP/JSON
+ * plus an input Guardrail span, with the gateway's documented attributes, encoded as OTLP/JSON
  * by the spec (hex ids, integer enums, int64 as strings).
  */
 import { randomBytes } from 'node:crypto';
+import { HTTP_STATUS_CODE, TEST_MARKER, TFY } from '../semantics/gateway-attributes.js';
 
 export const TEST_SERVICE_NAME = 'clickstack-tray-test';
 /** Marks the spans as a test, so dashboards and the tail can leave them out. */
-export const TEST_MARKER_KEY = 'clickstack_tray.test';
-export const TEST_ID_KEY = 'clickstack_tray.test_id';
+export const TEST_MARKER_KEY = TEST_MARKER.flag;
+export const TEST_ID_KEY = TEST_MARKER.id;
 
 type OtlpValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
 const str = (v: string): OtlpValue => ({ stringValue: v });
@@ -28,6 +29,7 @@ function hexId(bytes: 8 | 16): string {
 export interface GatewayTrace {
   traceId: string;
   spanIds: { chat: string; guardrail: string; model: string; network: string };
+  spanCount: number;
   serviceName: string;
   startNs: bigint;
   endNs: bigint;
@@ -47,8 +49,8 @@ export function buildGatewayTrace(options: { serviceName?: string; now?: number 
   const startNs = endNs - ms(1840);
   const testId = traceId.slice(0, 8);
   const marker = { [TEST_MARKER_KEY]: bool(true), [TEST_ID_KEY]: str(testId) };
-  const model = { 'tfy.model.id': str('openai-main/gpt-4o-mini'), 'tfy.model.name': str('gpt-4o-mini'), 'tfy.model.fqn': str('truefoundry:openai-main:gpt-4o-mini'), 'tfy.model.request_url': str('https://api.openai.com/v1/chat/completions'), 'tfy.model.streaming': bool(true), 'tfy.model.request_type': str('chat') };
-  const metrics = { 'tfy.model.metric.latency_in_ms': int(1790), 'tfy.model.metric.time_to_first_token_in_ms': int(412), 'tfy.model.metric.inter_token_latency_in_ms': dbl(18.5), 'tfy.model.metric.input_tokens': int(42), 'tfy.model.metric.output_tokens': int(128), 'tfy.model.metric.cost_in_usd': dbl(0.0000831) };
+  const model = { [TFY.model.id]: str('openai-main/gpt-4o-mini'), [TFY.model.name]: str('gpt-4o-mini'), [TFY.model.fqn]: str('truefoundry:openai-main:gpt-4o-mini'), [TFY.model.requestUrl]: str('https://api.openai.com/v1/chat/completions'), [TFY.model.streaming]: bool(true), [TFY.model.requestType]: str('chat') };
+  const metrics = { [TFY.metric.latencyMs]: int(1790), [TFY.metric.ttftMs]: int(412), [TFY.metric.interTokenLatencyMs]: dbl(18.5), [TFY.metric.inputTokens]: int(42), [TFY.metric.outputTokens]: int(128), [TFY.metric.costUsd]: dbl(0.0000831) };
 
   const span = (id: string, parent: string, name: string, kind: number, from: number, to: number, a: Record<string, OtlpValue>) => ({
     traceId,
@@ -64,18 +66,18 @@ export function buildGatewayTrace(options: { serviceName?: string; now?: number 
 
   const spans = [
     span(spanIds.chat, '', 'ChatCompletion', SPAN_KIND.SERVER, 0, 1840, {
-      'tfy.span_type': str('ChatCompletion'),
-      'tfy.request.model_name': str('openai-main/gpt-4o-mini'),
-      'tfy.request.created_by_subject': str('user:clickstack-tray'),
-      'tfy.request.conversation_id': str(`test-${testId}`),
-      'tfy.input': str('[{"role":"user","content":"clickstack-tray test trace: reply with OK"}]'),
-      'tfy.output': str('OK'),
-      'http.response.status_code': int(200),
+      [TFY.spanType]: str('ChatCompletion'),
+      [TFY.request.modelName]: str('openai-main/gpt-4o-mini'),
+      [TFY.request.createdBySubject]: str('user:clickstack-tray'),
+      [TFY.request.conversationId]: str(`test-${testId}`),
+      [TFY.input]: str('[{"role":"user","content":"clickstack-tray test trace: reply with OK"}]'),
+      [TFY.output]: str('OK'),
+      [HTTP_STATUS_CODE]: int(200),
       ...metrics,
     }),
-    span(spanIds.guardrail, spanIds.chat, 'Guardrail', SPAN_KIND.INTERNAL, 5, 35, { 'tfy.span_type': str('Guardrail'), 'tfy.guardrail.name': str('pii-redaction'), 'tfy.guardrail.result': str('pass') }),
-    span(spanIds.model, spanIds.chat, 'Model', SPAN_KIND.INTERNAL, 40, 1830, { 'tfy.span_type': str('Model'), ...model, ...metrics }),
-    span(spanIds.network, spanIds.model, 'Network Call', SPAN_KIND.CLIENT, 45, 1825, { 'tfy.span_type': str('NetworkCall'), 'http.request.method': str('POST'), 'url.full': str('https://api.openai.com/v1/chat/completions'), 'http.response.status_code': int(200) }),
+    span(spanIds.guardrail, spanIds.chat, 'Guardrail', SPAN_KIND.INTERNAL, 5, 35, { [TFY.spanType]: str('Guardrail'), [TFY.guardrail.name]: str('pii-redaction'), [TFY.guardrail.result]: str('pass') }),
+    span(spanIds.model, spanIds.chat, 'Model', SPAN_KIND.INTERNAL, 40, 1830, { [TFY.spanType]: str('Model'), ...model, ...metrics }),
+    span(spanIds.network, spanIds.model, 'Network Call', SPAN_KIND.CLIENT, 45, 1825, { [TFY.spanType]: str('NetworkCall'), 'http.request.method': str('POST'), 'url.full': str('https://api.openai.com/v1/chat/completions'), [HTTP_STATUS_CODE]: int(200) }),
   ];
 
   const body = JSON.stringify({
@@ -86,5 +88,5 @@ export function buildGatewayTrace(options: { serviceName?: string; now?: number 
       },
     ],
   });
-  return { traceId, spanIds, serviceName, startNs, endNs, body };
+  return { traceId, spanIds, spanCount: spans.length, serviceName, startNs, endNs, body };
 }

@@ -2,7 +2,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TestTraceResult } from './test-trace-result.js';
+import { TestTraceResult } from '../../shared/test-trace-result.js';
+import { logger } from '../log.js';
+
+const log = logger('test-trace');
 
 export const HISTORY_LIMIT = 20;
 
@@ -16,7 +19,7 @@ export class TestTraceHistory {
       try {
         this.entries = z.array(TestTraceResult).parse(JSON.parse(readFileSync(this.path, 'utf8'))).slice(0, HISTORY_LIMIT);
       } catch (error) {
-        console.error(`The test-trace history could not be read and starts empty: ${error instanceof Error ? error.message.slice(0, 200) : error}`);
+        log.warn('The test-trace history could not be read and starts empty', error);
       }
     }
   }

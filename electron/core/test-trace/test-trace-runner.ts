@@ -1,9 +1,9 @@
 /** Runs test traces for profiles and keeps their history; one run per profile at a time. */
-import { ContractError } from '../../contract.js';
+import { BadInputError } from '../errors.js';
 import type { ProfilesService } from '../profiles/profiles-service.js';
 import type { SetupService } from '../setup/setup-service.js';
 import { TestTraceHistory } from './test-trace-history.js';
-import type { TestTraceResult } from './test-trace-result.js';
+import type { TestTraceResult } from '../../shared/test-trace-result.js';
 import { runTestTrace } from './test-trace-service.js';
 
 export class TestTraceRunner {
@@ -19,7 +19,7 @@ export class TestTraceRunner {
   }
 
   async run(profileId: string, useGatewayServiceName: boolean, onProgress: (r: TestTraceResult) => void): Promise<TestTraceResult> {
-    if (this.running.has(profileId)) throw new ContractError('bad_request', 'A test trace is already running for this profile.');
+    if (this.running.has(profileId)) throw new BadInputError('A test trace is already running for this profile.');
     this.running.add(profileId);
     try {
       const profile = this.profiles.resolve(profileId);

@@ -5,7 +5,7 @@ import type { CheckTarget } from '../setup/check-target.js';
 import { buildGatewayTrace } from './gateway-trace.js';
 import { awaitLanding } from './landing-check.js';
 import { sendOtlpJson } from './otlp-sender.js';
-import type { TestTraceResult, TestTraceStage } from './test-trace-result.js';
+import type { TestTraceResult, TestTraceStage } from '../../shared/test-trace-result.js';
 
 export interface TestTraceRequest {
   target: CheckTarget;

@@ -11,7 +11,8 @@
  *   AND OR NOT -x   boolean operators (implicit AND), parentheses
  */
 
-export class SearchSyntaxError extends Error {
+import { BadInputError } from '../errors.js';
+export class SearchSyntaxError extends BadInputError {
   constructor(
     message: string,
     readonly position: number,

@@ -3,6 +3,9 @@
  * included, becomes a named query parameter ({p0:String}…); the SQL text holds only
  * column names, operators and parameter names this code chose.
  */
+import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
+import { MODEL_KEYS } from '../semantics/gateway-attributes.js';
+import { attributeSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError, type Comparator, type SearchNode } from './search-query.js';
 
 export class SqlParams {
@@ -43,8 +46,16 @@ const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
   ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'].map((k) => [k.toLowerCase(), [k, `SPAN_KIND_${k.toUpperCase()}`]]),
 );
 
-/** Where the gateway puts the model name, in the order we read it. */
-export const MODEL_KEYS = ['tfy.request.model_name', 'tfy.model.name', 'gen_ai.request.model'] as const;
+/** `field` or `resource.field` → which attribute map, and the key inside it. */
+function attributeRef(field: string): { map: AttributeMap; key: string } {
+  return field.startsWith('resource.') ? { map: 'ResourceAttributes', key: field.slice('resource.'.length) } : { map: 'SpanAttributes', key: field };
+}
+
+/** An exact attribute match in the form the table's indexes serve: the items text index where there is one. */
+function exactAttributeSql(layout: TableLayout, map: AttributeMap, keyParam: string, valueParam: string): string {
+  const items = layout.itemsColumn[map];
+  return items ? `has(${items}, concat(${keyParam}, '=', ${valueParam}))` : `${attributeSql(layout, map, keyParam)} = ${valueParam}`;
+}
 
 function compare(expr: string, op: Comparator, param: string): string {
   return `${expr} ${op} ${param}`;
@@ -55,16 +66,15 @@ function stringMatch(expr: string, value: string, quoted: boolean, params: SqlPa
   return `${expr} = ${params.add('String', value)}`;
 }
 
-function fieldSql(node: Extract<SearchNode, { kind: 'field' }>, params: SqlParams): string {
+function fieldSql(node: Extract<SearchNode, { kind: 'field' }>, params: SqlParams, layout: TableLayout): string {
   const { field, op, value, quoted } = node;
   const f = field.toLowerCase();
   if (f === 'duration') return compare('Duration', op, params.add('UInt64', parseDurationNs(value)));
   if (op !== '=' && !['duration'].includes(f)) {
     const num = Number(value);
     if (!Number.isFinite(num)) throw new SearchSyntaxError(`"${field}:${op}${value.slice(0, 40)}" compares with a number, but "${value.slice(0, 40)}" is not one.`, 0);
-    const key = params.add('String', field.startsWith('resource.') ? field.slice('resource.'.length) : field);
-    const map = field.startsWith('resource.') ? 'ResourceAttributes' : 'SpanAttributes';
-    return `toFloat64OrNull(${map}[${key}]) ${op} ${params.add('Float64', num)}`;
+    const ref = attributeRef(field);
+    return `toFloat64OrNull(${attributeSql(layout, ref.map, params.add('String', ref.key))}) ${op} ${params.add('Float64', num)}`;
   }
   switch (f) {
     case 'service':
@@ -90,45 +100,47 @@ function fieldSql(node: Extract<SearchNode, { kind: 'field' }>, params: SqlParam
     }
     case 'model': {
       const p = params.add('String', value);
-      return `(${MODEL_KEYS.map((k) => `SpanAttributes['${k}'] = ${p}`).join(' OR ')})`;
+      return `(${MODEL_KEYS.map((k) => exactAttributeSql(layout, 'SpanAttributes', params.add('String', k), p)).join(' OR ')})`;
     }
     default: {
-      const isResource = field.startsWith('resource.');
-      const key = params.add('String', isResource ? field.slice('resource.'.length) : field);
-      return stringMatch(`${isResource ? 'ResourceAttributes' : 'SpanAttributes'}[${key}]`, value, quoted, params);
+      const ref = attributeRef(field);
+      const key = params.add('String', ref.key);
+      if (!(!quoted && value.endsWith('*') && value.length > 1)) return exactAttributeSql(layout, ref.map, key, params.add('String', value));
+      return stringMatch(attributeSql(layout, ref.map, key), value, quoted, params);
     }
   }
 }
 
-function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParams): string {
+function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParams, layout: TableLayout): string {
   if (node.field.toLowerCase() === 'duration') {
     return `Duration BETWEEN ${params.add('UInt64', parseDurationNs(node.from))} AND ${params.add('UInt64', parseDurationNs(node.to))}`;
   }
   const from = Number(node.from);
   const to = Number(node.to);
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new SearchSyntaxError(`The range [${node.from.slice(0, 20)} TO ${node.to.slice(0, 20)}] needs numbers.`, 0);
-  const key = params.add('String', node.field);
-  return `toFloat64OrNull(SpanAttributes[${key}]) BETWEEN ${params.add('Float64', from)} AND ${params.add('Float64', to)}`;
+  const ref = attributeRef(node.field);
+  return `toFloat64OrNull(${attributeSql(layout, ref.map, params.add('String', ref.key))}) BETWEEN ${params.add('Float64', from)} AND ${params.add('Float64', to)}`;
 }
 
-function textSql(value: string, params: SqlParams): string {
+function textSql(value: string, params: SqlParams, layout: TableLayout): string {
   const p = params.add('String', value);
+  if (layout.attributeStorage === 'json') throw new SearchSyntaxError('Free text is not searchable on a JSON-attributes table yet; use field:value.', 0);
   return `(positionCaseInsensitiveUTF8(SpanName, ${p}) > 0 OR positionCaseInsensitiveUTF8(StatusMessage, ${p}) > 0 OR arrayExists(v -> positionCaseInsensitiveUTF8(v, ${p}) > 0, mapValues(SpanAttributes)))`;
 }
 
-export function compileSearch(node: SearchNode, params: SqlParams): string {
+export function compileSearch(node: SearchNode, params: SqlParams, layout: TableLayout): string {
   switch (node.kind) {
     case 'and':
-      return `(${compileSearch(node.left, params)} AND ${compileSearch(node.right, params)})`;
+      return `(${compileSearch(node.left, params, layout)} AND ${compileSearch(node.right, params, layout)})`;
     case 'or':
-      return `(${compileSearch(node.left, params)} OR ${compileSearch(node.right, params)})`;
+      return `(${compileSearch(node.left, params, layout)} OR ${compileSearch(node.right, params, layout)})`;
     case 'not':
-      return `NOT (${compileSearch(node.node, params)})`;
+      return `NOT (${compileSearch(node.node, params, layout)})`;
     case 'text':
-      return textSql(node.value, params);
+      return textSql(node.value, params, layout);
     case 'field':
-      return fieldSql(node, params);
+      return fieldSql(node, params, layout);
     case 'range':
-      return rangeSql(node, params);
+      return rangeSql(node, params, layout);
   }
 }

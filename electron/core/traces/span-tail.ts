@@ -9,10 +9,13 @@
  * with a Timestamp inside the horizon, are new or (in a freshly merged part) seen before;
  * a set of span ids from the horizon removes the repeats.
  */
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { SPAN_ROW_COLUMNS, toSpanRow, type SpanRow } from './span-row.js';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import type { TracesTable } from '../clickhouse/traces-table.js';
+import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
 import { SqlParams } from './search-sql.js';
+import { fromTable } from './trace-queries.js';
 
 export const DEFAULT_HORIZON_MS = 15 * 60_000;
 export const INITIAL_SPANS = 200;
@@ -21,13 +24,6 @@ export const MAX_ROWS_PER_POLL = 50_000;
 
 /** The highest block number in a part's name: partition_minBlock_maxBlock_level[_mutation] (date partition ids have no '_'). */
 const PART_MAX_BLOCK = "toUInt64OrZero(splitByChar('_', _part)[3])";
-
-export interface TailTarget {
-  url: string;
-  user: string;
-  password: string;
-  database: string;
-}
 
 export interface TailOptions {
   /** Extra WHERE fragment (already parameterized) and its parameters. */
@@ -42,10 +38,7 @@ export interface TailPoll {
   rowsRead: number;
 }
 
-const JsonResult = z.object({ data: z.array(z.unknown()), statistics: z.object({ rows_read: z.union([z.number(), z.string()]) }).optional() });
-
 export class SpanTail {
-  private readonly client: ClickHouseClient;
   private cursor: bigint | null = null;
   private readonly seen = new Map<string, bigint>();
   private readonly horizonMs: number;
@@ -54,34 +47,35 @@ export class SpanTail {
   rowsRead = 0;
 
   constructor(
-    target: TailTarget,
+    private readonly table: TracesTable,
     private readonly options: TailOptions = {},
   ) {
-    this.client = createClient({ url: target.url, username: target.user, password: target.password, database: target.database, request_timeout: 15_000, log: { level: ClickHouseLogLevel.OFF } });
     this.horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
     this.now = options.now ?? Date.now;
   }
 
   private async maxBlock(): Promise<bigint> {
-    const rs = await this.client.query({
-      query: "SELECT toString(max(max_block_number)) AS b FROM system.parts WHERE database = currentDatabase() AND table = 'otel_traces' AND active",
-      format: 'JSONEachRow',
+    const { location } = this.table;
+    const { rows } = await queryRows(location, {
+      kind: 'tail',
+      sql: 'SELECT toString(max(max_block_number)) AS b FROM system.parts WHERE database = {d:String} AND table = {t:String} AND active',
+      params: { d: location.database, t: location.table },
+      row: z.object({ b: z.string() }),
     });
-    const [row] = z.array(z.object({ b: z.string() })).parse(await rs.json());
-    return BigInt(row?.b || '0');
+    return BigInt(rows[0]?.b || '0');
   }
 
   private async select(extraWhere: string, params: SqlParams, order: string, limit: number): Promise<TailPoll> {
     const where = [`Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', this.now() - this.horizonMs)})`, extraWhere, this.options.where].filter(Boolean).join(' AND ');
-    const rs = await this.client.query({
-      query: `SELECT ${SPAN_ROW_COLUMNS} FROM otel_traces WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
-      query_params: params.values,
-      format: 'JSON',
+    const answer = await queryRows(this.table.location, {
+      kind: 'tail',
+      database: this.table.location.database,
+      sql: `SELECT ${spanRowColumnsSql(this.table.layout)} FROM ${fromTable(this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+      params: params.values,
+      row: z.unknown(),
     });
-    const body = JsonResult.parse(await rs.json());
-    const rowsRead = Number(body.statistics?.rows_read ?? 0);
-    this.rowsRead += rowsRead;
-    return { spans: body.data.map(toSpanRow), rowsRead };
+    this.rowsRead += answer.rowsRead;
+    return { spans: answer.rows.map(toSpanRow), rowsRead: answer.rowsRead };
   }
 
   private fresh(spans: SpanRow[]): SpanRow[] {
@@ -124,7 +118,6 @@ export class SpanTail {
     return { spans: this.fresh(result.spans), rowsRead: result.rowsRead };
   }
 
-  async close(): Promise<void> {
-    await this.client.close();
-  }
+  /** Nothing to release: the connection belongs to the shared client pool. */
+  async close(): Promise<void> {}
 }

@@ -1,19 +1,26 @@
-/** Tail sessions and explorer queries for a profile. Emits tail batches; knows no windows. */
+/**
+ * Tail sessions and explorer queries for a profile: the one poll loop, retry rule and wording,
+ * used by the app (both transports) and by the `tail` CLI alike. Emits tail batches; knows no windows.
+ */
 import { randomUUID } from 'node:crypto';
-import { ContractError } from '../../contract.js';
-import { checkClickHouse } from '../setup/clickhouse-check.js';
+import type { z } from 'zod';
+import { findTracesDatabases, describeTracesTable } from '../clickhouse/traces-table.js';
+import { TRACES_TABLE, type TracesLocation } from '../clickhouse/server.js';
+import { BadInputError } from '../errors.js';
+import { logger } from '../log.js';
+import type { CheckTarget } from '../setup/check-target.js';
 import { explainNetworkError } from '../setup/network-errors.js';
-import type { SetupService } from '../setup/setup-service.js';
 import { TypedEmitter } from '../typed-emitter.js';
+import type { SpanRow } from '../../shared/span-row.js';
 import { parseSearch, SearchSyntaxError } from './search-query.js';
 import { compileSearch, SqlParams } from './search-sql.js';
-import type { SpanRow } from './span-row.js';
-import { SpanTail, type TailTarget } from './span-tail.js';
+import { SpanTail } from './span-tail.js';
 import { getTrace, modelSummary, searchSpans, type SearchInput } from './trace-queries.js';
-import type { z } from 'zod';
 
 export const TAIL_POLL_MS = 2_000;
 export const MAX_TAIL_SESSIONS = 4;
+
+const log = logger('tail');
 
 export interface TailBatch {
   sessionId: string;
@@ -37,21 +44,24 @@ interface Session {
 
 /** Why a tail poll failed, and that it keeps trying: the page and the CLI say the same. */
 export function tailTrouble(error: unknown, clickhouseUrl: string): string {
-  return `ClickHouse did not answer the tail: ${explainNetworkError(error, clickhouseUrl, 'ClickHouse').cause} Retrying every ${TAIL_POLL_MS / 1000} s.`.slice(0, 500);
+  const cause = error instanceof Error && error.name === 'ClickHouseFailure' ? error.message : explainNetworkError(error, clickhouseUrl, 'ClickHouse').cause;
+  return `ClickHouse did not answer the tail: ${cause} Retrying every ${TAIL_POLL_MS / 1000} s.`.slice(0, 500);
 }
 
 /** A search error points at the place in the query, never at a stack. */
 function userError(error: unknown): never {
-  if (error instanceof SearchSyntaxError) throw new ContractError('bad_request', `Search: ${error.message} (at character ${error.position + 1})`);
+  if (error instanceof SearchSyntaxError) throw new BadInputError(`Search: ${error.message} (at character ${error.position + 1})`, { cause: error });
   throw error;
 }
+
+export type TargetResolver = (profileId: string) => Promise<CheckTarget>;
 
 export class TraceService {
   private readonly sessions = new Map<string, Session>();
   private readonly emitter = new TypedEmitter<{ batch: TailBatch; state: TailState }>();
 
   constructor(
-    private readonly setup: SetupService,
+    private readonly resolve: TargetResolver,
     private readonly onDatabase: (profileId: string, db: string) => void,
   ) {}
 
@@ -63,30 +73,33 @@ export class TraceService {
     return this.emitter.on('state', listener);
   }
 
-  async target(profileId: string): Promise<TailTarget & { serviceName: string }> {
-    const t = await this.setup.target(profileId);
+  /** The profile's traces table, finding its database first when the profile does not know it yet. */
+  async target(profileId: string): Promise<TracesLocation & { serviceName: string }> {
+    const t = await this.resolve(profileId);
+    const server = { url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password };
     let database = t.database;
     if (!database) {
-      const found = await checkClickHouse({ url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password });
-      if (!found.database) throw new ContractError('bad_request', found.result.summary);
-      database = found.database;
+      const [found] = await findTracesDatabases(server);
+      if (!found) throw new BadInputError(`Signed in as ${t.clickhouseUser}, but no database on this server has an otel_traces table.`);
+      database = found;
       this.onDatabase(profileId, database);
     }
-    return { url: t.clickhouseUrl, user: t.clickhouseUser, password: t.password, database, serviceName: t.serviceName };
+    return { ...server, database, table: TRACES_TABLE, serviceName: t.serviceName };
   }
 
   async startTail(profileId: string, query: string, allServices: boolean): Promise<{ sessionId: string; spans: SpanRow[] }> {
     const target = await this.target(profileId);
+    const table = await describeTracesTable(target);
     const params = new SqlParams();
     const parts: string[] = [];
     if (!allServices) parts.push(`ServiceName = ${params.add('String', target.serviceName)}`);
     try {
       const tree = parseSearch(query);
-      if (tree) parts.push(compileSearch(tree, params));
+      if (tree) parts.push(compileSearch(tree, params, table.layout));
     } catch (error) {
       userError(error);
     }
-    const tail = new SpanTail(target, { where: parts.join(' AND ') || undefined, params });
+    const tail = new SpanTail(table, { where: parts.join(' AND ') || undefined, params });
     const first = await tail.start();
     while (this.sessions.size >= MAX_TAIL_SESSIONS) this.stopTail(this.sessions.keys().next().value!);
     const sessionId = randomUUID();
@@ -99,7 +112,7 @@ export class TraceService {
             if (session.stopped) return;
             if (session.failing) {
               session.failing = false;
-              this.emitter.emit('state', { sessionId, live: true, detail: 'Reading from ClickHouse again.' });
+              this.emitter.emit('state', { sessionId, live: true, detail: 'Reading from ClickHouse again; nothing written meanwhile is missed.' });
             }
             if (r.spans.length) this.emitter.emit('batch', { sessionId, spans: r.spans, rowsRead: r.rowsRead });
             loop();
@@ -109,7 +122,7 @@ export class TraceService {
             // The cursor only moves on success, so the spans written meanwhile come with the next good poll.
             if (!session.failing) {
               const why = tailTrouble(error, target.url);
-              console.error(why);
+              log.warn(why);
               this.emitter.emit('state', { sessionId, live: false, detail: why });
             }
             session.failing = true;

@@ -2,9 +2,9 @@
  * Secrets behind an async interface, serialized per key. The keychain is the only place
  * they are kept; an in-memory vault exists only when the user chose it for this run.
  */
-import type { SecretKind } from './secret-vault-kinds.js';
+import type { SecretKind } from '../../shared/secret-vault-kinds.js';
 
-export { SECRET_KINDS, type SecretKind } from './secret-vault-kinds.js';
+export { SECRET_KINDS, type SecretKind } from '../../shared/secret-vault-kinds.js';
 
 export interface SecretVault {
   readonly backend: 'keychain' | 'memory';

@@ -2,7 +2,8 @@
  * Chooses where secrets live: the OS keychain when it answers, otherwise nowhere until the
  * user explicitly accepts an in-memory vault for this run. There is no plaintext fallback.
  */
-import { ContractError } from '../../contract.js';
+import { BadInputError } from '../errors.js';
+import { registerSecret } from '../log.js';
 import { KeychainVault } from './keychain-vault.js';
 import { MemoryVault, type SecretVault } from './secret-vault.js';
 
@@ -44,12 +45,15 @@ export class VaultManager {
 
   /** The vault to write to, or a clear refusal. */
   writable(): SecretVault {
-    if (!this.vault) throw new ContractError('bad_request', `${this.state.detail} Choose “Keep secrets in memory for this run” to continue without a keychain.`);
+    if (!this.vault) throw new BadInputError(`${this.state.detail} Choose “Keep secrets in memory for this run” to continue without a keychain.`);
     return this.vault;
   }
 
   /** Reading never fails the caller: no vault means no secret. */
   async read(account: string): Promise<string | null> {
-    return this.vault ? this.vault.get(account) : null;
+    const secret = this.vault ? await this.vault.get(account) : null;
+    // Every secret handed out is known to the logger, which blanks it wherever it appears.
+    if (secret) registerSecret(secret);
+    return secret;
   }
 }

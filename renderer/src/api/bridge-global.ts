@@ -1,5 +1,5 @@
 /** What the Electron preload puts on window: one function per contract method, plus event subscription. */
-import type { EventName, MethodName } from '../../../electron/contract';
+import type { EventName, MethodName } from '../../../electron/shared/contract';
 
 export interface PreloadBridge {
   transport: 'electron';

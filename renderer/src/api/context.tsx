@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { EventName, EventPayload, TrayApi } from '../../../electron/contract';
+import type { EventName, EventPayload, TrayApi } from '../../../electron/shared/contract';
 
 const ApiContext = createContext<TrayApi | null>(null);
 

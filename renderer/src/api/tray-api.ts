@@ -14,7 +14,7 @@ import {
   type MethodName,
   type MethodOutput,
   type TrayApi,
-} from '../../../electron/contract';
+} from '../../../electron/shared/contract';
 import './bridge-global';
 
 interface Transport {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ModelSummaryRow } from '../../../electron/contract';
+import type { ModelSummaryRow } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PipelineStatus } from '../../../electron/contract';
+import type { PipelineStatus } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TestTraceResult } from '../../../electron/contract';
+import type { TestTraceResult } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';

@@ -1,4 +1,4 @@
-import type { SandboxStatus } from '../../../electron/contract';
+import type { SandboxStatus } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import type { Tone } from '../components/StatusBadge';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Incident } from '../../../../electron/contract';
+import type { Incident } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 
@@ -20,11 +20,20 @@ export function IncidentList() {
       );
     void load();
     const off = api.on('pipeline.status', () => void load());
+    // The core owns the pause; the tray menu can change it too.
+    const offPaused = api.on('pipeline.paused', (p) => setPausedUntil(p.pausedUntil));
     return () => {
       live = false;
       off();
+      offPaused();
     };
   }, [api]);
+  // A pause ends by itself; nobody announces that, so the page clears it on time.
+  useEffect(() => {
+    if (pausedUntil <= 0) return;
+    const t = setTimeout(() => setPausedUntil(0), Math.max(0, pausedUntil - Date.now()));
+    return () => clearTimeout(t);
+  }, [pausedUntil]);
   const paused = pausedUntil > 0;
   return (
     <section className="card" aria-labelledby="incidents-title" data-testid="incidents">

@@ -1,18 +1,15 @@
 import { useState } from 'react';
-import type { PipelineStatus } from '../../../../electron/contract';
+import type { PipelineStatus } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { LatencyLine, Sparkbars } from './Sparkbars';
+import { ago } from '../../../../electron/shared/time-ago';
 
 type Status = z.infer<typeof PipelineStatus>;
 
 export const STATE_TONE: Record<Status['state'], Tone> = { Healthy: 'ok', Idle: 'idle', Unconfigured: 'idle', Degraded: 'warn', Stalled: 'bad', Down: 'bad' };
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
-}
 
 const COMPONENTS = [
   ['collector', 'Collector health'],

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ProfileView } from '../../../../electron/contract';
+import type { ProfileView } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { errorText } from './use-profiles';

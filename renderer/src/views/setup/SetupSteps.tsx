@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SetupGuide } from '../../../../electron/contract';
+import type { SetupGuide } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { CopyButton } from '../../components/CopyButton';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { StepResult } from '../../../../electron/contract';
+import type { StepResult } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { StatusBadge } from '../../components/StatusBadge';
 

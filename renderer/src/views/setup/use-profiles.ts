@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ProfilesState } from '../../../../electron/contract';
+import type { ProfilesState } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 

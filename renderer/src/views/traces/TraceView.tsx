@@ -29,9 +29,7 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
 }
 
 function LlmPanel({ span }: { span: FullSpan }) {
-  const a = span.attributes;
-  const input = a['tfy.input'] ?? a['gen_ai.prompt'] ?? '';
-  const output = a['tfy.output'] ?? a['gen_ai.completion'] ?? '';
+  const { input, output, errorMessage } = span.llm;
   if (!span.model && !input && !output) return null;
   return (
     <section className="llm" aria-label="LLM call">
@@ -68,7 +66,7 @@ function LlmPanel({ span }: { span: FullSpan }) {
           <pre className="io">{output}</pre>
         </>
       ) : null}
-      {a['tfy.error_message'] ? <p className="error-text">{a['tfy.error_message']}</p> : null}
+      {errorMessage ? <p className="error-text">{errorMessage}</p> : null}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import type { SpanRow } from '../../../../electron/contract';
+import type { SpanRow } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 
 export type Span = z.infer<typeof SpanRow>;

@@ -1,4 +1,4 @@
-import type { TraceSpan } from '../../../../electron/contract';
+import type { TraceSpan } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 
 export type FullSpan = z.infer<typeof TraceSpan>;

@@ -4,13 +4,13 @@
  * both ends check, so a payload that crosses a process boundary is never trusted.
  */
 import { z } from 'zod';
-import { ProfileFields } from './core/profiles/profile-schema.js';
-import { STEP_IDS, StepResult } from './core/setup/step-result.js';
-import { SECRET_KINDS } from './core/vault/secret-vault-kinds.js';
-import { TestTraceResult } from './core/test-trace/test-trace-result.js';
-import { Incident, PipelineNotification, PipelineStatus } from './core/health/pipeline-status.js';
-import { SpanRow } from './core/traces/span-row.js';
-import { ModelSummaryRow, SearchResult, TraceSpan } from './core/traces/trace-queries-schema.js';
+import { ProfileFields } from './profile-schema.js';
+import { STEP_IDS, StepResult } from './step-result.js';
+import { SECRET_KINDS } from './secret-vault-kinds.js';
+import { TestTraceResult } from './test-trace-result.js';
+import { Incident, PipelineNotification, PipelineStatus } from './pipeline-status.js';
+import { SpanRow } from './span-row.js';
+import { ModelSummaryRow, SearchResult, TraceSpan } from './trace-queries-schema.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -122,6 +122,8 @@ export const events = {
   'pipeline.status': PipelineStatus,
   /** Shown in the page by the web bridge; the Electron shell shows a native notification instead. */
   'pipeline.notification': PipelineNotification,
+  /** Notifications paused until this time (0: not paused); the tray and every window show the same. */
+  'pipeline.paused': z.object({ pausedUntil: z.number().int() }),
   /** The shell asks the page to show a view (a notification was clicked). */
   'app.navigate': z.object({ view: z.enum(VIEW_IDS) }),
   /** New spans of a live tail session. */
@@ -159,7 +161,7 @@ export interface TrayApi {
 /** Error shape that crosses a boundary: a code a program can branch on and a sentence for a person. */
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: z.enum(['bad_request', 'unknown_method', 'unauthorized', 'forbidden', 'internal']),
+    code: z.enum(['bad_request', 'unknown_method', 'unauthorized', 'forbidden', 'unavailable', 'internal']),
     message: z.string(),
   }),
 });

@@ -20,6 +20,8 @@ export const TraceSpan = SpanRow.extend({
   scope: z.string(),
   attributes: StrMap,
   resource: StrMap,
+  /** The gateway's facts about this span, ready to show (the page never reads attribute keys). */
+  llm: z.object({ spanType: z.string(), input: z.string(), output: z.string(), errorMessage: z.string() }),
   events: z.array(z.object({ ts: z.string(), name: z.string(), attributes: StrMap })),
   links: z.array(z.object({ traceId: z.string(), spanId: z.string(), traceState: z.string(), attributes: StrMap })),
 });

@@ -1,0 +1,113 @@
+/**
+ * The only place in the core that creates ClickHouse clients: one per server, credentials and
+ * database, reused across calls, with a named deadline per kind of call. Answers are always
+ * JSON with statistics, so every caller gets rows read and elapsed time the same way.
+ */
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { z } from 'zod';
+import { toClickHouseFailure } from './clickhouse-failure.js';
+import { serverKey, type ClickHouseServer } from './server.js';
+
+/** How long each kind of call may take before it is given up. */
+export const CALL_TIMEOUT_MS = {
+  /** Setup checks: a person is waiting on a spinner. */
+  check: 8_000,
+  /** Health polls: the poller has its own deadline too. */
+  probe: 10_000,
+  landing: 10_000,
+  tail: 15_000,
+  search: 30_000,
+} as const;
+export type CallKind = keyof typeof CALL_TIMEOUT_MS;
+
+/** Clients beyond this many are closed oldest first (profiles edited many times, tests). */
+const MAX_CLIENTS = 32;
+
+const clients = new Map<string, ClickHouseClient>();
+
+function clientFor(server: ClickHouseServer, database: string): ClickHouseClient {
+  const key = serverKey(server, database);
+  const existing = clients.get(key);
+  if (existing) {
+    // Most recently used last, so the oldest is first to go.
+    clients.delete(key);
+    clients.set(key, existing);
+    return existing;
+  }
+  const client = createClient({
+    url: server.url,
+    username: server.user,
+    password: server.password,
+    database: database || 'default',
+    // The per-call deadlines below are shorter; this only bounds a call that forgot one.
+    request_timeout: Math.max(...Object.values(CALL_TIMEOUT_MS)) + 5_000,
+    application: 'clickstack-tray',
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+  clients.set(key, client);
+  while (clients.size > MAX_CLIENTS) {
+    const [oldestKey, oldest] = clients.entries().next().value!;
+    clients.delete(oldestKey);
+    void oldest.close();
+  }
+  return client;
+}
+
+export interface QueryOptions<T> {
+  kind: CallKind;
+  sql: string;
+  params?: Record<string, unknown>;
+  /** The database unqualified table names resolve in; 'default' when absent. */
+  database?: string;
+  signal?: AbortSignal;
+  settings?: ClickHouseSettings;
+  row: z.ZodType<T>;
+  timeoutMs?: number;
+}
+
+export interface QueryAnswer<T> {
+  rows: T[];
+  rowsRead: number;
+  elapsedMs: number;
+}
+
+const JsonAnswer = z.object({
+  data: z.array(z.unknown()),
+  statistics: z.object({ rows_read: z.union([z.number(), z.string()]), elapsed: z.number() }).optional(),
+});
+
+/** Runs one SELECT; every failure comes back as a ClickHouseFailure with its kind. */
+export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>): Promise<QueryAnswer<T>> {
+  const timeoutMs = o.timeoutMs ?? CALL_TIMEOUT_MS[o.kind];
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
+  let answer: unknown;
+  try {
+    const rs = await clientFor(server, o.database ?? 'default').query({
+      query: o.sql,
+      query_params: o.params ?? {},
+      format: 'JSON',
+      abort_signal: signal,
+      clickhouse_settings: o.settings,
+    });
+    answer = await rs.json();
+  } catch (error) {
+    // The caller's own abort (a poll deadline, a stopped tail) is its business, not a ClickHouse failure.
+    if (o.signal?.aborted && !deadline.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : error;
+    throw toClickHouseFailure(error, server.url, timeoutMs, deadline.aborted);
+  }
+  // A row that does not parse is our bug or a table we misread, not a network failure: let it say so.
+  const body = JsonAnswer.parse(answer);
+  return {
+    rows: body.data.map((r) => o.row.parse(r)),
+    rowsRead: Number(body.statistics?.rows_read ?? 0),
+    elapsedMs: Math.round((body.statistics?.elapsed ?? 0) * 1000),
+  };
+}
+
+/** Closes every client (a CLI command ending, a test run). */
+export async function closeAllClients(): Promise<void> {
+  const all = [...clients.values()];
+  clients.clear();
+  await Promise.allSettled(all.map((c) => c.close()));
+}

@@ -1,0 +1,89 @@
+/**
+ * Finds the traces table and learns what it is — engine, server version, layout, skip
+ * indexes — once per server and table, cached until a profile changes or a query says the
+ * table changed under us.
+ */
+import { z } from 'zod';
+import { queryRows, type CallKind } from './clickhouse-clients.js';
+import { ClickHouseFailure } from './clickhouse-failure.js';
+import { TRACES_TABLE, serverKey, type ClickHouseServer, type TracesLocation } from './server.js';
+import { detectLayout, type TableLayout } from './table-layout.js';
+
+export interface TracesTable {
+  location: TracesLocation;
+  engine: string;
+  engineFull: string;
+  serverVersion: string;
+  layout: TableLayout;
+}
+
+/** ClickHouse codes that mean the table is not what we cached: unknown column, table or database. */
+const SCHEMA_CHANGED_CODES = new Set(['16', '47', '60', '81']);
+
+const cache = new Map<string, Promise<TracesTable>>();
+
+function cacheKey(l: TracesLocation): string {
+  return `${serverKey(l, l.database)}|${l.table}`;
+}
+
+/** Databases holding an otel_traces table, the collector's default first, then ClickHouse's guides' `otel`. */
+export async function findTracesDatabases(server: ClickHouseServer, kind: CallKind = 'check'): Promise<string[]> {
+  const { rows } = await queryRows(server, {
+    kind,
+    sql: `SELECT database FROM system.tables WHERE name = {t:String}
+          ORDER BY database = 'default' DESC, database = 'otel' DESC, database`,
+    params: { t: TRACES_TABLE },
+    row: z.object({ database: z.string() }),
+  });
+  return rows.map((r) => r.database);
+}
+
+async function describe(l: TracesLocation): Promise<TracesTable> {
+  const params = { d: l.database, t: l.table };
+  const [table, columns, indexes] = await Promise.all([
+    queryRows(l, {
+      kind: 'check',
+      sql: 'SELECT engine, engine_full AS engineFull, version() AS serverVersion FROM system.tables WHERE database = {d:String} AND name = {t:String}',
+      params,
+      row: z.object({ engine: z.string(), engineFull: z.string(), serverVersion: z.string() }),
+    }),
+    queryRows(l, { kind: 'check', sql: 'SELECT name, type FROM system.columns WHERE database = {d:String} AND table = {t:String}', params, row: z.object({ name: z.string(), type: z.string() }) }),
+    queryRows(l, { kind: 'check', sql: 'SELECT name, type, expr FROM system.data_skipping_indices WHERE database = {d:String} AND table = {t:String}', params, row: z.object({ name: z.string(), type: z.string(), expr: z.string() }) }),
+  ]);
+  const info = table.rows[0];
+  if (!info) throw new ClickHouseFailure('no-table', `There is no ${l.table} in ${l.database}.`, 'Run the ClickHouse step in Setup so the profile reads the right database.', '60');
+  return { location: l, engine: info.engine, engineFull: info.engineFull, serverVersion: info.serverVersion, layout: detectLayout(columns.rows, indexes.rows) };
+}
+
+export function describeTracesTable(location: TracesLocation, options: { refresh?: boolean } = {}): Promise<TracesTable> {
+  const key = cacheKey(location);
+  if (!options.refresh) {
+    const hit = cache.get(key);
+    if (hit) return hit;
+  }
+  const pending = describe(location);
+  cache.set(key, pending);
+  // A failed look-up is not remembered: the next call asks again.
+  pending.catch(() => {
+    if (cache.get(key) === pending) cache.delete(key);
+  });
+  return pending;
+}
+
+/** Forgets what was learnt about tables on this server (a profile edit), or about all of them. */
+export function forgetTracesTables(server?: ClickHouseServer): void {
+  if (!server) return cache.clear();
+  const prefix = serverKey(server).split('|').slice(0, 3).join('|');
+  for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
+}
+
+/** Runs a query against the described table; if the table changed under the cache, learns it again and retries once. */
+export async function withTracesTable<T>(location: TracesLocation, run: (table: TracesTable) => Promise<T>): Promise<T> {
+  const table = await describeTracesTable(location);
+  try {
+    return await run(table);
+  } catch (error) {
+    if (!(error instanceof ClickHouseFailure) || !error.code || !SCHEMA_CHANGED_CODES.has(error.code)) throw error;
+    return run(await describeTracesTable(location, { refresh: true }));
+  }
+}

@@ -1,0 +1,14 @@
+/** Is the collector process alive: its health_check extension. */
+import { collectorHealth } from '../../setup/collector-check.js';
+import { httpFailureKind, ProbeFailure, type ProbeDefinition } from './probe.js';
+
+export const collectorProbe: ProbeDefinition<null> = {
+  id: 'collector',
+  intervalMs: (s) => s.pollIntervalMs,
+  async run(target, { signal }) {
+    if (!target.healthUrl) return { ok: true, detail: 'No health URL configured.', value: null };
+    const { result, httpStatus } = await collectorHealth(target.healthUrl, signal);
+    if (result.status !== 'passed') throw new ProbeFailure(httpFailureKind(httpStatus, signal.aborted), result.summary);
+    return { ok: true, detail: result.summary, value: null };
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * What a health probe is: one file per probe, registered in registry.ts. A probe answers with
+ * a reading or throws a ProbeFailure whose kind the pipeline state is derived from — never
+ * from the wording of a message.
+ */
+import type { CheckTarget } from '../../setup/check-target.js';
+
+export const COMPONENT_IDS = ['collector', 'otlp', 'clickhouse', 'canary'] as const;
+export type ComponentId = (typeof COMPONENT_IDS)[number];
+
+export type ProbeFailureKind = 'unreachable' | 'timeout' | 'auth' | 'rejected' | 'unconfigured' | 'storage';
+
+export class ProbeFailure extends Error {
+  constructor(
+    readonly failure: ProbeFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProbeFailure';
+  }
+}
+
+/** An HTTP answer's status (null: none came) as a failure kind. */
+export function httpFailureKind(status: number | null, timedOut: boolean): ProbeFailureKind {
+  if (status === null) return timedOut ? 'timeout' : 'unreachable';
+  if (status === 401 || status === 403) return 'auth';
+  return 'rejected';
+}
+
+export interface ProbeReading<T> {
+  /** null: nothing to check for this profile (e.g. no OTLP endpoint). */
+  ok: boolean | null;
+  detail: string;
+  value: T;
+}
+
+export interface ProbeContext {
+  now: number;
+  signal: AbortSignal;
+  canaryLandingTimeoutMs?: number;
+}
+
+export interface ProbeSchedule {
+  pollIntervalMs: number;
+  canaryIntervalMs: number | null;
+}
+
+export interface ProbeDefinition<T> {
+  id: ComponentId;
+  /** How often it runs for a profile; null: not for this profile. */
+  intervalMs(schedule: ProbeSchedule): number | null;
+  /** Its own deadline when longer than the poller's default. */
+  timeoutMs?: number;
+  run(target: CheckTarget, ctx: ProbeContext): Promise<ProbeReading<T>>;
+}

@@ -1,0 +1,90 @@
+/**
+ * Every reader of the app — setup detection, the test trace's landing check, search, trace,
+ * tail and the per-model summary — on every table layout the sandbox can create, with a
+ * gateway-shaped trace and both StatusCode spellings.
+ */
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
+import { buildGatewayTrace } from '../../electron/core/test-trace/gateway-trace.js';
+import { awaitLanding } from '../../electron/core/test-trace/landing-check.js';
+import { sendOtlpJson } from '../../electron/core/test-trace/otlp-sender.js';
+import { parseSearch } from '../../electron/core/traces/search-query.js';
+import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
+import { SpanTail } from '../../electron/core/traces/span-tail.js';
+import { getTrace, modelSummary, searchSpans } from '../../electron/core/traces/trace-queries.js';
+import { SCHEMA_VARIANTS, type SchemaVariant } from '../../electron/sandbox/schema.js';
+import { hexId } from '../support/otlp-http.js';
+import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+
+const EXPECTED_LAYOUT: Record<SchemaVariant, string> = {
+  clickstack: 'clickstack-bloom',
+  'clickstack-text': 'clickstack-text',
+  compat: 'clickstack-bloom',
+  exporter: 'exporter',
+};
+const GATEWAY = 'tfy-llm-gateway';
+const sandboxes: Partial<Record<SchemaVariant, TestSandbox>> = {};
+
+beforeAll(async () => {
+  await Promise.all(SCHEMA_VARIANTS.map(async (v) => (sandboxes[v] = await startTestSandbox({ args: ['--schema', v] }))));
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(Object.values(sandboxes).map((s) => s.dispose()));
+});
+
+describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
+  it('is recognised, and every reader works on it', async () => {
+    const s = sandboxes[variant]!;
+    const location = sandboxLocation(s);
+    const table = await sandboxTable(s);
+    expect(table.layout.kind).toBe(EXPECTED_LAYOUT[variant]);
+    expect(table.engine).toBe('MergeTree');
+    const setup = await checkClickHouse({ url: s.clickhouse, user: 'default', password: '' });
+    expect([setup.result.status, setup.layout]).toEqual(['passed', EXPECTED_LAYOUT[variant]]);
+
+    // The test trace, as the app sends it, lands and is proven queryable.
+    const trace = buildGatewayTrace({ serviceName: GATEWAY });
+    expect((await sendOtlpJson(s.otlp, trace.body, null)).ok).toBe(true);
+    const landing = await awaitLanding(location, trace.traceId, trace.startNs, trace.spanCount, { timeoutMs: 10_000 });
+    expect(landing.landed).toBe(true);
+
+    // An older exporter wrote STATUS_CODE_ERROR; a row written that way must still count as an error.
+    const client = createClient({ url: s.clickhouse, log: { level: ClickHouseLogLevel.OFF } });
+    const legacyTrace = hexId(16);
+    await client.insert({
+      table: 'otel_traces',
+      values: [{ Timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''), TraceId: legacyTrace, SpanId: hexId(8), ServiceName: GATEWAY, SpanName: 'Legacy', SpanKind: 'SPAN_KIND_SERVER', StatusCode: 'STATUS_CODE_ERROR', Duration: 5_000_000 }],
+      format: 'JSONEachRow',
+    });
+    await client.close();
+
+    const now = Date.now();
+    const window = { fromMs: now - 3600_000, toMs: now + 60_000, service: GATEWAY };
+    const errors = await searchSpans(location, { ...window, query: 'status:error kind:server' });
+    expect(errors.spans.map((x) => [x.name, x.status])).toEqual([['Legacy', 'error']]);
+    const byModel = await searchSpans(location, { ...window, query: 'model:"openai-main/gpt-4o-mini" AND name:ChatCompletion' });
+    expect(byModel.spans.map((x) => x.traceId)).toEqual([trace.traceId]);
+    const byGuardrail = await searchSpans(location, { ...window, query: 'tfy.guardrail.result:pass' });
+    expect(byGuardrail.spans.map((x) => x.name)).toEqual(['Guardrail']);
+
+    // On the newest layout an exact attribute match goes through the items column its text index serves.
+    const params = new SqlParams();
+    const sql = compileSearch(parseSearch('tfy.guardrail.result:pass')!, params, table.layout);
+    expect(sql.includes('has(SpanAttributeItems')).toBe(variant === 'clickstack-text');
+
+    const spans = await getTrace(location, trace.traceId);
+    expect(spans.map((x) => x.name).sort()).toEqual(['ChatCompletion', 'Guardrail', 'Model', 'Network Call']);
+    const root = spans.find((x) => x.name === 'ChatCompletion')!;
+    expect(root.llm.input).toContain('reply with OK');
+    expect(root.llm.spanType).toBe('ChatCompletion');
+
+    const tail = new SpanTail(table);
+    expect((await tail.start()).spans.map((x) => x.traceId)).toEqual(expect.arrayContaining([trace.traceId, legacyTrace]));
+
+    const summary = await modelSummary(location, window.fromMs, window.toMs, GATEWAY);
+    const row = summary.find((r) => r.model === 'openai-main/gpt-4o-mini');
+    expect(row).toMatchObject({ requests: 1, inputTokens: 42, outputTokens: 128 });
+    expect(row!.costUsd).toBeCloseTo(0.0000831, 9);
+  }, 60_000);
+});
