@@ -11,6 +11,8 @@ const LAYERS = [
   { type: 'renderer', pattern: 'renderer/src' },
   // The contract's zod schemas and other pure pieces both sides need (channel names, loopback names, time-ago).
   { type: 'shared', pattern: 'electron/shared' },
+  // Node-only pieces the Node processes share (secret compare, request bodies, contained paths); never the renderer's.
+  { type: 'node-shared', pattern: 'electron/node-shared' },
   { type: 'core', pattern: 'electron/core' },
   { type: 'sandbox', pattern: 'electron/sandbox' },
   { type: 'web', pattern: 'electron/web' },
@@ -23,11 +25,12 @@ const ALLOWED = {
   renderer: ['renderer', 'shared'],
   shared: ['shared'],
   // core/project-root.ts is the one core file the sandbox may use: it finds the app's own folder.
-  core: ['core', 'shared'],
-  sandbox: ['sandbox', 'shared'],
-  web: ['web', 'core', 'shared'],
-  cli: ['cli', 'core', 'shared', 'sandbox', 'web'],
-  main: ['main', 'core', 'shared', 'web'],
+  'node-shared': ['node-shared', 'shared'],
+  core: ['core', 'shared', 'node-shared'],
+  sandbox: ['sandbox', 'shared', 'node-shared'],
+  web: ['web', 'core', 'shared', 'node-shared'],
+  cli: ['cli', 'core', 'shared', 'sandbox', 'web', 'node-shared'],
+  main: ['main', 'core', 'shared', 'web', 'node-shared'],
   preload: ['preload', 'shared'],
 };
 
@@ -73,7 +76,7 @@ export default tseslint.config(
   },
   {
     // The Electron-free core, the web bridge, the sandbox and the CLI must run in plain Node.
-    files: ['electron/core/**', 'electron/web/**', 'electron/sandbox/**', 'electron/cli/**', 'electron/shared/**'],
+    files: ['electron/core/**', 'electron/web/**', 'electron/sandbox/**', 'electron/cli/**', 'electron/shared/**', 'electron/node-shared/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }] }],
     },

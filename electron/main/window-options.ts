@@ -1,5 +1,5 @@
 /** The main window's hardening, kept apart so a test can read it without Electron. */
-import { join, normalize, sep } from 'node:path';
+import { fileInside } from '../node-shared/contained-path.js';
 
 export function secureWebPreferences(preloadPath: string) {
   return {
@@ -64,13 +64,5 @@ export function guardNavigation(contents: GuardedContents, openExternal: (url: s
 
 /** The file an app:// path names inside the renderer folder, or null for anything that escapes it. */
 export function rendererFileFor(rendererDir: string, pathname: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-  const relative = normalize(decoded).replace(/^([/\\])+/, '');
-  const file = join(rendererDir, relative || 'index.html');
-  return file.startsWith(rendererDir + sep) ? file : null;
+  return fileInside(rendererDir, pathname);
 }

@@ -5,7 +5,8 @@
  * password by header or Basic auth, ClickHouse-style errors, X-ClickHouse-Summary.
  * Anything else is refused with a clear error rather than answered wrongly.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sameSecret } from '../node-shared/secret-compare.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -13,7 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, EngineError, sqlString, type EngineResult } from './engine.js';
-import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.js';
+import { BodyError, decodeContentEncoding, readLimitedBody } from '../node-shared/request-body.js';
 import { CompressedBlockError, readCompressedBlocks, writeCompressedBlocks } from './compressed-blocks.js';
 import { NativeFormatError, nativeForClientRevision } from './native-output.js';
 import { bindParameters } from './query-params.js';
@@ -132,11 +133,6 @@ function credentialsOf(req: IncomingMessage, url: URL): Credentials {
   return { user: url.searchParams.get('user') ?? 'default', password: url.searchParams.get('password') ?? '' };
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function clickHouseError(code: number, name: string, message: string): EngineError {
   return new EngineError(code, name, `Code: ${code}. DB::Exception: ${message}. (${name})`);

@@ -6,11 +6,11 @@
  * body that cannot be decoded, 401 without the configured token, 413 over the size
  * limit, 415 for other content types. A request is written in one INSERT or not at all.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../node-shared/secret-compare.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from './engine.js';
-import { BodyError, decodeContentEncoding, readLimitedBody } from './http-body.js';
+import { BodyError, decodeContentEncoding, readLimitedBody } from '../node-shared/request-body.js';
 import { decodeJsonTraceRequest } from './otlp/json-decoder.js';
 import { OtlpDecodeError, type TraceRequest } from './otlp/model.js';
 import { decodeProtoTraceRequest, encodeProtoResponse, encodeProtoStatus } from './otlp/proto-codec.js';
@@ -104,9 +104,7 @@ export class OtlpReceiver {
       return this.sendStatus(res, guess, 405, RPC.UNIMPLEMENTED, `${req.method} method not allowed, supported: [POST]`, { allow: 'POST' });
     }
     if (this.options.authToken !== undefined) {
-      const presented = Buffer.from(String(req.headers.authorization ?? ''));
-      const expected = Buffer.from(this.options.authToken);
-      if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      if (!sameSecret(String(req.headers.authorization ?? ''), this.options.authToken)) {
         req.resume();
         return this.sendStatus(res, guess, 401, RPC.UNAUTHENTICATED, 'missing or wrong authorization header');
       }

@@ -1,5 +1,5 @@
 /** The web bridge's gatekeeping: loopback Host and Origin, and the per-launch token. */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackOrigin } from '../shared/loopback-host.js';
 
@@ -10,11 +10,7 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function tokensEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+export { sameSecret as tokensEqual } from '../node-shared/secret-compare.js';
 
 export { isLoopbackHost as isAllowedHost } from '../shared/loopback-host.js';
 

@@ -1,7 +1,8 @@
 /** Serves the built renderer from one folder, and nothing outside it. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileInside } from '../node-shared/contained-path.js';
 import type { ServerResponse } from 'node:http';
 
 const TYPES: Record<string, string> = {
@@ -16,15 +17,8 @@ const TYPES: Record<string, string> = {
 };
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return false;
-  }
-  const relative = normalize(decoded).replace(/^([/\\])+/, '');
-  const file = join(root, relative === '' ? 'index.html' : relative);
-  if (file !== root && !file.startsWith(root + sep)) return false;
+  const file = fileInside(root, urlPath);
+  if (!file) return false;
   const info = await stat(file).catch(() => null);
   const target = info?.isFile() ? file : join(root, 'index.html'); // the SPA owns every other path
   const targetInfo = info?.isFile() ? info : await stat(target).catch(() => null);

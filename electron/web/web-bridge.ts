@@ -19,6 +19,7 @@ import {
 import { serveStatic } from './static-files.js';
 import { EventStreamHub } from './event-stream-hub.js';
 import { logger } from '../core/log.js';
+import { BodyError, readLimitedBody } from '../node-shared/request-body.js';
 
 const log = logger('web');
 
@@ -61,14 +62,12 @@ function statusFor(error: ContractError): number {
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ContractError('bad_request', `The request body is larger than ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
+  try {
+    return await readLimitedBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyError) throw new ContractError('bad_request', `The request body is larger than ${limit} bytes.`);
+    throw error;
   }
-  return Buffer.concat(chunks);
 }
 
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {

@@ -44,7 +44,7 @@ describe('contract', () => {
       'traces.search',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'app.navigate', 'tail.batch', 'tail.state']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

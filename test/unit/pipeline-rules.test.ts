@@ -22,7 +22,9 @@ describe('pipeline state', () => {
     ['fresh spans', {}, 'Healthy'],
     ['collector and OTLP unreachable', { collector: { ok: false, detail: 'refused' }, otlp: { ok: false, detail: 'refused' } }, 'Down'],
     ['ClickHouse unreachable', { clickhouse: { ok: false, detail: 'timed out' } }, 'Down'],
-    ['no table', { clickhouse: { ok: false, detail: 'There is no otel_traces in default: run the ClickHouse step in Setup.' } }, 'Unconfigured'],
+    ['no table', { clickhouse: { ok: false, failure: 'unconfigured', detail: 'There is no otel_traces in default: run the ClickHouse step in Setup.' } }, 'Unconfigured'],
+    // The state follows the failure's kind, not its wording.
+    ['ClickHouse unreachable, whatever the message says', { clickhouse: { ok: false, failure: 'unreachable', detail: 'Run the ClickHouse step: no otel_traces' } }, 'Down'],
     ['silence after traffic, no canary', { newestSpanAt: NOW - 11 * 60_000 }, 'Stalled'],
     ['no traffic at all, no canary', { newestSpanAt: null, spansLastHour: 0 }, 'Idle'],
     ['silence, canary lands', { newestSpanAt: NOW - 11 * 60_000, canary: { enabled: true, lastLanded: true, detail: '', latencyMs: 6000 } }, 'Idle'],

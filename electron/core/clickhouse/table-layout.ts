@@ -42,8 +42,9 @@ export interface ColumnInfo {
 function itemsColumnFor(map: AttributeMap, columns: Map<string, string>, indexes: readonly SkipIndex[]): string | null {
   const name = map === 'SpanAttributes' ? 'SpanAttributeItems' : 'ResourceAttributeItems';
   if (!columns.has(name)) return null;
-  // Without its text index the items column is slower than the map itself.
-  return indexes.some((i) => i.type.startsWith('text') && i.expr.includes(name)) ? name : null;
+  // Without its text index the items column is slower than the map itself. The server shows the
+  // index over the ALIAS expanded (arrayMap(... CAST(SpanAttributes, ...))), so either form counts.
+  return indexes.some((i) => i.type.startsWith('text') && (i.expr.includes(name) || (i.expr.includes('concat') && i.expr.includes(`CAST(${map},`)))) ? name : null;
 }
 
 /** Tells the layouts apart by what only each one has. */

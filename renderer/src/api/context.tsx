@@ -13,8 +13,11 @@ export function useApi(): TrayApi {
   return api;
 }
 
-/** The latest payload of an event, seeded by an initial call. */
-export function useEventState<E extends EventName>(event: E, initial: () => Promise<EventPayload<E>>): { value: EventPayload<E> | null; error: string | null } {
+/** The latest payload of an event, seeded by an initial call; `set` takes a fresher value from a call's answer. */
+export function useEventState<E extends EventName>(
+  event: E,
+  initial: () => Promise<EventPayload<E>>,
+): { value: EventPayload<E> | null; error: string | null; set: (v: EventPayload<E>) => void } {
   const api = useApi();
   const [value, setValue] = useState<EventPayload<E> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,5 +34,5 @@ export function useEventState<E extends EventName>(event: E, initial: () => Prom
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- subscribe once per event name
   }, [api, event]);
-  return { value, error };
+  return { value, error, set: setValue };
 }

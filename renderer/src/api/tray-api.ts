@@ -64,6 +64,7 @@ function webTransport(): Transport {
           try {
             data = JSON.parse((message as MessageEvent<string>).data);
           } catch {
+            console.error(`The app sent a ${event} event that is not JSON; it was dropped.`);
             return;
           }
           for (const l of fresh) l(data);

@@ -21,6 +21,7 @@ const COMPONENTS = [
 export function PipelineCard({ status, active, now }: { status: Status; active: boolean; now: number }) {
   const api = useApi();
   const [checking, setChecking] = useState(false);
+  const [checkError, setCheckError] = useState<string | null>(null);
   return (
     <section className="card" data-testid={`pipeline-${status.profileId}`} aria-label={`Pipeline ${status.profileName}`}>
       <div className="card-head">
@@ -35,9 +36,10 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
             disabled={checking}
             onClick={() => {
               setChecking(true);
+              setCheckError(null);
               api
                 .invoke('pipeline.checkNow', { profileId: status.profileId })
-                .catch(() => undefined)
+                .catch((e: unknown) => setCheckError(`Check now failed: ${e instanceof Error ? e.message : String(e)}`))
                 .finally(() => setChecking(false));
             }}
           >
@@ -45,6 +47,11 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
           </button>
         </div>
       </div>
+      {checkError ? (
+        <p className="error-text" role="alert">
+          {checkError}
+        </p>
+      ) : null}
       <p data-testid="pipeline-reason">
         {status.reason} <span className="muted">Since {ago(now - status.since)} ago.</span>
       </p>

@@ -1,4 +1,4 @@
-/** Reading request bodies with a size cap and Content-Encoding, shared by both sandbox servers. */
+/** Reading request bodies with a size cap and Content-Encoding: the sandbox's servers and the web bridge. */
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
