@@ -129,7 +129,10 @@ export class TrayCore {
       'tail.stop': async ({ sessionId }) => ({ stopped: options.traces.stopTail(sessionId) }),
       'traces.search': ({ profileId, allServices, ...input }) => options.traces.search(profileId, input, allServices),
       'traces.get': ({ profileId, traceId, aroundMs }) => options.traces.trace(profileId, traceId, aroundMs),
-      'traces.models': ({ profileId, fromMs, toMs }) => options.traces.models(profileId, fromMs, toMs),
+      'traces.requests': ({ profileId, allServices, ...input }) => options.traces.requests(profileId, input, allServices),
+      'traces.summary': ({ profileId, fromMs, toMs }) => options.traces.summary(profileId, fromMs, toMs),
+      'traces.conversation': ({ profileId, conversationId, aroundMs }) => options.traces.conversation(profileId, conversationId, aroundMs),
+      'traces.payload': ({ profileId, traceId, spanId, aroundMs }) => options.traces.payload(profileId, traceId, spanId, aroundMs),
     };
     options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));

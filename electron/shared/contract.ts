@@ -10,7 +10,8 @@ import { SECRET_KINDS } from './secret-vault-kinds.js';
 import { TestTraceResult } from './test-trace-result.js';
 import { Incident, PipelineNotification, PipelineStatus } from './pipeline-status.js';
 import { SpanRow } from './span-row.js';
-import { ModelSummaryRow, SearchResult, TraceSpan } from './trace-queries-schema.js';
+import { Conversation, ModelSummaryRow, RequestSearchResult, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
+import { RequestRow } from './request-row.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -63,7 +64,7 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow };
+export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow, RequestRow, RequestSearchResult, TrafficSummary, Conversation, SpanPayload };
 
 export const VIEW_IDS = ['setup', 'health', 'tail', 'explore', 'settings'] as const;
 
@@ -71,6 +72,7 @@ const Empty = z.object({}).strict();
 const ProfileId = z.string().min(1).max(64);
 const SecretValue = z.string().min(1, 'the secret is empty').max(4096, 'the secret is longer than 4096 characters');
 const Url = z.string().max(2048).url();
+const TraceIdInput = z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters');
 
 /** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
 export const methods = {
@@ -109,8 +111,19 @@ export const methods = {
       .strict(),
     output: SearchResult,
   },
-  'traces.get': { input: z.object({ profileId: ProfileId, traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters'), aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
-  'traces.models': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }).strict(), output: z.array(ModelSummaryRow) },
+  'traces.get': { input: z.object({ profileId: ProfileId, traceId: TraceIdInput, aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
+  'traces.requests': {
+    input: z
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false) })
+      .strict(),
+    output: RequestSearchResult,
+  },
+  'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }).strict(), output: TrafficSummary },
+  'traces.conversation': { input: z.object({ profileId: ProfileId, conversationId: z.string().min(1).max(512), aroundMs: z.number().int().nonnegative().optional() }).strict(), output: Conversation },
+  'traces.payload': {
+    input: z.object({ profileId: ProfileId, traceId: TraceIdInput, spanId: z.string().regex(/^[0-9a-f]{16}$/, 'a span id is 16 hex characters'), aroundMs: z.number().int().optional() }).strict(),
+    output: SpanPayload,
+  },
 } as const;
 
 /** Main-to-renderer events. */

@@ -1,5 +1,6 @@
 /** Shapes of the explorer's answers, shared with the renderer. */
 import { z } from 'zod';
+import { RequestRow } from './request-row.js';
 import { SpanRow } from './span-row.js';
 
 export const SEARCH_LIMIT_MAX = 1_000;
@@ -33,8 +34,60 @@ export const ModelSummaryRow = z.object({
   errorRate: z.number(),
   p50Ms: z.number(),
   p95Ms: z.number(),
+  ttftP50Ms: z.number().nullable(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cachedTokens: z.number(),
+  costUsd: z.number(),
+});
+
+export const UserSummaryRow = z.object({
+  user: z.string(),
+  requests: z.number(),
+  errorRate: z.number(),
+  models: z.number(),
   inputTokens: z.number(),
   outputTokens: z.number(),
   costUsd: z.number(),
 });
+
+export const McpSummaryRow = z.object({
+  server: z.string(),
+  tool: z.string(),
+  calls: z.number(),
+  errors: z.number(),
+  requests: z.number(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+});
+
+/** Per time bucket: traffic, errors, latency, and cost per model (the top models by cost, the rest as "other"). */
+export const SeriesPoint = z.object({
+  t: z.number().int(),
+  requests: z.number(),
+  errors: z.number(),
+  p95Ms: z.number(),
+  costByModel: z.record(z.string(), z.number()),
+});
+
+export const TrafficSummary = z.object({
+  fromMs: z.number().int(),
+  toMs: z.number().int(),
+  bucketMs: z.number().int(),
+  models: z.array(ModelSummaryRow),
+  users: z.array(UserSummaryRow),
+  mcp: z.array(McpSummaryRow),
+  series: z.array(SeriesPoint),
+  rowsRead: z.number().int(),
+  elapsedMs: z.number().int(),
+});
+
+export const RequestSearchResult = z.object({ requests: z.array(RequestRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean() });
+
+/** One turn of a conversation: the request and the start of what was said. */
+export const ConversationTurn = RequestRow.extend({ input: z.string(), output: z.string() });
+export const Conversation = z.object({ conversationId: z.string(), turns: z.array(ConversationTurn), truncated: z.boolean() });
+
+/** A span's full input and output, fetched when the LLM panel opens; capped so a huge prompt cannot freeze the page. */
+export const SpanPayload = z.object({ input: z.string(), output: z.string(), inputBytes: z.number().int(), outputBytes: z.number().int(), capBytes: z.number().int() });
 

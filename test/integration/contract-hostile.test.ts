@@ -47,7 +47,10 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'tail.stop': { sessionId: 'none' },
   'traces.search': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
   'traces.get': { profileId: 'local-sandbox', traceId: TRACE_ID },
-  'traces.models': { profileId: 'local-sandbox', fromMs: 0, toMs: 1 },
+  'traces.requests': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
+  'traces.summary': { profileId: 'local-sandbox', fromMs: 0, toMs: 1 },
+  'traces.conversation': { profileId: 'local-sandbox', conversationId: 'conv-1' },
+  'traces.payload': { profileId: 'local-sandbox', traceId: TRACE_ID, spanId: 'b'.repeat(16) },
 };
 
 /** Values no field of the given kind accepts. */

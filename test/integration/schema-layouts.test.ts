@@ -12,7 +12,8 @@ import { sendOtlpJson } from '../../electron/core/test-trace/otlp-sender.js';
 import { parseSearch } from '../../electron/core/traces/search-query.js';
 import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
-import { getTrace, modelSummary, searchSpans } from '../../electron/core/traces/trace-queries.js';
+import { getTrace, searchSpans } from '../../electron/core/traces/trace-queries.js';
+import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
 import { SCHEMA_VARIANTS, type SchemaVariant } from '../../electron/sandbox/schema.js';
 import { hexId } from '../support/otlp-http.js';
 import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -82,8 +83,10 @@ describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
     const tail = new SpanTail(table);
     expect((await tail.start()).spans.map((x) => x.traceId)).toEqual(expect.arrayContaining([trace.traceId, legacyTrace]));
 
-    const summary = await modelSummary(location, window.fromMs, window.toMs, GATEWAY);
-    const row = summary.find((r) => r.model === 'openai-main/gpt-4o-mini');
+    const requests = await searchRequests(location, { ...window, query: 'tfy.guardrail.result:pass', limit: 10 });
+    expect(requests.requests.map((r) => [r.traceId, r.inputTokens, r.spanCount])).toEqual([[trace.traceId, 42, 4]]);
+    const summary = await trafficSummary(location, window.fromMs, window.toMs, GATEWAY);
+    const row = summary.models.find((r) => r.model === 'openai-main/gpt-4o-mini');
     expect(row).toMatchObject({ requests: 1, inputTokens: 42, outputTokens: 128 });
     expect(row!.costUsd).toBeCloseTo(0.0000831, 9);
   }, 60_000);

@@ -82,12 +82,18 @@ describe('test trace against a sandbox', () => {
     expect(byName.ChatCompletion!.SpanAttributes).toMatchObject({
       'tfy.span_type': 'ChatCompletion',
       'tfy.request.model_name': 'openai-main/gpt-4o-mini',
+      'http.response.status_code': '200',
+      [TEST_MARKER_KEY]: 'true',
+    });
+    // As the gateway does it: the metrics are on the Model span, and only there.
+    expect(Object.keys(byName.ChatCompletion!.SpanAttributes).filter((k) => k.startsWith('tfy.model.metric.'))).toEqual([]);
+    expect(byName.Model!.SpanAttributes).toMatchObject({
+      'tfy.span_type': 'Model',
+      'tfy.model.name': 'gpt-4o-mini',
       'tfy.model.metric.input_tokens': '42',
       'tfy.model.metric.output_tokens': '128',
       'tfy.model.metric.time_to_first_token_in_ms': '412',
       'tfy.model.metric.cost_in_usd': '0.0000831',
-      'http.response.status_code': '200',
-      [TEST_MARKER_KEY]: 'true',
     });
     expect(result.spans).toHaveLength(4);
   });

@@ -39,9 +39,12 @@ describe('contract', () => {
       'tail.stop',
       'testTrace.history',
       'testTrace.run',
+      'traces.conversation',
       'traces.get',
-      'traces.models',
+      'traces.payload',
+      'traces.requests',
       'traces.search',
+      'traces.summary',
       'vault.useMemory',
     ]);
     expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state']);

@@ -72,8 +72,9 @@ export function buildGatewayTrace(options: { serviceName?: string; now?: number 
       [TFY.request.conversationId]: str(`test-${testId}`),
       [TFY.input]: str('[{"role":"user","content":"clickstack-tray test trace: reply with OK"}]'),
       [TFY.output]: str('OK'),
+      [TFY.request.createdBySubjectTeams]: str('["clickstack-tray"]'),
       [HTTP_STATUS_CODE]: int(200),
-      ...metrics,
+      // No metrics here: the gateway reports tokens, cost and TTFT on the Model span only, and so does this trace.
     }),
     span(spanIds.guardrail, spanIds.chat, 'Guardrail', SPAN_KIND.INTERNAL, 5, 35, { [TFY.spanType]: str('Guardrail'), [TFY.guardrail.name]: str('pii-redaction'), [TFY.guardrail.result]: str('pass') }),
     span(spanIds.model, spanIds.chat, 'Model', SPAN_KIND.INTERNAL, 40, 1830, { [TFY.spanType]: str('Model'), ...model, ...metrics }),

@@ -5,7 +5,7 @@
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import { MODEL_KEYS } from '../semantics/gateway-attributes.js';
-import { attributeSql } from '../semantics/span-columns-sql.js';
+import { attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError, type Comparator, type SearchNode } from './search-query.js';
 
 export class SqlParams {
@@ -49,12 +49,6 @@ const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
 /** `field` or `resource.field` → which attribute map, and the key inside it. */
 function attributeRef(field: string): { map: AttributeMap; key: string } {
   return field.startsWith('resource.') ? { map: 'ResourceAttributes', key: field.slice('resource.'.length) } : { map: 'SpanAttributes', key: field };
-}
-
-/** An exact attribute match in the form the table's indexes serve: the items text index where there is one. */
-function exactAttributeSql(layout: TableLayout, map: AttributeMap, keyParam: string, valueParam: string): string {
-  const items = layout.itemsColumn[map];
-  return items ? `has(${items}, concat(${keyParam}, '=', ${valueParam}))` : `${attributeSql(layout, map, keyParam)} = ${valueParam}`;
 }
 
 function compare(expr: string, op: Comparator, param: string): string {

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import { quoteName, type TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
-import { BadInputError } from '../errors.js';
-import { MODEL_KEYS, INPUT_TOKEN_KEYS, OUTPUT_TOKEN_KEYS, COST_KEYS } from '../semantics/gateway-attributes.js';
-import { ERROR_STATUS_SQL, firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { BadInputError, DomainError } from '../errors.js';
+import { INPUT_TEXT_KEYS, OUTPUT_TEXT_KEYS } from '../semantics/gateway-attributes.js';
+import { firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { llmFields } from '../semantics/span-fields.js';
 import { toSpanRow } from '../../shared/span-row.js';
-import { ModelSummaryRow, SearchInput, SearchResult, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
+import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
 import { parseSearch } from './search-query.js';
 import { compileSearch, SqlParams } from './search-sql.js';
 
@@ -79,7 +79,7 @@ export async function getTrace(location: TracesLocation, traceId: string, around
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, SpanAttributes AS attributes, ResourceAttributes AS resource,
+      sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, mapApply((k, v) -> (k, substring(v, 1, ${TRACE_ATTRIBUTE_CAP})), SpanAttributes) AS attributes, ResourceAttributes AS resource,
                 ${eventsAndLinksSql(t)}
               FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT}`,
       params: params.values,
@@ -102,28 +102,30 @@ export async function getTrace(location: TracesLocation, traceId: string, around
   });
 }
 
-const SummaryRaw = z.object({ model: z.string() }).catchall(z.union([z.number(), z.string()]));
+/** The most of one input or output the LLM panel loads; a bigger payload says how much was left out. */
+export const PAYLOAD_CAP_BYTES = 1_000_000;
+/** Attribute values in a whole trace are cut to this; the LLM panel fetches a span's full input and output. */
+export const TRACE_ATTRIBUTE_CAP = 4_096;
 
-export async function modelSummary(location: TracesLocation, fromMs: number, toMs: number, service: string | null): Promise<z.infer<typeof ModelSummaryRow>[]> {
+const PayloadRaw = z.object({ input: z.string(), output: z.string(), inputBytes: z.union([z.number(), z.string()]), outputBytes: z.union([z.number(), z.string()]) });
+
+export async function getSpanPayload(location: TracesLocation, traceId: string, spanId: string, aroundMs?: number): Promise<z.infer<typeof SpanPayload>> {
   return withTracesTable(location, async (t) => {
     const params = new SqlParams();
-    const base = [timeWhere(params, fromMs, toMs)];
-    if (service) base.push(`ServiceName = ${params.add('String', service)}`);
-    const where = [...base, "ParentSpanId = ''"];
-    // A request failed when any span of its trace failed: the gateway may mark only the upstream Network Call.
-    const failedTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${[...base, ERROR_STATUS_SQL].join(' AND ')}`;
-    const sum = (keys: readonly string[]) => `sum(toFloat64OrZero(${firstAttributeSql(t.layout, keys)}))`;
+    const around = aroundMs ?? Date.now();
+    const where = `TraceId = ${params.add('String', traceId)} AND SpanId = ${params.add('String', spanId)} AND ${timeWhere(params, around - (aroundMs ? 24 * 3600_000 : TRACE_LOOKUP_WINDOW_MS), around + 24 * 3600_000)}`;
+    const input = firstAttributeSql(t.layout, INPUT_TEXT_KEYS);
+    const output = firstAttributeSql(t.layout, OUTPUT_TEXT_KEYS);
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `SELECT ${firstAttributeSql(t.layout, MODEL_KEYS)} AS model, count() AS requests,
-                countIf(${ERROR_STATUS_SQL} OR TraceId IN (${failedTraces})) / count() AS errorRate,
-                quantile(0.5)(Duration) / 1e6 AS p50Ms, quantile(0.95)(Duration) / 1e6 AS p95Ms,
-                ${sum(INPUT_TOKEN_KEYS)} AS inputTokens, ${sum(OUTPUT_TOKEN_KEYS)} AS outputTokens, ${sum(COST_KEYS)} AS costUsd
-              FROM ${fromTable(t)} WHERE ${where.join(' AND ')} GROUP BY model HAVING model != '' ORDER BY requests DESC LIMIT 100`,
+      sql: `SELECT substring(${input}, 1, ${PAYLOAD_CAP_BYTES}) AS input, substring(${output}, 1, ${PAYLOAD_CAP_BYTES}) AS output, length(${input}) AS inputBytes, length(${output}) AS outputBytes
+            FROM ${fromTable(t)} WHERE ${where} LIMIT 1`,
       params: params.values,
-      row: SummaryRaw,
+      row: PayloadRaw,
     });
-    return z.array(ModelSummaryRow).parse(answer.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'model' ? v : Number(v)]))));
+    const row = answer.rows[0];
+    if (!row) throw new DomainError('not_found', `Span ${spanId} of trace ${traceId} was not found near that time.`);
+    return { input: row.input, output: row.output, inputBytes: Number(row.inputBytes), outputBytes: Number(row.outputBytes), capBytes: PAYLOAD_CAP_BYTES };
   });
 }

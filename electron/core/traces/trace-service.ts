@@ -15,10 +15,13 @@ import type { SpanRow } from '../../shared/span-row.js';
 import { parseSearch, SearchSyntaxError } from './search-query.js';
 import { compileSearch, SqlParams } from './search-sql.js';
 import { SpanTail } from './span-tail.js';
-import { getTrace, modelSummary, searchSpans, type SearchInput } from './trace-queries.js';
+import { conversation, searchRequests, trafficSummary } from './request-queries.js';
+import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace-queries.js';
 
 export const TAIL_POLL_MS = 2_000;
 export const MAX_TAIL_SESSIONS = 4;
+export const CONVERSATION_LOOKBACK_MS = 7 * 24 * 3600_000;
+export const CONVERSATION_LOOKAHEAD_MS = 24 * 3600_000;
 
 const log = logger('tail');
 
@@ -158,8 +161,22 @@ export class TraceService {
     return { spans: await getTrace(await this.target(profileId), traceId, aroundMs) };
   }
 
-  async models(profileId: string, fromMs: number, toMs: number) {
+  async requests(profileId: string, input: { query: string; fromMs: number; toMs: number; limit: number }, allServices = false) {
     const target = await this.target(profileId);
-    return modelSummary(target, fromMs, toMs, target.serviceName);
+    return searchRequests(target, { ...input, service: allServices ? null : target.serviceName }).catch(userError);
+  }
+
+  async summary(profileId: string, fromMs: number, toMs: number) {
+    const target = await this.target(profileId);
+    return trafficSummary(target, fromMs, toMs, target.serviceName);
+  }
+
+  /** A conversation can run for days: by default the week before the request the user opened it from. */
+  async conversation(profileId: string, conversationId: string, aroundMs = Date.now()) {
+    return conversation(await this.target(profileId), conversationId, aroundMs - CONVERSATION_LOOKBACK_MS, aroundMs + CONVERSATION_LOOKAHEAD_MS);
+  }
+
+  async payload(profileId: string, traceId: string, spanId: string, aroundMs?: number) {
+    return getSpanPayload(await this.target(profileId), traceId, spanId, aroundMs);
   }
 }

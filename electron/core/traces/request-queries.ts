@@ -1,0 +1,201 @@
+/**
+ * Requests (a gateway trace's root with its spans rolled up): search, one conversation, and
+ * the traffic summaries (by model, user, MCP tool, over time). All user values are parameters.
+ */
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import type { TracesLocation } from '../clickhouse/server.js';
+import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
+import { CONVERSATION_KEYS, INPUT_TEXT_KEYS, MCP_LATENCY_KEYS, MCP_SERVER_KEYS, MCP_SPAN_TYPE, MCP_TOOL_KEYS, OUTPUT_TEXT_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
+import { fromRollupRow, REQUEST_ROLLUP_SQL, ROLLUP_SPAN_EXTRAS_SQL } from '../semantics/request-rollup-sql.js';
+import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { RequestRow } from '../../shared/request-row.js';
+import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
+import { parseSearch } from './search-query.js';
+import { compileSearch, SqlParams } from './search-sql.js';
+import { fromTable, timeWhere } from './trace-queries.js';
+
+/** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
+export const MEMBER_SLACK_MS = 60 * 60_000;
+export const CONVERSATION_TURNS_MAX = 500;
+/** How much of each turn's input and output a transcript carries; the trace view fetches the rest. */
+export const TURN_TEXT_CAP = 4_000;
+/** Cost series per model: this many models by cost, the rest summed as "other". */
+export const SERIES_TOP_MODELS = 6;
+
+function spansSql(t: TracesTable, where: string, extraColumns = ''): string {
+  return `SELECT ${spanRowColumnsSql(t.layout)}, ${ROLLUP_SPAN_EXTRAS_SQL}${extraColumns} FROM ${fromTable(t)} WHERE ${where}`;
+}
+
+/** One row per request (a trace with a root) whose spans satisfy `where`. */
+function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string } = {}): string {
+  return `SELECT ${REQUEST_ROLLUP_SQL}${extra.select ?? ''} FROM (${spansSql(t, where, extra.columns)}) GROUP BY traceId HAVING r_hasRoot`;
+}
+
+const Raw = z.record(z.string(), z.unknown());
+
+export interface RequestSearchInput {
+  query: string;
+  fromMs: number;
+  toMs: number;
+  service: string | null;
+  limit: number;
+}
+
+/** The newest requests in the window whose trace has a span matching the search (every span, not only the root). */
+export async function searchRequests(location: TracesLocation, q: RequestSearchInput): Promise<z.infer<typeof RequestSearchResult>> {
+  return withTracesTable(location, async (t) => {
+    const params = new SqlParams();
+    const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
+    const tree = parseSearch(q.query);
+    const matched = tree ? ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${compileSearch(tree, params, t.layout)})` : '';
+    const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${matched} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`;
+    const answer = await queryRows(location, {
+      kind: 'search',
+      database: location.database,
+      sql: `${rollupSql(t, `${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND TraceId IN (${roots})`)} ORDER BY toUInt64(r_tsNs) DESC`,
+      params: params.values,
+      row: Raw,
+    });
+    const requests = answer.rows.map((r) => RequestRow.parse(fromRollupRow(r)));
+    return { requests: requests.slice(0, q.limit), truncated: requests.length > q.limit, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+  });
+}
+
+/** Every request of one conversation id, oldest first, with the start of each turn's input and output. */
+export async function conversation(location: TracesLocation, conversationId: string, fromMs: number, toMs: number): Promise<z.infer<typeof Conversation>> {
+  return withTracesTable(location, async (t) => {
+    const params = new SqlParams();
+    const id = params.add('String', conversationId);
+    const inTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${anyKeyEqualsSql(t.layout, CONVERSATION_KEYS, id)}`;
+    // A turn's input is the whole history so far; the new turn is its last message (when it is a JSON list of messages).
+    const input = firstAttributeSql(t.layout, INPUT_TEXT_KEYS);
+    const lastMessage = `if(isValidJSON(${input}) AND JSONType(${input}) = 'Array', JSONExtractRaw(${input}, -1), ${input})`;
+    const columns = `, substringUTF8(${lastMessage}, 1, ${TURN_TEXT_CAP}) AS inputText, substringUTF8(${firstAttributeSql(t.layout, OUTPUT_TEXT_KEYS)}, 1, ${TURN_TEXT_CAP}) AS outputText`;
+    const turnText = (col: string) => `if(anyIf(${col}, parentSpanId = '') != '', anyIf(${col}, parentSpanId = ''), argMinIf(${col}, tsNs64, ${col} != ''))`;
+    const select = `, ${turnText('inputText')} AS r_input, ${turnText('outputText')} AS r_output`;
+    const answer = await queryRows(location, {
+      kind: 'search',
+      database: location.database,
+      sql: `${rollupSql(t, `${timeWhere(params, fromMs, toMs + MEMBER_SLACK_MS)} AND TraceId IN (${inTraces})`, { columns, select })} ORDER BY toUInt64(r_tsNs) LIMIT ${CONVERSATION_TURNS_MAX + 1}`,
+      params: params.values,
+      row: Raw,
+    });
+    const turns = answer.rows.map((r) => ConversationTurn.parse(fromRollupRow(r)));
+    return { conversationId, turns: turns.slice(0, CONVERSATION_TURNS_MAX), truncated: turns.length > CONVERSATION_TURNS_MAX };
+  });
+}
+
+/** ~60 points over the window, on round intervals. */
+export function bucketMsFor(rangeMs: number): number {
+  const steps = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 3 * 3600_000, 6 * 3600_000, 24 * 3600_000];
+  return steps.find((s) => rangeMs / s <= 100) ?? steps[steps.length - 1]!;
+}
+
+const num = z.union([z.number(), z.string()]).transform(Number);
+const numOrNull = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
+
+const GroupedRow = z.object({
+  g: num,
+  model: z.string(),
+  user: z.string(),
+  t: num,
+  requests: num,
+  errors: num,
+  p50Ms: num,
+  p95Ms: num,
+  ttftP50Ms: numOrNull,
+  inputTokens: num,
+  outputTokens: num,
+  cachedTokens: num,
+  costUsd: num,
+  models: num,
+});
+
+const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
+
+/**
+ * The traffic summaries, from requests whose root started in the window: by model, by user
+ * and over time in one pass (GROUPING SETS over the per-request rollup), by MCP server and
+ * tool in a second pass over MCP spans.
+ */
+export async function trafficSummary(location: TracesLocation, fromMs: number, toMs: number, service: string | null): Promise<z.infer<typeof TrafficSummary>> {
+  return withTracesTable(location, async (t) => {
+    const bucketMs = bucketMsFor(toMs - fromMs);
+    const params = new SqlParams();
+    const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+    const window = `${timeWhere(params, fromMs, toMs)} AND ${svc}`;
+    const bucket = params.add('UInt64', bucketMs / 1000);
+    const grouped = await queryRows(location, {
+      kind: 'search',
+      database: location.database,
+      sql: `SELECT grouping(r_model, r_user, t) AS g, r_model AS model, r_user AS user, t,
+                   count() AS requests, countIf(r_status = 'error') AS errors,
+                   quantile(0.5)(toUInt64(r_durationNs)) / 1e6 AS p50Ms, quantile(0.95)(toUInt64(r_durationNs)) / 1e6 AS p95Ms,
+                   quantileIf(0.5)(r_ttftMs, isNotNull(r_ttftMs)) AS ttftP50Raw, if(countIf(isNotNull(r_ttftMs)) > 0, ttftP50Raw, NULL) AS ttftP50Ms,
+                   sum(ifNull(r_inputTokens, 0)) AS inputTokens, sum(ifNull(r_outputTokens, 0)) AS outputTokens,
+                   sum(ifNull(r_cachedTokens, 0)) AS cachedTokens, sum(ifNull(r_costUsd, 0)) AS costUsd, uniqExact(r_model) AS models
+            FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window)}))
+            GROUP BY GROUPING SETS ((r_model), (r_user), (t), (t, r_model))`,
+      params: params.values,
+      settings: { force_grouping_standard_compatibility: 1 },
+      row: GroupedRow,
+    });
+    // grouping(model, user, t), standard SQL semantics (pinned by the setting below): a bit is 1 where the key is NOT in the set.
+    const set = (g: number) => ({ model: (g & 4) === 0, user: (g & 2) === 0, t: (g & 1) === 0 });
+    const rows = grouped.rows.map((r) => ({ ...r, set: set(r.g) }));
+    const models = rows
+      .filter((r) => r.set.model && !r.set.t && r.model !== '')
+      .sort((a, b) => b.requests - a.requests)
+      .slice(0, 100)
+      .map((r) => ModelSummaryRow.parse({ model: r.model, requests: r.requests, errorRate: r.errors / r.requests, p50Ms: r.p50Ms, p95Ms: r.p95Ms, ttftP50Ms: r.ttftP50Ms, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cachedTokens: r.cachedTokens, costUsd: r.costUsd }));
+    const users = rows
+      .filter((r) => r.set.user && r.user !== '')
+      .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
+      .slice(0, 100)
+      .map((r) => UserSummaryRow.parse({ user: r.user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd }));
+    const totalCost = new Map<string, number>();
+    for (const r of rows) if (r.set.t && r.set.model) totalCost.set(r.model, (totalCost.get(r.model) ?? 0) + r.costUsd);
+    const top = new Set([...totalCost.entries()].sort((a, b) => b[1] - a[1]).slice(0, SERIES_TOP_MODELS).map(([m]) => m));
+    const points = new Map<number, z.infer<typeof SeriesPoint>>();
+    for (const r of rows.filter((x) => x.set.t && !x.set.model)) points.set(r.t, { t: r.t, requests: r.requests, errors: r.errors, p95Ms: r.p95Ms, costByModel: {} });
+    for (const r of rows.filter((x) => x.set.t && x.set.model)) {
+      const p = points.get(r.t);
+      if (!p || r.costUsd === 0) continue;
+      const key = top.has(r.model) ? r.model || '(no model)' : 'other';
+      p.costByModel[key] = (p.costByModel[key] ?? 0) + r.costUsd;
+    }
+    const mcp = await mcpSummary(location, t, fromMs, toMs, service);
+    return {
+      fromMs,
+      toMs,
+      bucketMs,
+      models,
+      users,
+      mcp: mcp.rows,
+      series: [...points.values()].sort((a, b) => a.t - b.t),
+      rowsRead: grouped.rowsRead + mcp.rowsRead,
+      elapsedMs: grouped.elapsedMs + mcp.elapsedMs,
+    };
+  });
+}
+
+async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
+  const params = new SqlParams();
+  const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const isMcp = anyKeyEqualsSql(t.layout, SPAN_TYPE_KEYS, params.add('String', MCP_SPAN_TYPE));
+  const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT server, tool, count() AS calls, countIf(failed) AS errors, uniqExact(TraceId) AS requests,
+                 quantile(0.5)(latencyMs) AS p50Ms, quantile(0.95)(latencyMs) AS p95Ms
+          FROM (SELECT TraceId, ${firstAttributeSql(t.layout, MCP_SERVER_KEYS)} AS server, ${firstAttributeSql(t.layout, MCP_TOOL_KEYS)} AS tool,
+                       ${mcpErrorSql(t.layout)} OR ${ERROR_STATUS_SQL} AS failed, ${latency} AS latencyMs
+                FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} AND ${isMcp})
+          GROUP BY server, tool ORDER BY calls DESC LIMIT 200`,
+    params: params.values,
+    row: McpRaw,
+  });
+  return { rows: answer.rows.map((r) => McpSummaryRow.parse(r)), rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+}

@@ -1,0 +1,151 @@
+/**
+ * Gateway-shaped traffic (metrics on the Model span, as TrueFoundry documents it): the mix of
+ * chat, streaming, fallbacks with two Model spans, rate limits, embeddings, MCP tool calls,
+ * multi-turn conversations and an older gateway's trace with metrics on root and Model alike.
+ * The summaries must equal totals computed independently — from what was sent, and in plain
+ * SQL over the Model spans — and the live tail's fold must equal the SQL rollup.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversation, searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
+import { toSpanRow, type SpanRow } from '../../electron/shared/span-row.js';
+import { rollupRequest } from '../../electron/shared/request-row.js';
+import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
+import { postOtlp, selectRows } from '../support/otlp-http.js';
+import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+
+const SEED = Number(process.env.GATEWAY_SEED ?? Date.now() % 100_000);
+let sandbox: TestSandbox;
+let sent: GenRequest[];
+const now = Date.now();
+const window = { fromMs: now - 3600_000, toMs: now + 60_000 };
+
+beforeAll(async () => {
+  console.log(`gateway mix seed: GATEWAY_SEED=${SEED}`);
+  sandbox = await startTestSandbox();
+  const rnd = seeded(SEED + 1);
+  // The shapes that break naive sums, always present whatever the seed draws.
+  const must = [gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd)];
+  sent = [...gatewayMix(300, SEED, now), ...must];
+  for (let i = 0; i < sent.length; i += 50) {
+    const r = await postOtlp(sandbox.otlp, otlpBody(sent.slice(i, i + 50)));
+    expect([r.status, r.text]).toEqual([200, '{"partialSuccess":{}}']);
+  }
+}, 60_000);
+afterAll(async () => {
+  await sandbox?.dispose();
+});
+
+function totalsBy<K extends string>(requests: GenRequest[], key: (r: GenRequest) => K) {
+  const out = new Map<K, { requests: number; errors: number; inputTokens: number; outputTokens: number; costUsd: number }>();
+  for (const r of requests) {
+    const k = key(r);
+    const t = out.get(k) ?? { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    t.requests++;
+    t.errors += r.failed ? 1 : 0;
+    t.inputTokens += r.inputTokens;
+    t.outputTokens += r.outputTokens;
+    t.costUsd += r.costUsd;
+    out.set(k, t);
+  }
+  return out;
+}
+
+describe('gateway traffic, summarised', () => {
+  it('per model: requests, errors and tokens exact, cost to the micro-dollar — from what was sent', async () => {
+    const summary = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
+    const truth = totalsBy(
+      sent.filter((r) => r.model),
+      (r) => r.model,
+    );
+    expect(summary.models.map((m) => m.model).sort()).toEqual([...truth.keys()].sort());
+    for (const m of summary.models) {
+      const t = truth.get(m.model)!;
+      expect({ model: m.model, requests: m.requests, errors: Math.round(m.errorRate * m.requests), inputTokens: m.inputTokens, outputTokens: m.outputTokens }).toEqual({ model: m.model, requests: t.requests, errors: t.errors, inputTokens: t.inputTokens, outputTokens: t.outputTokens });
+      expect(Math.abs(m.costUsd - t.costUsd)).toBeLessThan(0.000001);
+      expect(m.costUsd).toBeGreaterThan(0);
+    }
+  });
+
+  it('per model: the same totals as plain SQL over the Model spans (where the gateway puts the metrics)', async () => {
+    const sql = await selectRows<{ model: string; input: number; output: number; cost: number }>(
+      sandbox.clickhouse,
+      `SELECT root.m AS model, sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.input_tokens'])) AS input,
+              sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.output_tokens'])) AS output, sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.cost_in_usd'])) AS cost
+       FROM otel_traces AS s
+       INNER JOIN (SELECT TraceId, SpanAttributes['tfy.request.model_name'] AS m FROM otel_traces WHERE ParentSpanId = '' AND ServiceName = {svc:String}) AS root ON s.TraceId = root.TraceId
+       WHERE s.ServiceName = {svc:String} AND s.SpanAttributes['tfy.span_type'] = 'Model' AND root.m != ''
+       GROUP BY model ORDER BY model`,
+      { svc: GATEWAY_SERVICE },
+    );
+    const summary = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
+    const ours = [...summary.models].sort((a, b) => a.model.localeCompare(b.model));
+    expect(ours.map((m) => [m.model, m.inputTokens, m.outputTokens])).toEqual(sql.map((r) => [r.model, Number(r.input), Number(r.output)]));
+    ours.forEach((m, i) => expect(Math.abs(m.costUsd - Number(sql[i]!.cost))).toBeLessThan(0.000001));
+  });
+
+  it('per user and per MCP server and tool, exact', async () => {
+    const summary = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
+    const users = totalsBy(sent, (r) => r.user);
+    expect(summary.users.map((u) => u.user).sort()).toEqual([...users.keys()].sort());
+    for (const u of summary.users) {
+      const t = users.get(u.user)!;
+      expect([u.user, u.requests, u.inputTokens, u.outputTokens]).toEqual([u.user, t.requests, t.inputTokens, t.outputTokens]);
+      expect(Math.abs(u.costUsd - t.costUsd)).toBeLessThan(0.000001);
+    }
+    const mcpTruth = new Map<string, { calls: number; errors: number }>();
+    for (const r of sent.filter((x) => x.mcp)) {
+      const key = `${r.mcp!.server}/${r.mcp!.tool}`;
+      const t = mcpTruth.get(key) ?? { calls: 0, errors: 0 };
+      t.calls++;
+      t.errors += r.mcp!.toolError ? 1 : 0;
+      mcpTruth.set(key, t);
+    }
+    expect(Object.fromEntries(summary.mcp.map((m) => [`${m.server}/${m.tool}`, { calls: m.calls, errors: m.errors }]))).toEqual(Object.fromEntries(mcpTruth));
+  });
+
+  it('counts a metric once: an older gateway’s root and Model both carry it; a fallback’s two Model spans add up', async () => {
+    const location = sandboxLocation(sandbox);
+    for (const kind of ['legacy', 'fallback'] as const) {
+      const r = sent.find((x) => x.kind === kind)!;
+      const found = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: `trace:${r.traceId}`, limit: 5 });
+      expect(found.requests).toHaveLength(1);
+      const row = found.requests[0]!;
+      expect([kind, row.inputTokens, row.outputTokens]).toEqual([kind, r.inputTokens, r.outputTokens]);
+      expect(Math.abs(row.costUsd! - r.costUsd)).toBeLessThan(0.000001);
+      if (kind === 'fallback') {
+        expect(row.calledModels).toHaveLength(1);
+        expect(row.status).toBe('error');
+        expect(row.failedSpan).toBe('Model');
+        expect(row.errorCount).toBe(2); // the first call's Model span and its Network Call
+      }
+    }
+  });
+
+  it('the live tail’s fold of spans equals the SQL rollup, field by field', async () => {
+    const location = sandboxLocation(sandbox);
+    const rows = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: '', limit: 1000 });
+    expect(rows.requests).toHaveLength(sent.length);
+    // Every span, as the tail delivers them (the tail's own SELECT list), whatever order they come in.
+    const table = await sandboxTable(sandbox);
+    const raw = await selectRows<unknown>(sandbox.clickhouse, `SELECT ${spanRowColumnsSql(table.layout)} FROM otel_traces WHERE ServiceName = {svc:String} ORDER BY rand()`, { svc: GATEWAY_SERVICE });
+    const byTrace = new Map<string, SpanRow[]>();
+    for (const s of raw.map(toSpanRow)) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+    for (const sqlRow of rows.requests) {
+      const folded = rollupRequest(byTrace.get(sqlRow.traceId)!);
+      const { costUsd: a, ...restFolded } = folded;
+      const { costUsd: b, ...restSql } = sqlRow;
+      expect(restFolded).toEqual(restSql);
+      expect(Math.abs((a ?? 0) - (b ?? 0))).toBeLessThan(1e-9);
+    }
+  });
+
+  it('a conversation comes back as its turns, in order', async () => {
+    const convo = sent.find((r) => r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 2)!;
+    const turns = sent.filter((r) => r.conversationId === convo.conversationId).sort((a, b) => a.startMs - b.startMs);
+    const got = await conversation(sandboxLocation(sandbox), convo.conversationId, window.fromMs, window.toMs);
+    expect(got.turns.map((t) => t.traceId)).toEqual(turns.map((t) => t.traceId));
+    // Each turn carries its newest message, not the history before it.
+    expect(got.turns.map((t) => JSON.parse(t.input) as { role: string; content: string })).toEqual(turns.map((_, i) => ({ role: 'user', content: expect.stringContaining(`Question ${i + 1} in ${convo.conversationId}`) })));
+  });
+});
