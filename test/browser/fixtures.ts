@@ -38,10 +38,11 @@ async function startApp(home: string): Promise<{ child: ChildProcess; launchUrl:
   return { child, launchUrl };
 }
 
-export const test = base.extend<object, { app: RunningApp }>({
+export const test = base.extend<object, { app: RunningApp; appGroup: string }>({
+  /** Files that fill the sandbox with a lot of traffic set their own group: a different value gets its own worker, app and sandbox. */
+  appGroup: ['shared', { scope: 'worker', option: true }],
   app: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
-    async ({}, use) => {
+    async ({ appGroup: _group }, use) => {
       const home = mkdtempSync(join(tmpdir(), 'cst-pw-'));
       const { child, launchUrl } = await startApp(home);
       await use({ launchUrl, home });

@@ -32,7 +32,7 @@ test('a slow ClickHouse leaves the page usable, and a newer search replaces a sl
 
   proxy.delayMs = 4_000;
   await page.getByTestId('search-input').fill('status:error');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByTestId('search-busy')).toHaveText('Searching…');
   await page.screenshot({ path: `${SCREENSHOTS}/explore-searching.png`, fullPage: true });
 
@@ -43,12 +43,12 @@ test('a slow ClickHouse leaves the page usable, and a newer search replaces a sl
 
   // A newer search, once ClickHouse is quick again, is shown at once; the slow answer arriving later is dropped.
   await page.getByTestId('search-input').fill('status:error');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByTestId('search-busy')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Search' })).toBeEnabled(); // no waiting out a slow query
+  await expect(page.getByRole('button', { name: 'Search', exact: true })).toBeEnabled(); // no waiting out a slow query
   proxy.delayMs = 0;
   await page.getByTestId('search-input').fill('name:"Network Call"');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(results).toHaveAttribute('data-query', 'name:"Network Call"', { timeout: 3_000 });
   // The slow search's answer comes back later; once the proxy has sent it, the page must still show the newer one.
   await expect.poll(() => proxy!.inFlight, { timeout: 10_000 }).toBe(0);

@@ -18,13 +18,15 @@ async function seedTrace(request: APIRequestContext, otlp: string, model: string
     startTimeUnixNano: String(t0 + ms(from)), endTimeUnixNano: String(t0 + ms(to)),
     attributes: a(attrs), status: { code: fail && name === 'Network Call' ? 2 : 1, message: fail && name === 'Network Call' ? 'upstream 429' : '' },
   });
-  const common = { 'tfy.request.model_name': model, 'tfy.model.metric.input_tokens': '512', 'tfy.model.metric.output_tokens': '128', 'tfy.model.metric.cost_in_usd': '0.0021', 'tfy.model.metric.time_to_first_token_in_ms': '310', 'tfy.request.created_by_subject': 'user:alice' };
+  // As the gateway exports them: the request's facts on the root, the call's metrics on the Model span.
+  const requestAttrs = { 'tfy.span_type': 'ChatCompletion', 'tfy.request.model_name': model, 'tfy.request.created_by_subject': 'user:alice' };
+  const metrics = { 'tfy.span_type': 'Model', 'tfy.model.name': model.split('/').pop()!, 'tfy.model.metric.input_tokens': '512', 'tfy.model.metric.output_tokens': '128', 'tfy.model.metric.cost_in_usd': '0.0021', 'tfy.model.metric.time_to_first_token_in_ms': '310' };
   const body = {
     resourceSpans: [{
       resource: { attributes: a({ 'service.name': 'tfy-llm-gateway' }) },
       scopeSpans: [{ spans: [
-        span(chat, '', 'ChatCompletion', 0, 2400, { ...common, 'tfy.input': 'What is ClickStack?', 'tfy.output': fail ? '' : 'An observability stack.' }),
-        span(mdl, chat, 'Model', 20, 2380, common),
+        span(chat, '', 'ChatCompletion', 0, 2400, { ...requestAttrs, 'tfy.input': 'What is ClickStack?', 'tfy.output': fail ? '' : 'An observability stack.' }),
+        span(mdl, chat, 'Model', 20, 2380, metrics),
         span(net, mdl, 'Network Call', 30, 2370, { 'http.response.status_code': fail ? '429' : '200' }),
       ] }],
     }],
@@ -35,21 +37,30 @@ async function seedTrace(request: APIRequestContext, otlp: string, model: string
 }
 
 test.describe('traces', () => {
-  test('the live tail shows spans as they arrive', async ({ page, app }) => {
+  test('the live tail shows requests, and their spans, as they arrive', async ({ page, app }) => {
     const otlp = await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Live tail', exact: true }).click();
-    await expect(page.getByRole('grid', { name: 'Live spans' })).toBeVisible();
+    await expect(page.getByRole('grid', { name: 'Live requests' })).toBeVisible();
     await expect(page.getByTestId('tail-state')).toHaveText('Live');
+    const requestsBefore = await page.getByTestId('request-row').count();
+    await page.getByTestId('tail-mode-spans').click();
     const before = await page.getByTestId('span-row').count();
-    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await page.getByTestId('tail-mode-requests').click();
+    await seedTrace(page.request, otlp, 'azure-main/gpt-4.1', false);
     await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
+    // One row per request, its tokens and cost from the Model span; the failed one marked with its hop.
+    await expect(page.getByTestId('request-row')).toHaveCount(requestsBefore + 2, { timeout: 15_000 });
+    await expect(page.getByTestId('request-row').filter({ hasText: 'anthropic/claude-3-5' })).toContainText('error');
+    await expect(page.getByTestId('request-row').filter({ hasText: 'azure-main/gpt-4.1' }).first()).toContainText('$0.0021');
+    await page.screenshot({ path: `${SCREENSHOTS}/live-tail-requests.png`, fullPage: true });
+    await page.getByTestId('tail-mode-spans').click();
     await expect(page.getByTestId('span-row')).toHaveCount(before + 6, { timeout: 15_000 });
     await expect(page.getByTestId('span-row').filter({ hasText: 'error' })).toHaveCount(1);
     await expect(page.getByTestId('tail-rate')).toContainText('spans/s');
     await page.screenshot({ path: `${SCREENSHOTS}/live-tail.png`, fullPage: true });
 
     await page.getByTestId('tail-pause').click();
-    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await seedTrace(page.request, otlp, 'azure-main/gpt-4.1', false);
     await expect(page.getByTestId('tail-pause')).toHaveText('Resume (3 waiting)', { timeout: 15_000 });
     await page.getByTestId('tail-pause').click();
     await expect(page.getByTestId('span-row')).toHaveCount(before + 9);
@@ -58,9 +69,11 @@ test.describe('traces', () => {
   test('search filters in the query and explains a bad one', async ({ page, app }) => {
     const otlp = await openOnSandbox(page, app.launchUrl);
     await seedTrace(page.request, otlp, 'anthropic/claude-3-5', true);
+    await seedTrace(page.request, otlp, 'azure-main/gpt-4.1', false);
     await page.getByRole('link', { name: 'Explore', exact: true }).click();
+    await page.getByTestId('mode-spans').click();
     await page.getByTestId('search-input').fill('status:error AND name:"Network Call"');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page.getByTestId('search-results')).toHaveAttribute('data-query', 'status:error AND name:"Network Call"');
     await expect(page.getByTestId('search-results')).toHaveAttribute('aria-busy', 'false');
     // Only failing Network Call spans remain once the answer is in.
@@ -69,17 +82,17 @@ test.describe('traces', () => {
     for (const row of await page.getByTestId('span-row').all()) await expect(row).toContainText('Network Call');
     // Every anthropic trace failed at its Network Call: the model's requests count as failed, not only failing roots.
     await expect(page.getByRole('table', { name: 'Per-model summary' }).getByRole('row').filter({ hasText: 'anthropic/claude-3-5' })).toContainText('100.0%');
-    await expect(page.getByRole('table', { name: 'Per-model summary' }).getByRole('row').filter({ hasText: /openai-main\/gpt-4o\b(?!-)/ })).toContainText('0.0%');
+    await expect(page.getByRole('table', { name: 'Per-model summary' }).getByRole('row').filter({ hasText: 'azure-main/gpt-4.1' })).toContainText('0.0%');
     await page.screenshot({ path: `${SCREENSHOTS}/explore-search.png`, fullPage: true });
 
     await page.getByTestId('search-input').fill('(status:error');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page.getByTestId('search-error')).toHaveText('Search: This parenthesis is never closed. (at character 1)');
   });
 
   test('a trace opens as a waterfall that collapses, filters and shows the LLM call', async ({ page, app }) => {
     const otlp = await openOnSandbox(page, app.launchUrl);
-    const traceId = await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    const traceId = await seedTrace(page.request, otlp, 'azure-main/gpt-4.1', false);
     await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${traceId}`);
     const view = page.getByTestId('trace-view');
     await expect(view.getByTestId('wf-row')).toHaveCount(3);
@@ -100,6 +113,7 @@ test.describe('traces', () => {
     const otlp = await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Live tail', exact: true }).click();
     await expect(page.getByTestId('tail-state')).toHaveText('Live');
+    await page.getByTestId('tail-mode-spans').click();
     // The app's own sandbox process (its --data-dir is inside this worker's home), killed as a crash would,
     // three times in a row: the app waits 1, 2, then 5 s before restarting, so the tail surely meets the outage.
     const pattern = `--data-dir ${app.home}/sandbox`;
@@ -114,7 +128,7 @@ test.describe('traces', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/live-tail-reconnecting.png`, fullPage: true });
     await expect(page.getByTestId('tail-state')).toHaveText('Live', { timeout: 60_000 });
     const before = await page.getByTestId('span-row').count();
-    await seedTrace(page.request, otlp, 'openai-main/gpt-4o', false);
+    await seedTrace(page.request, otlp, 'azure-main/gpt-4.1', false);
     await expect(page.getByTestId('span-row')).toHaveCount(before + 3, { timeout: 15_000 });
   });
 });

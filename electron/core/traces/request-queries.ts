@@ -11,7 +11,7 @@ import { fromRollupRow, REQUEST_ROLLUP_SQL, ROLLUP_SPAN_EXTRAS_SQL } from '../se
 import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
-import { parseSearch } from './search-query.js';
+import { parseSearch, type SearchNode } from './search-query.js';
 import { compileSearch, SqlParams } from './search-sql.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 
@@ -34,6 +34,11 @@ function rollupSql(t: TracesTable, where: string, extra: { columns?: string; sel
 
 const Raw = z.record(z.string(), z.unknown());
 
+/** The top-level AND terms of a search (a single term when it is not an AND). */
+export function andTerms(node: SearchNode): SearchNode[] {
+  return node.kind === 'and' ? [...andTerms(node.left), ...andTerms(node.right)] : [node];
+}
+
 export interface RequestSearchInput {
   query: string;
   fromMs: number;
@@ -48,7 +53,11 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     const params = new SqlParams();
     const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
     const tree = parseSearch(q.query);
-    const matched = tree ? ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${compileSearch(tree, params, t.layout)})` : '';
+    // A request matches when each of the search's top-level AND terms matches some span of it:
+    // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
+    const matched = (tree ? andTerms(tree) : [])
+      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${compileSearch(term, params, t.layout)})`)
+      .join('');
     const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${matched} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`;
     const answer = await queryRows(location, {
       kind: 'search',

@@ -4,8 +4,8 @@
  * column names, operators and parameter names this code chose.
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
-import { MODEL_KEYS } from '../semantics/gateway-attributes.js';
-import { attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
+import { CALLER_KEYS, CONVERSATION_KEYS, MCP_SERVER_KEYS, MCP_TOOL_KEYS, MODEL_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
+import { anyKeyEqualsSql, attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError, type Comparator, type SearchNode } from './search-query.js';
 
 export class SqlParams {
@@ -45,6 +45,16 @@ const STATUS_SPELLINGS: Record<string, string[]> = {
 const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
   ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'].map((k) => [k.toLowerCase(), [k, `SPAN_KIND_${k.toUpperCase()}`]]),
 );
+
+/** Our short fields for the gateway's facts: each reads the keys the semantics module names, first match wins. */
+const SHORT_FIELDS: Record<string, readonly string[]> = {
+  model: MODEL_KEYS,
+  user: CALLER_KEYS,
+  conversation: CONVERSATION_KEYS,
+  mcp: MCP_SERVER_KEYS,
+  tool: MCP_TOOL_KEYS,
+  type: SPAN_TYPE_KEYS,
+};
 
 /** `field` or `resource.field` → which attribute map, and the key inside it. */
 function attributeRef(field: string): { map: AttributeMap; key: string } {
@@ -92,11 +102,12 @@ function fieldSql(node: Extract<SearchNode, { kind: 'field' }>, params: SqlParam
       if (!spellings) throw new SearchSyntaxError(`kind is one of ${Object.keys(KIND_SPELLINGS).join(', ')}.`, 0);
       return `SpanKind IN ${params.add('Array(String)', spellings)}`;
     }
-    case 'model': {
-      const p = params.add('String', value);
-      return `(${MODEL_KEYS.map((k) => exactAttributeSql(layout, 'SpanAttributes', params.add('String', k), p)).join(' OR ')})`;
-    }
     default: {
+      const keys = SHORT_FIELDS[f];
+      if (keys) {
+        if (!quoted && value.endsWith('*') && value.length > 1) return `(${keys.map((k) => `startsWith(${attributeSql(layout, 'SpanAttributes', params.add('String', k))}, ${params.add('String', value.slice(0, -1))})`).join(' OR ')})`;
+        return anyKeyEqualsSql(layout, keys, params.add('String', value));
+      }
       const ref = attributeRef(field);
       const key = params.add('String', ref.key);
       if (!(!quoted && value.endsWith('*') && value.length > 1)) return exactAttributeSql(layout, ref.map, key, params.add('String', value));

@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
-import type { ModelSummaryRow } from '../../../electron/shared/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TrafficSummary } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';
+import { ConversationView } from './explore/ConversationView';
+import { SummaryPanel } from './explore/SummaryPanel';
 import { errorText, useProfiles } from './setup/use-profiles';
-import { fmtCost, fmtNum, type Span } from './traces/format';
+import { plural, type Span } from './traces/format';
+import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
 import { TraceView } from './traces/TraceView';
 
@@ -16,46 +19,22 @@ const RANGES = [
   ['7d', 7 * 24 * 3600_000],
 ] as const;
 
-function traceFromHash(): string | null {
-  const m = /^#\/explore\/trace\/([0-9a-f]{32})$/.exec(window.location.hash);
-  return m ? m[1]! : null;
-}
+type Mode = 'requests' | 'spans';
 
-function ModelSummary({ rows }: { rows: z.infer<typeof ModelSummaryRow>[] }) {
-  if (!rows.length) return <p className="muted">No model calls in this range.</p>;
-  const maxReq = Math.max(...rows.map((r) => r.requests));
-  return (
-    <table className="history models" aria-label="Per-model summary">
-      <thead>
-        <tr>
-          <th>Model</th>
-          <th>Requests</th>
-          <th>Errors</th>
-          <th>p50</th>
-          <th>p95</th>
-          <th>Tokens in / out</th>
-          <th>Cost</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.model}>
-            <td>{r.model}</td>
-            <td>
-              <span className="inline-bar" style={{ width: `${(r.requests / maxReq) * 80}px` }} /> {fmtNum(r.requests)}
-            </td>
-            <td className={r.errorRate > 0 ? 'error-text' : ''}>{(r.errorRate * 100).toFixed(1)}%</td>
-            <td>{fmtNum(r.p50Ms)} ms</td>
-            <td>{fmtNum(r.p95Ms)} ms</td>
-            <td>
-              {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
-            </td>
-            <td>{fmtCost(r.costUsd)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+type Route = { kind: 'list' } | { kind: 'trace'; id: string } | { kind: 'conversation'; id: string };
+
+function routeFromHash(): Route {
+  const trace = /^#\/explore\/trace\/([0-9a-f]{32})$/.exec(window.location.hash);
+  if (trace) return { kind: 'trace', id: trace[1]! };
+  const convo = /^#\/explore\/conversation\/(.+)$/.exec(window.location.hash);
+  if (convo) {
+    try {
+      return { kind: 'conversation', id: decodeURIComponent(convo[1]!) };
+    } catch {
+      return { kind: 'list' };
+    }
+  }
+  return { kind: 'list' };
 }
 
 export function ExploreView() {
@@ -65,41 +44,66 @@ export function ExploreView() {
   const [query, setQuery] = useState('');
   const [range, setRange] = useState<number>(3600_000);
   const [allServices, setAllServices] = useState(false);
+  const [mode, setMode] = useState<Mode>('requests');
   const [spans, setSpans] = useState<Span[]>([]);
+  const [requests, setRequests] = useState<Request[]>([]);
   const [info, setInfo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The query the shown results answer (it differs from the input while the user types or a search runs).
   const [shownQuery, setShownQuery] = useState<string | null>(null);
-  const [models, setModels] = useState<z.infer<typeof ModelSummaryRow>[]>([]);
-  const [trace, setTrace] = useState<string | null>(traceFromHash);
+  const [summary, setSummary] = useState<z.infer<typeof TrafficSummary> | null>(null);
+  const [summaryBusy, setSummaryBusy] = useState(false);
+  const [summaryError, setSummaryError] = useState<string | null>(null);
+  const [route, setRoute] = useState<Route>(routeFromHash);
   // Only the latest search may fill the table: an earlier, slower answer must not overwrite it.
   const latest = useRef(0);
+  const latestSummary = useRef(0);
 
   useEffect(() => {
-    const onHash = () => setTrace(traceFromHash());
+    const onHash = () => setRoute(routeFromHash());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  const run = (q = query) => {
+  const run = (q = query, m = mode) => {
     if (!profileId) return;
     const toMs = Date.now();
     const fromMs = toMs - range;
     setBusy(true);
     setError(null);
     const ticket = ++latest.current;
-    Promise.all([api.invoke('traces.search', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }), api.invoke('traces.models', { profileId, fromMs, toMs })])
-      .then(([r, m]) => {
-        if (ticket !== latest.current) return;
-        setSpans(r.spans);
-        setShownQuery(q);
-        setModels(m);
-        setInfo(`${r.spans.length}${r.truncated ? '+' : ''} spans · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
-      })
+    const answer =
+      m === 'requests'
+        ? api.invoke('traces.requests', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }).then((r) => {
+            if (ticket !== latest.current) return;
+            setRequests(r.requests);
+            setInfo(`${plural(r.requests.length, 'request')}${r.truncated ? '+' : ''} · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
+          })
+        : api.invoke('traces.search', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }).then((r) => {
+            if (ticket !== latest.current) return;
+            setSpans(r.spans);
+            setInfo(`${plural(r.spans.length, 'span')}${r.truncated ? '+' : ''} · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
+          });
+    answer
+      .then(() => ticket === latest.current && setShownQuery(q))
       .catch((e: unknown) => ticket === latest.current && setError(errorText(e)))
       .finally(() => ticket === latest.current && setBusy(false));
   };
+
+  // The summaries follow the range, in their own request: a search never waits for them.
+  const summarise = useCallback(() => {
+    if (!profileId) return;
+    const toMs = Date.now();
+    const ticket = ++latestSummary.current;
+    setSummaryBusy(true);
+    setSummaryError(null);
+    api
+      .invoke('traces.summary', { profileId, fromMs: toMs - range, toMs })
+      .then((s) => ticket === latestSummary.current && setSummary(s))
+      .catch((e: unknown) => ticket === latestSummary.current && setSummaryError(errorText(e)))
+      .finally(() => ticket === latestSummary.current && setSummaryBusy(false));
+  }, [api, profileId, range]);
 
   // What the box says when the profile arrives: a search typed (or submitted) while profiles load is kept.
   const typed = useRef(query);
@@ -114,17 +118,25 @@ export function ExploreView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- first load per profile
   }, [profileId]);
 
+  useEffect(() => {
+    const t = window.setTimeout(summarise, 0);
+    return () => window.clearTimeout(t);
+  }, [summarise]);
+
+  const drill = (q: string) => {
+    setQuery(q);
+    setMode('requests');
+    window.location.hash = '#/explore';
+    run(q, 'requests');
+  };
+
+  const openTrace = (traceId: string) => (window.location.hash = `#/explore/trace/${traceId}`);
+
   return (
     <>
-      <ViewHeader title="Explore" subtitle="Search spans, open any trace as a waterfall, compare models." />
-      {trace ? (
-        <TraceView
-          traceId={trace}
-          onClose={() => {
-            window.location.hash = '#/explore';
-          }}
-        />
-      ) : null}
+      <ViewHeader title="Explore" subtitle="Search the gateway's requests and spans, open any trace or conversation, compare models, users and tools." />
+      {route.kind === 'trace' ? <TraceView traceId={route.id} onClose={() => (window.location.hash = '#/explore')} /> : null}
+      {route.kind === 'conversation' && profileId ? <ConversationView profileId={profileId} conversationId={route.id} onClose={() => (window.location.hash = '#/explore')} /> : null}
       <form
         className="card toolbar"
         onSubmit={(e) => {
@@ -140,6 +152,23 @@ export function ExploreView() {
             </option>
           ))}
         </select>
+        <div className="seg" role="group" aria-label="Show">
+          {(['requests', 'spans'] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              className={mode === m ? 'small' : 'secondary small'}
+              aria-pressed={mode === m}
+              data-testid={`mode-${m}`}
+              onClick={() => {
+                setMode(m);
+                run(query, m);
+              }}
+            >
+              {m === 'requests' ? 'Requests' : 'Spans'}
+            </button>
+          ))}
+        </div>
         <label className="check">
           <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
         </label>
@@ -160,14 +189,20 @@ export function ExploreView() {
           {error}
         </div>
       ) : null}
-      <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined}>
-        <SpanTable spans={spans} height={360} label="Search results" onOpen={(s) => (window.location.hash = `#/explore/trace/${s.traceId}`)} />
-        {spans.length === 0 && !error && !busy ? <p className="muted pad">No spans match in this range.</p> : null}
+      <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined} data-mode={mode}>
+        {mode === 'requests' ? (
+          <>
+            <RequestTable requests={requests} height={380} label="Requests" onOpen={(r) => openTrace(r.traceId)} />
+            {requests.length === 0 && !error && !busy ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
+          </>
+        ) : (
+          <>
+            <SpanTable spans={spans} height={380} label="Search results" onOpen={(s) => openTrace(s.traceId)} />
+            {spans.length === 0 && !error && !busy ? <p className="muted pad">No spans match in this range.</p> : null}
+          </>
+        )}
       </section>
-      <section className="card">
-        <h2>Models</h2>
-        <ModelSummary rows={models} />
-      </section>
+      <SummaryPanel summary={summary} busy={summaryBusy} error={summaryError} onSearch={drill} onRefresh={summarise} />
     </>
   );
 }

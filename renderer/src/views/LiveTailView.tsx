@@ -1,9 +1,26 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { rollupRequest } from '../../../electron/shared/request-row';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';
 import { errorText, useProfiles } from './setup/use-profiles';
 import type { Span } from './traces/format';
+import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
+
+/**
+ * Spans folded into requests as they land, the most recently updated first: a streaming
+ * call's root that arrives minutes after its Model span moves its row back to the top.
+ */
+export function foldRequests(spans: Span[]): Request[] {
+  const byTrace = new Map<string, Span[]>();
+  for (const s of spans) {
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
+  // Map order is first-seen order, and `spans` is newest arrival first.
+  return [...byTrace.values()].map(rollupRequest);
+}
 
 /** How many spans the tail keeps; older ones drop off the end. */
 export const TAIL_BUFFER = 5_000;
@@ -21,6 +38,8 @@ export function LiveTailView() {
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState(0);
   const [follow, setFollow] = useState(true);
+  const [mode, setMode] = useState<'requests' | 'spans'>('requests');
+  const requests = useMemo(() => (mode === 'requests' ? foldRequests(spans) : []), [mode, spans]);
   // Which tail the server has confirmed; a new filter or profile is "starting" until its own answer.
   const [liveFor, setLiveFor] = useState<{ applied: object; profileId: string; sessionId: string } | null>(null);
   // Why the tail is not reading right now (ClickHouse unreachable); it keeps retrying.
@@ -84,7 +103,7 @@ export function LiveTailView() {
 
   return (
     <>
-      <ViewHeader title="Live tail" subtitle="Gateway spans as they reach ClickHouse; each span once, even when it arrives late." />
+      <ViewHeader title="Live tail" subtitle="Gateway requests as their spans reach ClickHouse; each span once, even when it arrives late." />
       <form
         className="card toolbar"
         onSubmit={(e) => {
@@ -95,6 +114,13 @@ export function LiveTailView() {
       >
         <input className="grow" value={query} onChange={(e) => setQuery(e.target.value)} placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"' aria-label="Tail filter" />
         <button type="submit">Apply</button>
+        <div className="seg" role="group" aria-label="Show">
+          {(['requests', 'spans'] as const).map((m) => (
+            <button key={m} type="button" className={mode === m ? 'small' : 'secondary small'} aria-pressed={mode === m} data-testid={`tail-mode-${m}`} onClick={() => setMode(m)}>
+              {m === 'requests' ? 'Requests' : 'Spans'}
+            </button>
+          ))}
+        </div>
         <label className="check">
           <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
         </label>
@@ -109,7 +135,7 @@ export function LiveTailView() {
           {live ? (reconnecting ? 'Reconnecting…' : paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
         </span>
         <span className="muted" data-testid="tail-rate">
-          {rate.toFixed(1)} spans/s · {spans.length.toLocaleString()} shown
+          {rate.toFixed(1)} spans/s · {mode === 'requests' ? `${requests.length.toLocaleString()} requests from ${spans.length.toLocaleString()} spans` : `${spans.length.toLocaleString()} shown`}
         </span>
       </form>
       {error ? (
@@ -123,16 +149,20 @@ export function LiveTailView() {
         </div>
       ) : null}
       <section className="card flush">
-        <SpanTable
-          follow={follow}
-          spans={spans}
-          height={520}
-          label="Live spans"
-          onOpen={(s) => {
-            window.location.hash = `#/explore/trace/${s.traceId}`;
-          }}
-        />
-        {spans.length === 0 && !error ? <p className="muted pad">Waiting for gateway spans… send a test trace from the Health view to see one.</p> : null}
+        {mode === 'requests' ? (
+          <RequestTable follow={follow} requests={requests} height={520} label="Live requests" onOpen={(r) => (window.location.hash = `#/explore/trace/${r.traceId}`)} />
+        ) : (
+          <SpanTable
+            follow={follow}
+            spans={spans}
+            height={520}
+            label="Live spans"
+            onOpen={(s) => {
+              window.location.hash = `#/explore/trace/${s.traceId}`;
+            }}
+          />
+        )}
+        {spans.length === 0 && !error ? <p className="muted pad">Waiting for gateway traffic… send a test trace from the Health view to see one.</p> : null}
       </section>
     </>
   );

@@ -3,7 +3,8 @@ import { useApi } from '../../api/context';
 import { CopyButton } from '../../components/CopyButton';
 import { VirtualList } from '../../components/VirtualList';
 import { errorText, useProfiles } from '../setup/use-profiles';
-import { fmtCost, fmtNum, formatDuration, formatTime } from './format';
+import { formatDuration, formatTime } from './format';
+import { LlmPanel } from './LlmPanel';
 import { buildWaterfall, toOtlpJson, type FullSpan } from './waterfall';
 
 function KeyValues({ title, values }: { title: string; values: Record<string, string> }) {
@@ -25,49 +26,6 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
         ))}
       </dl>
     </details>
-  );
-}
-
-function LlmPanel({ span }: { span: FullSpan }) {
-  const { input, output, errorMessage } = span.llm;
-  if (!span.model && !input && !output) return null;
-  return (
-    <section className="llm" aria-label="LLM call">
-      <h3>LLM call</h3>
-      <dl className="stats">
-        <div>
-          <dt>Model</dt>
-          <dd>{span.model || '—'}</dd>
-        </div>
-        <div>
-          <dt>Tokens in / out</dt>
-          <dd>
-            {fmtNum(span.inputTokens)} / {fmtNum(span.outputTokens)}
-          </dd>
-        </div>
-        <div>
-          <dt>Cost</dt>
-          <dd>{fmtCost(span.costUsd)}</dd>
-        </div>
-        <div>
-          <dt>Time to first token</dt>
-          <dd>{span.ttftMs === null ? '—' : `${fmtNum(span.ttftMs)} ms`}</dd>
-        </div>
-      </dl>
-      {input ? (
-        <>
-          <h4>Input</h4>
-          <pre className="io">{input}</pre>
-        </>
-      ) : null}
-      {output ? (
-        <>
-          <h4>Output</h4>
-          <pre className="io">{output}</pre>
-        </>
-      ) : null}
-      {errorMessage ? <p className="error-text">{errorMessage}</p> : null}
-    </section>
   );
 }
 
@@ -197,7 +155,7 @@ export function TraceView({ traceId, onClose }: { traceId: string; onClose: () =
                   {span.service} · {span.kind} · {formatTime(span.ts)} · {formatDuration(span.durationNs)} · <span className={`status-${span.status}`}>{span.status}</span>
                 </p>
                 {span.statusMessage ? <p className="error-text">{span.statusMessage}</p> : null}
-                <LlmPanel span={span} />
+                {state ? <LlmPanel span={span} spans={spans!} profileId={state.activeProfileId} /> : null}
                 <KeyValues title="Attributes" values={span.attributes} />
                 <KeyValues title="Resource" values={span.resource} />
                 {span.events.length ? (

@@ -19,4 +19,14 @@ export function formatTime(ts: string): string {
 }
 
 export const fmtNum = (n: number | null, digits = 0) => (n === null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits }));
-export const fmtCost = (n: number | null) => (n === null ? '—' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(4)}`);
+export const fmtCost = (n: number | null) => (n === null ? '—' : n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(4)}`);
+
+/** "openai-main/gpt-4o", or "openai-main/gpt-4o → gpt-4o-mini" when the gateway called something else (a fallback). */
+export function modelText(requested: string, called: string[]): string {
+  if (!requested && !called.length) return '—';
+  const chain = called.join(' → ');
+  const same = called.length === 1 && (called[0] === requested || requested.endsWith(`/${called[0]}`));
+  return !chain || same ? requested || chain : `${requested || '?'} → ${chain}`;
+}
+
+export const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;

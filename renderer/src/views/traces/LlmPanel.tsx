@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import type { SpanPayload } from '../../../../electron/shared/contract';
+import { rollupRequest } from '../../../../electron/shared/request-row';
+import type { z } from 'zod';
+import { useApi } from '../../api/context';
+import { errorText } from '../setup/use-profiles';
+import { ChatView } from './ChatView';
+import { fmtCost, fmtNum, modelText } from './format';
+import type { FullSpan } from './waterfall';
+
+function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * The gateway's facts about the selected span: on the root, the whole request rolled up
+ * (tokens and cost from its Model spans); on a Model span, that call; on an MCP span, the tool.
+ * The full input and output are fetched when the panel opens, capped.
+ */
+export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: FullSpan[]; profileId: string }) {
+  const api = useApi();
+  const [payload, setPayload] = useState<{ spanId: string; value: z.infer<typeof SpanPayload> } | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const hasText = Boolean(span.llm.input || span.llm.output);
+  useEffect(() => {
+    if (!hasText) return;
+    let live = true;
+    api.invoke('traces.payload', { profileId, traceId: span.traceId, spanId: span.spanId, aroundMs: Math.floor(Number(BigInt(span.tsNs) / 1_000_000n)) }).then(
+      (value) => live && setPayload({ spanId: span.spanId, value }),
+      (e: unknown) => live && setLoadError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, profileId, span.traceId, span.spanId, span.tsNs, hasText]);
+
+  const isRoot = span.parentSpanId === '';
+  const request = isRoot ? rollupRequest(spans) : null;
+  const isModel = span.spanType === 'Model';
+  const isMcp = span.spanType === 'MCP' || Boolean(span.mcpServer);
+  if (!request && !isModel && !isMcp && !hasText && !span.model) return null;
+  const full = payload?.spanId === span.spanId ? payload.value : null;
+  return (
+    <section className="llm" aria-label="LLM call" data-testid="llm-panel">
+      <h3>{request ? `Request · ${request.spanType || request.name}` : isMcp ? 'MCP tool call' : isModel ? 'Model call' : 'LLM'}</h3>
+      <dl className="stats">
+        {request ? (
+          <>
+            <Stat label="Model">
+              {modelText(request.model, request.calledModels)}
+            </Stat>
+            <Stat label="Tokens in / out">
+              {fmtNum(request.inputTokens)} / {fmtNum(request.outputTokens)}
+              {request.cachedTokens ? <span className="muted small">{fmtNum(request.cachedTokens)} cached</span> : null}
+            </Stat>
+            <Stat label="Cost">{fmtCost(request.costUsd)}</Stat>
+            <Stat label="Time to first token">{request.ttftMs === null ? '—' : `${fmtNum(request.ttftMs)} ms`}</Stat>
+            <Stat label="User">{request.user || '—'}</Stat>
+            {request.conversationId ? (
+              <Stat label="Conversation">
+                <a href={`#/explore/conversation/${encodeURIComponent(request.conversationId)}`} data-testid="open-conversation">
+                  {request.conversationId}
+                </a>
+              </Stat>
+            ) : null}
+          </>
+        ) : isMcp ? (
+          <>
+            <Stat label="Server">{span.mcpServer || '—'}</Stat>
+            <Stat label="Tool">{span.mcpTool || '—'}</Stat>
+            <Stat label="Method">{span.mcpMethod || '—'}</Stat>
+            <Stat label="Tool error">{span.mcpError ? <span className="error-text">yes</span> : 'no'}</Stat>
+          </>
+        ) : (
+          <>
+            <Stat label="Model">{span.calledModel || span.model || '—'}</Stat>
+            <Stat label="Tokens in / out">
+              {fmtNum(span.inputTokens)} / {fmtNum(span.outputTokens)}
+            </Stat>
+            <Stat label="Cost">{fmtCost(span.costUsd)}</Stat>
+            <Stat label="Time to first token">{span.ttftMs === null ? '—' : `${fmtNum(span.ttftMs)} ms`}</Stat>
+          </>
+        )}
+      </dl>
+      {request?.guardrails.length ? (
+        <p className="small">
+          Guardrails:{' '}
+          {request.guardrails.map((g, i) => (
+            <span key={i} className={`chip ${g.result === 'pass' ? '' : 'warn'}`}>
+              {g.name || 'guardrail'}: {g.result || '?'}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {request && request.status === 'error' ? (
+        <p className="error-text" data-testid="failed-hop">
+          Failed at {request.failedSpan || 'an unknown span'}
+          {request.errorMessage ? `: ${request.errorMessage}` : '.'}
+        </p>
+      ) : span.llm.errorMessage ? (
+        <p className="error-text">{span.llm.errorMessage}</p>
+      ) : null}
+      {loadError ? <p className="error-text small">The full input and output could not be loaded: {loadError}</p> : null}
+      {hasText && !full && !loadError ? <p className="muted small">Loading the full input and output…</p> : null}
+      {(full?.input ?? span.llm.input) ? <ChatView label="Input" text={full?.input ?? span.llm.input} bytes={full?.inputBytes} capBytes={full?.capBytes} /> : null}
+      {(full?.output ?? span.llm.output) ? <ChatView label="Output" text={full?.output ?? span.llm.output} bytes={full?.outputBytes} capBytes={full?.capBytes} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The gateway's traffic as a user meets it: hundreds of requests shaped like TrueFoundry's
+ * (metrics on the Model span, conversations, streaming, fallbacks, rate limits, MCP tools,
+ * long prompts), through the requests view, the summaries and charts, a trace's chat panel
+ * and a conversation's transcript. Screenshots in test-results/screenshots.
+ */
+import { GATEWAY_SERVICE, gatewayMix, otlpBody, type GenRequest } from '../support/gateway-traffic.js';
+import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+
+const SEED = 4242;
+// Hundreds of requests would crowd the other files' tables: this file gets an app and sandbox of its own.
+test.use({ appGroup: 'gateway-traffic' });
+
+test.describe('gateway traffic', () => {
+  let sent: GenRequest[] = [];
+
+  test('requests, summaries, charts, a trace as a chat and a conversation', async ({ page, app }) => {
+    test.setTimeout(120_000);
+    const otlp = await openOnSandbox(page, app.launchUrl);
+    sent = gatewayMix(400, SEED);
+    for (let i = 0; i < sent.length; i += 100) {
+      const res = await page.request.post(otlp, { headers: { 'content-type': 'application/json' }, data: otlpBody(sent.slice(i, i + 100)) });
+      expect(res.status()).toBe(200);
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.getByRole('link', { name: 'Explore', exact: true }).click();
+    const results = page.getByTestId('search-results');
+    await expect(results).toHaveAttribute('data-mode', 'requests');
+    await expect(results).toHaveAttribute('data-query', '');
+    await expect(page.getByTestId('request-row').first()).toBeVisible();
+    // A rate-limited request shows as failed, with the hop that failed.
+    const limited = sent.find((r) => r.kind === 'ratelimit')!;
+    await expect(page.getByTestId('summary').getByTestId('models-table')).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/gateway-requests.png`, fullPage: true });
+
+    // The per-model cost is what the Model spans reported — not $0.
+    const truth = new Map<string, number>();
+    for (const r of sent.filter((x) => x.model)) truth.set(r.model, (truth.get(r.model) ?? 0) + r.costUsd);
+    const rows = page.getByTestId('models-table').getByRole('row');
+    for (const [model, cost] of truth) {
+      const row = rows.filter({ hasText: model }).filter({ has: page.getByRole('button', { name: `${model}: search model:"${model}"` }) });
+      await expect(row.getByTestId('model-cost')).toHaveText(`$${cost < 0.01 ? cost.toPrecision(2) : cost.toFixed(4)}`);
+    }
+
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await expect(page.getByTestId('users-table').getByRole('row')).toHaveCount(new Set(sent.map((r) => r.user)).size + 1);
+    await page.getByRole('tab', { name: 'MCP tools' }).click();
+    const mcpTools = new Set(sent.filter((r) => r.mcp).map((r) => `${r.mcp!.server}/${r.mcp!.tool}`));
+    await expect(page.getByTestId('mcp-table').getByRole('row')).toHaveCount(mcpTools.size + 1);
+    await page.getByTestId('summary').screenshot({ path: `${SCREENSHOTS}/gateway-mcp-summary.png` });
+    await page.getByRole('tab', { name: 'Over time' }).click();
+    for (const chart of ['chart-traffic', 'chart-latency', 'chart-cost']) await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
+    await page.getByTestId('summary').screenshot({ path: `${SCREENSHOTS}/gateway-charts.png` });
+
+    // A number in a summary searches for the requests behind it.
+    await page.getByRole('tab', { name: 'Models' }).click();
+    const [someModel] = [...truth.keys()];
+    await page.getByRole('button', { name: `errors: search model:"${someModel}" status:error` }).click();
+    await expect(results).toHaveAttribute('data-query', `model:"${someModel}" status:error`);
+    const failing = sent.filter((r) => r.model === someModel && r.failed).length;
+    await expect(page.getByTestId('request-row')).toHaveCount(failing);
+
+    // The failed request's trace: the failing hop named, and its input as a chat (text, never HTML).
+    await page.getByTestId('search-input').fill(`trace:${limited.traceId}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(results).toHaveAttribute('data-query', `trace:${limited.traceId}`);
+    await page.getByTestId('request-row').first().click();
+    const panel = page.getByTestId('llm-panel');
+    await expect(panel.getByTestId('failed-hop')).toContainText('Failed at');
+    await expect(panel.getByTestId('chat-input').locator('.msg')).not.toHaveCount(0);
+    await expect(panel.getByTestId('chat-input')).toContainText('<script>alert(1)</script>');
+    expect(await page.evaluate(() => (globalThis as unknown as { alerted?: boolean }).alerted)).toBeUndefined();
+
+    // A successful chat request: the request's tokens and cost, summed from its Model span, on the root.
+    const ok = sent.find((r) => r.kind === 'chat' && r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 3)!;
+    await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${ok.traceId}`);
+    await expect(panel).toContainText(`${ok.inputTokens.toLocaleString()} / ${ok.outputTokens.toLocaleString()}`);
+    await expect(panel.getByTestId('chat-output')).toContainText('ships tomorrow');
+    await panel.getByTestId('chat-input').getByRole('button', { name: 'Raw JSON' }).click();
+    await expect(panel.getByTestId('chat-input').locator('pre')).toContainText('"role": "system"');
+    await panel.getByTestId('chat-input').getByRole('button', { name: 'Chat' }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/gateway-trace-chat.png`, fullPage: true });
+
+    // Its conversation, from the panel: every turn in order.
+    await panel.getByTestId('open-conversation').click();
+    const turns = sent.filter((r) => r.conversationId === ok.conversationId);
+    await expect(page.getByTestId('conversation-view').getByTestId('turn')).toHaveCount(turns.length);
+    await expect(page.getByTestId('conversation-view').getByTestId('turn').first()).toContainText(`Question 1 in ${ok.conversationId}`);
+    await page.screenshot({ path: `${SCREENSHOTS}/gateway-conversation.png`, fullPage: true });
+    expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');
+  });
+});
