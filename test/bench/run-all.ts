@@ -49,6 +49,25 @@ const Tail = z.object({
   met: z.boolean(),
 });
 
+const Summary = z.object({
+  benchmark: z.literal('summary'),
+  spans_in_table: z.number(),
+  requests_in_window: z.number(),
+  summary_ms: z.number(),
+  summary_rows_read: z.number(),
+  raw_group_by_ms: z.number(),
+  raw_group_by_rows_read: z.number(),
+  time_ratio: z.number(),
+  rows_ratio: z.number(),
+  requests_page_ms: z.number(),
+  requests_page_rows_read: z.number(),
+  tail_rows_read_per_poll: z.number(),
+  tail_rows_inserted_per_poll: z.number(),
+  tail_read_ratio: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+
 const Exporter = z.union([
   z.object({ benchmark: z.literal('exporter'), skipped: z.string() }),
   z.object({
@@ -141,6 +160,32 @@ const benches = [
       },
     ],
   } satisfies Bench<z.infer<typeof Tail>>,
+  {
+    name: 'summary',
+    script: 'test/bench/summary.ts',
+    schema: Summary,
+    goal: (r) => `${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) => [
+      {
+        figure: `traffic summaries (by model, user and over time in one pass, by MCP tool in another) over ${n(r.requests_in_window)} model requests, ${n(r.spans_in_table)} spans in the table`,
+        measured: `${n(r.summary_ms)} ms, ${n(r.summary_rows_read)} rows read`,
+        baseline: `${n(r.raw_group_by_ms)} ms, ${n(r.raw_group_by_rows_read)} rows read (one GROUP BY model over the raw rows, the naive root-reading summary)`,
+        ratio: `${r.time_ratio} (time), ${r.rows_ratio} (rows)`,
+      },
+      {
+        figure: 'the newest 500 requests (requests view, no search), median',
+        measured: `${n(r.requests_page_ms)} ms, ${n(r.requests_page_rows_read)} rows read`,
+        baseline: `${n(r.raw_group_by_ms)} ms (the same raw GROUP BY)`,
+        ratio: String(Number((r.requests_page_ms / r.raw_group_by_ms).toFixed(2))),
+      },
+      {
+        figure: 'rows read per live-tail poll in the requests view (spans folded into requests in the page)',
+        measured: `${n(r.tail_rows_read_per_poll)} rows`,
+        baseline: `${n(r.tail_rows_inserted_per_poll)} rows inserted since the previous poll`,
+        ratio: String(r.tail_read_ratio),
+      },
+    ],
+  } satisfies Bench<z.infer<typeof Summary>>,
   {
     name: 'exporter',
     script: 'test/bench/exporter.ts',

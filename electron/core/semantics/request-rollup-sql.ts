@@ -1,13 +1,17 @@
 /**
  * The request rollup in SQL: per trace, the same rules as rollupRequest() in
- * shared/request-row.ts (a test holds the two equal). The inner query yields one row per span
- * with the span-row columns; this file aggregates them per trace.
+ * shared/request-row.ts (a test holds the two equal). Each field is one aggregate over the
+ * trace's span rows, with the span columns it reads; a query asks for the fields it needs
+ * (a summary needs a few, the requests view all), so the engine reads no more than that.
  */
+import type { TableLayout } from '../clickhouse/table-layout.js';
 import { GUARDRAIL_SPAN_TYPE, MCP_SPAN_TYPE, MODEL_SPAN_TYPE } from './gateway-attributes.js';
+import { spanColumnMap } from './span-columns-sql.js';
 
 const ROOT = "parentSpanId = ''";
 const ERR = "status = 'error'";
 const IS_MODEL = `spanType = '${MODEL_SPAN_TYPE}'`;
+const IS_MCP = `spanType = '${MCP_SPAN_TYPE}'`;
 
 /** Model spans' sum when any reports it; else the root's value; else the sum over reporters; NULL when none. */
 function metric(col: string): string {
@@ -21,56 +25,112 @@ function first(col: string): string {
   return `if(anyIf(${col}, ${ROOT}) != '', anyIf(${col}, ${ROOT}), argMinIf(${col}, tsNs64, ${col} != ''))`;
 }
 
-const CALLED_MODELS = `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((tsNs64, calledModel), ${IS_MODEL} AND calledModel != ''))))`;
-const CALLED_ANY = `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((tsNs64, calledModel), NOT ${ROOT} AND calledModel != ''))))`;
+/** The root's value when the trace has its root, else the earliest span's. */
+function head(col: string): string {
+  return `if(r_hasRoot, argMinIf(${col}, tsNs64, ${ROOT}), argMin(${col}, tsNs64))`;
+}
+
+function calledIn(where: string): string {
+  return `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((tsNs64, calledModel), ${where} AND calledModel != ''))))`;
+}
+
+interface Aggregate {
+  sql: string;
+  /** Span columns it reads. */
+  reads: string[];
+  /** Other rollup fields it refers to (as r_<name>). */
+  needs?: string[];
+}
 
 /**
- * The per-span columns the rollup needs, from a span-row subquery: its `status` is ok/error/unset and
- * `tsNs64` the start in nanoseconds as a number (for ordering).
+ * Every RequestRow field. Outputs are named r_<field>: an alias equal to an inner column would be
+ * substituted inside the aggregates that read that column.
  */
-export const SPAN_STATUS_SQL = "multiIf(statusCode IN ('Error', 'STATUS_CODE_ERROR'), 'error', statusCode IN ('Ok', 'STATUS_CODE_OK'), 'ok', 'unset')";
-
-/**
- * SELECT list over the span rows of one trace (GROUP BY traceId). Every output is named r_<RequestRow field>:
- * an alias equal to an inner column would be substituted inside the aggregates that read that column.
- */
-export const REQUEST_ROLLUP_SQL = `
-  traceId AS r_traceId,
-  countIf(${ROOT}) > 0 AS r_hasRoot,
-  if(r_hasRoot, argMinIf(ts, tsNs64, ${ROOT}), argMin(ts, tsNs64)) AS r_ts,
-  toString(if(r_hasRoot, minIf(tsNs64, ${ROOT}), min(tsNs64))) AS r_tsNs,
-  if(r_hasRoot, argMinIf(service, tsNs64, ${ROOT}), argMin(service, tsNs64)) AS r_service,
-  if(r_hasRoot, argMinIf(name, tsNs64, ${ROOT}), argMin(name, tsNs64)) AS r_name,
-  if(r_hasRoot, argMinIf(spanType, tsNs64, ${ROOT}), argMin(spanType, tsNs64)) AS r_spanType,
-  multiIf(countIf(${ERR}) > 0, 'error', anyIf(status, ${ROOT}) = 'ok', 'ok', 'unset') AS r_status,
-  toString(if(r_hasRoot, anyIf(durationNs64, ${ROOT}), max(tsNs64 + durationNs64) - min(tsNs64))) AS r_durationNs,
-  ${CALLED_MODELS} AS r_calledModelSpans,
-  if(length(r_calledModelSpans) > 0, r_calledModelSpans, ${CALLED_ANY}) AS r_calledModels,
-  multiIf(anyIf(model, ${ROOT}) != '', anyIf(model, ${ROOT}), length(r_calledModels) > 0, r_calledModels[1], argMinIf(model, tsNs64, model != '')) AS r_model,
-  ${first('caller')} AS r_user,
-  ${first('teams')} AS r_teams,
-  ${first('conversationId')} AS r_conversationId,
-  ${first('metadata')} AS r_metadata,
-  ${metric('inputTokens')} AS r_inputTokens,
-  ${metric('outputTokens')} AS r_outputTokens,
-  ${metric('cachedTokens')} AS r_cachedTokens,
-  ${metric('costUsd')} AS r_costUsd,
-  multiIf(countIf(${IS_MODEL} AND isNotNull(ttftMs)) > 0, argMaxIf(ttftMs, tsNs64, ${IS_MODEL} AND isNotNull(ttftMs)),
+const AGGREGATES: Record<string, Aggregate> = {
+  traceId: { sql: 'any(traceId)', reads: ['traceId'] },
+  hasRoot: { sql: `countIf(${ROOT}) > 0`, reads: ['parentSpanId'] },
+  ts: { sql: head('ts'), reads: ['ts', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  tsNs: { sql: `toString(if(r_hasRoot, minIf(tsNs64, ${ROOT}), min(tsNs64)))`, reads: ['tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  service: { sql: head('service'), reads: ['service', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  name: { sql: head('name'), reads: ['name', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  spanType: { sql: head('spanType'), reads: ['spanType', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', anyIf(status, ${ROOT}) = 'ok', 'ok', 'unset')`, reads: ['status', 'parentSpanId'] },
+  durationNs: { sql: `toString(if(r_hasRoot, anyIf(durationNs64, ${ROOT}), max(tsNs64 + durationNs64) - min(tsNs64)))`, reads: ['durationNs64', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  calledModelSpans: { sql: calledIn(IS_MODEL), reads: ['tsNs64', 'calledModel', 'spanType'] },
+  calledModels: { sql: `if(length(r_calledModelSpans) > 0, r_calledModelSpans, ${calledIn(`NOT ${ROOT}`)})`, reads: ['tsNs64', 'calledModel', 'parentSpanId'], needs: ['calledModelSpans'] },
+  // = calledModels[1] when the root names none, without building the list (a summary reads millions of these).
+  model: {
+    sql: `multiIf(anyIf(model, ${ROOT}) != '', anyIf(model, ${ROOT}),
+          countIf(${IS_MODEL} AND calledModel != '') > 0, argMinIf(calledModel, tsNs64, ${IS_MODEL} AND calledModel != ''),
+          countIf(NOT ${ROOT} AND calledModel != '') > 0, argMinIf(calledModel, tsNs64, NOT ${ROOT} AND calledModel != ''),
+          argMinIf(model, tsNs64, model != ''))`,
+    reads: ['model', 'calledModel', 'spanType', 'parentSpanId', 'tsNs64'],
+  },
+  user: { sql: first('caller'), reads: ['caller', 'parentSpanId', 'tsNs64'] },
+  teams: { sql: first('teams'), reads: ['teams', 'parentSpanId', 'tsNs64'] },
+  conversationId: { sql: first('conversationId'), reads: ['conversationId', 'parentSpanId', 'tsNs64'] },
+  metadata: { sql: first('metadata'), reads: ['metadata', 'parentSpanId', 'tsNs64'] },
+  inputTokens: { sql: metric('inputTokens'), reads: ['inputTokens', 'spanType', 'parentSpanId'] },
+  outputTokens: { sql: metric('outputTokens'), reads: ['outputTokens', 'spanType', 'parentSpanId'] },
+  cachedTokens: { sql: metric('cachedTokens'), reads: ['cachedTokens', 'spanType', 'parentSpanId'] },
+  costUsd: { sql: metric('costUsd'), reads: ['costUsd', 'spanType', 'parentSpanId'] },
+  ttftMs: {
+    sql: `multiIf(countIf(${IS_MODEL} AND isNotNull(ttftMs)) > 0, argMaxIf(ttftMs, tsNs64, ${IS_MODEL} AND isNotNull(ttftMs)),
           countIf(${ROOT} AND isNotNull(ttftMs)) > 0, anyIf(ttftMs, ${ROOT} AND isNotNull(ttftMs)),
-          argMinIf(ttftMs, tsNs64, isNotNull(ttftMs))) AS r_ttftMs,
-  count() AS r_spanCount,
-  countIf(${ERR}) AS r_errorCount,
-  if(r_errorCount > 0, argMinIf(name, tsNs64, ${ERR}), '') AS r_failedSpan,
-  if(${first('errorMessage')} != '', ${first('errorMessage')}, if(r_errorCount > 0, argMinIf(statusMessage, tsNs64, ${ERR}), '')) AS r_errorMessage,
-  arrayMap(x -> (x.2, x.3), arraySort(x -> x.1, groupArrayIf((tsNs64, guardrail, guardrailResult), spanType = '${GUARDRAIL_SPAN_TYPE}'))) AS r_guardrails,
-  argMinIf(mcpServer, tsNs64, spanType = '${MCP_SPAN_TYPE}') AS r_mcpServer,
-  argMinIf(mcpTool, tsNs64, spanType = '${MCP_SPAN_TYPE}') AS r_mcpTool,
-  argMinIf(mcpMethod, tsNs64, spanType = '${MCP_SPAN_TYPE}') AS r_mcpMethod,
-  countIf(spanType = '${MCP_SPAN_TYPE}' AND (mcpError OR ${ERR})) AS r_mcpErrors`;
+          argMinIf(ttftMs, tsNs64, isNotNull(ttftMs)))`,
+    reads: ['ttftMs', 'spanType', 'parentSpanId', 'tsNs64'],
+  },
+  spanCount: { sql: 'count()', reads: [] },
+  errorCount: { sql: `countIf(${ERR})`, reads: ['status'] },
+  failedSpan: { sql: `if(r_errorCount > 0, argMinIf(name, tsNs64, ${ERR}), '')`, reads: ['name', 'tsNs64', 'status'], needs: ['errorCount'] },
+  errorMessage: {
+    sql: `if(${first('errorMessage')} != '', ${first('errorMessage')}, if(r_errorCount > 0, argMinIf(statusMessage, tsNs64, ${ERR}), ''))`,
+    reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'tsNs64', 'status'],
+    needs: ['errorCount'],
+  },
+  guardrails: { sql: `arrayMap(x -> (x.2, x.3), arraySort(x -> x.1, groupArrayIf((tsNs64, guardrail, guardrailResult), spanType = '${GUARDRAIL_SPAN_TYPE}')))`, reads: ['tsNs64', 'guardrail', 'guardrailResult', 'spanType'] },
+  mcpServer: { sql: `argMinIf(mcpServer, tsNs64, ${IS_MCP})`, reads: ['mcpServer', 'tsNs64', 'spanType'] },
+  mcpTool: { sql: `argMinIf(mcpTool, tsNs64, ${IS_MCP})`, reads: ['mcpTool', 'tsNs64', 'spanType'] },
+  mcpMethod: { sql: `argMinIf(mcpMethod, tsNs64, ${IS_MCP})`, reads: ['mcpMethod', 'tsNs64', 'spanType'] },
+  mcpErrors: { sql: `countIf(${IS_MCP} AND (mcpError OR ${ERR}))`, reads: ['spanType', 'mcpError', 'status'] },
+};
 
-/** Extra per-span columns the rollup reads, beside the span-row columns. */
-export const ROLLUP_SPAN_EXTRAS_SQL = `toUnixTimestamp64Nano(Timestamp) AS tsNs64, Duration AS durationNs64, ${SPAN_STATUS_SQL.replaceAll('statusCode', 'StatusCode')} AS status`;
+export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => f !== 'calledModelSpans');
 
+/** The rollup's per-span inputs beyond the span-row map: a numeric start and duration, and ok/error/unset. */
+function extraColumns(): Record<string, string> {
+  return {
+    tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
+    durationNs64: 'Duration',
+    status: "multiIf(StatusCode IN ('Error', 'STATUS_CODE_ERROR'), 'error', StatusCode IN ('Ok', 'STATUS_CODE_OK'), 'ok', 'unset')",
+  };
+}
+
+export interface RollupSql {
+  /** The per-span SELECT list over the table (traceId always included, for the GROUP BY). */
+  spanColumns: string;
+  /** The per-trace SELECT list over those rows (GROUP BY traceId). */
+  aggregates: string;
+}
+
+/** The SQL for some fields of the rollup, with every field they depend on, in dependency order. */
+export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS): RollupSql {
+  const ordered: string[] = [];
+  const visit = (f: string) => {
+    if (ordered.includes(f)) return;
+    const agg = AGGREGATES[f];
+    if (!agg) throw new Error(`no rollup field ${f}`);
+    for (const n of agg.needs ?? []) visit(n);
+    ordered.push(f);
+  };
+  for (const f of ['hasRoot', ...fields]) visit(f);
+  const reads = new Set(['traceId', ...ordered.flatMap((f) => AGGREGATES[f]!.reads)]);
+  const columns = { ...spanColumnMap(layout), ...extraColumns() };
+  return {
+    spanColumns: [...reads].map((c) => `${columns[c]!} AS ${c}`).join(', '),
+    aggregates: ordered.map((f) => `${AGGREGATES[f]!.sql} AS r_${f}`).join(',\n  '),
+  };
+}
 
 /** Turns an r_-prefixed rollup row from ClickHouse's JSON into a RequestRow's fields. */
 export function fromRollupRow(raw: Record<string, unknown>): Record<string, unknown> {

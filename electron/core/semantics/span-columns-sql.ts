@@ -49,10 +49,21 @@ export function anyKeyEqualsSql(layout: TableLayout, keys: readonly string[], va
   return `(${keys.map((k) => exactAttributeSql(layout, 'SpanAttributes', keyLiteral(k), valueSql)).join(' OR ')})`;
 }
 
-/** The first non-empty value among constant keys, as a String ('' when none). */
+/**
+ * An attribute's value in a SELECT list. `m.values[indexOf(m.keys, k)]` reads the same value as
+ * `m[k]` ('' when absent) at about half the cost per row (measured on chDB 26.7: 295 vs 525 ms for
+ * five keys over 2 M spans), which matters when a summary reads a dozen keys of every span. WHERE
+ * clauses keep `m[k]`: that is the form the mapKeys / mapValues skip indexes recognise.
+ */
+export function projectedAttributeSql(layout: TableLayout, map: AttributeMap, keySql: string): string {
+  if (layout.attributeStorage === 'json') throw new Error('JSON attribute tables are not readable yet.');
+  return `${map}.values[indexOf(${map}.keys, ${keySql})]`;
+}
+
+/** The first non-empty value among constant keys, as a String ('' when none), for a SELECT list. */
 export function firstAttributeSql(layout: TableLayout, keys: readonly string[]): string {
-  if (keys.length === 1) return attributeSql(layout, 'SpanAttributes', keyLiteral(keys[0]!));
-  return `coalesce(${keys.map((k) => `nullIf(${attributeSql(layout, 'SpanAttributes', keyLiteral(k))}, '')`).join(', ')}, '')`;
+  if (keys.length === 1) return projectedAttributeSql(layout, 'SpanAttributes', keyLiteral(keys[0]!));
+  return `coalesce(${keys.map((k) => `nullIf(${projectedAttributeSql(layout, 'SpanAttributes', keyLiteral(k))}, '')`).join(', ')}, '')`;
 }
 
 export function numberAttributeSql(layout: TableLayout, keys: readonly string[]): string {
@@ -62,31 +73,60 @@ export function numberAttributeSql(layout: TableLayout, keys: readonly string[])
 /** Either StatusCode spelling (Error, STATUS_CODE_ERROR). */
 export const ERROR_STATUS_SQL = "StatusCode IN ('Error', 'STATUS_CODE_ERROR')";
 
+/** Each column of a span row (SpanRow) and the extra ones the request rollup reads, as SQL over the table. */
+export function spanColumnMap(layout: TableLayout): Record<string, string> {
+  return {
+    ts: 'toString(Timestamp)',
+    tsNs: 'toString(toUnixTimestamp64Nano(Timestamp))',
+    traceId: 'TraceId',
+    spanId: 'SpanId',
+    parentSpanId: 'ParentSpanId',
+    service: 'ServiceName',
+    name: 'SpanName',
+    kind: 'SpanKind',
+    statusCode: 'StatusCode',
+    statusMessage: 'StatusMessage',
+    durationNs: 'toString(Duration)',
+    model: firstAttributeSql(layout, MODEL_KEYS),
+    ttftMs: numberAttributeSql(layout, TTFT_KEYS),
+    inputTokens: numberAttributeSql(layout, INPUT_TOKEN_KEYS),
+    outputTokens: numberAttributeSql(layout, OUTPUT_TOKEN_KEYS),
+    costUsd: numberAttributeSql(layout, COST_KEYS),
+    caller: firstAttributeSql(layout, CALLER_KEYS),
+    teams: `substring(${firstAttributeSql(layout, TEAMS_KEYS)}, 1, ${SHORT_TEXT_CAP})`,
+    metadata: `substring(${firstAttributeSql(layout, METADATA_KEYS)}, 1, ${SHORT_TEXT_CAP})`,
+    spanType: firstAttributeSql(layout, SPAN_TYPE_KEYS),
+    calledModel: firstAttributeSql(layout, CALLED_MODEL_KEYS),
+    cachedTokens: numberAttributeSql(layout, CACHED_TOKEN_KEYS),
+    conversationId: firstAttributeSql(layout, CONVERSATION_KEYS),
+    errorMessage: `substring(${firstAttributeSql(layout, ERROR_MESSAGE_KEYS)}, 1, ${ERROR_MESSAGE_CAP})`,
+    mcpServer: firstAttributeSql(layout, MCP_SERVER_KEYS),
+    mcpTool: firstAttributeSql(layout, MCP_TOOL_KEYS),
+    mcpMethod: firstAttributeSql(layout, MCP_METHOD_KEYS),
+    mcpError: mcpErrorSql(layout),
+    guardrail: firstAttributeSql(layout, GUARDRAIL_NAME_KEYS),
+    guardrailResult: firstAttributeSql(layout, GUARDRAIL_RESULT_KEYS),
+  };
+}
+
+/** The span-row columns SpanRow holds, in its order. */
+const SPAN_ROW_FIELDS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs', 'model', 'ttftMs', 'inputTokens', 'outputTokens', 'costUsd', 'caller', 'teams', 'metadata', 'spanType', 'calledModel', 'cachedTokens', 'conversationId', 'errorMessage', 'mcpServer', 'mcpTool', 'mcpMethod', 'mcpError', 'guardrail', 'guardrailResult'] as const;
+
+/** Some columns of the map, as a SELECT list. */
+export function spanColumnsSql(layout: TableLayout, names: readonly string[]): string {
+  const map = spanColumnMap(layout);
+  return names
+    .map((n) => {
+      const sql = map[n];
+      if (!sql) throw new Error(`no span column ${n}`);
+      return `${sql} AS ${n}`;
+    })
+    .join(',\n  ');
+}
+
 /** The SELECT list behind SpanRow. */
 export function spanRowColumnsSql(layout: TableLayout): string {
-  return `
-  toString(Timestamp) AS ts, toString(toUnixTimestamp64Nano(Timestamp)) AS tsNs, TraceId AS traceId, SpanId AS spanId,
-  ParentSpanId AS parentSpanId, ServiceName AS service, SpanName AS name, SpanKind AS kind, StatusCode AS statusCode,
-  StatusMessage AS statusMessage, toString(Duration) AS durationNs,
-  ${firstAttributeSql(layout, MODEL_KEYS)} AS model,
-  ${numberAttributeSql(layout, TTFT_KEYS)} AS ttftMs,
-  ${numberAttributeSql(layout, INPUT_TOKEN_KEYS)} AS inputTokens,
-  ${numberAttributeSql(layout, OUTPUT_TOKEN_KEYS)} AS outputTokens,
-  ${numberAttributeSql(layout, COST_KEYS)} AS costUsd,
-  ${firstAttributeSql(layout, CALLER_KEYS)} AS caller,
-  substring(${firstAttributeSql(layout, TEAMS_KEYS)}, 1, ${SHORT_TEXT_CAP}) AS teams,
-  substring(${firstAttributeSql(layout, METADATA_KEYS)}, 1, ${SHORT_TEXT_CAP}) AS metadata,
-  ${firstAttributeSql(layout, SPAN_TYPE_KEYS)} AS spanType,
-  ${firstAttributeSql(layout, CALLED_MODEL_KEYS)} AS calledModel,
-  ${numberAttributeSql(layout, CACHED_TOKEN_KEYS)} AS cachedTokens,
-  ${firstAttributeSql(layout, CONVERSATION_KEYS)} AS conversationId,
-  substring(${firstAttributeSql(layout, ERROR_MESSAGE_KEYS)}, 1, ${ERROR_MESSAGE_CAP}) AS errorMessage,
-  ${firstAttributeSql(layout, MCP_SERVER_KEYS)} AS mcpServer,
-  ${firstAttributeSql(layout, MCP_TOOL_KEYS)} AS mcpTool,
-  ${firstAttributeSql(layout, MCP_METHOD_KEYS)} AS mcpMethod,
-  ${mcpErrorSql(layout)} AS mcpError,
-  ${firstAttributeSql(layout, GUARDRAIL_NAME_KEYS)} AS guardrail,
-  ${firstAttributeSql(layout, GUARDRAIL_RESULT_KEYS)} AS guardrailResult`;
+  return spanColumnsSql(layout, SPAN_ROW_FIELDS);
 }
 
 /** Error messages can be whole upstream answers; a row carries the start, the trace view the rest. */

@@ -7,8 +7,8 @@ import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { CONVERSATION_KEYS, INPUT_TEXT_KEYS, MCP_LATENCY_KEYS, MCP_SERVER_KEYS, MCP_SPAN_TYPE, MCP_TOOL_KEYS, OUTPUT_TEXT_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
-import { fromRollupRow, REQUEST_ROLLUP_SQL, ROLLUP_SPAN_EXTRAS_SQL } from '../semantics/request-rollup-sql.js';
-import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
+import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
 import { parseSearch, type SearchNode } from './search-query.js';
@@ -23,14 +23,14 @@ export const TURN_TEXT_CAP = 4_000;
 /** Cost series per model: this many models by cost, the rest summed as "other". */
 export const SERIES_TOP_MODELS = 6;
 
-function spansSql(t: TracesTable, where: string, extraColumns = ''): string {
-  return `SELECT ${spanRowColumnsSql(t.layout)}, ${ROLLUP_SPAN_EXTRAS_SQL}${extraColumns} FROM ${fromTable(t)} WHERE ${where}`;
+/** One row per request (a trace with a root) whose spans satisfy `where`: the fields asked for, or all of them. */
+function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[] } = {}): string {
+  const sql = requestRollupSql(t.layout, extra.fields);
+  return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where}) GROUP BY traceId HAVING r_hasRoot`;
 }
 
-/** One row per request (a trace with a root) whose spans satisfy `where`. */
-function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string } = {}): string {
-  return `SELECT ${REQUEST_ROLLUP_SQL}${extra.select ?? ''} FROM (${spansSql(t, where, extra.columns)}) GROUP BY traceId HAVING r_hasRoot`;
-}
+/** What the summaries read of each request. */
+const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'inputTokens', 'outputTokens', 'cachedTokens', 'costUsd', 'ttftMs'] as const;
 
 const Raw = z.record(z.string(), z.unknown());
 
@@ -144,7 +144,7 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
                    quantileIf(0.5)(r_ttftMs, isNotNull(r_ttftMs)) AS ttftP50Raw, if(countIf(isNotNull(r_ttftMs)) > 0, ttftP50Raw, NULL) AS ttftP50Ms,
                    sum(ifNull(r_inputTokens, 0)) AS inputTokens, sum(ifNull(r_outputTokens, 0)) AS outputTokens,
                    sum(ifNull(r_cachedTokens, 0)) AS cachedTokens, sum(ifNull(r_costUsd, 0)) AS costUsd, uniqExact(r_model) AS models
-            FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window)}))
+            FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS })}))
             GROUP BY GROUPING SETS ((r_model), (r_user), (t), (t, r_model))`,
       params: params.values,
       settings: { force_grouping_standard_compatibility: 1 },

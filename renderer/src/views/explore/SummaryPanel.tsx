@@ -101,14 +101,28 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                       {(r.errorRate * 100).toFixed(1)}%
                     </Drill>
                   </td>
-                  <td>{fmtMs(r.p50Ms)}</td>
-                  <td>{fmtMs(r.p95Ms)}</td>
+                  <td>
+                    <Drill query={`model:${q(r.model)} duration:>=${Math.floor(r.p50Ms)}ms`} onSearch={onSearch} label="slower than p50">
+                      {fmtMs(r.p50Ms)}
+                    </Drill>
+                  </td>
+                  <td>
+                    <Drill query={`model:${q(r.model)} duration:>=${Math.floor(r.p95Ms)}ms`} onSearch={onSearch} label="slowest 5%">
+                      {fmtMs(r.p95Ms)}
+                    </Drill>
+                  </td>
                   <td>{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
                   <td>
-                    {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
+                    <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="tokens">
+                      {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
+                    </Drill>
                     {r.cachedTokens ? <span className="muted small"> ({fmtNum(r.cachedTokens)} cached)</span> : null}
                   </td>
-                  <td data-testid="model-cost">{fmtCost(r.costUsd)}</td>
+                  <td data-testid="model-cost">
+                    <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="cost">
+                      {fmtCost(r.costUsd)}
+                    </Drill>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -137,7 +151,11 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                       {r.user}
                     </Drill>
                   </td>
-                  <td>{fmtNum(r.requests)}</td>
+                  <td>
+                    <Drill query={`user:${q(r.user)}`} onSearch={onSearch} label="requests">
+                      {fmtNum(r.requests)}
+                    </Drill>
+                  </td>
                   <td className={r.errorRate > 0 ? 'error-text' : ''}>
                     <Drill query={`user:${q(r.user)} status:error`} onSearch={onSearch} label="errors">
                       {(r.errorRate * 100).toFixed(1)}%
@@ -181,7 +199,11 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                       {r.tool || '—'}
                     </Drill>
                   </td>
-                  <td>{fmtNum(r.calls)}</td>
+                  <td>
+                    <Drill query={`mcp:${q(r.server)} tool:${q(r.tool)}`} onSearch={onSearch} label="calls">
+                      {fmtNum(r.calls)}
+                    </Drill>
+                  </td>
                   <td className={r.errors > 0 ? 'error-text' : ''}>
                     {fmtNum(r.errors)} ({pct(r.errors, r.calls)})
                   </td>
