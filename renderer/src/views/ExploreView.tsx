@@ -189,7 +189,7 @@ export function ExploreView() {
           {error}
         </div>
       ) : null}
-      <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined} data-mode={mode}>
+      <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined} data-mode={mode} data-count={mode === 'requests' ? requests.length : spans.length}>
         {mode === 'requests' ? (
           <>
             <RequestTable requests={requests} height={380} label="Requests" onOpen={(r) => openTrace(r.traceId)} />

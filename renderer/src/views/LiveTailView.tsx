@@ -134,7 +134,7 @@ export function LiveTailView() {
           <span className="dot" aria-hidden="true" />
           {live ? (reconnecting ? 'Reconnecting…' : paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
         </span>
-        <span className="muted" data-testid="tail-rate">
+        <span className="muted" data-testid="tail-rate" data-spans={spans.length} data-requests={requests.length}>
           {rate.toFixed(1)} spans/s · {mode === 'requests' ? `${requests.length.toLocaleString()} requests from ${spans.length.toLocaleString()} spans` : `${spans.length.toLocaleString()} shown`}
         </span>
       </form>
