@@ -9,8 +9,8 @@ import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
 import { buildGatewayTrace } from '../../electron/core/test-trace/gateway-trace.js';
 import { awaitLanding } from '../../electron/core/test-trace/landing-check.js';
 import { sendOtlpJson } from '../../electron/core/test-trace/otlp-sender.js';
-import { parseSearch } from '../../electron/core/traces/search-query.js';
-import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
+import { prepareSearch, whereOf } from '../../electron/core/search/prepare-search.js';
+import { SqlParams } from '../../electron/core/search/sql-params.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import { getTrace, searchSpans } from '../../electron/core/traces/trace-queries.js';
 import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
@@ -71,7 +71,7 @@ describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
 
     // On the newest layout an exact attribute match goes through the items column its text index serves.
     const params = new SqlParams();
-    const sql = compileSearch(parseSearch('tfy.guardrail.result:pass')!, params, table.layout);
+    const sql = whereOf(await prepareSearch('SpanAttributes.tfy.guardrail.result:"pass"', table, window), params)!;
     expect(sql.includes('has(SpanAttributeItems')).toBe(variant === 'clickstack-text');
 
     const spans = await getTrace(location, trace.traceId);

@@ -4,19 +4,20 @@
  */
 import { ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSearch, SearchSyntaxError } from '../../electron/core/traces/search-query.js';
-import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
+import { prepareSearch, whereOf } from '../../electron/core/search/prepare-search.js';
+import { SearchSyntaxError } from '../../electron/core/search/search-error.js';
+import { SqlParams } from '../../electron/core/search/sql-params.js';
+import type { TracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { hexId, postOtlp } from '../support/otlp-http.js';
 import { sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import type { TableLayout } from '../../electron/core/clickhouse/table-layout.js';
 
 let sandbox: TestSandbox;
-let layout: TableLayout;
+let table: TracesTable;
 const now = BigInt(Date.now()) * 1_000_000n;
 const SPANS = [
   { name: 'ChatCompletion', ms: 1200, attrs: { 'tfy.request.model_name': 'openai-main/gpt-4o', 'weird key; DROP': "it's \\ \"quoted\"" }, status: 0 },
   { name: 'Model', ms: 40, attrs: { 'tfy.model.name': 'gpt-4o-mini', 'tfy.model.metric.input_tokens': '900' }, status: 2 },
-  { name: 'Network Call', ms: 3000, attrs: { 'gen_ai.request.model': 'claude-3', note: 'ünïcødé ✓' }, status: 0 },
+  { name: 'Network Call', ms: 3000, attrs: { 'gen_ai.request.model': 'claude-3', 'tfy.input': 'ünïcødé ✓', note: 'a\\b' }, status: 0 },
 ];
 
 beforeAll(async () => {
@@ -43,7 +44,7 @@ beforeAll(async () => {
     ],
   });
   expect((await postOtlp(sandbox.otlp, body)).status).toBe(200);
-  layout = (await sandboxTable(sandbox)).layout;
+  table = await sandboxTable(sandbox);
 });
 afterAll(async () => {
   await sandbox?.dispose();
@@ -53,8 +54,7 @@ async function search(q: string): Promise<{ names: string[] } | { error: string 
   let sql: string;
   const params = new SqlParams();
   try {
-    const tree = parseSearch(q);
-    sql = tree ? compileSearch(tree, params, layout) : '1';
+    sql = whereOf(await prepareSearch(q, table, { fromMs: 0, toMs: Date.now() + 60_000 }), params) ?? '1';
   } catch (error) {
     if (error instanceof SearchSyntaxError) return { error: error.message };
     throw error;
@@ -91,7 +91,7 @@ describe('search', () => {
     ['chatcompletion', ['ChatCompletion']],
     ["'; DROP TABLE otel_traces; --", []],
     ['name:"x\' OR 1=1 --"', []],
-    ['note:"a\\\\b" OR name:"FORMAT JSON"', []],
+    ['note:"a\\\\b" OR name:"FORMAT JSON"', ['Network Call']],
     ['name:Model SETTINGS max_threads=1', []],
     ['/* comment */', []],
     ['x'.repeat(1500), []],
@@ -105,7 +105,9 @@ describe('search', () => {
     ['name:"unterminated', /quote is never closed/],
     ['status:maybe', /status is one of ok, error, unset/],
     ['duration:>fast', /not a duration/],
-    ['AND name:x', /needs a term on both sides/],
+    ['nosuchfield:x', /"nosuchfield" is not a column, a short field or an attribute key/],
+    ['SpanAtributes.note:x', /Did you mean/],
+    ['SpanAttributes.nope:"x"', /No span in this time range has the attribute "nope"/],
     ['name:', /needs a value/],
     ['duration:[1s TO ]', /range looks like/],
     ['x'.repeat(2001), /longer than 2000/],

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
-import { parseSearch } from '../../electron/core/traces/search-query.js';
-import { compileSearch, SqlParams } from '../../electron/core/traces/search-sql.js';
+import { prepareSearch, whereOf } from '../../electron/core/search/prepare-search.js';
+import { SqlParams } from '../../electron/core/search/sql-params.js';
 import { hexId, postOtlp } from '../support/otlp-http.js';
 import { sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
@@ -47,7 +47,7 @@ describe('span tail', () => {
     const service = `tail-${hexId(8)}`;
     const params = new SqlParams();
     const table = await sandboxTable(sandbox);
-    const where = compileSearch(parseSearch(`service:${service}`)!, params, table.layout);
+    const where = whereOf(await prepareSearch(`service:${service}`, table, { fromMs: 0, toMs: Date.now() }), params)!;
     const tail = new SpanTail(table, { where, params });
     const now = Date.now();
     const shown: string[] = [];
@@ -88,7 +88,7 @@ describe('span tail', () => {
     const service = `merge-${hexId(8)}`;
     const params = new SqlParams();
     const table = await sandboxTable(sandbox);
-    const where = compileSearch(parseSearch(`service:${service}`)!, params, table.layout);
+    const where = whereOf(await prepareSearch(`service:${service}`, table, { fromMs: 0, toMs: Date.now() }), params)!;
     const tail = new SpanTail(table, { where, params });
     const now = Date.now();
     const first = Array.from({ length: 3 }, () => ({ id: hexId(8), startMs: now - 2_000, durationMs: 10, service }));

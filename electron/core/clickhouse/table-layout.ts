@@ -32,6 +32,8 @@ export interface TableLayout {
   hasEvents: boolean;
   hasLinks: boolean;
   skipIndexes: readonly SkipIndex[];
+  /** Every column and its ClickHouse type: what a search may name (HyperDX fields are column names). */
+  columns: Readonly<Record<string, string>>;
 }
 
 export interface ColumnInfo {
@@ -70,5 +72,6 @@ export function detectLayout(columns: readonly ColumnInfo[], indexes: readonly S
     hasEvents: byName.has('Events.Timestamp') && byName.has('Events.Name'),
     hasLinks: byName.has('Links.TraceId'),
     skipIndexes: indexes,
+    columns: Object.fromEntries(byName),
   };
 }

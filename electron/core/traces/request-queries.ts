@@ -11,8 +11,9 @@ import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql
 import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
-import { parseSearch, type SearchNode } from './search-query.js';
-import { compileSearch, SqlParams } from './search-sql.js';
+import { prepareSearch, whereOf } from '../search/prepare-search.js';
+import { andTerms } from '../search/search-tree.js';
+import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
@@ -34,11 +35,6 @@ const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'inputT
 
 const Raw = z.record(z.string(), z.unknown());
 
-/** The top-level AND terms of a search (a single term when it is not an AND). */
-export function andTerms(node: SearchNode): SearchNode[] {
-  return node.kind === 'and' ? [...andTerms(node.left), ...andTerms(node.right)] : [node];
-}
-
 export interface RequestSearchInput {
   query: string;
   fromMs: number;
@@ -52,11 +48,11 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
   return withTracesTable(location, async (t) => {
     const params = new SqlParams();
     const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
-    const tree = parseSearch(q.query);
+    const search = await prepareSearch(q.query, t, q);
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
-    const matched = (tree ? andTerms(tree) : [])
-      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${compileSearch(term, params, t.layout)})`)
+    const matched = (search.tree ? andTerms(search.tree) : [])
+      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${whereOf(search, params, term)})`)
       .join('');
     const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${matched} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`;
     const answer = await queryRows(location, {

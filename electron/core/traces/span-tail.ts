@@ -14,7 +14,7 @@ import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesTable } from '../clickhouse/traces-table.js';
 import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
-import { SqlParams } from './search-sql.js';
+import { SqlParams } from '../search/sql-params.js';
 import { fromTable } from './trace-queries.js';
 
 export const DEFAULT_HORIZON_MS = 15 * 60_000;

@@ -9,8 +9,8 @@ import { firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-
 import { llmFields } from '../semantics/span-fields.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
-import { parseSearch } from './search-query.js';
-import { compileSearch, SqlParams } from './search-sql.js';
+import { prepareSearch, whereOf } from '../search/prepare-search.js';
+import { SqlParams } from '../search/sql-params.js';
 
 export { SearchInput };
 
@@ -32,8 +32,8 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const params = new SqlParams();
     const where = [timeWhere(params, q.fromMs, q.toMs)];
     if (q.service) where.push(`ServiceName = ${params.add('String', q.service)}`);
-    const tree = parseSearch(q.query);
-    if (tree) where.push(compileSearch(tree, params, t.layout));
+    const search = whereOf(await prepareSearch(q.query, t, q), params);
+    if (search) where.push(search);
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,

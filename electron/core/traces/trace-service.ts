@@ -12,9 +12,10 @@ import type { CheckTarget } from '../setup/check-target.js';
 import { explainNetworkError } from '../setup/network-errors.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import type { SpanRow } from '../../shared/span-row.js';
-import { parseSearch, SearchSyntaxError } from './search-query.js';
-import { compileSearch, SqlParams } from './search-sql.js';
-import { SpanTail } from './span-tail.js';
+import { prepareSearch, whereOf } from '../search/prepare-search.js';
+import { SearchSyntaxError } from '../search/search-error.js';
+import { SqlParams } from '../search/sql-params.js';
+import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
 import { conversation, searchRequests, trafficSummary } from './request-queries.js';
 import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace-queries.js';
 
@@ -97,8 +98,9 @@ export class TraceService {
     const parts: string[] = [];
     if (!allServices) parts.push(`ServiceName = ${params.add('String', target.serviceName)}`);
     try {
-      const tree = parseSearch(query);
-      if (tree) parts.push(compileSearch(tree, params, table.layout));
+      const now = Date.now();
+      const search = whereOf(await prepareSearch(query, table, { fromMs: now - DEFAULT_HORIZON_MS, toMs: now }), params);
+      if (search) parts.push(search);
     } catch (error) {
       userError(error);
     }

@@ -1,0 +1,121 @@
+/**
+ * What a field in a search names. HyperDX's fields first: a column of the table by its exact
+ * name, or the shortest column prefix (`SpanAttributes.tfy.model.name` is the key
+ * `tfy.model.name` of the SpanAttributes map; `Events.Attributes.k`, key k of each event). Then
+ * our short fields (lowercase: `model:`, `status:`, `duration:` with units…), `resource.<key>`,
+ * and a bare attribute key. A name that is none of these is an error that suggests the nearest.
+ */
+import type { TracesLocation } from '../clickhouse/server.js';
+import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
+import { keyOccurs, knownKeys, type KnownKeys } from './attribute-keys.js';
+import { SearchSyntaxError } from './search-error.js';
+import { fieldsOf, type SearchNode } from './search-tree.js';
+
+/** Our short fields; each is explained in the in-app help (SEARCH_HELP). */
+export const EXTENSIONS = ['service', 'name', 'status', 'kind', 'duration', 'trace', 'span', 'model', 'user', 'conversation', 'mcp', 'tool', 'type', 'tokens', 'cost'] as const;
+export type Extension = (typeof EXTENSIONS)[number];
+
+export type ColumnKind = 'string' | 'number' | 'datetime' | 'array';
+
+export type FieldTarget =
+  | { kind: 'extension'; name: Extension }
+  | { kind: 'column'; column: string; type: ColumnKind }
+  | { kind: 'map'; map: AttributeMap; key: string }
+  /** A key of each map in an Array(Map) column (Events.Attributes). */
+  | { kind: 'arrayMap'; column: string; key: string };
+
+export function columnKind(type: string): ColumnKind | 'map' | 'arrayMap' {
+  const t = type.replace(/^LowCardinality\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1');
+  if (t.startsWith('Map(')) return 'map';
+  if (t.startsWith('Array(Map(')) return 'arrayMap';
+  if (t.startsWith('Array(')) return 'array';
+  if (/^(U?Int\d+|Float\d+|Decimal)/.test(t)) return 'number';
+  if (t.startsWith('DateTime') || t.startsWith('Date')) return 'datetime';
+  return 'string';
+}
+
+/** The field as the table knows it, without asking the server; null when only a bare attribute key could be meant. */
+export function resolveStatic(field: string, layout: TableLayout): FieldTarget | null {
+  if ((EXTENSIONS as readonly string[]).includes(field)) return { kind: 'extension', name: field as Extension };
+  const exact = layout.columns[field];
+  if (exact !== undefined) {
+    const kind = columnKind(exact);
+    if (kind !== 'map' && kind !== 'arrayMap') return { kind: 'column', column: field, type: kind };
+  }
+  const parts = field.split('.');
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join('.');
+    const type = layout.columns[prefix];
+    if (type === undefined) continue;
+    const kind = columnKind(type);
+    const key = parts.slice(i).join('.');
+    if (kind === 'map' && (prefix === 'SpanAttributes' || prefix === 'ResourceAttributes')) return { kind: 'map', map: prefix, key };
+    if (kind === 'arrayMap') return { kind: 'arrayMap', column: prefix, key };
+  }
+  if (field.startsWith('resource.') && field.length > 'resource.'.length) return { kind: 'map', map: 'ResourceAttributes', key: field.slice('resource.'.length) };
+  return null;
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** The closest names a search could have meant. */
+export function suggestions(field: string, layout: TableLayout, keys: KnownKeys): string[] {
+  const bare = field.replace(/^(SpanAttributes|ResourceAttributes|resource)\./, '');
+  const candidates = [...Object.keys(layout.columns), ...EXTENSIONS, ...keys.span, ...keys.span.map((k) => `SpanAttributes.${k}`), ...keys.resource.map((k) => `ResourceAttributes.${k}`)];
+  return [...new Set(candidates)]
+    .map((c) => ({ c, d: Math.min(distance(field, c), distance(bare, c.replace(/^(SpanAttributes|ResourceAttributes)\./, '')) + 1) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(field.length / 3)))
+    .sort((a, b) => a.d - b.d || a.c.length - b.c.length)
+    .slice(0, 3)
+    .map((x) => x.c);
+}
+
+function unknownField(field: string, why: string, layout: TableLayout, keys: KnownKeys, position: number): SearchSyntaxError {
+  const near = suggestions(field, layout, keys);
+  return new SearchSyntaxError(`${why}${near.length ? ` Did you mean ${near.map((n) => `${n}:`).join(' or ')}?` : ' Fields are columns (ServiceName, SpanName, StatusCode, Duration…), SpanAttributes.<key>, ResourceAttributes.<key>, or our short fields (model:, status:, duration:…).'}`, position);
+}
+
+function firstPosition(node: SearchNode, field: string): number {
+  if (node.kind === 'term' || node.kind === 'range') return node.field === field ? node.position : -1;
+  if (node.kind === 'not') return firstPosition(node.node, field);
+  const l = firstPosition(node.left, field);
+  return l >= 0 ? l : firstPosition(node.right, field);
+}
+
+/**
+ * Resolves every field of a search. An attribute key used positively must occur in the range
+ * (checked exactly, on the server); a bare name that is no column, short field or key is an error.
+ */
+export async function resolveFields(tree: SearchNode, layout: TableLayout, location: TracesLocation, range: { fromMs: number; toMs: number }): Promise<Map<string, FieldTarget>> {
+  const out = new Map<string, FieldTarget>();
+  for (const [field, positive] of fieldsOf(tree)) {
+    const target = resolveStatic(field, layout);
+    const position = Math.max(0, firstPosition(tree, field));
+    if (target && target.kind !== 'map') {
+      out.set(field, target);
+      continue;
+    }
+    const map: AttributeMap = target?.kind === 'map' ? target.map : 'SpanAttributes';
+    const key = target?.kind === 'map' ? target.key : field;
+    const keys = await knownKeys(location);
+    const seen = (map === 'SpanAttributes' ? keys.span : keys.resource).includes(key);
+    if (!seen && (positive || !target) && !(await keyOccurs(location, map, key, range.fromMs, range.toMs))) {
+      const why = target ? `No span in this time range has the attribute "${key}" in ${map}, so "${field}" would match nothing.` : `"${field}" is not a column, a short field or an attribute key of any span in this time range.`;
+      throw unknownField(field, why, layout, keys, position);
+    }
+    out.set(field, { kind: 'map', map, key });
+  }
+  return out;
+}

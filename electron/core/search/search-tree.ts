@@ -1,0 +1,185 @@
+/**
+ * Parses a search the way HyperDX does — with its parser, @hyperdx/lucene (a fork of `lucene`
+ * that allows `/` in terms) and its special-token encoding — into a small tree the compiler
+ * reads. Checks first what a person most often gets wrong, so the error says it plainly.
+ */
+import lucene from '@hyperdx/lucene';
+import { z } from 'zod';
+import { SearchSyntaxError } from './search-error.js';
+
+export const MAX_QUERY_LENGTH = 2000;
+const MAX_DEPTH = 20;
+
+export type Inclusive = 'both' | 'left' | 'right' | 'none';
+
+export type SearchNode =
+  | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode }
+  | { kind: 'not'; node: SearchNode }
+  /** field null: bare text. `scoped`: inside `field:( … )`, where HyperDX reads wildcards as LIKE patterns. */
+  | { kind: 'term'; field: string | null; value: string; quoted: boolean; scoped: boolean; position: number }
+  | { kind: 'range'; field: string; from: string; to: string; inclusive: Inclusive; position: number };
+
+// The parser is plain JavaScript: its AST is checked here, at the boundary, before anything reads it.
+const Location = z.object({ start: z.object({ offset: z.number() }) }).nullable().optional();
+const TermNode = z.object({ field: z.string(), term: z.string(), quoted: z.boolean(), prefix: z.string().nullable().optional(), termLocation: Location, fieldLocation: Location });
+const RangeNode = z.object({ field: z.string(), term_min: z.string(), term_max: z.string(), inclusive: z.enum(['both', 'left', 'right', 'none']), fieldLocation: Location });
+type Ast = { left?: unknown; right?: unknown; operator?: string; start?: string; parenthesized?: boolean; field?: string };
+const AstShape = z.object({ left: z.unknown().optional(), right: z.unknown().optional(), operator: z.string().optional(), start: z.string().optional(), parenthesized: z.boolean().optional(), field: z.string().optional() }).passthrough();
+
+/** HyperDX's encoding of what the grammar would otherwise split: URLs, host:port, escaped colons and backslashes. */
+function encodeSpecialTokens(query: string): string {
+  return query
+    .replace(/\\\\/g, 'HDX_BACKSLASH_LITERAL')
+    .replace(/http:\/\//g, 'http_COLON_//')
+    .replace(/https:\/\//g, 'https_COLON_//')
+    .replace(/localhost:(\d{1,5})/g, 'localhost_COLON_$1')
+    .replace(/\\:/g, 'HDX_COLON');
+}
+
+function decodeSpecialTokens(text: string): string {
+  return text
+    .replace(/\\"/g, '"')
+    .replace(/HDX_BACKSLASH_LITERAL/g, '\\')
+    .replace(/http_COLON_\/\//g, 'http://')
+    .replace(/https_COLON_\/\//g, 'https://')
+    .replace(/localhost_COLON_(\d{1,5})/g, 'localhost:$1')
+    .replace(/HDX_COLON/g, ':');
+}
+
+/** `"key with spaces":value` (our extension) becomes the escaped field name the grammar takes. */
+function quotedFieldsToEscaped(query: string): string {
+  return query.replace(/(^|[\s(])"((?:[^"\\]|\\.)*)"\s*:/g, (_m, before: string, name: string) => `${before}${name.replace(/\\(.)/g, '$1').replace(/[\s:()"[\]{}^~\\/!&|+\-*?]/g, (c) => `\\${c}`)}:`);
+}
+
+function unescapeField(field: string): string {
+  return decodeSpecialTokens(field).replace(/\\(.)/g, '$1');
+}
+
+/** What people get wrong most, said plainly, before the grammar gives its own terse answer. */
+function precheck(query: string): void {
+  if (query.length > MAX_QUERY_LENGTH) throw new SearchSyntaxError(`The search is longer than ${MAX_QUERY_LENGTH} characters.`, MAX_QUERY_LENGTH);
+  const opens: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      const start = i;
+      for (i++; i < query.length && query[i] !== '"'; i++) if (query[i] === '\\') i++;
+      if (i >= query.length) throw new SearchSyntaxError('This quote is never closed.', start);
+      continue;
+    }
+    if (c === '(') {
+      opens.push(i);
+      depth = Math.max(depth, opens.length);
+      if (depth > MAX_DEPTH) throw new SearchSyntaxError(`Parentheses nest deeper than ${MAX_DEPTH} levels.`, i);
+    } else if (c === ')') {
+      if (opens.length === 0) throw new SearchSyntaxError('This parenthesis closes nothing.', i);
+      opens.pop();
+    }
+  }
+  if (opens.length) throw new SearchSyntaxError('This parenthesis is never closed.', opens[0]!);
+  const emptyField = /(^|[\s(])([^\s():"]+):\s*($|\)|\s(AND|OR|NOT)\b)/.exec(query);
+  if (emptyField) throw new SearchSyntaxError(`${emptyField[2]}: needs a value, e.g. ${emptyField[2]}:something or ${emptyField[2]}:"exact text".`, emptyField.index + emptyField[1]!.length);
+}
+
+/** The grammar's own error, as a sentence. */
+function grammarError(error: unknown, query: string): SearchSyntaxError {
+  const at = (error as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
+  const before = query.slice(0, at);
+  if (before.lastIndexOf('[') > before.lastIndexOf(']') || before.lastIndexOf('{') > before.lastIndexOf('}')) {
+    return new SearchSyntaxError('A range looks like field:[from TO to] (inclusive) or field:{from TO to} (exclusive); * leaves a side open.', at);
+  }
+  return new SearchSyntaxError(`The search cannot be read from here ("${query.slice(at, at + 20)}"): put quotes around text with spaces or symbols, and a value after each field:.`, at);
+}
+
+function position(loc: z.infer<typeof Location>): number {
+  return loc?.start.offset ?? 0;
+}
+
+function negate(node: SearchNode, yes: boolean): SearchNode {
+  return yes ? { kind: 'not', node } : node;
+}
+
+function toTree(raw: unknown, scope: string | null): SearchNode | null {
+  const term = TermNode.safeParse(raw);
+  if (term.success) {
+    const t = term.data;
+    const implicit = t.field === '<implicit>';
+    const negatedField = !implicit && t.field.startsWith('-');
+    const field = implicit ? scope : unescapeField(negatedField ? t.field.slice(1) : t.field);
+    let value = decodeSpecialTokens(t.term);
+    // `-bar` negates a bare term; `level:-5` searches for "-5" (as HyperDX reads them).
+    const negatedTerm = implicit && t.prefix === '-';
+    if (!implicit && t.prefix === '-') value = `-${value}`;
+    const node: SearchNode = { kind: 'term', field, value, quoted: t.quoted, scoped: implicit && scope !== null, position: position(t.termLocation ?? t.fieldLocation) };
+    return negate(node, negatedField || negatedTerm);
+  }
+  const range = RangeNode.safeParse(raw);
+  if (range.success) {
+    const r = range.data;
+    const negated = r.field.startsWith('-');
+    const field = r.field === '<implicit>' ? scope : unescapeField(negated ? r.field.slice(1) : r.field);
+    if (!field) throw new SearchSyntaxError('A range needs a field, e.g. duration:[1s TO 5s].', position(r.fieldLocation));
+    return negate({ kind: 'range', field, from: decodeSpecialTokens(r.term_min), to: decodeSpecialTokens(r.term_max), inclusive: r.inclusive, position: position(r.fieldLocation) }, negated);
+  }
+  const ast = AstShape.parse(raw) as Ast;
+  // `field:( … )` makes `field` the one bare terms inside it search.
+  const scoped = ast.field && ast.parenthesized && ast.field !== '<implicit>';
+  const innerScope = scoped ? unescapeField(ast.field!.replace(/^-/, '')) : scope;
+  const negatedGroup = Boolean(scoped && ast.field!.startsWith('-'));
+  let left = ast.left === undefined ? null : toTree(ast.left, innerScope);
+  if (left && ast.start === 'NOT') left = { kind: 'not', node: left };
+  if (ast.right === undefined || ast.right === null) return left ? negate(left, negatedGroup) : null;
+  const right = toTree(ast.right, innerScope);
+  if (!left || !right) return negate((left ?? right)!, negatedGroup);
+  const op = ast.operator ?? '<implicit>';
+  const combined: SearchNode =
+    op === 'OR' || op === '||'
+      ? { kind: 'or', left, right }
+      : op === 'OR NOT'
+        ? { kind: 'or', left, right: { kind: 'not', node: right } }
+        : op === 'AND NOT' || op === 'NOT'
+          ? { kind: 'and', left, right: { kind: 'not', node: right } }
+          : { kind: 'and', left, right };
+  return negate(combined, negatedGroup);
+}
+
+/** The search as a tree, or null when it is empty. */
+export function parseSearch(query: string): SearchNode | null {
+  if (!query.trim()) return null;
+  precheck(query);
+  const prepared = encodeSpecialTokens(quotedFieldsToEscaped(query));
+  let ast: unknown;
+  try {
+    ast = lucene.parse(prepared);
+  } catch (error) {
+    throw grammarError(error, query);
+  }
+  return toTree(ast, null);
+}
+
+/** The top-level AND terms of a search (a single term when it is not an AND). */
+export function andTerms(node: SearchNode): SearchNode[] {
+  return node.kind === 'and' ? [...andTerms(node.left), ...andTerms(node.right)] : [node];
+}
+
+/** Every field a search names, with whether it is used positively (a missing key there would silently match nothing). */
+export function fieldsOf(node: SearchNode, negated = false, out = new Map<string, boolean>()): Map<string, boolean> {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      fieldsOf(node.left, negated, out);
+      fieldsOf(node.right, negated, out);
+      break;
+    case 'not':
+      fieldsOf(node.node, !negated, out);
+      break;
+    default:
+      if (node.field !== null) out.set(node.field, (out.get(node.field) ?? false) || !negated);
+  }
+  return out;
+}
