@@ -102,6 +102,8 @@ function rangeBounds(expr: string, from: string | number | null, to: string | nu
 /** HyperDX's string-field semantics over an expression: contains (ILIKE), exact when quoted, exists with *. */
 function stringSearch(expr: string, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams, hint: string, exact: ((value: string) => string) | null): string {
   const v = node.value;
+  // Inside `field:( … )` a quoted phrase is a substring, as HyperDX reads `ServiceName:("a b")`.
+  if (node.quoted && node.scoped) return v === '' ? '1' : `(${expr} ILIKE ${params.add('String', `%${likeEscape(v)}%`)}${hint})`;
   if (node.quoted) return exact ? exact(v) : `(${expr} = ${params.add('String', v)}${hint})`;
   if (v === '*') return `(notEmpty(${expr})${hint})`;
   const cmp = comparator(node);
@@ -124,7 +126,9 @@ function mapTerm(map: AttributeMap, key: string, node: Extract<SearchNode, { kin
   const expr = attributeSql(layout, map, k);
   // As HyperDX: a hint that lets the mapKeys bloom filter skip granules without the key.
   const hint = ` AND indexHint(mapContains(${map}, ${k}))`;
-  return stringSearch(expr, node, params, hint, (value) => `(${exactAttributeSql(layout, map, k, params.add('String', value))})`);
+  // An empty value also matches spans without the key (a missing key reads as ''), as HyperDX does on the items index.
+  const exact = (value: string) => `(${exactAttributeSql(layout, map, k, params.add('String', value))}${value === '' && layout.itemsColumn[map] ? ` OR NOT mapContains(${map}, ${k})` : ''})`;
+  return stringSearch(expr, node, params, hint, exact);
 }
 
 function columnTerm(target: Extract<FieldTarget, { kind: 'column' }>, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams): string {
