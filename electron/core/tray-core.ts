@@ -130,6 +130,7 @@ export class TrayCore {
       'traces.search': ({ profileId, allServices, ...input }) => options.traces.search(profileId, input, allServices),
       'traces.get': ({ profileId, traceId, aroundMs }) => options.traces.trace(profileId, traceId, aroundMs),
       'traces.requests': ({ profileId, allServices, ...input }) => options.traces.requests(profileId, input, allServices),
+      'traces.fields': ({ profileId }) => options.traces.fields(profileId),
       'traces.summary': ({ profileId, fromMs, toMs }) => options.traces.summary(profileId, fromMs, toMs),
       'traces.conversation': ({ profileId, conversationId, aroundMs }) => options.traces.conversation(profileId, conversationId, aroundMs),
       'traces.payload': ({ profileId, traceId, spanId, aroundMs }) => options.traces.payload(profileId, traceId, spanId, aroundMs),

@@ -279,7 +279,13 @@ export class ClickHouseHttpServer {
       throw new EngineError(164, 'READONLY', 'Code: 164. DB::Exception: Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries. (READONLY)');
     }
 
-    const { settings, rawParams } = settingsOf(url);
+    const { settings: requested, rawParams } = settingsOf(url);
+    // readonly is enforced here, per request, as for GET: SET readonly on the shared session could never be undone.
+    const readonly = requested.find(([name]) => name === 'readonly');
+    if (readonly && readonly[1] !== '0' && MODIFYING.test(sql)) {
+      throw new EngineError(164, 'READONLY', `Code: 164. DB::Exception: Cannot execute query in readonly mode (readonly=${readonly[1]}). (READONLY)`);
+    }
+    const settings = requested.filter(([name]) => name !== 'readonly');
     const params = bindParameters(sql, rawParams);
     const format = (/^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE)\b/i.test(sql) ? null : trailingFormat(sql)) ?? url.searchParams.get('default_format') ?? 'TabSeparated';
 

@@ -10,7 +10,7 @@ import { SECRET_KINDS } from './secret-vault-kinds.js';
 import { TestTraceResult } from './test-trace-result.js';
 import { Incident, PipelineNotification, PipelineStatus } from './pipeline-status.js';
 import { SpanRow } from './span-row.js';
-import { Conversation, ModelSummaryRow, RequestSearchResult, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
+import { Conversation, ModelSummaryRow, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
 import { RequestRow } from './request-row.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
@@ -64,7 +64,7 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow, RequestRow, RequestSearchResult, TrafficSummary, Conversation, SpanPayload };
+export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow, RequestRow, RequestSearchResult, TrafficSummary, Conversation, SpanPayload, SearchFields };
 
 export const VIEW_IDS = ['setup', 'health', 'tail', 'explore', 'settings'] as const;
 
@@ -72,6 +72,7 @@ const Empty = z.object({}).strict();
 const ProfileId = z.string().min(1).max(64);
 const SecretValue = z.string().min(1, 'the secret is empty').max(4096, 'the secret is longer than 4096 characters');
 const Url = z.string().max(2048).url();
+const SearchLanguageInput = z.enum(['lucene', 'sql']).default('lucene');
 const TraceIdInput = z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters');
 
 /** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
@@ -107,17 +108,18 @@ export const methods = {
   'tail.stop': { input: z.object({ sessionId: z.string().max(64) }).strict(), output: z.object({ stopped: z.boolean() }) },
   'traces.search': {
     input: z
-      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false) })
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false), language: SearchLanguageInput })
       .strict(),
     output: SearchResult,
   },
   'traces.get': { input: z.object({ profileId: ProfileId, traceId: TraceIdInput, aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
   'traces.requests': {
     input: z
-      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false) })
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false), language: SearchLanguageInput })
       .strict(),
     output: RequestSearchResult,
   },
+  'traces.fields': { input: z.object({ profileId: ProfileId }).strict(), output: SearchFields },
   'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }).strict(), output: TrafficSummary },
   'traces.conversation': { input: z.object({ profileId: ProfileId, conversationId: z.string().min(1).max(512), aroundMs: z.number().int().nonnegative().optional() }).strict(), output: Conversation },
   'traces.payload': {

@@ -11,6 +11,8 @@ export const SearchInput = z.object({
   toMs: z.number().int(),
   service: z.string().max(200).nullable().default(null),
   limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(200),
+  /** Lucene (HyperDX's search syntax) or a SQL WHERE expression (HyperDX's SQL mode). */
+  language: z.enum(['lucene', 'sql']).default('lucene'),
 });
 
 export const SearchResult = z.object({ spans: z.array(SpanRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean() });
@@ -91,3 +93,12 @@ export const Conversation = z.object({ conversationId: z.string(), turns: z.arra
 /** A span's full input and output, fetched when the LLM panel opens; capped so a huge prompt cannot freeze the page. */
 export const SpanPayload = z.object({ input: z.string(), output: z.string(), inputBytes: z.number().int(), outputBytes: z.number().int(), capBytes: z.number().int() });
 
+
+/** What a search may name, for autocomplete and the in-app help. */
+export const SearchFields = z.object({
+  columns: z.array(z.string()),
+  shortFields: z.array(z.string()),
+  spanKeys: z.array(z.string()),
+  resourceKeys: z.array(z.string()),
+  help: z.array(z.tuple([z.string(), z.string()])),
+});

@@ -89,4 +89,54 @@ test.describe('gateway traffic', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/gateway-conversation.png`, fullPage: true });
     expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');
   });
+
+  test('HyperDX searches work as typed there, with completion, SQL mode, history and help', async ({ page, app }) => {
+    await openOnSandbox(page, app.launchUrl);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.getByRole('link', { name: 'Explore', exact: true }).click();
+    const results = page.getByTestId('search-results');
+    const box = page.getByTestId('search-input');
+    const submit = page.getByRole('button', { name: 'Search', exact: true });
+    await page.getByTestId('mode-spans').click();
+
+    // Copied from HyperDX as is.
+    const model = 'openai-main/gpt-4o';
+    await box.fill(`SpanAttributes.tfy.request.model_name:"${model}" StatusCode:Error`);
+    await submit.click();
+    await expect(results).toHaveAttribute('data-query', `SpanAttributes.tfy.request.model_name:"${model}" StatusCode:Error`);
+    const failedRoots = sent.filter((r) => r.model === model && r.kind === 'ratelimit').length;
+    await expect(results).toHaveAttribute('data-count', String(failedRoots));
+
+    // A field that is not there is an error naming the nearest one, never an empty list.
+    await box.fill('SpanAttributes.tfy.request.modl_name:"x"');
+    await submit.click();
+    await expect(page.getByTestId('search-error')).toContainText('Did you mean SpanAttributes.tfy.request.model_name:');
+
+    // Completion from the table's own keys: Tab takes the highlighted one.
+    await box.fill('');
+    await box.pressSequentially('SpanAttributes.tfy.guard');
+    await expect(page.getByTestId('search-suggestions')).toContainText('SpanAttributes.tfy.guardrail.result');
+    await page.screenshot({ path: `${SCREENSHOTS}/search-completion.png`, fullPage: true });
+    await box.press('Tab');
+    await expect(box).toHaveValue(/^SpanAttributes\.tfy\.guardrail\.[a-z_.]+:$/);
+
+    // HyperDX's SQL mode: a WHERE expression, run read-only; anything more is refused with the reason.
+    await page.getByTestId('language-sql').click();
+    await box.fill("StatusCode = 'Error' AND SpanName = 'Network Call'");
+    await submit.click();
+    await expect(results).toHaveAttribute('data-query', "StatusCode = 'Error' AND SpanName = 'Network Call'");
+    expect(Number(await results.getAttribute('data-count'))).toBeGreaterThan(0);
+    await box.fill("1 = 1; DROP TABLE otel_traces");
+    await submit.click();
+    await expect(page.getByTestId('search-error')).toContainText('";" is not allowed');
+
+    // Recent searches when the box is empty, and the syntax help.
+    await page.getByTestId('language-lucene').click();
+    await box.fill('');
+    await box.focus();
+    await expect(page.getByTestId('search-suggestions')).toContainText(`SpanAttributes.tfy.request.model_name:"${model}" StatusCode:Error`);
+    await page.getByTestId('search-help-toggle').click();
+    await expect(page.getByTestId('search-help')).toContainText('SpanAttributes.key:value');
+    await page.screenshot({ path: `${SCREENSHOTS}/search-help.png`, fullPage: true });
+  });
 });

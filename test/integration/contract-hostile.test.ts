@@ -48,6 +48,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'traces.search': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
   'traces.get': { profileId: 'local-sandbox', traceId: TRACE_ID },
   'traces.requests': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
+  'traces.fields': { profileId: 'local-sandbox' },
   'traces.summary': { profileId: 'local-sandbox', fromMs: 0, toMs: 1 },
   'traces.conversation': { profileId: 'local-sandbox', conversationId: 'conv-1' },
   'traces.payload': { profileId: 'local-sandbox', traceId: TRACE_ID, spanId: 'b'.repeat(16) },

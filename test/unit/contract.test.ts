@@ -40,6 +40,7 @@ describe('contract', () => {
       'testTrace.history',
       'testTrace.run',
       'traces.conversation',
+      'traces.fields',
       'traces.get',
       'traces.payload',
       'traces.requests',

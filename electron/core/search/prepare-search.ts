@@ -1,22 +1,47 @@
-/** A search made ready for a table: parsed, its fields resolved against the table and its keys, then compiled on demand. */
+/**
+ * A search made ready for a table: parsed (HyperDX's Lucene grammar) and its fields resolved
+ * against the table and its keys, or — in SQL mode — checked as one WHERE expression. Compiled
+ * on demand.
+ */
+import type { ClickHouseSettings } from '@clickhouse/client';
 import type { TracesTable } from '../clickhouse/traces-table.js';
 import { compileSearch, type CompileContext } from './compile-search.js';
 import { resolveFields } from './search-fields.js';
-import { parseSearch, type SearchNode } from './search-tree.js';
+import { andTerms, parseSearch, type SearchNode } from './search-tree.js';
+import { checkWhereExpression, SQL_MODE_SETTINGS } from './sql-where.js';
 import type { SqlParams } from './sql-params.js';
+
+export const SEARCH_LANGUAGES = ['lucene', 'sql'] as const;
+export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
 
 export interface PreparedSearch {
   tree: SearchNode | null;
   ctx: CompileContext;
+  /** SQL mode: the user's WHERE expression, checked. */
+  sql: string | null;
 }
 
-export async function prepareSearch(query: string, table: TracesTable, range: { fromMs: number; toMs: number }): Promise<PreparedSearch> {
+export async function prepareSearch(query: string, table: TracesTable, range: { fromMs: number; toMs: number }, language: SearchLanguage = 'lucene'): Promise<PreparedSearch> {
+  const ctx: CompileContext = { layout: table.layout, fields: new Map() };
+  if (language === 'sql') return { tree: null, ctx, sql: query.trim() ? checkWhereExpression(query) : null };
   const tree = parseSearch(query);
   const fields = tree ? await resolveFields(tree, table.layout, table.location, range) : new Map();
-  return { tree, ctx: { layout: table.layout, fields } };
+  return { tree, ctx: { ...ctx, fields }, sql: null };
 }
 
 /** The WHERE fragment of a prepared search (or of one of its parts), or null when the search is empty. */
 export function whereOf(prepared: PreparedSearch, params: SqlParams, node: SearchNode | null = prepared.tree): string | null {
+  if (prepared.sql !== null) return `(${prepared.sql})`;
   return node ? compileSearch(node, params, prepared.ctx) : null;
+}
+
+/** One WHERE fragment per top-level AND term (a request matches when each matches some span of it). */
+export function termWheres(prepared: PreparedSearch, params: SqlParams): string[] {
+  if (prepared.sql !== null) return [`(${prepared.sql})`];
+  return prepared.tree ? andTerms(prepared.tree).map((t) => compileSearch(t, params, prepared.ctx)) : [];
+}
+
+/** SQL mode runs read-only, with a time limit and a cap on rows. */
+export function settingsFor(prepared: PreparedSearch): ClickHouseSettings | undefined {
+  return prepared.sql !== null ? (SQL_MODE_SETTINGS as unknown as ClickHouseSettings) : undefined;
 }

@@ -11,8 +11,7 @@ import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql
 import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, whereOf } from '../search/prepare-search.js';
-import { andTerms } from '../search/search-tree.js';
+import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 
@@ -41,6 +40,7 @@ export interface RequestSearchInput {
   toMs: number;
   service: string | null;
   limit: number;
+  language?: SearchLanguage;
 }
 
 /** The newest requests in the window whose trace has a span matching the search (every span, not only the root). */
@@ -48,11 +48,11 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
   return withTracesTable(location, async (t) => {
     const params = new SqlParams();
     const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
-    const search = await prepareSearch(q.query, t, q);
+    const search = await prepareSearch(q.query, t, q, q.language);
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
-    const matched = (search.tree ? andTerms(search.tree) : [])
-      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${whereOf(search, params, term)})`)
+    const matched = termWheres(search, params)
+      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${term})`)
       .join('');
     const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${matched} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`;
     const answer = await queryRows(location, {
@@ -60,6 +60,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       database: location.database,
       sql: `${rollupSql(t, `${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND TraceId IN (${roots})`)} ORDER BY toUInt64(r_tsNs) DESC`,
       params: params.values,
+      settings: settingsFor(search),
       row: Raw,
     });
     const requests = answer.rows.map((r) => RequestRow.parse(fromRollupRow(r)));

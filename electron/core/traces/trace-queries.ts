@@ -9,7 +9,7 @@ import { firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-
 import { llmFields } from '../semantics/span-fields.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, whereOf } from '../search/prepare-search.js';
+import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 
 export { SearchInput };
@@ -32,13 +32,15 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const params = new SqlParams();
     const where = [timeWhere(params, q.fromMs, q.toMs)];
     if (q.service) where.push(`ServiceName = ${params.add('String', q.service)}`);
-    const search = whereOf(await prepareSearch(q.query, t, q), params);
+    const prepared = await prepareSearch(q.query, t, q, q.language);
+    const search = whereOf(prepared, params);
     if (search) where.push(search);
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
       sql: `SELECT ${spanRowColumnsSql(t.layout)} FROM ${fromTable(t)} WHERE ${where.join(' AND ')} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`,
       params: params.values,
+      settings: settingsFor(prepared),
       row: z.unknown(),
     });
     const spans = answer.rows.map(toSpanRow);
@@ -70,35 +72,56 @@ function eventsAndLinksSql(t: TracesTable): string {
   return `${events}, ${links}`;
 }
 
+/**
+ * Where to look for a trace, narrowest first: around the time of the row it was opened from (or
+ * now), so partitions are pruned and the TraceId bloom filter reads few granules; wider only
+ * when nothing was found there.
+ */
+export function traceWindows(aroundMs: number | undefined, now = Date.now()): { fromMs: number; toMs: number }[] {
+  const around = aroundMs ?? now;
+  return [
+    { fromMs: around - 3600_000, toMs: around + 3600_000 },
+    { fromMs: around - 24 * 3600_000, toMs: around + 24 * 3600_000 },
+    { fromMs: now - TRACE_LOOKUP_WINDOW_MS, toMs: now + 3600_000 },
+  ];
+}
+
 export async function getTrace(location: TracesLocation, traceId: string, aroundMs?: number): Promise<TraceSpan[]> {
   if (!/^[0-9a-f]{32}$/.test(traceId)) throw new BadInputError('A trace id is 32 hex characters.');
   return withTracesTable(location, async (t) => {
-    const params = new SqlParams();
-    const around = aroundMs ?? Date.now();
-    const where = `TraceId = ${params.add('String', traceId)} AND ${timeWhere(params, around - (aroundMs ? 24 * 3600_000 : TRACE_LOOKUP_WINDOW_MS), around + 24 * 3600_000)}`;
-    const answer = await queryRows(location, {
-      kind: 'search',
-      database: location.database,
-      sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, mapApply((k, v) -> (k, substring(v, 1, ${TRACE_ATTRIBUTE_CAP})), SpanAttributes) AS attributes, ResourceAttributes AS resource,
-                ${eventsAndLinksSql(t)}
-              FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT}`,
-      params: params.values,
-      row: z.unknown(),
-    });
-    return answer.rows.map((raw) => {
-      const base = toSpanRow(raw);
-      const x = RawTraceExtras.parse(raw);
-      return {
-        ...base,
-        traceState: x.traceState,
-        scope: x.scope,
-        attributes: x.attributes,
-        resource: x.resource,
-        llm: llmFields(x.attributes),
-        events: x.eventTimes.map((ts, i) => ({ ts, name: x.eventNames[i] ?? '', attributes: x.eventAttrs[i] ?? {} })),
-        links: x.linkTraceIds.map((id, i) => ({ traceId: id, spanId: x.linkSpanIds[i] ?? '', traceState: x.linkStates[i] ?? '', attributes: x.linkAttrs[i] ?? {} })),
-      };
-    });
+    for (const w of traceWindows(aroundMs)) {
+      const spans = await traceIn(location, t, traceId, w);
+      if (spans.length) return spans;
+    }
+    return [];
+  });
+}
+
+async function traceIn(location: TracesLocation, t: TracesTable, traceId: string, w: { fromMs: number; toMs: number }): Promise<TraceSpan[]> {
+  const params = new SqlParams();
+  const where = `TraceId = ${params.add('String', traceId)} AND ${timeWhere(params, w.fromMs, w.toMs)}`;
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, mapApply((k, v) -> (k, substring(v, 1, ${TRACE_ATTRIBUTE_CAP})), SpanAttributes) AS attributes, ResourceAttributes AS resource,
+              ${eventsAndLinksSql(t)}
+            FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT}`,
+    params: params.values,
+    row: z.unknown(),
+  });
+  return answer.rows.map((raw) => {
+    const base = toSpanRow(raw);
+    const x = RawTraceExtras.parse(raw);
+    return {
+      ...base,
+      traceState: x.traceState,
+      scope: x.scope,
+      attributes: x.attributes,
+      resource: x.resource,
+      llm: llmFields(x.attributes),
+      events: x.eventTimes.map((ts, i) => ({ ts, name: x.eventNames[i] ?? '', attributes: x.eventAttrs[i] ?? {} })),
+      links: x.linkTraceIds.map((id, i) => ({ traceId: id, spanId: x.linkSpanIds[i] ?? '', traceState: x.linkStates[i] ?? '', attributes: x.linkAttrs[i] ?? {} })),
+    };
   });
 }
 

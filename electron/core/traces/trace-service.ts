@@ -15,6 +15,9 @@ import type { SpanRow } from '../../shared/span-row.js';
 import { prepareSearch, whereOf } from '../search/prepare-search.js';
 import { SearchSyntaxError } from '../search/search-error.js';
 import { SqlParams } from '../search/sql-params.js';
+import { knownKeys } from '../search/attribute-keys.js';
+import { SEARCH_HELP } from '../search/compile-search.js';
+import { EXTENSIONS } from '../search/search-fields.js';
 import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
 import { conversation, searchRequests, trafficSummary } from './request-queries.js';
 import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace-queries.js';
@@ -163,9 +166,23 @@ export class TraceService {
     return { spans: await getTrace(await this.target(profileId), traceId, aroundMs) };
   }
 
-  async requests(profileId: string, input: { query: string; fromMs: number; toMs: number; limit: number }, allServices = false) {
+  async requests(profileId: string, input: { query: string; fromMs: number; toMs: number; limit: number; language?: 'lucene' | 'sql' }, allServices = false) {
     const target = await this.target(profileId);
     return searchRequests(target, { ...input, service: allServices ? null : target.serviceName }).catch(userError);
+  }
+
+  /** Columns, short fields and attribute keys seen lately, for autocomplete; and the syntax help. */
+  async fields(profileId: string) {
+    const target = await this.target(profileId);
+    const table = await describeTracesTable(target);
+    const keys = await knownKeys(target);
+    return {
+      columns: Object.keys(table.layout.columns).filter((c) => !c.startsWith('__')).sort(),
+      shortFields: [...EXTENSIONS],
+      spanKeys: keys.span,
+      resourceKeys: keys.resource,
+      help: SEARCH_HELP.map(([syntax, meaning]) => [syntax, meaning] as [string, string]),
+    };
   }
 
   async summary(profileId: string, fromMs: number, toMs: number) {

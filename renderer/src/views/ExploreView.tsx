@@ -2,11 +2,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TrafficSummary } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
+import { remember, SearchBox } from '../components/SearchBox';
 import { ViewHeader } from '../components/ViewHeader';
 import { ConversationView } from './explore/ConversationView';
 import { SummaryPanel } from './explore/SummaryPanel';
 import { errorText, useProfiles } from './setup/use-profiles';
-import { plural, type Span } from './traces/format';
+import { plural, traceHref, type Span } from './traces/format';
 import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
 import { TraceView } from './traces/TraceView';
@@ -21,11 +22,11 @@ const RANGES = [
 
 type Mode = 'requests' | 'spans';
 
-type Route = { kind: 'list' } | { kind: 'trace'; id: string } | { kind: 'conversation'; id: string };
+type Route = { kind: 'list' } | { kind: 'trace'; id: string; aroundMs?: number } | { kind: 'conversation'; id: string };
 
 function routeFromHash(): Route {
-  const trace = /^#\/explore\/trace\/([0-9a-f]{32})$/.exec(window.location.hash);
-  if (trace) return { kind: 'trace', id: trace[1]! };
+  const trace = /^#\/explore\/trace\/([0-9a-f]{32})(?:@(\d{1,16}))?$/.exec(window.location.hash);
+  if (trace) return { kind: 'trace', id: trace[1]!, aroundMs: trace[2] ? Number(trace[2]) : undefined };
   const convo = /^#\/explore\/conversation\/(.+)$/.exec(window.location.hash);
   if (convo) {
     try {
@@ -45,6 +46,7 @@ export function ExploreView() {
   const [range, setRange] = useState<number>(3600_000);
   const [allServices, setAllServices] = useState(false);
   const [mode, setMode] = useState<Mode>('requests');
+  const [language, setLanguage] = useState<'lucene' | 'sql'>('lucene');
   const [spans, setSpans] = useState<Span[]>([]);
   const [requests, setRequests] = useState<Request[]>([]);
   const [info, setInfo] = useState<string | null>(null);
@@ -75,16 +77,17 @@ export function ExploreView() {
     const ticket = ++latest.current;
     const answer =
       m === 'requests'
-        ? api.invoke('traces.requests', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }).then((r) => {
+        ? api.invoke('traces.requests', { profileId, query: q, fromMs, toMs, allServices, limit: 500, language }).then((r) => {
             if (ticket !== latest.current) return;
             setRequests(r.requests);
             setInfo(`${plural(r.requests.length, 'request')}${r.truncated ? '+' : ''} · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
           })
-        : api.invoke('traces.search', { profileId, query: q, fromMs, toMs, allServices, limit: 500 }).then((r) => {
+        : api.invoke('traces.search', { profileId, query: q, fromMs, toMs, allServices, limit: 500, language }).then((r) => {
             if (ticket !== latest.current) return;
             setSpans(r.spans);
             setInfo(`${plural(r.spans.length, 'span')}${r.truncated ? '+' : ''} · read ${r.rowsRead.toLocaleString()} rows in ${r.elapsedMs} ms`);
           });
+    if (language === 'lucene') remember(q);
     answer
       .then(() => ticket === latest.current && setShownQuery(q))
       .catch((e: unknown) => ticket === latest.current && setError(errorText(e)))
@@ -124,18 +127,19 @@ export function ExploreView() {
   }, [summarise]);
 
   const drill = (q: string) => {
+    setLanguage('lucene');
     setQuery(q);
     setMode('requests');
     window.location.hash = '#/explore';
     run(q, 'requests');
   };
 
-  const openTrace = (traceId: string) => (window.location.hash = `#/explore/trace/${traceId}`);
+  const openTrace = (traceId: string, tsNs: string) => (window.location.hash = traceHref(traceId, tsNs));
 
   return (
     <>
       <ViewHeader title="Explore" subtitle="Search the gateway's requests and spans, open any trace or conversation, compare models, users and tools." />
-      {route.kind === 'trace' ? <TraceView traceId={route.id} onClose={() => (window.location.hash = '#/explore')} /> : null}
+      {route.kind === 'trace' ? <TraceView traceId={route.id} aroundMs={route.aroundMs} onClose={() => (window.location.hash = '#/explore')} /> : null}
       {route.kind === 'conversation' && profileId ? <ConversationView profileId={profileId} conversationId={route.id} onClose={() => (window.location.hash = '#/explore')} /> : null}
       <form
         className="card toolbar"
@@ -144,7 +148,7 @@ export function ExploreView() {
           run();
         }}
       >
-        <input className="grow" value={query} onChange={(e) => setQuery(e.target.value)} placeholder='e.g. status:error AND model:"openai-main/gpt-4o" duration:>2s' aria-label="Search" data-testid="search-input" />
+        <SearchBox profileId={profileId} value={query} onChange={setQuery} language={language} onLanguage={setLanguage} placeholder='e.g. StatusCode:Error SpanAttributes.tfy.request.model_name:"openai-main/gpt-4o" or model:gpt-4o duration:>2s' />
         <select value={range} onChange={(e) => setRange(Number(e.target.value))} aria-label="Time range">
           {RANGES.map(([label, ms]) => (
             <option key={label} value={ms}>
@@ -192,12 +196,12 @@ export function ExploreView() {
       <section className="card flush" aria-busy={busy} data-testid="search-results" data-query={shownQuery ?? undefined} data-mode={mode} data-count={mode === 'requests' ? requests.length : spans.length}>
         {mode === 'requests' ? (
           <>
-            <RequestTable requests={requests} height={380} label="Requests" onOpen={(r) => openTrace(r.traceId)} />
+            <RequestTable requests={requests} height={380} label="Requests" onOpen={(r) => openTrace(r.traceId, r.tsNs)} />
             {requests.length === 0 && !error && !busy ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
           </>
         ) : (
           <>
-            <SpanTable spans={spans} height={380} label="Search results" onOpen={(s) => openTrace(s.traceId)} />
+            <SpanTable spans={spans} height={380} label="Search results" onOpen={(s) => openTrace(s.traceId, s.tsNs)} />
             {spans.length === 0 && !error && !busy ? <p className="muted pad">No spans match in this range.</p> : null}
           </>
         )}

@@ -3,7 +3,7 @@ import { rollupRequest } from '../../../electron/shared/request-row';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';
 import { errorText, useProfiles } from './setup/use-profiles';
-import type { Span } from './traces/format';
+import { traceHref, type Span } from './traces/format';
 import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
 
@@ -150,7 +150,7 @@ export function LiveTailView() {
       ) : null}
       <section className="card flush">
         {mode === 'requests' ? (
-          <RequestTable follow={follow} requests={requests} height={520} label="Live requests" onOpen={(r) => (window.location.hash = `#/explore/trace/${r.traceId}`)} />
+          <RequestTable follow={follow} requests={requests} height={520} label="Live requests" onOpen={(r) => (window.location.hash = traceHref(r.traceId, r.tsNs))} />
         ) : (
           <SpanTable
             follow={follow}
@@ -158,7 +158,7 @@ export function LiveTailView() {
             height={520}
             label="Live spans"
             onOpen={(s) => {
-              window.location.hash = `#/explore/trace/${s.traceId}`;
+              window.location.hash = traceHref(s.traceId, s.tsNs);
             }}
           />
         )}

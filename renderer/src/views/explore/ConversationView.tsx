@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { CopyButton } from '../../components/CopyButton';
 import { errorText } from '../setup/use-profiles';
-import { fmtCost, fmtNum, formatDuration, formatTime, modelText } from '../traces/format';
+import { fmtCost, fmtNum, formatDuration, formatTime, modelText, traceHref } from '../traces/format';
 
 /** What a turn said, as text: the message's own text and tool calls, or the raw text when it is not a chat. */
 function said(text: string): { role: string; text: string }[] {
@@ -64,7 +64,7 @@ export function ConversationView({ profileId, conversationId, onClose }: { profi
               <span className="muted small">
                 {formatTime(t.ts)} · {modelText(t.model, t.calledModels)} · {fmtNum(t.inputTokens)} in / {fmtNum(t.outputTokens)} out · {fmtCost(t.costUsd)} · {formatDuration(t.durationNs)}
               </span>
-              <a className="button secondary small" href={`#/explore/trace/${t.traceId}`}>
+              <a className="button secondary small" href={traceHref(t.traceId, t.tsNs)}>
                 Open trace
               </a>
             </div>

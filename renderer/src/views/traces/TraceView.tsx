@@ -29,7 +29,7 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
   );
 }
 
-export function TraceView({ traceId, onClose }: { traceId: string; onClose: () => void }) {
+export function TraceView({ traceId, aroundMs, onClose }: { traceId: string; aroundMs?: number; onClose: () => void }) {
   const api = useApi();
   const { state } = useProfiles();
   const profile = state?.profiles.find((p) => p.id === state.activeProfileId);
@@ -42,7 +42,7 @@ export function TraceView({ traceId, onClose }: { traceId: string; onClose: () =
   useEffect(() => {
     if (!state) return;
     let live = true;
-    api.invoke('traces.get', { profileId: state.activeProfileId, traceId }).then(
+    api.invoke('traces.get', { profileId: state.activeProfileId, traceId, aroundMs }).then(
       (r) => {
         if (!live) return;
         setSpans(r.spans);
@@ -55,7 +55,7 @@ export function TraceView({ traceId, onClose }: { traceId: string; onClose: () =
       live = false;
       document.getElementById('root')?.removeAttribute('data-trace-state');
     };
-  }, [api, state?.activeProfileId, traceId]); // eslint-disable-line react-hooks/exhaustive-deps -- reload on profile or trace only
+  }, [api, state?.activeProfileId, traceId, aroundMs]); // eslint-disable-line react-hooks/exhaustive-deps -- reload on profile or trace only
 
   const model = useMemo(() => (spans ? buildWaterfall(spans, collapsed, filter) : null), [spans, collapsed, filter]);
   const span = spans?.find((s) => s.spanId === selected) ?? null;

@@ -30,3 +30,8 @@ export function modelText(requested: string, called: string[]): string {
 }
 
 export const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+
+/** The Explore address of a trace, with the time of the row it was opened from, so the lookup reads one hour, not thirty days. */
+export function traceHref(traceId: string, tsNs?: string): string {
+  return `#/explore/trace/${traceId}${tsNs ? `@${Math.floor(Number(BigInt(tsNs) / 1_000_000n))}` : ''}`;
+}
