@@ -68,6 +68,15 @@ const Summary = z.object({
   met: z.boolean(),
 });
 
+const SearchBench = z.object({
+  benchmark: z.literal('search'),
+  spans_in_table: z.number(),
+  results: z.array(z.object({ layout: z.string(), search: z.string(), query: z.string(), ours_rows: z.number(), hyperdx_rows: z.number(), ours_ms: z.number(), hyperdx_ms: z.number() })),
+  worst_rows_ratio: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+
 const Exporter = z.union([
   z.object({ benchmark: z.literal('exporter'), skipped: z.string() }),
   z.object({
@@ -186,6 +195,19 @@ const benches = [
       },
     ],
   } satisfies Bench<z.infer<typeof Summary>>,
+  {
+    name: 'search',
+    script: 'test/bench/search.ts',
+    schema: SearchBench,
+    goal: (r) => `${r.goal} (worst ${r.worst_rows_ratio}): ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) =>
+      r.results.map((x) => ({
+        figure: `${x.search} on ${n(r.spans_in_table)} spans, ${x.layout} (\`${x.query.replace(/\|/g, '\\|')}\`)`,
+        measured: `${n(x.ours_rows)} rows, ${n(x.ours_ms)} ms`,
+        baseline: `${n(x.hyperdx_rows)} rows, ${n(x.hyperdx_ms)} ms (HyperDX's SQL for the same search)`,
+        ratio: `${(x.ours_rows / Math.max(1, x.hyperdx_rows)).toFixed(2)} (rows), ${(x.ours_ms / Math.max(1, x.hyperdx_ms)).toFixed(2)} (time)`,
+      })),
+  } satisfies Bench<z.infer<typeof SearchBench>>,
   {
     name: 'exporter',
     script: 'test/bench/exporter.ts',

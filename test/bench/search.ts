@@ -1,0 +1,110 @@
+/**
+ * npm run bench:search — common searches on BENCH_SPANS gateway spans (10,000,000 by default),
+ * on the bloom-filter ClickStack table and on the newest one with text indexes on attribute
+ * items: rows read and engine time of our SQL against the SQL HyperDX's rules produce for the
+ * same search on the same table, in the same run (median of BENCH_RUNS, alternating).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { closeAllClients, queryRows } from '../../electron/core/clickhouse/clickhouse-clients.js';
+import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
+import { searchSpans, traceWindows } from '../../electron/core/traces/trace-queries.js';
+import { startSandbox } from '../../electron/sandbox/sandbox.js';
+import { fillSql } from './summary-fill.js';
+
+const TOTAL = Number(process.env.BENCH_SPANS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WINDOW_MS = 6 * 3600_000;
+const LAYOUTS = ['clickstack', 'clickstack-text'] as const;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const Row = z.record(z.string(), z.unknown());
+
+interface Case {
+  name: string;
+  /** What a user types (HyperDX's syntax). */
+  query: string;
+  /** HyperDX's WHERE for it on this layout. */
+  hyperdx: (text: boolean) => string;
+}
+
+function cases(traceId: string): Case[] {
+  // Values that exist whatever BENCH_SPANS is: request r has conversation conv-<r/5> and an input with its number.
+  const conversation = `conv-${Math.floor(TOTAL / 4 / 5 / 3)}`;
+  const word = String(Math.floor(TOTAL / 4 / 2) + 7);
+  const items = (k: string, v: string) => (text: boolean) => (text ? `has(SpanAttributeItems, concat('${k}', '=', '${v}'))` : `(SpanAttributes['${k}'] = '${v}' AND indexHint(mapContains(SpanAttributes, '${k}')))`);
+  return [
+    { name: 'exact model', query: 'SpanAttributes.tfy.request.model_name:"anthropic-main/claude-sonnet-4"', hyperdx: items('tfy.request.model_name', 'anthropic-main/claude-sonnet-4') },
+    { name: 'one conversation id', query: `SpanAttributes.tfy.request.conversation_id:"${conversation}"`, hyperdx: items('tfy.request.conversation_id', conversation) },
+    { name: 'status error', query: 'StatusCode:"Error"', hyperdx: () => "StatusCode = 'Error'" },
+    { name: 'duration range', query: 'Duration:[60000000000 TO 120000000000]', hyperdx: () => 'Duration BETWEEN 60000000000 AND 120000000000' },
+    { name: 'a word in the input text', query: `SpanAttributes.tfy.input:${word}`, hyperdx: () => `(SpanAttributes['tfy.input'] ILIKE '%${word}%' AND indexHint(mapContains(SpanAttributes, 'tfy.input')))` },
+    { name: 'open one trace by id', query: `trace:${traceId}`, hyperdx: () => `TraceId = '${traceId}'` },
+  ];
+}
+
+async function main() {
+  const out: Record<string, unknown>[] = [];
+  for (const schema of LAYOUTS) {
+    const dataDir = mkdtempSync(join(tmpdir(), `cst-bench-search-${schema}-`));
+    const sandbox = await startSandbox({ dataDir, schema });
+    try {
+      const now = Date.now();
+      console.log(`${schema}: filling ${TOTAL.toLocaleString()} gateway spans over the last 6 h…`);
+      const t0 = performance.now();
+      await sandbox.engine.query({ sql: fillSql(now - 60_000, TOTAL, 0, WINDOW_MS - 120_000), format: 'TabSeparated' });
+      console.log(`filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const location = { url: sandbox.endpoints.clickhouse, user: 'default', password: '', database: 'default', table: 'otel_traces' };
+      const table = await describeTracesTable(location);
+      const window = { fromMs: now - WINDOW_MS, toMs: now };
+      const [probe] = (await queryRows(location, { kind: 'search', sql: `SELECT TraceId AS t, toUnixTimestamp64Milli(Timestamp) AS at FROM otel_traces WHERE ServiceName = 'tfy-llm-gateway' AND ParentSpanId = '' ORDER BY Timestamp LIMIT 1 OFFSET ${Math.floor(TOTAL / 40)}`, row: z.object({ t: z.string(), at: z.union([z.number(), z.string()]) }) })).rows;
+      for (const c of cases(probe!.t)) {
+        const ours: { rows: number; ms: number }[] = [];
+        const theirs: { rows: number; ms: number }[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          if (c.name === 'open one trace by id') {
+            // Ours: the row's time, one hour either side (the first window a trace lookup tries).
+            const w = traceWindows(Number(probe!.at))[0]!;
+            const a = await queryRows(location, { kind: 'search', sql: `SELECT * FROM otel_traces WHERE TraceId = {t:String} AND Timestamp >= fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({to:Int64}) ORDER BY Timestamp`, params: { t: probe!.t, f: w.fromMs, to: w.toMs }, row: Row });
+            ours.push({ rows: a.rowsRead, ms: a.elapsedMs });
+          } else {
+            const a = await searchSpans(location, { query: c.query, ...window, service: null, limit: 200 });
+            ours.push({ rows: a.rowsRead, ms: a.elapsedMs });
+          }
+          // HyperDX: its WHERE over the search's time range, newest first, a page of 200.
+          const b = await queryRows(location, {
+            kind: 'search',
+            sql: `SELECT Timestamp, ServiceName, StatusCode, round(Duration / 1e6), SpanName, TraceId, SpanId FROM otel_traces
+                  WHERE Timestamp >= fromUnixTimestamp64Milli(${window.fromMs}) AND Timestamp <= fromUnixTimestamp64Milli(${window.toMs}) AND (${c.hyperdx(table.layout.kind === 'clickstack-text')})
+                  ORDER BY Timestamp DESC LIMIT 200`,
+            row: Row,
+          });
+          theirs.push({ rows: b.rowsRead, ms: b.elapsedMs });
+        }
+        const r = {
+          layout: table.layout.kind,
+          search: c.name,
+          query: c.query,
+          ours_rows: median(ours.map((x) => x.rows)),
+          hyperdx_rows: median(theirs.map((x) => x.rows)),
+          ours_ms: median(ours.map((x) => x.ms)),
+          hyperdx_ms: median(theirs.map((x) => x.ms)),
+        };
+        console.log(`${r.layout} ${r.search}: ours ${r.ours_rows.toLocaleString()} rows / ${r.ours_ms} ms; HyperDX ${r.hyperdx_rows.toLocaleString()} rows / ${r.hyperdx_ms} ms`);
+        out.push(r);
+      }
+    } finally {
+      await closeAllClients();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const worst = Math.max(...out.map((r) => Number(r.ours_rows) / Math.max(1, Number(r.hyperdx_rows))));
+  console.log(JSON.stringify({ benchmark: 'search', spans_in_table: TOTAL, results: out, worst_rows_ratio: Number(worst.toFixed(3)), goal: 'ours never reads more rows than HyperDX (ratio <= 1.0)', met: worst <= 1.0 }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
