@@ -6,23 +6,15 @@
  * as the truth a summary must add up to, computed here, independently of any SQL.
  */
 import { randomBytes } from 'node:crypto';
+import { rngFrom as seeded } from './otlp-fuzz.js';
 
 type Value = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
 type Attrs = Record<string, string | number | boolean>;
 
 export const GATEWAY_SERVICE = 'tfy-llm-gateway';
 
-/** A small seeded generator, so a failing mix can be reproduced from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the fuzz suite's), so a failing mix can be reproduced from its seed. */
+export { seeded };
 
 function value(v: string | number | boolean): Value {
   if (typeof v === 'boolean') return { boolValue: v };

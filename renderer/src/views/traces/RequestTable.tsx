@@ -1,6 +1,6 @@
 import type { RequestRow } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
-import { VirtualList } from '../../components/VirtualList';
+import { RowTable } from '../../components/RowTable';
 import { fmtCost, fmtNum, formatDuration, formatTime, modelText } from './format';
 
 export type Request = z.infer<typeof RequestRow>;
@@ -16,37 +16,30 @@ function what(r: Request): string {
 /** One row per request (a gateway trace's root with its spans rolled up); a click opens the trace. */
 export function RequestTable({ requests, height, onOpen, label, follow = false }: { requests: Request[]; height: number; onOpen: (r: Request) => void; label: string; follow?: boolean }) {
   return (
-    <div className="span-table request-table">
-      <div className="thead" role="row">
-        {REQUEST_COLUMNS.map((c) => (
-          <span key={c} role="columnheader">
-            {c}
-          </span>
-        ))}
-      </div>
-      <VirtualList
-        label={label}
-        count={requests.length}
-        rowHeight={28}
-        height={height}
-        pinTop={follow}
-        renderRow={(i) => {
-          const r = requests[i]!;
-          const failed = r.status === 'error' || r.mcpErrors > 0;
-          const why = failed ? `Failed at ${r.failedSpan || r.name}${r.errorMessage ? `: ${r.errorMessage}` : ''}` : `Open trace ${r.traceId}`;
-          return (
-            // A focusable row (Enter opens it) rather than a button, so the conversation cell can hold its own link.
-            <div
-              role="button"
-              tabIndex={0}
-              className={`span-row ${failed ? 'is-error' : ''} ${r.hasRoot ? '' : 'is-partial'}`}
-              onClick={() => onOpen(r)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' || e.key === ' ') {
-                  e.preventDefault();
-                  onOpen(r);
-                }
-              }}
+    <RowTable
+      columns={REQUEST_COLUMNS}
+      className="span-table request-table"
+      label={label}
+      count={requests.length}
+      height={height}
+      follow={follow}
+      renderRow={(i) => {
+        const r = requests[i]!;
+        const failed = r.status === 'error' || r.mcpErrors > 0;
+        const why = failed ? `Failed at ${r.failedSpan || r.name}${r.errorMessage ? `: ${r.errorMessage}` : ''}` : `Open trace ${r.traceId}`;
+        return (
+          // A focusable row (Enter opens it) rather than a button, so the conversation cell can hold its own link.
+          <div
+            role="button"
+            tabIndex={0}
+            className={`span-row ${failed ? 'is-error' : ''} ${r.hasRoot ? '' : 'is-partial'}`}
+            onClick={() => onOpen(r)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onOpen(r);
+              }
+      }}
               title={why}
               data-testid="request-row"
             >
@@ -76,7 +69,6 @@ export function RequestTable({ requests, height, onOpen, label, follow = false }
             </div>
           );
         }}
-      />
-    </div>
+    />
   );
 }
