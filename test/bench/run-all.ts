@@ -135,7 +135,7 @@ const benches = [
     goal: (r) => `${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
     rows: (r) => [
       {
-        figure: `CPU while monitoring two targets every 30 s (${r.wall_s} s, ${r.requests} requests, rss ${r.rss_mb} MB)`,
+        figure: `CPU while monitoring the pipeline (collector, OTLP and ClickHouse probes) every 30 s (${r.wall_s} s, ${r.requests} requests, rss ${r.rss_mb} MB)`,
         measured: `${r.monitoring_cpu_percent_of_core}% of one core`,
         baseline: `${r.baseline_cpu_percent_of_core}% (the same app with monitoring off)`,
         // Near a zero baseline the ratio swings wildly; the absolute share of a core is the figure to read.

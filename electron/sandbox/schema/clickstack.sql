@@ -1,6 +1,7 @@
--- Source: hyperdxio/hyperdx docker/otel-collector/schema/seed/00005_otel_traces.sql
--- (the ClickStack collector's traces table). Kept verbatim; ${DATABASE} and ${TABLES_TTL}
--- are filled in by electron/sandbox/schema.ts (TTL 720 hours, as ClickStack ships).
+-- Source: hyperdxio/hyperdx docker/otel-collector/schema/seed/00005_otel_traces.sql as it was
+-- before ClickStack moved attribute values to text indexes (the same table is now its
+-- 00005_otel_traces_compat.sql; the newest one is clickstack-text.sql). Kept verbatim;
+-- ${DATABASE} and ${TABLES_TTL} are filled in by electron/sandbox/schema.ts (TTL 720 hours).
 CREATE TABLE IF NOT EXISTS ${DATABASE}.otel_traces
 (
     `Timestamp` DateTime64(9) CODEC(Delta(8), ZSTD(1)),
