@@ -19,8 +19,14 @@ import { fromTable } from './trace-queries.js';
 
 export const DEFAULT_HORIZON_MS = 15 * 60_000;
 export const INITIAL_SPANS = 200;
-/** Most rows one poll returns; a burst beyond it is read on the following polls. */
-export const MAX_ROWS_PER_POLL = 50_000;
+/** Rows one query reads; a poll pages through everything new, page by page. */
+export const PAGE_ROWS = 10_000;
+/** Rows one poll goes through before it returns; the rest is read by the next poll, from where this one stopped. */
+export const MAX_ROWS_PER_POLL = 100_000;
+/** Spans remembered as delivered, besides the time bound (a flood cannot grow the session without end). */
+export const MAX_SEEN = 500_000;
+/** Spans in the horizon when the tail starts, remembered by hash so a merge cannot show them as new. */
+export const MAX_BASELINE = 4_000_000;
 
 /** The highest block number in a part's name: partition_minBlock_maxBlock_level[_mutation] (date partition ids have no '_'). */
 const PART_MAX_BLOCK = "toUInt64OrZero(splitByChar('_', _part)[3])";
@@ -36,11 +42,33 @@ export interface TailOptions {
 export interface TailPoll {
   spans: SpanRow[];
   rowsRead: number;
+  /** More new rows are waiting than one poll goes through: poll again at once. */
+  more?: boolean;
+}
+
+const IdHash = z.object({ idHash: z.union([z.string(), z.number()]) });
+
+/** Binary search in a sorted array of hashes. */
+function hasHash(sorted: BigUint64Array, h: bigint): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === h) return true;
+    if (v < h) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 export class SpanTail {
   private cursor: bigint | null = null;
   private readonly seen = new Map<string, bigint>();
+  /** Hashes of the spans that were in the horizon at start: never new, even when a merge re-reads them. */
+  private baseline = new BigUint64Array(0);
+  /** A poll that stopped before the end: the block it was reading up to, and the last row it went through. */
+  private pending: { upTo: bigint; after: { tsNs: string; traceId: string; spanId: string } | null } | null = null;
   private readonly horizonMs: number;
   private readonly now: () => number;
   polls = 0;
@@ -65,30 +93,52 @@ export class SpanTail {
     return BigInt(rows[0]?.b || '0');
   }
 
-  private async select(extraWhere: string, params: SqlParams, order: string, limit: number): Promise<TailPoll> {
-    const where = [`Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', this.now() - this.horizonMs)})`, extraWhere, this.options.where].filter(Boolean).join(' AND ');
+  private horizonWhere(params: SqlParams, extraWhere: string): string {
+    return [`Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', this.now() - this.horizonMs)})`, extraWhere, this.options.where].filter(Boolean).join(' AND ');
+  }
+
+  private async select(extraWhere: string, params: SqlParams, order: string, limit: number): Promise<{ spans: SpanRow[]; hashes: bigint[]; rowsRead: number }> {
     const answer = await queryRows(this.table.location, {
       kind: 'tail',
       database: this.table.location.database,
-      sql: `SELECT ${spanRowColumnsSql(this.table.layout)} FROM ${fromTable(this.table)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+      sql: `SELECT ${spanRowColumnsSql(this.table.layout)}, toString(cityHash64(TraceId, SpanId)) AS idHash FROM ${fromTable(this.table)} WHERE ${this.horizonWhere(params, extraWhere)} ORDER BY ${order} LIMIT ${limit}`,
       params: params.values,
       row: z.unknown(),
     });
     this.rowsRead += answer.rowsRead;
-    return { spans: answer.rows.map(toSpanRow), rowsRead: answer.rowsRead };
+    return { spans: answer.rows.map(toSpanRow), hashes: answer.rows.map((r) => BigInt(IdHash.parse(r).idHash)), rowsRead: answer.rowsRead };
   }
 
-  private fresh(spans: SpanRow[]): SpanRow[] {
+  /** The spans already in the horizon, as sorted hashes: what the tail must never call new. */
+  private async loadBaseline(): Promise<void> {
+    const params = this.withBaseParams();
+    const answer = await queryRows(this.table.location, {
+      kind: 'tail',
+      database: this.table.location.database,
+      sql: `SELECT toString(cityHash64(TraceId, SpanId)) AS idHash FROM ${fromTable(this.table)} WHERE ${this.horizonWhere(params, '')} LIMIT ${MAX_BASELINE}`,
+      params: params.values,
+      row: IdHash,
+    });
+    this.rowsRead += answer.rowsRead;
+    this.baseline = BigUint64Array.from(answer.rows.map((r) => BigInt(r.idHash))).sort();
+  }
+
+  private fresh(spans: SpanRow[], hashes: bigint[]): SpanRow[] {
     const out: SpanRow[] = [];
-    for (const s of spans) {
+    spans.forEach((s, i) => {
       const key = `${s.traceId}:${s.spanId}`;
-      if (this.seen.has(key)) continue;
+      if (this.seen.has(key) || hasHash(this.baseline, hashes[i]!)) return;
       this.seen.set(key, BigInt(s.tsNs));
       out.push(s);
-    }
+    });
     // Forget spans that have left the horizon: no part can bring them back inside it.
     const floor = BigInt(this.now() - this.horizonMs - 60_000) * 1_000_000n;
     for (const [key, ts] of this.seen) if (ts < floor) this.seen.delete(key);
+    // And never more than MAX_SEEN (oldest delivered first): a flood cannot grow the session without end.
+    for (const key of this.seen.keys()) {
+      if (this.seen.size <= MAX_SEEN) break;
+      this.seen.delete(key);
+    }
     return out;
   }
 
@@ -97,25 +147,56 @@ export class SpanTail {
     return this.options.params?.clone() ?? new SqlParams();
   }
 
-  /** The most recent spans, newest first; the cursor is taken before reading, so nothing falls between. */
+  /**
+   * The most recent spans, newest first. The cursor is taken before reading, so nothing falls
+   * between; what the horizon holds now is remembered, so no merge can show it as new later.
+   */
   async start(): Promise<TailPoll> {
     this.cursor = await this.maxBlock();
+    this.pending = null;
     this.polls++;
+    await this.loadBaseline();
     const result = await this.select('', this.withBaseParams(), 'Timestamp DESC', INITIAL_SPANS);
-    return { spans: this.fresh(result.spans), rowsRead: result.rowsRead };
+    this.seen.clear();
+    for (const s of result.spans) this.seen.set(`${s.traceId}:${s.spanId}`, BigInt(s.tsNs));
+    return { spans: result.spans, rowsRead: result.rowsRead };
   }
 
-  /** Spans written since the last poll, in the order they started. */
+  /**
+   * Spans written since the last poll, in the order they started. It pages through everything
+   * new (by start, trace and span id), skipping what was delivered or was there at start without
+   * counting it against a page, and moves the cursor only once it has read to the end: a poll
+   * that stops early (MAX_ROWS_PER_POLL) says `more`, and the next one goes on from the same row.
+   */
   async poll(): Promise<TailPoll> {
     if (this.cursor === null) return this.start();
-    const upTo = await this.maxBlock();
+    const upTo = this.pending?.upTo ?? (await this.maxBlock());
     this.polls++;
     if (upTo <= this.cursor) return { spans: [], rowsRead: 0 };
-    const params = this.withBaseParams();
-    const partFilter = `${PART_MAX_BLOCK} > ${params.add('UInt64', this.cursor.toString())} AND ${PART_MAX_BLOCK} <= ${params.add('UInt64', upTo.toString())}`;
-    const result = await this.select(partFilter, params, 'Timestamp', MAX_ROWS_PER_POLL);
-    this.cursor = upTo;
-    return { spans: this.fresh(result.spans), rowsRead: result.rowsRead };
+    let after = this.pending?.after ?? null;
+    const out: SpanRow[] = [];
+    let rowsRead = 0;
+    let scanned = 0;
+    for (;;) {
+      const params = this.withBaseParams();
+      const parts = `${PART_MAX_BLOCK} > ${params.add('UInt64', this.cursor.toString())} AND ${PART_MAX_BLOCK} <= ${params.add('UInt64', upTo.toString())}`;
+      const keyset = after ? ` AND (Timestamp, TraceId, SpanId) > (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', after.tsNs)})), ${params.add('String', after.traceId)}, ${params.add('String', after.spanId)})` : '';
+      const page = await this.select(parts + keyset, params, 'Timestamp, TraceId, SpanId', PAGE_ROWS);
+      rowsRead += page.rowsRead;
+      scanned += page.spans.length;
+      out.push(...this.fresh(page.spans, page.hashes));
+      const last = page.spans.at(-1);
+      if (page.spans.length < PAGE_ROWS || !last) {
+        this.cursor = upTo;
+        this.pending = null;
+        return { spans: out, rowsRead };
+      }
+      after = { tsNs: last.tsNs, traceId: last.traceId, spanId: last.spanId };
+      if (scanned >= MAX_ROWS_PER_POLL) {
+        this.pending = { upTo, after };
+        return { spans: out, rowsRead, more: true };
+      }
+    }
   }
 
   /** Nothing to release: the connection belongs to the shared client pool. */

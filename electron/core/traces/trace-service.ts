@@ -24,6 +24,8 @@ import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace
 
 export const TAIL_POLL_MS = 2_000;
 export const MAX_TAIL_SESSIONS = 4;
+/** Spans in one tail.batch event at most. */
+export const MAX_SPANS_PER_EVENT = 5_000;
 export const CONVERSATION_LOOKBACK_MS = 7 * 24 * 3600_000;
 export const CONVERSATION_LOOKAHEAD_MS = 24 * 3600_000;
 
@@ -113,7 +115,7 @@ export class TraceService {
     const sessionId = randomUUID();
     const session: Session = { tail, timer: null, stopped: false, failing: false };
     this.sessions.set(sessionId, session);
-    const loop = () => {
+    const loop = (delayMs = TAIL_POLL_MS) => {
       session.timer = setTimeout(() => {
         tail.poll().then(
           (r) => {
@@ -122,8 +124,10 @@ export class TraceService {
               session.failing = false;
               this.emitter.emit('state', { sessionId, live: true, detail: 'Reading from ClickHouse again; nothing written meanwhile is missed.' });
             }
-            if (r.spans.length) this.emitter.emit('batch', { sessionId, spans: r.spans, rowsRead: r.rowsRead });
-            loop();
+            // A big poll goes out in several events, so no single message freezes the page.
+            for (let i = 0; i < r.spans.length; i += MAX_SPANS_PER_EVENT) this.emitter.emit('batch', { sessionId, spans: r.spans.slice(i, i + MAX_SPANS_PER_EVENT), rowsRead: i === 0 ? r.rowsRead : 0 });
+            // More is waiting than one poll reads: go on at once instead of after the interval.
+            loop(r.more ? 0 : TAIL_POLL_MS);
           },
           (error: unknown) => {
             if (session.stopped) return;
@@ -137,7 +141,7 @@ export class TraceService {
             loop();
           },
         );
-      }, TAIL_POLL_MS);
+      }, delayMs);
     };
     loop();
     return { sessionId, spans: first.spans };
