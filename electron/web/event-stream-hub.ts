@@ -2,6 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const KEEPALIVE_MS = 15_000;
+/**
+ * What one page may leave unread before it is dropped: a tab that stopped reading (asleep,
+ * frozen, a debugger paused) must not hold the app's memory hostage during a flood. Its
+ * EventSource reconnects by itself and the page starts its live views afresh.
+ */
+export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 
 export class EventStreamHub {
   private readonly clients = new Set<ServerResponse>();
@@ -25,9 +31,20 @@ export class EventStreamHub {
     req.on('close', () => this.clients.delete(res));
   }
 
+  get size(): number {
+    return this.clients.size;
+  }
+
   broadcast(event: string, payload: unknown): void {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const res of this.clients) res.write(frame);
+    for (const res of this.clients) {
+      if (res.writableLength > MAX_UNREAD_BYTES) {
+        this.clients.delete(res);
+        res.destroy();
+        continue;
+      }
+      res.write(frame);
+    }
   }
 
   closeAll(): void {

@@ -19,10 +19,13 @@ import { fromTable } from './trace-queries.js';
 
 export const DEFAULT_HORIZON_MS = 15 * 60_000;
 export const INITIAL_SPANS = 200;
-/** Rows one query reads; a poll pages through everything new, page by page. */
-export const PAGE_ROWS = 10_000;
+/**
+ * Rows one query reads; a poll pages through everything new, page by page. Above ClickHouse's
+ * lazy-materialization limit (10,000), which would read a small page's rows twice.
+ */
+export const PAGE_ROWS = 50_000;
 /** Rows one poll goes through before it returns; the rest is read by the next poll, from where this one stopped. */
-export const MAX_ROWS_PER_POLL = 100_000;
+export const MAX_ROWS_PER_POLL = 200_000;
 /** Spans remembered as delivered, besides the time bound (a flood cannot grow the session without end). */
 export const MAX_SEEN = 500_000;
 /** Spans in the horizon when the tail starts, remembered by hash so a merge cannot show them as new. */
@@ -37,6 +40,9 @@ export interface TailOptions {
   params?: SqlParams;
   horizonMs?: number;
   now?: () => number;
+  /** PAGE_ROWS and MAX_ROWS_PER_POLL unless a test wants small ones. */
+  pageRows?: number;
+  maxRowsPerPoll?: number;
 }
 
 export interface TailPoll {
@@ -181,18 +187,19 @@ export class SpanTail {
       const params = this.withBaseParams();
       const parts = `${PART_MAX_BLOCK} > ${params.add('UInt64', this.cursor.toString())} AND ${PART_MAX_BLOCK} <= ${params.add('UInt64', upTo.toString())}`;
       const keyset = after ? ` AND (Timestamp, TraceId, SpanId) > (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', after.tsNs)})), ${params.add('String', after.traceId)}, ${params.add('String', after.spanId)})` : '';
-      const page = await this.select(parts + keyset, params, 'Timestamp, TraceId, SpanId', PAGE_ROWS);
+      const pageRows = this.options.pageRows ?? PAGE_ROWS;
+      const page = await this.select(parts + keyset, params, 'Timestamp, TraceId, SpanId', pageRows);
       rowsRead += page.rowsRead;
       scanned += page.spans.length;
       out.push(...this.fresh(page.spans, page.hashes));
       const last = page.spans.at(-1);
-      if (page.spans.length < PAGE_ROWS || !last) {
+      if (page.spans.length < pageRows || !last) {
         this.cursor = upTo;
         this.pending = null;
         return { spans: out, rowsRead };
       }
       after = { tsNs: last.tsNs, traceId: last.traceId, spanId: last.spanId };
-      if (scanned >= MAX_ROWS_PER_POLL) {
+      if (scanned >= (this.options.maxRowsPerPoll ?? MAX_ROWS_PER_POLL)) {
         this.pending = { upTo, after };
         return { spans: out, rowsRead, more: true };
       }

@@ -54,7 +54,17 @@ function webTransport(): Transport {
       return (body as { result: unknown }).result;
     },
     subscribe(event, listener) {
-      if (!source) source = new EventSource('/api/events', { withCredentials: true });
+      if (!source) {
+        source = new EventSource('/api/events', { withCredentials: true });
+        // The app drops a page that fell too far behind; the browser reconnects by itself. Events sent
+        // meanwhile are gone, so live views are told to start afresh.
+        let broken = false;
+        source.addEventListener('error', () => (broken = true));
+        source.addEventListener('open', () => {
+          if (broken) window.dispatchEvent(new Event(STREAM_REOPENED));
+          broken = false;
+        });
+      }
       let set = listeners.get(event);
       if (!set) {
         const fresh = new Set<(payload: unknown) => void>();
@@ -76,6 +86,9 @@ function webTransport(): Transport {
     },
   };
 }
+
+/** Dispatched on window when the event stream came back after a break (web bridge only). */
+export const STREAM_REOPENED = 'clickstack:stream-reopened';
 
 export function createTrayApi(): TrayApi {
   const transport = window.clickstackTray ? electronTransport(window.clickstackTray) : webTransport();

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { rollupRequest } from '../../../electron/shared/request-row';
 import { useApi } from '../api/context';
+import { STREAM_REOPENED } from '../api/tray-api';
 import { ViewHeader } from '../components/ViewHeader';
 import { errorText, useProfiles } from './setup/use-profiles';
 import { traceHref, type Span } from './traces/format';
@@ -45,6 +46,16 @@ export function LiveTailView() {
   // Why the tail is not reading right now (ClickHouse unreachable); it keeps retrying.
   const [trouble, setTrouble] = useState<{ sessionId: string; detail: string } | null>(null);
   const arrivals = useRef<{ at: number; n: number }[]>([]);
+  const [restarted, setRestarted] = useState(false);
+  // Events sent while the page's stream was broken are lost: start the tail again from the newest spans.
+  useEffect(() => {
+    const onReopen = () => {
+      setRestarted(true);
+      setApplied((a) => ({ ...a }));
+    };
+    window.addEventListener(STREAM_REOPENED, onReopen);
+    return () => window.removeEventListener(STREAM_REOPENED, onReopen);
+  }, []);
   const pausedRef = useRef(paused);
   useEffect(() => {
     pausedRef.current = paused;
@@ -141,6 +152,14 @@ export function LiveTailView() {
       {error ? (
         <div className="banner error" role="alert">
           {error}
+        </div>
+      ) : null}
+      {restarted ? (
+        <div className="banner warn" role="status" data-testid="tail-restarted">
+          The page's connection to the app was interrupted, so the tail started again from the newest spans; use Explore for the gap.
+          <button type="button" className="secondary small" onClick={() => setRestarted(false)}>
+            Dismiss
+          </button>
         </div>
       ) : null}
       {reconnecting ? (
