@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
+import { acquireInstanceLock, heldMessage, LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
 import { parsePort, secretFromEnv } from './options.js';
 
 export function sandboxCommand(): Command {
@@ -17,6 +18,13 @@ export function sandboxCommand(): Command {
     .option('--auth-token-env <VAR>', 'require `authorization: <token>` on OTLP requests, the token read from this variable')
     .option('--clickhouse-password-env <VAR>', 'password of the ClickHouse user `default`, read from this variable')
     .action(async (opts: { otlpPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string }) => {
+      const lock = acquireInstanceLock(opts.dataDir, 'a clickstack-tray sandbox');
+      if (!lock.acquired) {
+        // One line the supervisor reads, and an exit code it does not restart on.
+        process.stdout.write(JSON.stringify({ event: 'locked', message: heldMessage(opts.dataDir, lock.holder) }) + '\n');
+        process.stderr.write(`${heldMessage(opts.dataDir, lock.holder)}\n`);
+        process.exit(LOCKED_EXIT_CODE);
+      }
       const sandbox = await startSandbox({
         dataDir: opts.dataDir,
         otlpPort: opts.otlpPort,

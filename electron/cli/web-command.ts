@@ -7,6 +7,7 @@ import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
 import { startWebBridge } from '../web/web-bridge.js';
+import { acquireInstanceLock, heldMessage } from '../node-shared/instance-lock.js';
 import { parsePort } from './options.js';
 import { sandboxSelfCommand } from './self-command.js';
 
@@ -18,11 +19,17 @@ export function webCommand(): Command {
     .option('--json', 'print one JSON line {"event":"listening","url":...} instead of prose')
     .action(async (opts: { port: number; sandbox: boolean; json?: boolean }) => {
       const dataDir = appDataDir();
+      const lock = acquireInstanceLock(dataDir, 'clickstack-tray web');
+      if (!lock.acquired) {
+        process.stderr.write(`${heldMessage(dataDir, lock.holder)}\n`);
+        process.exit(1);
+      }
       const sandbox = opts.sandbox
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
       const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
       const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer'), port: opts.port });
+      lock.describe(bridge.launchUrl.replace(/\?token=.*$/, ''));
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
       else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);
       void core.start();

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { SandboxStatus } from '../shared/contract.js';
 import { TypedEmitter } from './typed-emitter.js';
+import { LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
 
 type Status = z.infer<typeof SandboxStatus>;
 
@@ -17,6 +18,9 @@ export const ReadyLine = z.object({
   clickhouse: z.string().url(),
   health: z.string().url(),
 });
+
+/** The sandbox found its data folder held by another process (and exits LOCKED_EXIT_CODE). */
+export const LockedLine = z.object({ event: z.literal('locked'), message: z.string().max(1000) });
 
 /** How long the engine may take to open its data dir and create the schema. */
 export const SANDBOX_START_TIMEOUT_MS = 60_000;
@@ -162,6 +166,7 @@ export class SandboxSupervisor {
 
     return new Promise<Status>((resolve) => {
       let ready = false;
+      let lockedMessage: string | null = null;
       let upSince = 0;
       const timer = setTimeout(() => {
         if (ready) return;
@@ -177,6 +182,8 @@ export class SandboxSupervisor {
         } catch {
           return; // not the ready line
         }
+        const locked = LockedLine.safeParse(parsed);
+        if (locked.success) lockedMessage = locked.data.message;
         const readyLine = ReadyLine.safeParse(parsed);
         if (!readyLine.success) return;
         ready = true;
@@ -197,6 +204,12 @@ export class SandboxSupervisor {
         clearTimeout(timer);
         if (this.child === child) this.child = null;
         if (this.stopping) return;
+        // Another process holds the data folder: restarting would only fail again, so say who and stop.
+        if (code === LOCKED_EXIT_CODE || lockedMessage) {
+          const status = this.setStatus({ state: 'stopped', detail: `The local sandbox did not start: ${lockedMessage ?? 'its data folder is in use by another process.'}`, endpoints: null });
+          if (!ready) resolve(status);
+          return;
+        }
         const why = stderrTail.filter((l) => l.trim()).slice(-1)[0] ?? `exit ${signal ?? code}`;
         // Someone took a remembered port while we were down: any free port beats not starting.
         if (!ready && ports.length && /EADDRINUSE/.test(stderrTail.join('\n'))) this.lastPorts = [];

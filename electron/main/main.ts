@@ -15,6 +15,7 @@ import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { TrayDispatcher } from './tray-dispatcher.js';
 import { logger } from '../core/log.js';
+import { acquireInstanceLock, heldMessage } from '../node-shared/instance-lock.js';
 import { APP_ORIGIN, denyAllPermissions, guardNavigation, rendererFileFor, secureWebPreferences } from './window-options.js';
 
 const log = logger('main');
@@ -25,7 +26,10 @@ const rendererDir = join(root, 'dist', 'renderer');
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-if (!app.requestSingleInstanceLock()) {
+// Electron's lock covers a second copy of this app; ours also covers `clickstack-tray web` on the same data folder.
+const folderLock = app.requestSingleInstanceLock() ? acquireInstanceLock(app.getPath('userData'), 'the clickstack-tray app') : null;
+if (!folderLock || !folderLock.acquired) {
+  if (folderLock && !folderLock.acquired) log.error(heldMessage(app.getPath('userData'), folderLock.holder));
   app.quit();
 } else {
   let window: BrowserWindow | null = null;
