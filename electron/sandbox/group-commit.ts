@@ -2,7 +2,9 @@
  * Group commit for the receiver's inserts. Requests that arrive while an insert runs wait
  * and go into the next insert together: fewer, larger inserts (fewer parts for ClickHouse
  * to merge) under concurrent senders, while each request's rows still land in exactly one
- * insert and its 200 is sent only after that insert, so a 200 still means queryable.
+ * insert and its 200 is sent only after that insert, so a 200 still means queryable. When a
+ * shared insert fails, each request is retried alone: a request that cannot be stored fails
+ * by itself, and the others are stored.
  */
 
 /** JSONEachRow text, one row per line (each payload ends with a newline, so payloads concatenate). */
@@ -53,7 +55,21 @@ export class GroupCommit {
         this.payloads += group.length;
         for (const g of group) g.resolve();
       } catch (error) {
-        for (const g of group) g.reject(error);
+        if (group.length === 1) {
+          group[0]!.reject(error);
+          continue;
+        }
+        // One bad request must not fail its neighbours: each is tried alone, and answered for itself.
+        for (const g of group) {
+          try {
+            await this.write(g.payload);
+            this.inserts++;
+            this.payloads++;
+            g.resolve();
+          } catch (alone) {
+            g.reject(alone);
+          }
+        }
       }
     }
     this.running = false;

@@ -18,6 +18,20 @@ import { rowsToJsonEachRow, traceRequestToRows } from './otlp/span-rows.js';
 import { browserOrForeignRequest } from './request-guard.js';
 import { GroupCommit } from './group-commit.js';
 
+/**
+ * ClickHouse errors a retry of the same request cannot fix: too many partitions in one insert
+ * (spans spread over more than 100 days), values the table cannot hold. Everything else (no
+ * space, memory, timeouts, the engine restarting) may pass later.
+ */
+const PERMANENT_INSERT_CODES = new Set([252, 26, 27, 38, 53, 69, 70, 72, 117, 131, 321]);
+
+export function isPermanentInsertError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'number' || !PERMANENT_INSERT_CODES.has(code)) return false;
+  // 252 is also "too many parts, merges are slower than inserts": that one passes once merges catch up.
+  return code !== 252 || /partitions for single INSERT block/i.test(error instanceof Error ? error.message : '');
+}
+
 /** The collector's confighttp default max_request_body_size. */
 export const DEFAULT_MAX_OTLP_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -134,7 +148,8 @@ export class OtlpReceiver {
         await this.commits.submit(rowsToJsonEachRow(rows));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        // Retryable by the spec: the client may try again later.
+        // What can never succeed is a 400 with the reason (a sender must not retry it forever); the rest is retryable.
+        if (isPermanentInsertError(error)) return this.sendStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, `these spans cannot be stored: ${message}`);
         return this.sendStatus(res, encoding, 503, RPC.UNAVAILABLE, `could not write spans to ClickHouse: ${message}`, { 'retry-after': '5' });
       }
     }

@@ -60,4 +60,17 @@ describe('group commit', () => {
     await Promise.all(all);
     expect(writes.map((w) => w.payload)).toEqual(['xxxxxx\n', 'a\nb\n', 'c\n']);
   });
+
+  it('answers each request of a failed shared insert for itself: one poison request fails alone', async () => {
+    const written: string[] = [];
+    const write = async (payload: Buffer) => {
+      const text = payload.toString();
+      if (text.includes('poison')) throw new Error('cannot store poison');
+      written.push(text);
+    };
+    const commits = new GroupCommit(write);
+    const results = await Promise.allSettled(['a\n', 'b\n', 'poison\n', 'c\n'].map((p) => commits.submit(Buffer.from(p))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(written.join('')).toBe('a\nb\nc\n');
+  });
 });

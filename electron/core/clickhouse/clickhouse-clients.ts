@@ -5,7 +5,7 @@
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
-import { toClickHouseFailure } from './clickhouse-failure.js';
+import { ClickHouseFailure, toClickHouseFailure } from './clickhouse-failure.js';
 import { serverKey, type ClickHouseServer } from './server.js';
 
 /** How long each kind of call may take before it is given up. */
@@ -76,6 +76,21 @@ const JsonAnswer = z.object({
   statistics: z.object({ rows_read: z.union([z.number(), z.string()]), elapsed: z.number() }).optional(),
 });
 
+/**
+ * A JSON answer, or the exception ClickHouse wrote into it: once the status line has gone out, a
+ * server that fails mid-answer (a broken part, a checksum mismatch) appends `Code: N. DB::Exception:`
+ * to the body, which would otherwise surface as "Unexpected non-whitespace character after JSON".
+ */
+function parseAnswer(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const exception = /Code: (\d+)\. DB::Exception: ([^\n]*)/.exec(text);
+    if (exception) throw new ClickHouseFailure('query', `ClickHouse failed in the middle of its answer: ${exception[2]!.slice(0, 300)}`, 'The table may have a damaged part; the server log names it.', exception[1]!, { cause: error });
+    throw new ClickHouseFailure('query', 'ClickHouse sent an answer that is not JSON.', 'Check that the URL is ClickHouse’s HTTP interface, not a proxy page.', null, { cause: error });
+  }
+}
+
 /** Runs one SELECT; every failure comes back as a ClickHouseFailure with its kind. */
 export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>): Promise<QueryAnswer<T>> {
   const timeoutMs = o.timeoutMs ?? CALL_TIMEOUT_MS[o.kind];
@@ -90,7 +105,7 @@ export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>)
       abort_signal: signal,
       clickhouse_settings: o.settings,
     });
-    answer = await rs.json();
+    answer = parseAnswer(await rs.text());
   } catch (error) {
     // The caller's own abort (a poll deadline, a stopped tail) is its business, not a ClickHouse failure.
     if (o.signal?.aborted && !deadline.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : error;
