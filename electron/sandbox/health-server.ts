@@ -1,10 +1,17 @@
-/** Answers like the collector's health_check extension: GET / gives {"status":"Server available",...}. */
+/**
+ * Answers like the collector's health_check extension: GET / gives {"status":"Server available",...},
+ * or 503 {"status":"Server not available"} — and, unlike the collector, that also when the sandbox
+ * cannot store spans (a full disk), with `storage` saying why.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { StorageState } from './storage-check.js';
 
 export class HealthServer {
   private server: Server | null = null;
   private readonly upSince = new Date();
+
+  constructor(private readonly storage: (() => Promise<StorageState>) | null = null) {}
 
   async listen(port = 0): Promise<number> {
     this.server = createServer((req, res) => {
@@ -14,8 +21,17 @@ export class HealthServer {
         return void res.end('404 page not found\n');
       }
       const uptimeS = (Date.now() - this.upSince.getTime()) / 1000;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'Server available', upSince: this.upSince.toISOString(), uptime: `${uptimeS.toFixed(3)}s` }));
+      const answer = (storage: StorageState | null) => {
+        const body = { upSince: this.upSince.toISOString(), uptime: `${uptimeS.toFixed(3)}s` };
+        if (storage && !storage.ok) {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify({ status: 'Server not available', ...body, storage: { ok: false, full: storage.full, detail: storage.detail } }));
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'Server available', ...body, ...(storage ? { storage: { ok: true, full: false, detail: storage.detail } } : {}) }));
+      };
+      if (!this.storage) return answer(null);
+      this.storage().then(answer, (error: unknown) => answer({ ok: false, full: false, detail: `The storage check failed: ${error instanceof Error ? error.message : String(error)}` }));
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);

@@ -68,6 +68,8 @@ export class OtlpReceiver {
   /** Concurrent requests share inserts; each request's rows stay in one insert. */
   readonly commits: GroupCommit;
   readonly stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0 };
+  /** The outcome of the last insert (the sandbox's health answer reads it). */
+  lastInsert: { at: number; ok: boolean; message: string } | null = null;
 
   constructor(private readonly options: OtlpReceiverOptions) {
     this.commits = new GroupCommit((payload) => options.engine.insertJsonEachRow(options.table, payload));
@@ -146,8 +148,10 @@ export class OtlpReceiver {
     if (rows.length > 0) {
       try {
         await this.commits.submit(rowsToJsonEachRow(rows));
+        this.lastInsert = { at: Date.now(), ok: true, message: '' };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        this.lastInsert = { at: Date.now(), ok: false, message };
         // What can never succeed is a 400 with the reason (a sender must not retry it forever); the rest is retryable.
         if (isPermanentInsertError(error)) return this.sendStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, `these spans cannot be stored: ${message}`);
         return this.sendStatus(res, encoding, 503, RPC.UNAVAILABLE, `could not write spans to ClickHouse: ${message}`, { 'retry-after': '5' });

@@ -2,6 +2,7 @@
 import { ClickHouseHttpServer } from './clickhouse-http.js';
 import { Engine } from './engine.js';
 import { HealthServer } from './health-server.js';
+import { StorageCheck } from './storage-check.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 import { quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
 
@@ -37,7 +38,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const table = `${database}.otel_traces`;
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword });
   const receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken });
-  const health = new HealthServer();
+  const storage = new StorageCheck(engine, database, options.dataDir, () => receiver.lastInsert);
+  const health = new HealthServer(() => storage.state());
   const [chPort, otlpPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), health.listen(options.healthPort)]);
   return {
     endpoints: {

@@ -24,6 +24,8 @@ export interface Observations {
 export const CANARY_SLOW_MS = 30_000;
 
 export function deriveState(o: Observations): { state: PipelineStateName; reason: string } {
+  // The process answers, but nothing it accepts can be stored (a full disk): that is down, whatever the OTLP probe says.
+  if (o.collector && !o.collector.ok && o.collector.failure === 'storage') return { state: 'Down', reason: o.collector.detail };
   if (o.collector && !o.collector.ok && (!o.otlp || !o.otlp.ok)) return { state: 'Down', reason: `The collector does not answer: ${o.collector.detail}` };
   if (o.clickhouse && !o.clickhouse.ok) {
     if (o.clickhouse.failure === 'unconfigured') return { state: 'Unconfigured', reason: o.clickhouse.detail };

@@ -4,12 +4,14 @@ import { probe } from './http-probe.js';
 import { explainNetworkError } from './network-errors.js';
 import { failed, passed, type StepResult } from '../../shared/step-result.js';
 
-const HealthBody = z.object({ status: z.string() }).passthrough();
+const HealthBody = z.object({ status: z.string(), storage: z.object({ ok: z.boolean(), full: z.boolean(), detail: z.string() }).optional() }).passthrough();
 
 /** A step result and the HTTP status it came from (null: no answer), so a probe can classify it without reading sentences. */
 export interface HttpStepOutcome {
   result: StepResult;
   httpStatus: number | null;
+  /** The local sandbox's health also proves storage; set when it cannot store spans. */
+  storageProblem?: { full: boolean; detail: string };
 }
 
 export async function checkCollectorHealth(healthUrl: string, signal?: AbortSignal): Promise<StepResult> {
@@ -28,6 +30,14 @@ export async function collectorHealth(healthUrl: string, signal?: AbortSignal): 
       // handled below
     }
     const parsed = HealthBody.safeParse(body);
+    const storage = parsed.success ? parsed.data.storage : undefined;
+    if (storage && !storage.ok) {
+      return {
+        httpStatus: res.status,
+        storageProblem: { full: storage.full, detail: storage.detail },
+        result: failed('collector', `The sandbox cannot store spans: ${storage.detail}`, storage.full ? 'Free space on that disk (or move the data folder); exports answer 503 until then, and nothing accepted is lost.' : 'Restart the sandbox from Setup; if it stays, its log names the cause.', [{ label: 'Health URL', value: healthUrl }], took),
+      };
+    }
     if (res.status === 200 && parsed.success && parsed.data.status === 'Server available') {
       return { httpStatus: res.status, result: passed('collector', 'The collector’s health_check answers "Server available".', [{ label: 'Health URL', value: healthUrl }], took) };
     }

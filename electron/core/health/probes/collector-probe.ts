@@ -7,7 +7,8 @@ export const collectorProbe: ProbeDefinition<null> = {
   intervalMs: (s) => s.pollIntervalMs,
   async run(target, { signal }) {
     if (!target.healthUrl) return { ok: true, detail: 'No health URL configured.', value: null };
-    const { result, httpStatus } = await collectorHealth(target.healthUrl, signal);
+    const { result, httpStatus, storageProblem } = await collectorHealth(target.healthUrl, signal);
+    if (storageProblem) throw new ProbeFailure('storage', result.summary);
     if (result.status !== 'passed') throw new ProbeFailure(httpFailureKind(httpStatus, signal.aborted), result.summary);
     return { ok: true, detail: result.summary, value: null };
   },
