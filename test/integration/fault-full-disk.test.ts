@@ -17,13 +17,11 @@ import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'cst-small-disk-'));
 let mounted = false;
-let whyNot = '';
 try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', mountPoint], { stdio: 'pipe' });
   mounted = true;
 } catch (error) {
-  whyNot = `a 40 MiB tmpfs cannot be mounted here (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
-  console.log(`full-disk test skipped: ${whyNot}`);
+  console.log(`full-disk test skipped: a 40 MiB tmpfs cannot be mounted here (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
 }
 
 let sandbox: TestSandbox;
