@@ -139,4 +139,25 @@ test.describe('gateway traffic', () => {
     await expect(page.getByTestId('search-help')).toContainText('SpanAttributes.key:value');
     await page.screenshot({ path: `${SCREENSHOTS}/search-help.png`, fullPage: true });
   });
+
+  test('a flood: the tail takes every span, and says how many left the view', async ({ page, app }) => {
+    test.setTimeout(120_000);
+    const otlp = await openOnSandbox(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Live tail', exact: true }).click();
+    await expect(page.getByTestId('tail-state')).toHaveText('Live');
+    const rate = page.getByTestId('tail-rate');
+    const before = Number(await rate.getAttribute('data-received'));
+    // 2,000 requests (about 7,500 spans) that all started within the tail's 15-minute horizon: more than the view keeps (5,000).
+    const flood = gatewayMix(2_000, 99, Date.now() + 5 * 60_000, 12 * 60_000);
+    const spans = flood.reduce((n, r) => n + r.spans.length, 0);
+    for (let i = 0; i < flood.length; i += 250) {
+      const res = await page.request.post(otlp, { headers: { 'content-type': 'application/json' }, data: otlpBody(flood.slice(i, i + 250)) });
+      expect(res.status()).toBe(200);
+    }
+    await expect(rate).toHaveAttribute('data-received', String(before + spans), { timeout: 30_000 });
+    await expect(rate).toHaveAttribute('data-spans', '5000');
+    await expect(page.getByTestId('tail-dropped')).toContainText(`Showing the newest 5,000 of ${(before + spans).toLocaleString('en-US')} spans`);
+    await expect(page.getByTestId('tail-dropped')).toContainText(`the ${(before + spans - 5000).toLocaleString('en-US')} older ones`);
+    await page.screenshot({ path: `${SCREENSHOTS}/live-tail-flood.png`, fullPage: true });
+  });
 });

@@ -207,10 +207,10 @@ export function otlpBody(requests: GenRequest[], service = GATEWAY_SERVICE): str
 }
 
 /** A realistic mix: conversations of several turns, streaming calls, fallbacks, rate limits, embeddings, MCP tools. */
-export function gatewayMix(count: number, seed: number, endMs = Date.now()): GenRequest[] {
+export function gatewayMix(count: number, seed: number, endMs = Date.now(), windowMs = 40 * 60_000): GenRequest[] {
   const rnd = seeded(seed);
   const out: GenRequest[] = [];
-  const span = 40 * 60_000;
+  const span = windowMs;
   while (out.length < count) {
     const at = endMs - span + Math.floor(rnd() * (span - 5 * 60_000));
     const x = rnd();

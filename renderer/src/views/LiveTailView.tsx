@@ -47,6 +47,8 @@ export function LiveTailView() {
   const [trouble, setTrouble] = useState<{ sessionId: string; detail: string } | null>(null);
   const arrivals = useRef<{ at: number; n: number }[]>([]);
   const [restarted, setRestarted] = useState(false);
+  /** Every span this tail session delivered; the view keeps the newest TAIL_BUFFER of them. */
+  const [received, setReceived] = useState(0);
   // Events sent while the page's stream was broken are lost: start the tail again from the newest spans.
   useEffect(() => {
     const onReopen = () => {
@@ -74,6 +76,7 @@ export function LiveTailView() {
     const off = api.on('tail.batch', (b) => {
       if (b.sessionId !== sessionId) return;
       arrivals.current.push({ at: Date.now(), n: b.spans.length });
+      setReceived((n) => n + b.spans.length);
       measureRate();
       // Newest arrivals on top, in start order within a batch.
       const incoming = [...b.spans].reverse();
@@ -89,6 +92,7 @@ export function LiveTailView() {
         if (!active) return void api.invoke('tail.stop', { sessionId: r.sessionId });
         sessionId = r.sessionId;
         setSpans(r.spans);
+        setReceived(r.spans.length);
         setError(null);
         setLiveFor({ applied, profileId, sessionId: r.sessionId });
       },
@@ -145,7 +149,7 @@ export function LiveTailView() {
           <span className="dot" aria-hidden="true" />
           {live ? (reconnecting ? 'Reconnecting…' : paused ? 'Paused' : 'Live') : error ? 'Stopped' : 'Starting…'}
         </span>
-        <span className="muted" data-testid="tail-rate" data-spans={spans.length} data-requests={requests.length}>
+        <span className="muted" data-testid="tail-rate" data-spans={spans.length} data-requests={requests.length} data-received={received}>
           {rate.toFixed(1)} spans/s · {mode === 'requests' ? `${requests.length.toLocaleString()} requests from ${spans.length.toLocaleString()} spans` : `${spans.length.toLocaleString()} shown`}
         </span>
       </form>
@@ -153,6 +157,12 @@ export function LiveTailView() {
         <div className="banner error" role="alert">
           {error}
         </div>
+      ) : null}
+      {received > spans.length + held.length ? (
+        <p className="muted pad small" data-testid="tail-dropped">
+          Showing the newest {spans.length.toLocaleString()} of {received.toLocaleString()} spans this tail delivered; the {(received - spans.length - held.length).toLocaleString()} older ones
+          left the view (none was skipped: Explore has them all).
+        </p>
       ) : null}
       {restarted ? (
         <div className="banner warn" role="status" data-testid="tail-restarted">
