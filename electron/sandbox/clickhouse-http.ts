@@ -111,6 +111,8 @@ export interface ClickHouseHttpOptions {
   port?: number;
   /** The password of the user `default`; '' accepts any request without a password, as stock ClickHouse does. */
   password?: string;
+  /** Told of every engine error (the storage check notes damaged data found at query time). */
+  onEngineError?: (code: number, message: string) => void;
 }
 
 interface Credentials {
@@ -190,6 +192,7 @@ export class ClickHouseHttpServer {
 
   private sendError(res: ServerResponse, error: unknown, queryId: string): void {
     const engineError = asEngineError(error);
+    this.options.onEngineError?.(engineError.code, engineError.message);
     if (res.headersSent) return void res.end();
     const status = error instanceof BodyError && error.status === 413 ? 413 : httpStatusFor(engineError.code);
     res.writeHead(status, {

@@ -28,7 +28,7 @@ export class HealthServer {
           return void res.end(JSON.stringify({ status: 'Server not available', ...body, storage: { ok: false, full: storage.full, detail: storage.detail } }));
         }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'Server available', ...body, ...(storage ? { storage: { ok: true, full: false, detail: storage.detail } } : {}) }));
+        res.end(JSON.stringify({ status: 'Server available', ...body, ...(storage ? { storage: { ok: true, full: false, detail: storage.detail, ...(storage.damaged ? { damaged: storage.damaged } : {}) } } : {}) }));
       };
       if (!this.storage) return answer(null);
       this.storage().then(answer, (error: unknown) => answer({ ok: false, full: false, detail: `The storage check failed: ${error instanceof Error ? error.message : String(error)}` }));

@@ -36,9 +36,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
   quoteIdentifier(database); // validates: chdb's insert takes a plain db.table name
   const table = `${database}.otel_traces`;
-  const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword });
-  const receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken });
-  const storage = new StorageCheck(engine, database, options.dataDir, () => receiver.lastInsert);
+  let receiver: OtlpReceiver | null = null;
+  const storage = new StorageCheck(engine, database, options.dataDir, () => receiver?.lastInsert ?? null);
+  await storage.findSetAside('otel_traces');
+  const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
+  receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken });
   const health = new HealthServer(() => storage.state());
   const [chPort, otlpPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), health.listen(options.healthPort)]);
   return {

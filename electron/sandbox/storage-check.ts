@@ -4,8 +4,12 @@
  * health answer also proves storage: a one-row write-and-truncate in a table of its own (at most
  * every few seconds), and the outcome of the receiver's last real insert.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Engine } from './engine.js';
 import { quoteIdentifier } from './schema.js';
+
+const sqlString = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** How long one storage proof is trusted. */
 export const STORAGE_CHECK_MS = 5_000;
@@ -17,7 +21,12 @@ export interface StorageState {
   detail: string;
   /** The disk is full (ClickHouse's NOT_ENOUGH_SPACE, or the OS's ENOSPC). */
   full: boolean;
+  /** Data that cannot be read: parts set aside at start, or a checksum error at query time. */
+  damaged?: { parts: number; rows: number; detail: string };
 }
+
+/** ClickHouse codes for data that does not match its checksums or cannot be decompressed. */
+const DAMAGE_CODES = new Set([40, 246, 271, 432]);
 
 export interface LastInsert {
   at: number;
@@ -35,6 +44,44 @@ function explain(message: string, dataDir: string): StorageState {
 export class StorageCheck {
   private last: { at: number; state: StorageState } | null = null;
   private created = false;
+  private damage: NonNullable<StorageState['damaged']> | null = null;
+
+  /**
+   * Parts the engine set aside when it opened the data folder (a truncated or overwritten file):
+   * their spans are no longer readable, and nothing else says so. Rows from each part's count.txt.
+   */
+  async findSetAside(table: string): Promise<void> {
+    const result = await this.engine.query({
+      sql: `SELECT name, reason, path FROM system.detached_parts WHERE database = ${sqlString(this.database)} AND table = ${sqlString(table)} AND (startsWith(reason, 'broken') OR reason IN ('unexpected', 'covered-by-broken')) FORMAT JSONEachRow`,
+      format: 'JSONEachRow',
+    });
+    const parts = result.data
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { name: string; reason: string; path: string });
+    if (parts.length === 0) return;
+    let rows = 0;
+    for (const p of parts) {
+      try {
+        rows += Number(readFileSync(join(p.path, 'count.txt'), 'utf8').trim()) || 0;
+      } catch {
+        // no count for this part: the sentence says "at least"
+      }
+    }
+    this.damage = {
+      parts: parts.length,
+      rows,
+      detail: `The local engine set aside ${parts.length} damaged part${parts.length === 1 ? '' : 's'} of ${table} when it started (${parts.map((p) => p.name).slice(0, 3).join(', ')}): at least ${rows.toLocaleString('en-US')} spans are no longer readable. They are kept in the data folder's detached/ directory.`,
+    };
+  }
+
+  /** An engine error at query time that means damaged data. */
+  noteEngineError(code: number, message: string): void {
+    if (!DAMAGE_CODES.has(code)) return;
+    const first = message.split('\n')[0]!.slice(0, 200);
+    this.damage = { parts: this.damage?.parts ?? 0, rows: this.damage?.rows ?? 0, detail: `${this.damage ? `${this.damage.detail} ` : ''}A query found damaged data: ${first}` };
+  }
 
   constructor(
     private readonly engine: Engine,
@@ -48,7 +95,7 @@ export class StorageCheck {
     // A real insert that failed for lack of space since the last proof says more than a one-row write.
     const insert = this.lastInsert();
     if (this.last.state.ok && insert && !insert.ok && insert.at >= this.last.at - STORAGE_CHECK_MS && FULL.test(insert.message)) return explain(insert.message, this.dataDir);
-    return this.last.state;
+    return this.damage ? { ...this.last.state, damaged: this.damage } : this.last.state;
   }
 
   private async prove(): Promise<StorageState> {

@@ -22,6 +22,7 @@ describe('pipeline state', () => {
     ['fresh spans', {}, 'Healthy'],
     ['collector and OTLP unreachable', { collector: { ok: false, detail: 'refused' }, otlp: { ok: false, detail: 'refused' } }, 'Down'],
     ['ClickHouse unreachable', { clickhouse: { ok: false, detail: 'timed out' } }, 'Down'],
+    ['damaged parts set aside, spans still flow', { collector: { ok: false, failure: 'damaged', detail: 'set aside 1 damaged part' } }, 'Degraded'],
     ['the sandbox cannot store spans, though OTLP answers', { collector: { ok: false, failure: 'storage', detail: 'The sandbox cannot store spans: the disk is full.' } }, 'Down'],
     ['no table', { clickhouse: { ok: false, failure: 'unconfigured', detail: 'There is no otel_traces in default: run the ClickHouse step in Setup.' } }, 'Unconfigured'],
     // The state follows the failure's kind, not its wording.

@@ -32,6 +32,8 @@ export function deriveState(o: Observations): { state: PipelineStateName; reason
     return { state: 'Down', reason: `ClickHouse does not answer: ${o.clickhouse.detail}` };
   }
   if (!o.clickhouse) return { state: 'Idle', reason: 'Checking the pipeline…' };
+  // Spans flow, but some already stored cannot be read: worth a look, not an outage.
+  if (o.collector && !o.collector.ok && o.collector.failure === 'damaged') return { state: 'Degraded', reason: o.collector.detail };
 
   const age = o.newestSpanAt === null ? null : o.now - o.newestSpanAt;
   const stale = age === null || age > o.stallThresholdMs;

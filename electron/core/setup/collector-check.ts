@@ -4,14 +4,19 @@ import { probe } from './http-probe.js';
 import { explainNetworkError } from './network-errors.js';
 import { failed, passed, type StepResult } from '../../shared/step-result.js';
 
-const HealthBody = z.object({ status: z.string(), storage: z.object({ ok: z.boolean(), full: z.boolean(), detail: z.string() }).optional() }).passthrough();
+const HealthBody = z
+  .object({
+    status: z.string(),
+    storage: z.object({ ok: z.boolean(), full: z.boolean(), detail: z.string(), damaged: z.object({ parts: z.number(), rows: z.number(), detail: z.string().max(2000) }).optional() }).optional(),
+  })
+  .passthrough();
 
 /** A step result and the HTTP status it came from (null: no answer), so a probe can classify it without reading sentences. */
 export interface HttpStepOutcome {
   result: StepResult;
   httpStatus: number | null;
   /** The local sandbox's health also proves storage; set when it cannot store spans. */
-  storageProblem?: { full: boolean; detail: string };
+  storageProblem?: { full: boolean; damaged: boolean; detail: string };
 }
 
 export async function checkCollectorHealth(healthUrl: string, signal?: AbortSignal): Promise<StepResult> {
@@ -34,8 +39,15 @@ export async function collectorHealth(healthUrl: string, signal?: AbortSignal): 
     if (storage && !storage.ok) {
       return {
         httpStatus: res.status,
-        storageProblem: { full: storage.full, detail: storage.detail },
+        storageProblem: { full: storage.full, damaged: false, detail: storage.detail },
         result: failed('collector', `The sandbox cannot store spans: ${storage.detail}`, storage.full ? 'Free space on that disk (or move the data folder); exports answer 503 until then, and nothing accepted is lost.' : 'Restart the sandbox from Setup; if it stays, its log names the cause.', [{ label: 'Health URL', value: healthUrl }], took),
+      };
+    }
+    if (storage?.damaged) {
+      return {
+        httpStatus: res.status,
+        storageProblem: { full: false, damaged: true, detail: storage.damaged.detail },
+        result: failed('collector', storage.damaged.detail, 'New spans are stored as usual. To stop this warning, move the parts out of detached/ (or restore them from a backup) and restart the sandbox.', [{ label: 'Health URL', value: healthUrl }, { label: 'Unreadable spans', value: `at least ${storage.damaged.rows.toLocaleString('en-US')}` }], took),
       };
     }
     if (res.status === 200 && parsed.success && parsed.data.status === 'Server available') {

@@ -8,7 +8,7 @@ export const collectorProbe: ProbeDefinition<null> = {
   async run(target, { signal }) {
     if (!target.healthUrl) return { ok: true, detail: 'No health URL configured.', value: null };
     const { result, httpStatus, storageProblem } = await collectorHealth(target.healthUrl, signal);
-    if (storageProblem) throw new ProbeFailure('storage', result.summary);
+    if (storageProblem) throw new ProbeFailure(storageProblem.damaged ? 'damaged' : 'storage', result.summary);
     if (result.status !== 'passed') throw new ProbeFailure(httpFailureKind(httpStatus, signal.aborted), result.summary);
     return { ok: true, detail: result.summary, value: null };
   },

@@ -8,7 +8,8 @@ import type { CheckTarget } from '../../setup/check-target.js';
 export const COMPONENT_IDS = ['collector', 'otlp', 'clickhouse', 'canary'] as const;
 export type ComponentId = (typeof COMPONENT_IDS)[number];
 
-export type ProbeFailureKind = 'unreachable' | 'timeout' | 'auth' | 'rejected' | 'unconfigured' | 'storage';
+/** storage: spans cannot be stored now (a full disk); damaged: stored data was found unreadable. */
+export type ProbeFailureKind = 'unreachable' | 'timeout' | 'auth' | 'rejected' | 'unconfigured' | 'storage' | 'damaged';
 
 export class ProbeFailure extends Error {
   constructor(
