@@ -105,11 +105,14 @@ export class Engine {
     });
   }
 
-  /** Inserts JSONEachRow data in one statement: ClickHouse writes it as one block, all or nothing. */
-  insertJsonEachRow(table: string, payload: Buffer): Promise<EngineResult> {
+  /**
+   * Inserts JSONEachRow data in one statement: one block per partition, each all or nothing. With a
+   * deduplication token, repeating the same insert writes only the blocks that are not there yet.
+   */
+  insertJsonEachRow(table: string, payload: Buffer, dedupToken?: string): Promise<EngineResult> {
     return this.serialize(async () => {
       try {
-        const summary = await this.session.insert({ table, values: payload, format: 'JSONEachRow' });
+        const summary = await this.session.insert({ table, values: payload, format: 'JSONEachRow', ...(dedupToken ? { settings: { insert_deduplication_token: dedupToken } } : {}) });
         return { data: Buffer.alloc(0), rowsRead: 0, bytesRead: summary.bytesSent, elapsedNs: Math.round(summary.elapsed * 1e9) };
       } catch (error) {
         throw toEngineError(error);

@@ -17,6 +17,7 @@ import { decodeProtoTraceRequest, encodeProtoResponse, encodeProtoStatus } from 
 import { rowsToJsonEachRow, traceRequestToRows } from './otlp/span-rows.js';
 import { browserOrForeignRequest } from './request-guard.js';
 import { GroupCommit } from './group-commit.js';
+import type { InsertJournal } from './insert-journal.js';
 
 /**
  * ClickHouse errors a retry of the same request cannot fix: too many partitions in one insert
@@ -46,6 +47,8 @@ export interface OtlpReceiverOptions {
   /** When set, requests must carry `authorization: <token>` exactly, as ClickStack's collector checks it. */
   authToken?: string;
   maxBodyBytes?: number;
+  /** Where requests spanning several days are made whole (the sandbox's; absent in unit setups). */
+  journal?: InsertJournal;
 }
 
 export interface ReceiverStats {
@@ -147,7 +150,11 @@ export class OtlpReceiver {
     const { rows, rejected, firstProblem } = traceRequestToRows(request);
     if (rows.length > 0) {
       try {
-        await this.commits.submit(rowsToJsonEachRow(rows));
+        const payload = rowsToJsonEachRow(rows);
+        // One day is one block, all or nothing: it may share an insert. Several days go through the journal, whole.
+        const days = new Set(rows.map((r) => r.Timestamp.slice(0, 10)));
+        if (days.size > 1 && this.options.journal) await this.options.journal.insertWhole(payload);
+        else await this.commits.submit(payload);
         this.lastInsert = { at: Date.now(), ok: true, message: '' };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@ import { ClickHouseHttpServer } from './clickhouse-http.js';
 import { Engine } from './engine.js';
 import { HealthServer } from './health-server.js';
 import { StorageCheck } from './storage-check.js';
+import { InsertJournal } from './insert-journal.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 import { quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
 
@@ -36,11 +37,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
   quoteIdentifier(database); // validates: chdb's insert takes a plain db.table name
   const table = `${database}.otel_traces`;
+  // Requests spanning several days are inserted whole: dedup window on, and what a killed process left, inserted now.
+  const journal = new InsertJournal(engine, table, options.dataDir);
+  await journal.enableDeduplication();
+  await journal.replay();
   let receiver: OtlpReceiver | null = null;
   const storage = new StorageCheck(engine, database, options.dataDir, () => receiver?.lastInsert ?? null);
   await storage.findSetAside('otel_traces');
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
-  receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken });
+  receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken, journal });
   const health = new HealthServer(() => storage.state());
   const [chPort, otlpPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), health.listen(options.healthPort)]);
   return {
