@@ -3,7 +3,7 @@ import type { Conversation } from '../../../../electron/shared/contract';
 import { parseChat } from '../../../../electron/shared/chat-messages';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
-import { CopyButton } from '../../components/CopyButton';
+import { IdCardHead } from '../../components/IdCardHead';
 import { errorText } from '../setup/use-profiles';
 import { fmtCost, fmtNum, formatDuration, formatTime, modelText, traceHref } from '../traces/format';
 
@@ -34,17 +34,7 @@ export function ConversationView({ profileId, conversationId, onClose }: { profi
   const tokens = turns.reduce((a, t) => a + (t.inputTokens ?? 0) + (t.outputTokens ?? 0), 0);
   return (
     <section className="card conversation" aria-label={`Conversation ${conversationId}`} data-testid="conversation-view">
-      <div className="card-head">
-        <h2>
-          Conversation <code>{conversationId}</code>
-        </h2>
-        <div className="row tight">
-          <CopyButton text={conversationId} label="Copy conversation id" />
-          <button type="button" className="secondary small" onClick={onClose}>
-            Close
-          </button>
-        </div>
-      </div>
+      <IdCardHead what="Conversation" id={conversationId} onClose={onClose} />
       {error ? <p className="error-text">{error}</p> : null}
       {!conversation && !error ? <p className="muted">Loading the conversation…</p> : null}
       {conversation && turns.length === 0 ? (

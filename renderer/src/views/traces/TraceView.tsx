@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../api/context';
-import { CopyButton } from '../../components/CopyButton';
+import { IdCardHead } from '../../components/IdCardHead';
 import { VirtualList } from '../../components/VirtualList';
 import { errorText, useProfiles } from '../setup/use-profiles';
 import { formatDuration, formatTime } from './format';
@@ -74,25 +74,16 @@ export function TraceView({ traceId, aroundMs, onClose }: { traceId: string; aro
 
   return (
     <section className="card trace" aria-label={`Trace ${traceId}`} data-testid="trace-view">
-      <div className="card-head">
-        <h2>
-          Trace <code>{traceId}</code>
-        </h2>
-        <div className="row tight">
-          <CopyButton text={traceId} label="Copy trace id" />
-          {hyperdx ? (
-            <a className="button secondary small" href={hyperdx} target="_blank" rel="noreferrer">
-              Open in HyperDX
-            </a>
-          ) : null}
-          <button type="button" className="secondary small" onClick={exportJson} disabled={!spans}>
-            Export OTLP/JSON
-          </button>
-          <button type="button" className="secondary small" onClick={onClose}>
-            Close
-          </button>
-        </div>
-      </div>
+      <IdCardHead what="Trace" id={traceId} onClose={onClose}>
+        {hyperdx ? (
+          <a className="button secondary small" href={hyperdx} target="_blank" rel="noreferrer">
+            Open in HyperDX
+          </a>
+        ) : null}
+        <button type="button" className="secondary small" onClick={exportJson} disabled={!spans}>
+          Export OTLP/JSON
+        </button>
+      </IdCardHead>
       {error ? <p className="error-text">{error}</p> : null}
       {spans && spans.length === 0 ? <p className="muted">No spans of this trace were found in the last 30 days.</p> : null}
       {model && spans?.length ? (
