@@ -44,6 +44,12 @@ export function SearchBox({ profileId, value, onChange, language, onLanguage, pl
   const [active, setActive] = useState(0);
   const [help, setHelp] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  // Closing on blur waits a moment (a click on a suggestion blurs first); coming back cancels it.
+  const closing = useRef<number | null>(null);
+  const cancelClose = () => {
+    if (closing.current !== null) window.clearTimeout(closing.current);
+    closing.current = null;
+  };
   useEffect(() => {
     if (!profileId) return;
     let live = true;
@@ -99,12 +105,19 @@ export function SearchBox({ profileId, value, onChange, language, onLanguage, pl
           className="grow"
           value={value}
           onChange={(e) => {
+            cancelClose();
             onChange(e.target.value);
             setOpen(true);
             setActive(0);
           }}
-          onFocus={() => setOpen(true)}
-          onBlur={() => window.setTimeout(() => setOpen(false), 150)}
+          onFocus={() => {
+            cancelClose();
+            setOpen(true);
+          }}
+          onBlur={() => {
+            cancelClose();
+            closing.current = window.setTimeout(() => setOpen(false), 150);
+          }}
           onKeyDown={(e) => {
             if (!showing) return;
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
