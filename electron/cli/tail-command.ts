@@ -26,13 +26,14 @@ export function tailCommand(): Command {
       const print = (spans: SpanRow[]) => {
         for (const s of spans) process.stdout.write((opts.json ? JSON.stringify(s) : line(s)) + '\n');
       };
-      let started: { sessionId: string; spans: SpanRow[] };
+      let started: Awaited<ReturnType<TraceService['startTail']>>;
       try {
         started = await traces.startTail(CLI_PROFILE, opts.filter ?? '', opts.allServices ?? false);
       } catch (error) {
         await resolved.close();
         throw new Error(error instanceof Error ? error.message.replace(/^Search: /, '--filter: ') : String(error), { cause: error });
       }
+      process.stderr.write(`tail: ${started.strategy.detail}\n`);
       // Oldest first in a terminal, so the newest line is the last one.
       print([...started.spans].reverse());
       traces.onBatch((b) => print(b.spans));

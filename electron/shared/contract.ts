@@ -103,7 +103,7 @@ export const methods = {
   'pipeline.pauseNotifications': { input: z.object({ minutes: z.number().int().min(0).max(1440) }).strict(), output: z.object({ pausedUntil: z.number().int() }) },
   'tail.start': {
     input: z.object({ profileId: ProfileId, query: z.string().max(2000).default(''), allServices: z.boolean().default(false) }).strict(),
-    output: z.object({ sessionId: z.string(), spans: z.array(SpanRow) }),
+    output: z.object({ sessionId: z.string(), spans: z.array(SpanRow), strategy: z.object({ name: z.enum(['block-cursor', 'covered-blocks', 'time-window']), detail: z.string() }) }),
   },
   'tail.stop': { input: z.object({ sessionId: z.string().max(64) }).strict(), output: z.object({ stopped: z.boolean() }) },
   'traces.search': {

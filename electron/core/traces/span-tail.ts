@@ -16,6 +16,8 @@ import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable } from './trace-queries.js';
+import { CoveredBlocks, partsToRead, type PartInfo } from './tail/covered-blocks.js';
+import type { TailStrategyName } from './tail/tail-strategy.js';
 
 export const DEFAULT_HORIZON_MS = 15 * 60_000;
 export const INITIAL_SPANS = 200;
@@ -43,6 +45,8 @@ export interface TailOptions {
   /** PAGE_ROWS and MAX_ROWS_PER_POLL unless a test wants small ones. */
   pageRows?: number;
   maxRowsPerPoll?: number;
+  /** How new rows are found; chosen from the table's engine (tail-strategy.ts). */
+  strategy?: TailStrategyName;
 }
 
 export interface TailPoll {
@@ -51,6 +55,9 @@ export interface TailPoll {
   /** More new rows are waiting than one poll goes through: poll again at once. */
   more?: boolean;
 }
+
+/** What one poll reads: new blocks (MergeTree), parts not yet read (replicated tables), or the whole horizon. */
+type Scope = { kind: 'blocks'; from: bigint; upTo: bigint } | { kind: 'parts'; parts: PartInfo[] } | { kind: 'window' };
 
 const IdHash = z.object({ idHash: z.union([z.string(), z.number()]) });
 
@@ -73,8 +80,11 @@ export class SpanTail {
   private readonly seen = new Map<string, bigint>();
   /** Hashes of the spans that were in the horizon at start: never new, even when a merge re-reads them. */
   private baseline = new BigUint64Array(0);
-  /** A poll that stopped before the end: the block it was reading up to, and the last row it went through. */
-  private pending: { upTo: bigint; after: { tsNs: string; traceId: string; spanId: string } | null } | null = null;
+  /** A poll that stopped before the end: what it was reading, and the last row it went through. */
+  private pending: { scope: Scope; after: { tsNs: string; traceId: string; spanId: string } | null } | null = null;
+  /** covered-blocks: the block ranges read, per partition. */
+  private readonly covered = new CoveredBlocks();
+  readonly strategy: TailStrategyName;
   private readonly horizonMs: number;
   private readonly now: () => number;
   polls = 0;
@@ -85,6 +95,7 @@ export class SpanTail {
     private readonly options: TailOptions = {},
   ) {
     this.horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
+    this.strategy = options.strategy ?? 'block-cursor';
     this.now = options.now ?? Date.now;
   }
 
@@ -97,6 +108,48 @@ export class SpanTail {
       row: z.object({ b: z.string() }),
     });
     return BigInt(rows[0]?.b || '0');
+  }
+
+  /** The table's active parts (covered-blocks). */
+  private async activeParts(): Promise<PartInfo[]> {
+    const { location } = this.table;
+    const { rows } = await queryRows(location, {
+      kind: 'tail',
+      sql: 'SELECT partition_id AS partition, toString(min_block_number) AS minBlock, toString(max_block_number) AS maxBlock, name FROM system.parts WHERE database = {d:String} AND table = {t:String} AND active',
+      params: { d: location.database, t: location.table },
+      row: z.object({ partition: z.string(), minBlock: z.string(), maxBlock: z.string(), name: z.string() }),
+    });
+    return rows.map((r) => ({ partition: r.partition, minBlock: Number(r.minBlock), maxBlock: Number(r.maxBlock), name: r.name }));
+  }
+
+  /** What the next poll reads, or null when nothing new can be there. */
+  private async nextScope(): Promise<Scope | null> {
+    if (this.strategy === 'time-window') return { kind: 'window' };
+    if (this.strategy === 'covered-blocks') {
+      // Partitions are days (ClickStack's toDate(Timestamp)): ranges of days before the horizon are never read again.
+      this.covered.forgetPartitionsBefore(new Date(this.now() - this.horizonMs - 24 * 3600_000).toISOString().slice(0, 10).replaceAll('-', ''));
+      const parts = partsToRead(await this.activeParts(), this.covered);
+      return parts.length ? { kind: 'parts', parts } : null;
+    }
+    const upTo = await this.maxBlock();
+    return upTo > this.cursor! ? { kind: 'blocks', from: this.cursor!, upTo } : null;
+  }
+
+  private scopeWhere(scope: Scope, params: SqlParams): string {
+    switch (scope.kind) {
+      case 'window':
+        return '';
+      case 'parts':
+        return `_part IN ${params.add('Array(String)', scope.parts.map((p) => p.name))}`;
+      case 'blocks':
+        return `${PART_MAX_BLOCK} > ${params.add('UInt64', scope.from.toString())} AND ${PART_MAX_BLOCK} <= ${params.add('UInt64', scope.upTo.toString())}`;
+    }
+  }
+
+  /** A scope read to its end: the cursor moves, or the parts' ranges count as read. */
+  private finish(scope: Scope): void {
+    if (scope.kind === 'blocks') this.cursor = scope.upTo;
+    if (scope.kind === 'parts') for (const p of scope.parts) this.covered.add(p);
   }
 
   private horizonWhere(params: SqlParams, extraWhere: string): string {
@@ -158,9 +211,12 @@ export class SpanTail {
    * between; what the horizon holds now is remembered, so no merge can show it as new later.
    */
   async start(): Promise<TailPoll> {
-    this.cursor = await this.maxBlock();
     this.pending = null;
     this.polls++;
+    if (this.strategy === 'block-cursor') this.cursor = await this.maxBlock();
+    else this.cursor = 0n;
+    // The parts there now are read already, as far as this session is concerned: the baseline holds their rows.
+    if (this.strategy === 'covered-blocks') for (const p of await this.activeParts()) this.covered.add(p);
     await this.loadBaseline();
     const result = await this.select('', this.withBaseParams(), 'Timestamp DESC', INITIAL_SPANS);
     this.seen.clear();
@@ -176,31 +232,31 @@ export class SpanTail {
    */
   async poll(): Promise<TailPoll> {
     if (this.cursor === null) return this.start();
-    const upTo = this.pending?.upTo ?? (await this.maxBlock());
+    const scope = this.pending?.scope ?? (await this.nextScope());
     this.polls++;
-    if (upTo <= this.cursor) return { spans: [], rowsRead: 0 };
+    if (!scope) return { spans: [], rowsRead: 0 };
     let after = this.pending?.after ?? null;
     const out: SpanRow[] = [];
     let rowsRead = 0;
     let scanned = 0;
     for (;;) {
       const params = this.withBaseParams();
-      const parts = `${PART_MAX_BLOCK} > ${params.add('UInt64', this.cursor.toString())} AND ${PART_MAX_BLOCK} <= ${params.add('UInt64', upTo.toString())}`;
-      const keyset = after ? ` AND (Timestamp, TraceId, SpanId) > (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', after.tsNs)})), ${params.add('String', after.traceId)}, ${params.add('String', after.spanId)})` : '';
+      const keyset = after ? `(Timestamp, TraceId, SpanId) > (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', after.tsNs)})), ${params.add('String', after.traceId)}, ${params.add('String', after.spanId)})` : '';
       const pageRows = this.options.pageRows ?? PAGE_ROWS;
-      const page = await this.select(parts + keyset, params, 'Timestamp, TraceId, SpanId', pageRows);
+      const where = [this.scopeWhere(scope, params), keyset].filter(Boolean).join(' AND ');
+      const page = await this.select(where, params, 'Timestamp, TraceId, SpanId', pageRows);
       rowsRead += page.rowsRead;
       scanned += page.spans.length;
       out.push(...this.fresh(page.spans, page.hashes));
       const last = page.spans.at(-1);
       if (page.spans.length < pageRows || !last) {
-        this.cursor = upTo;
+        this.finish(scope);
         this.pending = null;
         return { spans: out, rowsRead };
       }
       after = { tsNs: last.tsNs, traceId: last.traceId, spanId: last.spanId };
       if (scanned >= (this.options.maxRowsPerPoll ?? MAX_ROWS_PER_POLL)) {
-        this.pending = { upTo, after };
+        this.pending = { scope, after };
         return { spans: out, rowsRead, more: true };
       }
     }

@@ -3,7 +3,10 @@
  * used by the app (both transports) and by the `tail` CLI alike. Emits tail batches; knows no windows.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
+import { chooseTailStrategy, type TailStrategy } from './tail/tail-strategy.js';
 import { findTracesDatabases, describeTracesTable } from '../clickhouse/traces-table.js';
 import { TRACES_TABLE, type TracesLocation } from '../clickhouse/server.js';
 import { BadInputError } from '../errors.js';
@@ -57,6 +60,17 @@ export function tailTrouble(error: unknown, clickhouseUrl: string): string {
   return `ClickHouse did not answer the tail: ${cause} Retrying every ${TAIL_POLL_MS / 1000} s.`.slice(0, 500);
 }
 
+/** Whether this user may list the table's parts (the block strategies need system.parts). */
+async function canReadParts(l: TracesLocation): Promise<boolean> {
+  try {
+    await queryRows(l, { kind: 'tail', sql: 'SELECT count() AS n FROM system.parts WHERE database = {d:String} AND table = {t:String}', params: { d: l.database, t: l.table }, row: z.object({ n: z.union([z.number(), z.string()]) }) });
+    return true;
+  } catch (error) {
+    if (error instanceof ClickHouseFailure && error.failure === 'no-access') return false;
+    throw error;
+  }
+}
+
 /** A search error points at the place in the query, never at a stack. */
 function userError(error: unknown): never {
   if (error instanceof SearchSyntaxError) throw new BadInputError(`Search: ${error.message} (at character ${error.position + 1})`, { cause: error });
@@ -96,7 +110,7 @@ export class TraceService {
     return { ...server, database, table: TRACES_TABLE, serviceName: t.serviceName };
   }
 
-  async startTail(profileId: string, query: string, allServices: boolean): Promise<{ sessionId: string; spans: SpanRow[] }> {
+  async startTail(profileId: string, query: string, allServices: boolean): Promise<{ sessionId: string; spans: SpanRow[]; strategy: TailStrategy }> {
     const target = await this.target(profileId);
     const table = await describeTracesTable(target);
     const params = new SqlParams();
@@ -109,7 +123,8 @@ export class TraceService {
     } catch (error) {
       userError(error);
     }
-    const tail = new SpanTail(table, { where: parts.join(' AND ') || undefined, params });
+    const strategy = chooseTailStrategy(table.engine, await canReadParts(target), DEFAULT_HORIZON_MS / 60_000);
+    const tail = new SpanTail(table, { where: parts.join(' AND ') || undefined, params, strategy: strategy.name });
     const first = await tail.start();
     while (this.sessions.size >= MAX_TAIL_SESSIONS) this.stopTail(this.sessions.keys().next().value!);
     const sessionId = randomUUID();
@@ -144,7 +159,7 @@ export class TraceService {
       }, delayMs);
     };
     loop();
-    return { sessionId, spans: first.spans };
+    return { sessionId, spans: first.spans, strategy };
   }
 
   stopTail(sessionId: string): boolean {

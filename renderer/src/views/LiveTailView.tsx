@@ -49,6 +49,7 @@ export function LiveTailView() {
   const [restarted, setRestarted] = useState(false);
   /** Every span this tail session delivered; the view keeps the newest TAIL_BUFFER of them. */
   const [received, setReceived] = useState(0);
+  const [strategy, setStrategy] = useState<string | null>(null);
   // Events sent while the page's stream was broken are lost: start the tail again from the newest spans.
   useEffect(() => {
     const onReopen = () => {
@@ -93,6 +94,7 @@ export function LiveTailView() {
         sessionId = r.sessionId;
         setSpans(r.spans);
         setReceived(r.spans.length);
+        setStrategy(r.strategy.detail);
         setError(null);
         setLiveFor({ applied, profileId, sessionId: r.sessionId });
       },
@@ -157,6 +159,11 @@ export function LiveTailView() {
         <div className="banner error" role="alert">
           {error}
         </div>
+      ) : null}
+      {strategy ? (
+        <p className="muted pad small" data-testid="tail-strategy">
+          {strategy}
+        </p>
       ) : null}
       {received > spans.length + held.length ? (
         <p className="muted pad small" data-testid="tail-dropped">
