@@ -1,7 +1,7 @@
 /**
  * What a field in a search names. HyperDX's fields first: a column of the table by its exact
- * name, or the shortest column prefix (`SpanAttributes.tfy.model.name` is the key
- * `tfy.model.name` of the SpanAttributes map; `Events.Attributes.k`, key k of each event). Then
+ * name, or the shortest column prefix (`SpanAttributes.http.response.status_code` is the key
+ * `http.response.status_code` of the SpanAttributes map; `Events.Attributes.k`, key k of each event). Then
  * our short fields (lowercase: `model:`, `status:`, `duration:` with units…), `resource.<key>`,
  * and a bare attribute key. A name that is none of these is an error that suggests the nearest.
  */
