@@ -6,10 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from './engine.js';
+import { sqlString, type Engine } from './engine.js';
 import { quoteIdentifier } from './schema.js';
-
-const sqlString = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** How long one storage proof is trusted. */
 export const STORAGE_CHECK_MS = 5_000;

@@ -1,8 +1,7 @@
 /** Every way a ClickHouse call fails, as a kind a program branches on and a sentence a person reads. */
 import { ClickHouseError } from '@clickhouse/client';
 import { DomainError } from '../errors.js';
-import { explainNetworkError } from '../setup/network-errors.js';
-import { hostOf } from './server.js';
+import { explainNetworkError, hostOf } from '../setup/network-errors.js';
 
 export type ClickHouseFailureKind = 'unreachable' | 'timeout' | 'auth' | 'no-access' | 'no-table' | 'query';
 

@@ -21,14 +21,6 @@ export function serverKey(s: ClickHouseServer, database = ''): string {
   return `${s.url}|${s.user}|${pw}|${database}`;
 }
 
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
 /** A table or database name in SQL text. Names come from system tables or our constants; anything odd is refused. */
 export function quoteName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) throw new Error(`"${name.slice(0, 60)}" is not a table or database name this app reads.`);

@@ -6,7 +6,7 @@
  */
 import type { TableLayout } from '../clickhouse/table-layout.js';
 import { GUARDRAIL_SPAN_TYPE, MCP_SPAN_TYPE, MODEL_SPAN_TYPE } from './gateway-attributes.js';
-import { spanColumnMap } from './span-columns-sql.js';
+import { ERROR_STATUS_SQL, OK_STATUS_SQL, spanColumnMap } from './span-columns-sql.js';
 
 const ROOT = "parentSpanId = ''";
 const ERR = "status = 'error'";
@@ -102,7 +102,7 @@ function extraColumns(): Record<string, string> {
   return {
     tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
     durationNs64: 'Duration',
-    status: "multiIf(StatusCode IN ('Error', 'STATUS_CODE_ERROR'), 'error', StatusCode IN ('Ok', 'STATUS_CODE_OK'), 'ok', 'unset')",
+    status: `multiIf(${ERROR_STATUS_SQL}, 'error', ${OK_STATUS_SQL}, 'ok', 'unset')`,
   };
 }
 

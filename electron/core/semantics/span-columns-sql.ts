@@ -70,8 +70,9 @@ export function numberAttributeSql(layout: TableLayout, keys: readonly string[])
   return `toFloat64OrNull(${firstAttributeSql(layout, keys)})`;
 }
 
-/** Either StatusCode spelling (Error, STATUS_CODE_ERROR). */
+/** Either StatusCode spelling (Error, STATUS_CODE_ERROR; Ok, STATUS_CODE_OK). */
 export const ERROR_STATUS_SQL = "StatusCode IN ('Error', 'STATUS_CODE_ERROR')";
+export const OK_STATUS_SQL = "StatusCode IN ('Ok', 'STATUS_CODE_OK')";
 
 /** Each column of a span row (SpanRow) and the extra ones the request rollup reads, as SQL over the table. */
 export function spanColumnMap(layout: TableLayout): Record<string, string> {

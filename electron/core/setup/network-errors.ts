@@ -18,14 +18,17 @@ function codes(error: unknown): string[] {
   return out;
 }
 
+/** host:port of a URL, or the text itself when it is not one. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 export function explainNetworkError(error: unknown, url: string, what: string): Explained {
-  const host = (() => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return url;
-    }
-  })();
+  const host = hostOf(url);
   const c = codes(error);
   const message = error instanceof Error ? error.message : String(error);
   if (c.includes('ENOTFOUND') || c.includes('EAI_AGAIN')) {

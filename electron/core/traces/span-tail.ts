@@ -190,15 +190,18 @@ export class SpanTail {
       this.seen.set(key, BigInt(s.tsNs));
       out.push(s);
     });
-    // Forget spans that have left the horizon: no part can bring them back inside it.
-    const floor = BigInt(this.now() - this.horizonMs - 60_000) * 1_000_000n;
-    for (const [key, ts] of this.seen) if (ts < floor) this.seen.delete(key);
-    // And never more than MAX_SEEN (oldest delivered first): a flood cannot grow the session without end.
+    // Never more than MAX_SEEN (oldest delivered first): a flood cannot grow the session without end.
     for (const key of this.seen.keys()) {
       if (this.seen.size <= MAX_SEEN) break;
       this.seen.delete(key);
     }
     return out;
+  }
+
+  /** Forgets spans that have left the horizon: no part can bring them back inside it. Once per poll, not per page. */
+  private forgetPastHorizon(): void {
+    const floor = BigInt(this.now() - this.horizonMs - 60_000) * 1_000_000n;
+    for (const [key, ts] of this.seen) if (ts < floor) this.seen.delete(key);
   }
 
   /** The caller's filter parameters, in a copy per query that goes on numbering after them. */
@@ -234,6 +237,7 @@ export class SpanTail {
     if (this.cursor === null) return this.start();
     const scope = this.pending?.scope ?? (await this.nextScope());
     this.polls++;
+    this.forgetPastHorizon();
     if (!scope) return { spans: [], rowsRead: 0 };
     let after = this.pending?.after ?? null;
     const out: SpanRow[] = [];

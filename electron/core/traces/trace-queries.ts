@@ -86,15 +86,18 @@ export function traceWindows(aroundMs: number | undefined, now = Date.now()): { 
   ];
 }
 
+/** The first non-empty answer of `read` over the trace windows, narrowest first (or the empty one). */
+async function inTraceWindows<T>(aroundMs: number | undefined, read: (w: { fromMs: number; toMs: number }) => Promise<T[]>): Promise<T[]> {
+  for (const w of traceWindows(aroundMs)) {
+    const found = await read(w);
+    if (found.length) return found;
+  }
+  return [];
+}
+
 export async function getTrace(location: TracesLocation, traceId: string, aroundMs?: number): Promise<TraceSpan[]> {
   if (!/^[0-9a-f]{32}$/.test(traceId)) throw new BadInputError('A trace id is 32 hex characters.');
-  return withTracesTable(location, async (t) => {
-    for (const w of traceWindows(aroundMs)) {
-      const spans = await traceIn(location, t, traceId, w);
-      if (spans.length) return spans;
-    }
-    return [];
-  });
+  return withTracesTable(location, (t) => inTraceWindows(aroundMs, (w) => traceIn(location, t, traceId, w)));
 }
 
 async function traceIn(location: TracesLocation, t: TracesTable, traceId: string, w: { fromMs: number; toMs: number }): Promise<TraceSpan[]> {
@@ -134,20 +137,21 @@ const PayloadRaw = z.object({ input: z.string(), output: z.string(), inputBytes:
 
 export async function getSpanPayload(location: TracesLocation, traceId: string, spanId: string, aroundMs?: number): Promise<z.infer<typeof SpanPayload>> {
   return withTracesTable(location, async (t) => {
-    const params = new SqlParams();
-    const around = aroundMs ?? Date.now();
-    const where = `TraceId = ${params.add('String', traceId)} AND SpanId = ${params.add('String', spanId)} AND ${timeWhere(params, around - (aroundMs ? 24 * 3600_000 : TRACE_LOOKUP_WINDOW_MS), around + 24 * 3600_000)}`;
     const input = firstAttributeSql(t.layout, INPUT_TEXT_KEYS);
     const output = firstAttributeSql(t.layout, OUTPUT_TEXT_KEYS);
-    const answer = await queryRows(location, {
-      kind: 'search',
-      database: location.database,
-      sql: `SELECT substring(${input}, 1, ${PAYLOAD_CAP_BYTES}) AS input, substring(${output}, 1, ${PAYLOAD_CAP_BYTES}) AS output, length(${input}) AS inputBytes, length(${output}) AS outputBytes
-            FROM ${fromTable(t)} WHERE ${where} LIMIT 1`,
-      params: params.values,
-      row: PayloadRaw,
+    const [row] = await inTraceWindows(aroundMs, async (w) => {
+      const params = new SqlParams();
+      const where = `TraceId = ${params.add('String', traceId)} AND SpanId = ${params.add('String', spanId)} AND ${timeWhere(params, w.fromMs, w.toMs)}`;
+      const answer = await queryRows(location, {
+        kind: 'search',
+        database: location.database,
+        sql: `SELECT substring(${input}, 1, ${PAYLOAD_CAP_BYTES}) AS input, substring(${output}, 1, ${PAYLOAD_CAP_BYTES}) AS output, length(${input}) AS inputBytes, length(${output}) AS outputBytes
+              FROM ${fromTable(t)} WHERE ${where} LIMIT 1`,
+        params: params.values,
+        row: PayloadRaw,
+      });
+      return answer.rows;
     });
-    const row = answer.rows[0];
     if (!row) throw new DomainError('not_found', `Span ${spanId} of trace ${traceId} was not found near that time.`);
     return { input: row.input, output: row.output, inputBytes: Number(row.inputBytes), outputBytes: Number(row.outputBytes), capBytes: PAYLOAD_CAP_BYTES };
   });
