@@ -40,10 +40,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   // Requests spanning several days are inserted whole: dedup window on, and what a killed process left, inserted now.
   const journal = new InsertJournal(engine, table, options.dataDir);
   await journal.enableDeduplication();
-  await journal.replay();
+  const replay = await journal.replay();
   let receiver: OtlpReceiver | null = null;
   const storage = new StorageCheck(engine, database, options.dataDir, () => receiver?.lastInsert ?? null);
   await storage.findSetAside('otel_traces');
+  storage.noteDamagedJournal(replay.setAside.length, journal.damagedDir);
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
   receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken, journal });
   const health = new HealthServer(() => storage.state());

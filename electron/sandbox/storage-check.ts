@@ -74,6 +74,13 @@ export class StorageCheck {
     };
   }
 
+  /** Journalled requests whose bytes no longer match their names: they were not replayed. */
+  noteDamagedJournal(entries: number, folder: string): void {
+    if (entries === 0) return;
+    const sentence = `${entries} journalled request${entries === 1 ? '' : 's'} left by a killed run could not be replayed (the file no longer matches its checksum); kept in ${folder}.`;
+    this.damage = { parts: this.damage?.parts ?? 0, rows: this.damage?.rows ?? 0, detail: this.damage ? `${this.damage.detail} ${sentence}` : sentence };
+  }
+
   /** An engine error at query time that means damaged data. */
   noteEngineError(code: number, message: string): void {
     if (!DAMAGE_CODES.has(code)) return;

@@ -5,12 +5,13 @@
  * replay — or the sender's retry of the same request — write only the missing day.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOURNAL_DIR } from '../../electron/sandbox/insert-journal.js';
+import { JOURNAL_DAMAGED_DIR, JOURNAL_DIR } from '../../electron/sandbox/insert-journal.js';
 import { decodeJsonTraceRequest } from '../../electron/sandbox/otlp/json-decoder.js';
 import { rowsToJsonEachRow, traceRequestToRows } from '../../electron/sandbox/otlp/span-rows.js';
+import { checkCollectorHealth } from '../../electron/core/setup/collector-check.js';
 import { hexId, postOtlp, selectRows } from '../support/otlp-http.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
@@ -69,6 +70,24 @@ describe('a request spanning two days', () => {
     // The sender never got its answer and retries the same request.
     expect((await postOtlp(sandbox.otlp, body)).status).toBe(200);
     expect(await count('committed')).toBe(2000);
+  }, 60_000);
+
+  it('killed while writing its journal entry: the next start ignores the torn write, sets aside a damaged entry, and starts', async () => {
+    const torn = journalEntry(twoDayRequest('torn', 500));
+    const damaged = journalEntry(twoDayRequest('damaged', 500));
+    await sandbox.stop();
+    const dir = join(sandbox.dataDir, JOURNAL_DIR);
+    writeFileSync(join(dir, `${torn.file}.4242.tmp`), torn.payload.subarray(0, torn.payload.length >> 1));
+    writeFileSync(join(dir, damaged.file), damaged.payload.subarray(0, damaged.payload.length - 100));
+    await restart();
+    expect(await count('torn')).toBe(0);
+    expect(await count('damaged')).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(join(dir, JOURNAL_DAMAGED_DIR, damaged.file))).toBe(true);
+    // The set-aside request is named in health, so Setup says what was not replayed and where it is.
+    const health = await checkCollectorHealth(sandbox.health);
+    expect(health.status).toBe('failed');
+    expect(health.summary).toMatch(/1 journalled request left by a killed run could not be replayed .*insert-journal\/damaged/);
   }, 60_000);
 
   it('killed (-9) at random moments under the insert: never half stored, whole after the sender retries', async () => {
