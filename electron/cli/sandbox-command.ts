@@ -8,8 +8,9 @@ import { parsePort, secretFromEnv } from './options.js';
 
 export function sandboxCommand(): Command {
   return new Command('sandbox')
-    .description('Run the embedded local ClickStack (ClickHouse engine + OTLP/HTTP receiver) in the foreground.')
+    .description('Run the embedded local ClickStack (ClickHouse engine + OTLP/HTTP and OTLP/gRPC receivers) in the foreground.')
     .option('--otlp-port <port>', 'OTLP/HTTP port (0 = any free port)', parsePort, 0)
+    .option('--otlp-grpc-port <port>', 'OTLP/gRPC port (0 = any free port)', parsePort, 0)
     .option('--clickhouse-port <port>', 'ClickHouse HTTP port (0 = any free port)', parsePort, 0)
     .option('--health-port <port>', 'health_check port (0 = any free port)', parsePort, 0)
     .option('--data-dir <dir>', 'where the engine keeps its data', sandboxDataDir(appDataDir()))
@@ -17,7 +18,7 @@ export function sandboxCommand(): Command {
     .option('--database <name>', 'database that holds otel_traces', 'default')
     .option('--auth-token-env <VAR>', 'require `authorization: <token>` on OTLP requests, the token read from this variable')
     .option('--clickhouse-password-env <VAR>', 'password of the ClickHouse user `default`, read from this variable')
-    .action(async (opts: { otlpPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string }) => {
+    .action(async (opts: { otlpPort: number; otlpGrpcPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string }) => {
       const lock = acquireInstanceLock(opts.dataDir, 'a clickstack-tray sandbox');
       if (!lock.acquired) {
         // One line the supervisor reads, and an exit code it does not restart on.
@@ -28,6 +29,7 @@ export function sandboxCommand(): Command {
       const sandbox = await startSandbox({
         dataDir: opts.dataDir,
         otlpPort: opts.otlpPort,
+        otlpGrpcPort: opts.otlpGrpcPort,
         clickhousePort: opts.clickhousePort,
         healthPort: opts.healthPort,
         schema: opts.schema,

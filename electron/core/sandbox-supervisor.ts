@@ -15,6 +15,8 @@ type Status = z.infer<typeof SandboxStatus>;
 export const ReadyLine = z.object({
   event: z.literal('ready'),
   otlp: z.string().url(),
+  /** host:port, as gRPC clients take it. */
+  otlpGrpc: z.string().regex(/^127\.0\.0\.1:\d{1,5}$/),
   clickhouse: z.string().url(),
   health: z.string().url(),
 });
@@ -50,9 +52,9 @@ export interface SandboxSupervisorOptions {
 }
 
 /** The ports of a running sandbox, asked for again on restart so its URLs stay valid. */
-function portsOf(endpoints: { otlp: string; clickhouse: string; health: string }): string[] {
+function portsOf(endpoints: { otlp: string; otlpGrpc: string; clickhouse: string; health: string }): string[] {
   const port = (url: string) => new URL(url).port;
-  return ['--otlp-port', port(endpoints.otlp), '--clickhouse-port', port(endpoints.clickhouse), '--health-port', port(endpoints.health)];
+  return ['--otlp-port', port(endpoints.otlp), '--otlp-grpc-port', endpoints.otlpGrpc.split(':')[1]!, '--clickhouse-port', port(endpoints.clickhouse), '--health-port', port(endpoints.health)];
 }
 
 export class SandboxSupervisor {
@@ -188,10 +190,10 @@ export class SandboxSupervisor {
         if (!readyLine.success) return;
         ready = true;
         clearTimeout(timer);
-        const { otlp, clickhouse, health } = readyLine.data;
+        const { otlp, otlpGrpc, clickhouse, health } = readyLine.data;
         this.lastPorts = portsOf(readyLine.data);
         upSince = Date.now();
-        resolve(this.setStatus({ state: 'running', detail: 'The local sandbox is running.', endpoints: { otlp, clickhouse, health } }));
+        resolve(this.setStatus({ state: 'running', detail: 'The local sandbox is running.', endpoints: { otlp, otlpGrpc, clickhouse, health } }));
       });
 
       child.once('error', (error) => {

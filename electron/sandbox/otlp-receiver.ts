@@ -9,52 +9,26 @@
 import { sameSecret } from '../node-shared/secret-compare.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Engine } from './engine.js';
 import { BodyError, decodeContentEncoding, readLimitedBody } from '../node-shared/request-body.js';
 import { decodeJsonTraceRequest } from './otlp/json-decoder.js';
 import { OtlpDecodeError, type TraceRequest } from './otlp/model.js';
 import { decodeProtoTraceRequest, encodeProtoResponse, encodeProtoStatus } from './otlp/proto-codec.js';
-import { rowsToJsonEachRow, traceRequestToRows } from './otlp/span-rows.js';
 import { browserOrForeignRequest } from './request-guard.js';
-import { GroupCommit } from './group-commit.js';
-import type { InsertJournal } from './insert-journal.js';
-
-/**
- * ClickHouse errors a retry of the same request cannot fix: too many partitions in one insert
- * (spans spread over more than 100 days), values the table cannot hold. Everything else (no
- * space, memory, timeouts, the engine restarting) may pass later.
- */
-const PERMANENT_INSERT_CODES = new Set([252, 26, 27, 38, 53, 69, 70, 72, 117, 131, 321]);
-
-export function isPermanentInsertError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'number' || !PERMANENT_INSERT_CODES.has(code)) return false;
-  // 252 is also "too many parts, merges are slower than inserts": that one passes once merges catch up.
-  return code !== 252 || /partitions for single INSERT block/i.test(error instanceof Error ? error.message : '');
-}
+import { RETRY_AFTER_SECONDS, type SpanIngest } from './span-ingest.js';
 
 /** The collector's confighttp default max_request_body_size. */
 export const DEFAULT_MAX_OTLP_BODY_BYTES = 20 * 1024 * 1024;
 
 /** google.rpc.Code values used in error bodies. */
-const RPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, NOT_FOUND: 5, PERMISSION_DENIED: 7 } as const;
+const RPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, UNIMPLEMENTED: 12, NOT_FOUND: 5, PERMISSION_DENIED: 7 } as const;
 
 export interface OtlpReceiverOptions {
-  engine: Engine;
-  /** Fully qualified target, e.g. `default`.`otel_traces`. */
-  table: string;
+  /** Where decoded requests are stored (shared with the gRPC receiver). */
+  ingest: SpanIngest;
   port?: number;
   /** When set, requests must carry `authorization: <token>` exactly, as ClickStack's collector checks it. */
   authToken?: string;
   maxBodyBytes?: number;
-  /** Where requests spanning several days are made whole (the sandbox's; absent in unit setups). */
-  journal?: InsertJournal;
-}
-
-export interface ReceiverStats {
-  requests: number;
-  acceptedSpans: number;
-  rejectedSpans: number;
 }
 
 type Encoding = 'json' | 'proto';
@@ -68,15 +42,8 @@ function encodingOf(contentType: string | undefined): Encoding | null {
 
 export class OtlpReceiver {
   private server: Server | null = null;
-  /** Concurrent requests share inserts; each request's rows stay in one insert. */
-  readonly commits: GroupCommit;
-  readonly stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0 };
-  /** The outcome of the last insert (the sandbox's health answer reads it). */
-  lastInsert: { at: number; ok: boolean; message: string } | null = null;
 
-  constructor(private readonly options: OtlpReceiverOptions) {
-    this.commits = new GroupCommit((payload) => options.engine.insertJsonEachRow(options.table, payload));
-  }
+  constructor(private readonly options: OtlpReceiverOptions) {}
 
   async listen(): Promise<number> {
     this.server = createServer((req, res) => {
@@ -134,7 +101,6 @@ export class OtlpReceiver {
       return this.sendStatus(res, 'json', 415, RPC.INVALID_ARGUMENT, `415 unsupported media type "${String(req.headers['content-type'] ?? '').slice(0, 100)}", supported: [application/json, application/x-protobuf]`);
     }
 
-    this.stats.requests++;
     const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_OTLP_BODY_BYTES;
     let request: TraceRequest;
     try {
@@ -147,27 +113,11 @@ export class OtlpReceiver {
       throw error;
     }
 
-    const { rows, rejected, firstProblem } = traceRequestToRows(request);
-    if (rows.length > 0) {
-      try {
-        const payload = rowsToJsonEachRow(rows);
-        // One day is one block, all or nothing: it may share an insert. Several days go through the journal, whole.
-        const days = new Set(rows.map((r) => r.Timestamp.slice(0, 10)));
-        if (days.size > 1 && this.options.journal) await this.options.journal.insertWhole(payload);
-        else await this.commits.submit(payload);
-        this.lastInsert = { at: Date.now(), ok: true, message: '' };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.lastInsert = { at: Date.now(), ok: false, message };
-        // What can never succeed is a 400 with the reason (a sender must not retry it forever); the rest is retryable.
-        if (isPermanentInsertError(error)) return this.sendStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, `these spans cannot be stored: ${message}`);
-        return this.sendStatus(res, encoding, 503, RPC.UNAVAILABLE, `could not write spans to ClickHouse: ${message}`, { 'retry-after': '5' });
-      }
-    }
-    this.stats.acceptedSpans += rows.length;
-    this.stats.rejectedSpans += rejected;
-
-    const errorMessage = rejected > 0 ? `${rejected} span(s) rejected: ${firstProblem}` : '';
+    const outcome = await this.options.ingest.store(request);
+    // What can never succeed is a 400 with the reason (a sender must not retry it forever); the rest is retryable.
+    if (outcome.kind === 'permanent') return this.sendStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, outcome.message);
+    if (outcome.kind === 'retryable') return this.sendStatus(res, encoding, 503, RPC.UNAVAILABLE, outcome.message, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    const { rejected, errorMessage } = outcome;
     if (encoding === 'proto') {
       res.writeHead(200, { 'content-type': 'application/x-protobuf' });
       return void res.end(encodeProtoResponse(rejected, errorMessage));

@@ -1,15 +1,18 @@
-/** Starts the whole sandbox in this process: engine, schema, ClickHouse endpoint, OTLP receiver, health. */
+/** Starts the whole sandbox in this process: engine, schema, ClickHouse endpoint, OTLP/HTTP and OTLP/gRPC receivers, health. */
 import { ClickHouseHttpServer } from './clickhouse-http.js';
 import { Engine } from './engine.js';
 import { HealthServer } from './health-server.js';
 import { StorageCheck } from './storage-check.js';
 import { InsertJournal } from './insert-journal.js';
 import { OtlpReceiver } from './otlp-receiver.js';
+import { OtlpGrpcReceiver } from './otlp-grpc-receiver.js';
+import { SpanIngest } from './span-ingest.js';
 import { quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
 
 export interface SandboxOptions {
   dataDir: string;
   otlpPort?: number;
+  otlpGrpcPort?: number;
   clickhousePort?: number;
   healthPort?: number;
   schema?: SchemaVariant;
@@ -19,9 +22,13 @@ export interface SandboxOptions {
 }
 
 export interface RunningSandbox {
-  endpoints: { otlp: string; clickhouse: string; health: string };
+  /** `otlpGrpc` is host:port, as gRPC clients take it; the others are URLs. */
+  endpoints: { otlp: string; otlpGrpc: string; clickhouse: string; health: string };
   engine: Engine;
   receiver: OtlpReceiver;
+  grpcReceiver: OtlpGrpcReceiver;
+  /** Where both receivers store: group commit, counts, the last insert's outcome. */
+  ingest: SpanIngest;
   close(): Promise<void>;
 }
 
@@ -41,24 +48,28 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const journal = new InsertJournal(engine, table, options.dataDir);
   await journal.enableDeduplication();
   const replay = await journal.replay();
-  let receiver: OtlpReceiver | null = null;
-  const storage = new StorageCheck(engine, database, options.dataDir, () => receiver?.lastInsert ?? null);
+  const ingest = new SpanIngest(engine, table, journal);
+  const storage = new StorageCheck(engine, database, options.dataDir, () => ingest.lastInsert);
   await storage.findSetAside('otel_traces');
   storage.noteDamagedJournal(replay.setAside.length, journal.damagedDir);
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
-  receiver = new OtlpReceiver({ engine, table, port: options.otlpPort, authToken: options.authToken, journal });
+  const receiver = new OtlpReceiver({ ingest, port: options.otlpPort, authToken: options.authToken });
+  const grpcReceiver = new OtlpGrpcReceiver({ ingest, port: options.otlpGrpcPort, authToken: options.authToken });
   const health = new HealthServer(() => storage.state());
-  const [chPort, otlpPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), health.listen(options.healthPort)]);
+  const [chPort, otlpPort, grpcPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), grpcReceiver.listen(), health.listen(options.healthPort)]);
   return {
     endpoints: {
       otlp: `http://127.0.0.1:${otlpPort}/v1/traces`,
+      otlpGrpc: `127.0.0.1:${grpcPort}`,
       clickhouse: `http://127.0.0.1:${chPort}`,
       health: `http://127.0.0.1:${healthPort}/`,
     },
     engine,
     receiver,
+    grpcReceiver,
+    ingest,
     close: async () => {
-      await Promise.all([receiver.close(), clickhouse.close(), health.close()]);
+      await Promise.all([receiver.close(), grpcReceiver.close(), clickhouse.close(), health.close()]);
       await engine.close();
     },
   };

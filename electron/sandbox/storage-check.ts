@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqlString, type Engine } from './engine.js';
 import { quoteIdentifier } from './schema.js';
+import type { LastInsert } from './span-ingest.js';
 
 /** How long one storage proof is trusted. */
 export const STORAGE_CHECK_MS = 5_000;
@@ -26,11 +27,6 @@ export interface StorageState {
 /** ClickHouse codes for data that does not match its checksums or cannot be decompressed. */
 const DAMAGE_CODES = new Set([40, 246, 271, 432]);
 
-export interface LastInsert {
-  at: number;
-  ok: boolean;
-  message: string;
-}
 
 const FULL = /NOT_ENOUGH_SPACE|No space left on device|ENOSPC|Cannot reserve/i;
 

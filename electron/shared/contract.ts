@@ -31,7 +31,7 @@ export const SandboxStatus = z.object({
   /** One sentence a person can act on. */
   detail: z.string(),
   endpoints: z
-    .object({ otlp: z.string().url(), clickhouse: z.string().url(), health: z.string().url() })
+    .object({ otlp: z.string().url(), otlpGrpc: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port'), clickhouse: z.string().url(), health: z.string().url() })
     .nullable(),
   dataDir: z.string().nullable(),
   since: z.number().int(),

@@ -76,7 +76,7 @@ async function main() {
   const baseline = median(directRates);
   const ratio = receiver / baseline;
   const concurrent = median(concurrentRates);
-  const inserts = { requests: sandbox.receiver.commits.payloads, inserts: sandbox.receiver.commits.inserts };
+  const inserts = { requests: sandbox.ingest.commits.payloads, inserts: sandbox.ingest.commits.inserts };
   await sandbox.close();
   rmSync(dataDir, { recursive: true, force: true });
 

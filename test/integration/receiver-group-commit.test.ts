@@ -37,8 +37,8 @@ describe('receiver group commit', () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.every((r) => r.visible === 50)).toBe(true);
     expect(await count()).toBe(senders * 50);
-    expect(sandbox.receiver.commits.payloads).toBe(senders);
-    expect(sandbox.receiver.commits.inserts).toBeLessThan(senders);
-    console.log(`group commit: ${senders} concurrent requests in ${sandbox.receiver.commits.inserts} inserts`);
+    expect(sandbox.ingest.commits.payloads).toBe(senders);
+    expect(sandbox.ingest.commits.inserts).toBeLessThan(senders);
+    console.log(`group commit: ${senders} concurrent requests in ${sandbox.ingest.commits.inserts} inserts`);
   });
 });

@@ -1,11 +1,14 @@
 /**
- * The real OpenTelemetry JS SDK sends to the sandbox over OTLP/HTTP (JSON and protobuf);
+ * The real OpenTelemetry JS SDK sends to the sandbox over OTLP/HTTP (JSON and protobuf) and
+ * OTLP/gRPC (plain and gzip-compressed);
  * the rows read back with @clickhouse/client must follow the ClickHouse exporter's rules.
  * Expected values are written out by hand from those rules, not computed by our code.
  */
 import { SpanKind, SpanStatusCode, type Link } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { readFileSync } from 'node:fs';
@@ -65,12 +68,14 @@ async function sendWith(exporter: SpanExporter, service: string) {
 }
 
 describe.each([
-  ['OTLP/JSON', (url: string) => new JsonExporter({ url })],
-  ['OTLP/protobuf', (url: string) => new ProtoExporter({ url })],
+  ['OTLP/JSON', (s: TestSandbox) => new JsonExporter({ url: s.otlp })],
+  ['OTLP/protobuf', (s: TestSandbox) => new ProtoExporter({ url: s.otlp })],
+  ['OTLP/gRPC', (s: TestSandbox) => new GrpcExporter({ url: `http://${s.otlpGrpc}` })],
+  ['OTLP/gRPC with gzip', (s: TestSandbox) => new GrpcExporter({ url: `http://${s.otlpGrpc}`, compression: CompressionAlgorithm.GZIP })],
 ])('spans from the OpenTelemetry JS SDK over %s', (label, makeExporter) => {
   it('become rows exactly as the ClickHouse exporter writes them', async () => {
-    const service = `sdk-${label.includes('JSON') ? 'json' : 'proto'}`;
-    const { root, child } = await sendWith(makeExporter(sandbox.otlp), service);
+    const service = `sdk-${label.replace(/\W+/g, '-').toLowerCase()}`;
+    const { root, child } = await sendWith(makeExporter(sandbox), service);
     const rows = await selectRows<Row>(sandbox.clickhouse, `SELECT ${COLUMNS} FROM otel_traces WHERE ServiceName = {s:String} ORDER BY SpanName`, { s: service });
     expect(rows.map((r) => r.SpanName)).toEqual(['ChatCompletion', 'Model']);
     const [rootRow, childRow] = rows as [Row, Row];

@@ -11,6 +11,8 @@ import { describeTracesTable, type TracesTable } from '../../electron/core/click
 
 export interface TestSandbox {
   otlp: string;
+  /** host:port of the OTLP/gRPC receiver. */
+  otlpGrpc: string;
   clickhouse: string;
   health: string;
   dataDir: string;

@@ -1,6 +1,6 @@
 /**
  * The subset of opentelemetry-proto (v1: common, resource, trace, collector/trace) and
- * google.rpc.Status that the receiver reads and writes. Field numbers follow the
+ * google.rpc.Status (with google.rpc.RetryInfo, for gRPC's status details) that the receivers read and write. Field numbers follow the
  * published .proto files; deprecated and unused fields are left out, which protobuf
  * decoders skip as unknown fields.
  */
@@ -53,5 +53,8 @@ message Status { string message = 2; int32 code = 3; }
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
 
-message RpcStatus { int32 code = 1; string message = 2; }
+message RpcStatus { int32 code = 1; string message = 2; repeated ProtoAny details = 3; }
+message ProtoAny { string type_url = 1; bytes value = 2; }
+message ProtoDuration { int64 seconds = 1; int32 nanos = 2; }
+message RetryInfo { ProtoDuration retry_delay = 1; }
 `;

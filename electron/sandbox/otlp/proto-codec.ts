@@ -8,6 +8,7 @@ const root = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root;
 const RequestType = root.lookupType('otlp.ExportTraceServiceRequest');
 const ResponseType = root.lookupType('otlp.ExportTraceServiceResponse');
 const RpcStatusType = root.lookupType('otlp.RpcStatus');
+const RetryInfoType = root.lookupType('otlp.RetryInfo');
 
 const MAX_DEPTH = 32;
 
@@ -124,4 +125,14 @@ export function encodeProtoResponse(rejectedSpans: number, errorMessage: string)
 
 export function encodeProtoStatus(code: number, message: string): Buffer {
   return Buffer.from(RpcStatusType.encode(RpcStatusType.fromObject({ code, message })).finish());
+}
+
+/**
+ * google.rpc.Status carrying a google.rpc.RetryInfo, as gRPC's `grpc-status-details-bin` trailer:
+ * how OTLP/gRPC tells a sender how long to wait before retrying.
+ */
+export function encodeRetryStatus(code: number, message: string, retryAfterSeconds: number): Buffer {
+  const retryInfo = RetryInfoType.encode(RetryInfoType.fromObject({ retry_delay: { seconds: retryAfterSeconds } })).finish();
+  const status = RpcStatusType.fromObject({ code, message, details: [{ type_url: 'type.googleapis.com/google.rpc.RetryInfo', value: retryInfo }] });
+  return Buffer.from(RpcStatusType.encode(status).finish());
 }
