@@ -1,6 +1,7 @@
 /**
- * Fuzzes the sandbox's OTLP receiver with generated malformed bodies, JSON and protobuf.
- * Every answer must be the right one (400 for what cannot be decoded, 200 with the exact
+ * Fuzzes the sandbox's OTLP receivers with generated malformed bodies: JSON and protobuf over
+ * HTTP, protobuf over gRPC (where OK stands for 200 and Internal — the collector's "error
+ * unmarshalling request" — for 400). Every answer must be the right one (400 for what cannot be decoded, 200 with the exact
  * rejected count for a partial success), a 400 must store nothing, a 200 exactly the spans
  * it accepted, and the process must survive all of it. FUZZ_CASES and FUZZ_SEED reproduce a run.
  */
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFields } from '../support/proto-wire.js';
 import { jsonCase, protoCase, rngFrom, type FuzzCase } from '../support/otlp-fuzz.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { exportRaw, rawClient } from '../support/otlp-grpc.js';
+import * as grpc from '@grpc/grpc-js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 600);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -58,8 +61,16 @@ async function answerOf(res: Response, encoding: 'json' | 'proto'): Promise<Answ
   return { status: res.status, rejected: 0, errorText: message instanceof Buffer ? message.toString('utf8') : '' };
 }
 
-async function runCases(encoding: 'json' | 'proto', make: (rng: () => number) => FuzzCase) {
-  const rng = rngFrom(SEED + (encoding === 'json' ? 0 : 1));
+/** One call over gRPC, its answer in the HTTP terms the oracle uses. */
+async function grpcAnswer(client: grpc.Client, body: Buffer): Promise<Answer> {
+  const answer = await exportRaw(sandbox.otlpGrpc, body, { client });
+  if (answer.code === grpc.status.OK) return answerOf(new Response(answer.response ?? Buffer.alloc(0), { status: 200 }), 'proto');
+  return { status: answer.code === grpc.status.INTERNAL ? 400 : 1000 + answer.code, rejected: 0, errorText: answer.details };
+}
+
+async function runCases(encoding: 'json' | 'proto' | 'grpc', make: (rng: () => number) => FuzzCase) {
+  const rng = rngFrom(SEED + { json: 0, proto: 1, grpc: 2 }[encoding]);
+  const client = encoding === 'grpc' ? rawClient(sandbox.otlpGrpc) : null;
   const kinds = new Map<string, number>();
   const contentType = encoding === 'json' ? 'application/json' : 'application/x-protobuf';
   let rows = await rowCount();
@@ -67,8 +78,7 @@ async function runCases(encoding: 'json' | 'proto', make: (rng: () => number) =>
     const c = make(rng);
     kinds.set(`${c.kind}`, (kinds.get(c.kind) ?? 0) + 1);
     const where = `${encoding} case ${i} (${c.kind}, seed ${SEED})`;
-    const res = await fetch(sandbox.otlp, { method: 'POST', headers: { 'content-type': contentType }, body: c.body });
-    const answer = await answerOf(res, encoding);
+    const answer = client ? await grpcAnswer(client, c.body) : await answerOf(await fetch(sandbox.otlp, { method: 'POST', headers: { 'content-type': contentType }, body: c.body }), encoding === 'json' ? 'json' : 'proto');
     const after = await rowCount();
     const stored = after - rows;
     rows = after;
@@ -86,6 +96,7 @@ async function runCases(encoding: 'json' | 'proto', make: (rng: () => number) =>
       }
     }
   }
+  client?.close();
   return kinds;
 }
 
@@ -99,6 +110,12 @@ describe('OTLP receiver under fuzzing', () => {
   it(`answers ${CASES} malformed protobuf bodies correctly and stores only what it accepted`, { timeout: 300_000 }, async () => {
     const kinds = await runCases('proto', protoCase);
     console.log(`fuzz proto: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    expect(kinds.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it(`answers ${CASES} malformed protobuf bodies over gRPC correctly and stores only what it accepted`, { timeout: 300_000 }, async () => {
+    const kinds = await runCases('grpc', protoCase);
+    console.log(`fuzz grpc: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     expect(kinds.size).toBeGreaterThanOrEqual(8);
   });
 
