@@ -26,6 +26,8 @@ export interface ComposeOptions {
   /** Opens config.json in dataDir: conf in plain Node, electron-store under Electron. */
   openSettingsFile: (dataDir: string) => KeyValueFile;
   openExternal?: (url: string) => Promise<void>;
+  /** The OS clipboard (Electron only): a secret copied through it never reaches the page. */
+  writeClipboard?: (text: string) => void;
   /** Keychain service name; tests use their own. */
   keychainService?: string;
   /** Time for the pollers; tests inject one. */
@@ -59,6 +61,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     dataDir: options.dataDir,
     sandbox: options.sandbox,
     openExternal: options.openExternal,
+    writeClipboard: options.writeClipboard,
     profiles,
     setup,
     vault,

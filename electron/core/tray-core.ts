@@ -55,6 +55,8 @@ export interface TrayCoreOptions {
   dataDir: string;
   /** Opens a link in the OS browser; the web bridge has none and lets the page open it. */
   openExternal?: (url: string) => Promise<void>;
+  /** Writes the OS clipboard (Electron's main process); the web bridge has none, so secrets are never copied there. */
+  writeClipboard?: (text: string) => void;
   sandbox: SandboxSupervisor | null;
   profiles: ProfilesService;
   setup: SetupService;
@@ -103,6 +105,14 @@ export class TrayCore {
       'secrets.clear': async ({ profileId, kind }) => {
         await options.profiles.clearSecret(profileId, kind);
         return { set: false as const };
+      },
+      'secrets.copy': async ({ profileId, kind }) => {
+        const what = kind === 'otlpToken' ? 'OTLP token' : 'ClickHouse password';
+        if (!options.writeClipboard) return { copied: false, detail: `In the browser the ${what} stays in the keychain: copying it would send it to this page. Copy it from where you keep it, or use the desktop app.` };
+        const value = await options.profiles.secret(profileId, kind);
+        if (value === null) return { copied: false, detail: `This profile has no ${what} set.` };
+        options.writeClipboard(value);
+        return { copied: true, detail: `The ${what} is on the clipboard.` };
       },
       'vault.useMemory': async () => {
         options.vault.useMemory();

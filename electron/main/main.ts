@@ -2,7 +2,7 @@
  * The Electron shell: single instance, a hardened window that hides on close, the
  * tray, and the IPC transport. Everything else lives in the Electron-free core.
  */
-import { app, BrowserWindow, Menu, net, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, clipboard, Menu, net, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
@@ -47,6 +47,7 @@ if (!folderLock || !folderLock.acquired) {
     dataDir,
     sandbox,
     openExternal: (url) => shell.openExternal(url),
+    writeClipboard: (text) => clipboard.writeText(text),
     // electron-store writes the same config.json in userData that conf writes for the web bridge.
     openSettingsFile: (dir) => new Store<Record<string, unknown>>({ cwd: dir, name: SETTINGS_FILE_NAME }),
   });

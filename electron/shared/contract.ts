@@ -59,6 +59,8 @@ export const ProfilesState = z.object({
 
 export const SetupGuide = z.object({
   dockerRun: z.string(),
+  /** Why the command differs from the plain one (a ClickHouse on this machine), or null. */
+  dockerNote: z.string().nullable(),
   truefoundryPath: z.string(),
   truefoundry: z.array(z.object({ label: z.string(), value: z.string(), secret: z.boolean() })),
   warnings: z.array(z.string()),
@@ -92,6 +94,8 @@ export const methods = {
   'profiles.activate': { input: z.object({ id: ProfileId }).strict(), output: ProfilesState },
   'secrets.set': { input: z.object({ profileId: ProfileId, kind: z.enum(SECRET_KINDS), value: SecretValue }).strict(), output: z.object({ set: z.literal(true) }) },
   'secrets.clear': { input: z.object({ profileId: ProfileId, kind: z.enum(SECRET_KINDS) }).strict(), output: z.object({ set: z.literal(false) }) },
+  /** Puts a secret on the OS clipboard from the main process: its value never reaches the page. */
+  'secrets.copy': { input: z.object({ profileId: ProfileId, kind: z.enum(SECRET_KINDS) }).strict(), output: z.object({ copied: z.boolean(), detail: z.string() }) },
   'vault.useMemory': { input: Empty, output: ProfilesState },
   'setup.guide': { input: z.object({ profileId: ProfileId }).strict(), output: SetupGuide },
   'setup.runStep': { input: z.object({ profileId: ProfileId, step: z.enum(STEP_IDS) }).strict(), output: StepResult },

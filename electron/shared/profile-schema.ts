@@ -11,10 +11,29 @@ const HttpUrl = z
   .url('must be a full URL such as https://otel.example.com/v1/traces')
   .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
 
+/** How the gateway exports (TrueFoundry's OTEL Config: HTTP with encoding Json or Proto, or gRPC). */
+export const OTLP_PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export const OTLP_PROTOCOL_LABELS: Record<OtlpProtocol, string> = { 'http/json': 'HTTP, encoding Json', 'http/protobuf': 'HTTP, encoding Proto', grpc: 'gRPC' };
+
+/** A gRPC target as a URL without a path: the scheme says whether TLS is used. */
+const GrpcUrl = HttpUrl.refine((u) => {
+  try {
+    const url = new URL(u);
+    return (url.pathname === '/' || url.pathname === '') && !url.search && url.port !== '';
+  } catch {
+    return false;
+  }
+}, 'must be http://host:port (plaintext) or https://host:port (TLS), with the port and no path, such as https://otel.example.com:4317');
+
 export const ProfileFields = z.object({
   name: z.string().trim().min(1, 'a profile needs a name').max(60, 'keep the name under 60 characters'),
   /** The collector's OTLP/HTTP traces endpoint, e.g. https://otel.example.com/v1/traces. */
   otlpEndpoint: HttpUrl,
+  /** Which of the collector's OTLP transports the gateway uses; Setup, the test trace and the canary speak it. */
+  otlpProtocol: z.enum(OTLP_PROTOCOLS).default('http/json'),
+  /** The collector's OTLP/gRPC endpoint; defaults to the OTLP host on port 4317. */
+  otlpGrpcEndpoint: GrpcUrl.nullable().default(null),
   /** health_check endpoint; defaults to the collector host on port 13133. */
   healthUrl: HttpUrl.nullable().default(null),
   clickhouseUrl: HttpUrl,
@@ -67,4 +86,17 @@ export function effectiveHealthUrl(profile: Pick<Profile, 'healthUrl' | 'otlpEnd
   if (profile.healthUrl) return profile.healthUrl;
   const u = new URL(profile.otlpEndpoint);
   return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:13133/`;
+}
+
+/** The collector's gRPC port (4317) on the OTLP endpoint's host, unless the profile names one; TLS when the HTTP endpoint uses it. */
+export function effectiveGrpcEndpoint(profile: Pick<Profile, 'otlpGrpcEndpoint' | 'otlpEndpoint'>): string {
+  if (profile.otlpGrpcEndpoint) return profile.otlpGrpcEndpoint.replace(/\/$/, '');
+  const u = new URL(profile.otlpEndpoint);
+  return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:4317`;
+}
+
+/** `host:port` of a gRPC endpoint URL, as TrueFoundry and gRPC clients take it. */
+export function grpcHostPort(endpoint: string): string {
+  const u = new URL(endpoint);
+  return `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OTLP_PROTOCOLS } from './profile-schema.js';
 
 export const TestTraceStage = z.object({
   stage: z.enum(['sent', 'accepted', 'queryable']),
@@ -14,6 +15,8 @@ export const TestTraceResult = z.object({
   profileName: z.string(),
   traceId: z.string().regex(/^[0-9a-f]{32}$/),
   serviceName: z.string(),
+  /** How it was sent (the profile's protocol); older history entries were all OTLP/HTTP with JSON. */
+  protocol: z.enum(OTLP_PROTOCOLS).default('http/json'),
   startedAt: z.number().int(),
   ok: z.boolean(),
   /** The whole run in one sentence, and what to change when it failed. */

@@ -34,6 +34,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'profiles.activate': { id: 'local-sandbox' },
   'secrets.set': { profileId: 'local-sandbox', kind: 'clickhousePassword', value: 'hunter2' },
   'secrets.clear': { profileId: 'local-sandbox', kind: 'clickhousePassword' },
+  'secrets.copy': { profileId: 'local-sandbox', kind: 'otlpToken' },
   'vault.useMemory': {},
   'setup.guide': { profileId: 'local-sandbox' },
   'setup.runStep': { profileId: 'local-sandbox', step: 'clickhouse' },

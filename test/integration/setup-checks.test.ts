@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
 import { checkCollectorHealth, checkOtlpEndpoint } from '../../electron/core/setup/collector-check.js';
+import type { OtlpDestination } from '../../electron/core/otlp/otlp-destination.js';
+import { OTLP_PROTOCOLS, type OtlpProtocol } from '../../electron/shared/profile-schema.js';
 import { checkGatewaySpans } from '../../electron/core/setup/spans-check.js';
 import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../../electron/core/setup/endpoint-warnings.js';
 import { dockerRunCommand } from '../../electron/core/setup/integration-guide.js';
@@ -98,12 +100,25 @@ describe('steps 2 and 3: the collector', () => {
     expect((await checkCollectorHealth(`${url(notClickHouse)}/`)).summary).toMatch(/not as the collector's health_check/);
   });
 
-  it('passes with the right token and explains a wrong one, a wrong path and a refused port', async () => {
-    expect((await checkOtlpEndpoint(withPassword.otlp, 'tok')).status).toBe('passed');
-    expect((await checkOtlpEndpoint(withPassword.otlp, 'nope')).summary).toMatch(/token does not match/);
-    expect((await checkOtlpEndpoint(withPassword.otlp, null)).summary).toMatch(/requires a token/);
-    expect((await checkOtlpEndpoint(withPassword.otlp.replace('/v1/traces', '/v1/trace'), 'tok')).summary).toMatch(/was not found on the collector \(404\)/);
-    expect((await checkOtlpEndpoint('http://127.0.0.1:9/v1/traces', null)).summary).toMatch(/refused/);
+  const dest = (protocol: OtlpProtocol, token: string | null, over: Partial<OtlpDestination> = {}): OtlpDestination => ({ protocol, httpEndpoint: withPassword.otlp, grpcEndpoint: `http://${withPassword.otlpGrpc}`, token, ...over });
+
+  it.each(OTLP_PROTOCOLS)('over %s: passes with the right token, explains a wrong or missing one, and a refused port', async (protocol) => {
+    const ok = await checkOtlpEndpoint(dest(protocol, 'tok'));
+    expect(ok.status, ok.summary).toBe('passed');
+    expect(ok.summary).toMatch(protocol === 'grpc' ? /accepted an OTLP\/gRPC export at 127\.0\.0\.1:\d+ \(OK\)/ : protocol === 'http/protobuf' ? /accepted an OTLP\/protobuf export at \/v1\/traces \(200\)/ : /accepted an OTLP\/JSON export/);
+    expect(ok.facts).toContainEqual({ label: 'Protocol', value: { 'http/json': 'OTLP/HTTP (JSON)', 'http/protobuf': 'OTLP/HTTP (protobuf)', grpc: 'OTLP/gRPC' }[protocol] });
+    expect((await checkOtlpEndpoint(dest(protocol, 'nope'))).summary).toMatch(/token does not match/);
+    expect((await checkOtlpEndpoint(dest(protocol, null))).summary).toMatch(/requires a token/);
+    expect((await checkOtlpEndpoint(dest(protocol, null, { httpEndpoint: 'http://127.0.0.1:9/v1/traces', grpcEndpoint: 'http://127.0.0.1:9' }))).summary).toMatch(/Nothing is listening at 127\.0\.0\.1:9/);
+  });
+
+  it('explains a wrong path over HTTP, and a gRPC endpoint that is really the HTTP port', async () => {
+    expect((await checkOtlpEndpoint(dest('http/json', 'tok', { httpEndpoint: withPassword.otlp.replace('/v1/traces', '/v1/trace') }))).summary).toMatch(/was not found on the collector \(404\)/);
+    const httpPort = new URL(withPassword.otlp).port;
+    const wrongPort = await checkOtlpEndpoint(dest('grpc', 'tok', { grpcEndpoint: `http://127.0.0.1:${httpPort}` }));
+    expect(wrongPort.status).toBe('failed');
+    expect(wrongPort.summary).toMatch(/not as a gRPC server/);
+    expect(wrongPort.fix).toMatch(/4317/);
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckTarget } from '../../electron/core/setup/check-target.js';
 import { TEST_MARKER_KEY, TEST_SERVICE_NAME } from '../../electron/core/test-trace/gateway-trace.js';
 import { sendOtlpJson } from '../../electron/core/test-trace/otlp-sender.js';
+import { OTLP_PROTOCOLS } from '../../electron/shared/profile-schema.js';
 import { runTestTrace } from '../../electron/core/test-trace/test-trace-service.js';
 import { selectRows } from '../support/otlp-http.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -50,6 +51,20 @@ afterAll(async () => {
     s.close();
   }
   await Promise.all([sandbox?.dispose(), otelDb?.dispose()]);
+});
+
+describe.each(OTLP_PROTOCOLS)('test trace over %s', (protocol) => {
+  it('lands with the same rows whatever the protocol, and says how it was sent', async () => {
+    const result = await run({ otlpProtocol: protocol, otlpGrpcEndpoint: `http://${sandbox.otlpGrpc}` });
+    expect(result.ok, result.summary).toBe(true);
+    expect(result.protocol).toBe(protocol);
+    expect(result.stages[0]!.detail).toMatch(protocol === 'grpc' ? /^OTLP\/gRPC Export to 127\.0\.0\.1:\d+ answered OK \(0\)\.$/ : protocol === 'http/protobuf' ? /^OTLP\/HTTP \(protobuf\) POST \/v1\/traces answered 200\.$/ : /^OTLP\/HTTP \(JSON\) POST \/v1\/traces answered 200\.$/);
+    const rows = await selectRows<{ SpanName: string; ParentSpanId: string; SpanAttributes: Record<string, string> }>(sandbox.clickhouse, 'SELECT SpanName, ParentSpanId, SpanAttributes FROM otel_traces WHERE TraceId = {t:String} ORDER BY Timestamp, SpanName', { t: result.traceId });
+    expect(rows.map((r) => r.SpanName).sort()).toEqual(['ChatCompletion', 'Guardrail', 'Model', 'Network Call'].sort());
+    const model = rows.find((r) => r.SpanName === 'Model')!;
+    // The gateway's metrics sit on the Model span, typed as the spec maps them: ints as decimal text, doubles as Go formats them.
+    expect(model.SpanAttributes).toMatchObject({ 'tfy.model.metric.input_tokens': '42', 'tfy.model.metric.output_tokens': '128', 'tfy.model.metric.cost_in_usd': '0.0000831', 'tfy.model.streaming': 'true' });
+  });
 });
 
 describe('test trace against a sandbox', () => {
@@ -149,7 +164,7 @@ describe('test trace failures, explained', () => {
     [403, '{}', /requires a token/],
     [404, '404 page not found', /was not found on the collector \(404\)/],
     [413, '{}', /too large \(413\)/],
-    [415, '{}', /content type \(415\)/],
+    [415, '{}', /content type application\/json \(415\)/],
     [400, '{"code":3,"message":"resourceSpans[0]: expected an object"}', /malformed \(400\): resourceSpans\[0\]: expected an object/],
     [500, 'boom', /answered 500: boom/],
   ])('a collector answering %i', async (status, body, message) => {

@@ -32,6 +32,7 @@ describe('contract', () => {
       'sandbox.getStatus',
       'sandbox.restart',
       'secrets.clear',
+      'secrets.copy',
       'secrets.set',
       'setup.guide',
       'setup.runStep',

@@ -35,7 +35,7 @@ export class ProfilesService {
             : 'The local sandbox is not running; start it from the Setup view.';
         throw new BadInputError(why);
       }
-      return { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse, healthUrl: endpoints.health, healthUrlEffective: endpoints.health };
+      return { ...profile, otlpEndpoint: endpoints.otlp, otlpGrpcEndpoint: `http://${endpoints.otlpGrpc}`, clickhouseUrl: endpoints.clickhouse, healthUrl: endpoints.health, healthUrlEffective: endpoints.health };
     }
     return { ...profile, healthUrlEffective: effectiveHealthUrl(profile) };
   }
@@ -49,7 +49,7 @@ export class ProfilesService {
     let healthUrl = profile.healthUrl;
     if (profile.kind === 'sandbox') {
       const endpoints = this.sandbox?.status.endpoints;
-      if (endpoints) shown = { ...profile, otlpEndpoint: endpoints.otlp, clickhouseUrl: endpoints.clickhouse };
+      if (endpoints) shown = { ...profile, otlpEndpoint: endpoints.otlp, otlpGrpcEndpoint: `http://${endpoints.otlpGrpc}`, clickhouseUrl: endpoints.clickhouse };
       healthUrl = endpoints?.health ?? null;
     }
     const [password, token] = await Promise.all([this.secret(profile.id, 'clickhousePassword'), this.secret(profile.id, 'otlpToken')]);
@@ -69,8 +69,9 @@ export class ProfilesService {
   }
 
   async update(id: string, fields: ProfileInput) {
-    if (this.store.get(id).kind === 'sandbox') throw new BadInputError('The Local sandbox profile’s addresses are set by the sandbox; duplicate it to make an editable profile.');
-    const p = this.store.update(id, fields);
+    const stored = this.store.get(id);
+    // The sandbox sets its own addresses; of its fields only the protocol (which path to verify) is the user's.
+    const p = stored.kind === 'sandbox' ? this.store.update(id, { ...stored, otlpProtocol: fields.otlpProtocol ?? stored.otlpProtocol }) : this.store.update(id, fields);
     this.onChange();
     return this.view(p);
   }
@@ -81,7 +82,7 @@ export class ProfilesService {
     // A copy of the sandbox profile is a remote profile that starts from the sandbox's current URLs.
     if (source.kind === 'sandbox') {
       const r = this.resolveOr(source);
-      this.store.update(copy.id, { ...copy, otlpEndpoint: r.otlpEndpoint, clickhouseUrl: r.clickhouseUrl, healthUrl: r.healthUrl });
+      this.store.update(copy.id, { ...copy, otlpEndpoint: r.otlpEndpoint, otlpGrpcEndpoint: r.otlpGrpcEndpoint, clickhouseUrl: r.clickhouseUrl, healthUrl: r.healthUrl });
     }
     for (const kind of ['clickhousePassword', 'otlpToken'] as const) {
       const value = await this.secret(id, kind);

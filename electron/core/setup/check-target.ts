@@ -4,6 +4,8 @@ import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
 import { otlpEndpointWarnings } from './endpoint-warnings.js';
 import { checkGatewaySpans } from './spans-check.js';
 import { failed, passed, STEP_IDS, type StepId, type StepResult } from '../../shared/step-result.js';
+import type { OtlpProtocol } from '../../shared/profile-schema.js';
+import { destinationOf, type OtlpDestination } from '../otlp/otlp-destination.js';
 
 export interface CheckTarget {
   kind: 'sandbox' | 'remote';
@@ -12,10 +14,21 @@ export interface CheckTarget {
   password: string;
   /** Known database, or null until step 1 finds it. */
   database: string | null;
+  /** The OTLP/HTTP traces URL. */
   otlpEndpoint: string | null;
+  /** How the gateway exports (default OTLP/HTTP with JSON, TrueFoundry's documented setting). */
+  otlpProtocol?: OtlpProtocol;
+  /** http(s)://host:port of the OTLP/gRPC receiver; default the OTLP host on 4317. */
+  otlpGrpcEndpoint?: string | null;
   otlpToken: string | null;
   healthUrl: string | null;
   serviceName: string;
+}
+
+/** Where this target's OTLP goes, over its protocol; null when no endpoint is configured. */
+export function otlpDestination(target: CheckTarget): OtlpDestination | null {
+  if (!target.otlpEndpoint) return null;
+  return destinationOf({ otlpProtocol: target.otlpProtocol ?? 'http/json', otlpEndpoint: target.otlpEndpoint, otlpGrpcEndpoint: target.otlpGrpcEndpoint ?? null }, target.otlpToken);
 }
 
 export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: (db: string) => void): Promise<StepResult> {
@@ -30,8 +43,10 @@ export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: 
     }
     case 'collector':
       return target.healthUrl ? checkCollectorHealth(target.healthUrl) : failed('collector', 'No collector health URL is known.', 'Give the collector’s health URL (port 13133) or its OTLP endpoint.');
-    case 'otlp':
-      return target.otlpEndpoint ? checkOtlpEndpoint(target.otlpEndpoint, target.otlpToken) : failed('otlp', 'No OTLP endpoint is configured.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
+    case 'otlp': {
+      const destination = otlpDestination(target);
+      return destination ? checkOtlpEndpoint(destination) : failed('otlp', 'No OTLP endpoint is configured.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
+    }
     case 'truefoundry': {
       if (!target.otlpEndpoint) return failed('truefoundry', 'No OTLP endpoint is configured, so there is nothing to give TrueFoundry.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
       // Nothing to probe on TrueFoundry's side: this step passes when the endpoint is one the SaaS gateway can reach.

@@ -1,8 +1,10 @@
-/** Setup steps 2 and 3: the collector's health_check, and an empty OTLP/JSON export to its traces endpoint. */
+/** Setup steps 2 and 3: the collector's health_check, and an empty OTLP export over the profile's protocol. */
 import { z } from 'zod';
 import { probe } from './http-probe.js';
 import { explainNetworkError } from './network-errors.js';
 import { failed, passed, type StepResult } from '../../shared/step-result.js';
+import { exportTraces } from '../otlp/otlp-export.js';
+import { endpointShown, protocolName, type OtlpDestination } from '../otlp/otlp-destination.js';
 
 const HealthBody = z
   .object({
@@ -70,7 +72,8 @@ export async function collectorHealth(healthUrl: string, signal?: AbortSignal): 
 }
 
 /** What the collector said, in one sentence, and what to change. Shared by the setup step and the test trace. */
-export function explainOtlpStatus(status: number, body: string, endpoint: string, tokenSet: boolean): { ok: boolean; summary: string; fix: string | null } {
+export function explainOtlpStatus(status: number, body: string, endpoint: string, tokenSet: boolean, protocol: 'http/json' | 'http/protobuf' = 'http/json'): { ok: boolean; summary: string; fix: string | null } {
+  const encoding = protocol === 'http/protobuf' ? { name: 'OTLP/protobuf', type: 'application/x-protobuf', tfy: 'Proto' } : { name: 'OTLP/JSON', type: 'application/json', tfy: 'Json' };
   const path = (() => {
     try {
       return new URL(endpoint).pathname;
@@ -86,7 +89,7 @@ export function explainOtlpStatus(status: number, body: string, endpoint: string
       return body.trim();
     }
   })().slice(0, 300);
-  if (status === 200) return { ok: true, summary: `The collector accepted an OTLP/JSON export at ${path} (200).`, fix: null };
+  if (status === 200) return { ok: true, summary: `The collector accepted an ${encoding.name} export at ${path} (200).`, fix: null };
   if (status === 401 || status === 403) {
     return {
       ok: false,
@@ -97,27 +100,24 @@ export function explainOtlpStatus(status: number, body: string, endpoint: string
   if (status === 404) return { ok: false, summary: `${path} was not found on the collector (404).`, fix: 'The OTLP/HTTP traces path is /v1/traces on port 4318: use https://<domain>/v1/traces.' };
   if (status === 405) return { ok: false, summary: `${path} does not accept POST (405): this is not an OTLP traces endpoint.`, fix: 'Use the collector’s /v1/traces URL.' };
   if (status === 413) return { ok: false, summary: 'The collector refused the body as too large (413).', fix: 'Raise max_request_body_size on the collector’s OTLP receiver, or send smaller batches.' };
-  if (status === 415) return { ok: false, summary: 'The collector refused the content type (415).', fix: 'Send Content-Type: application/json (TrueFoundry: encoding Json and that header).' };
+  if (status === 415) return { ok: false, summary: `The collector refused the content type ${encoding.type} (415).`, fix: `Send Content-Type: ${encoding.type} (TrueFoundry: encoding ${encoding.tfy} and that header), or pick the encoding the collector takes.` };
   if (status === 400) return { ok: false, summary: `The collector rejected the request as malformed (400): ${message || 'no message'}.`, fix: 'This is a bug in the sender; the message above says which field.' };
   if (status === 429 || status === 503) return { ok: false, summary: `The collector is overloaded or not ready (${status}).`, fix: 'Wait and retry; check the collector’s memory_limiter and its exporter to ClickHouse.' };
   return { ok: false, summary: `The collector answered ${status}: ${message || 'no message'}.`, fix: 'Check the collector’s log.' };
 }
 
-export async function checkOtlpEndpoint(endpoint: string, token: string | null, signal?: AbortSignal): Promise<StepResult> {
-  return (await emptyOtlpExport(endpoint, token, signal)).result;
+export async function checkOtlpEndpoint(destination: OtlpDestination, signal?: AbortSignal): Promise<StepResult> {
+  return (await emptyOtlpExport(destination, signal)).result;
 }
 
-export async function emptyOtlpExport(endpoint: string, token: string | null, signal?: AbortSignal): Promise<HttpStepOutcome> {
+/** Setup step 3: an empty export over the profile's protocol, as the gateway would send it. */
+export async function emptyOtlpExport(destination: OtlpDestination, signal?: AbortSignal): Promise<HttpStepOutcome> {
   const started = Date.now();
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = token;
-  try {
-    const res = await probe(endpoint, { method: 'POST', headers, body: '{"resourceSpans":[]}', signal });
-    const { ok, summary, fix } = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
-    const facts = [{ label: 'Endpoint', value: endpoint }];
-    return { httpStatus: res.status, result: ok ? passed('otlp', summary, facts, Date.now() - started) : failed('otlp', summary, fix ?? '', facts, Date.now() - started) };
-  } catch (error) {
-    const { cause, fix } = explainNetworkError(error, endpoint, 'collector');
-    return { httpStatus: null, result: failed('otlp', cause, fix, [{ label: 'Endpoint', value: endpoint }], Date.now() - started) };
-  }
+  const answer = await exportTraces(destination, '{"resourceSpans":[]}', signal);
+  const facts = [
+    { label: 'Protocol', value: protocolName(destination.protocol) },
+    { label: 'Endpoint', value: endpointShown(destination) },
+  ];
+  const took = Date.now() - started;
+  return { httpStatus: answer.httpEquivalent, result: answer.ok ? passed('otlp', answer.summary, facts, took) : failed('otlp', answer.summary, answer.fix ?? '', facts, took) };
 }

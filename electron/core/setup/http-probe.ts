@@ -11,6 +11,8 @@ export interface ProbeResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The same bytes undecoded (a protobuf answer). */
+  raw: Buffer;
 }
 
 export async function probe(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | Buffer; totalTimeoutMs?: number; signal?: AbortSignal }): Promise<ProbeResponse> {
@@ -33,5 +35,6 @@ export async function probe(url: string, init: { method: 'GET' | 'POST'; headers
     }
     chunks.push(buf);
   }
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+  const raw = Buffer.concat(chunks);
+  return { status: res.statusCode, headers: res.headers, body: raw.toString('utf8'), raw };
 }

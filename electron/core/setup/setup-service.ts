@@ -2,7 +2,8 @@
 import type { ProfilesService } from '../profiles/profiles-service.js';
 import { runAllSteps, runStepOn, type CheckTarget } from './check-target.js';
 import { otlpEndpointWarnings } from './endpoint-warnings.js';
-import { dockerRunCommand, TRUEFOUNDRY_PATH, trueFoundryValues } from './integration-guide.js';
+import { dockerRunCommand, dockerRunNote, TRUEFOUNDRY_PATH, trueFoundryValues } from './integration-guide.js';
+import { destinationOf } from '../otlp/otlp-destination.js';
 import type { StepId, StepResult } from '../../shared/step-result.js';
 
 export class SetupService {
@@ -17,6 +18,8 @@ export class SetupService {
       password: (await this.profiles.secret(profileId, 'clickhousePassword')) ?? '',
       database: p.database,
       otlpEndpoint: p.otlpEndpoint,
+      otlpProtocol: p.otlpProtocol,
+      otlpGrpcEndpoint: p.otlpGrpcEndpoint,
       otlpToken: await this.profiles.secret(profileId, 'otlpToken'),
       healthUrl: p.healthUrlEffective,
       serviceName: p.serviceName,
@@ -28,8 +31,9 @@ export class SetupService {
     const tokenSet = (await this.profiles.secret(profileId, 'otlpToken')) !== null;
     return {
       dockerRun: dockerRunCommand({ clickhouseUrl: p.clickhouseUrl, clickhouseUser: p.clickhouseUser, database: p.database, withToken: tokenSet }),
+      dockerNote: dockerRunNote(p.clickhouseUrl),
       truefoundryPath: TRUEFOUNDRY_PATH,
-      truefoundry: trueFoundryValues(p.otlpEndpoint, tokenSet),
+      truefoundry: trueFoundryValues(destinationOf(p, null), tokenSet),
       warnings: p.kind === 'sandbox' ? [] : otlpEndpointWarnings(p.otlpEndpoint),
     };
   }

@@ -1,13 +1,12 @@
 /**
- * Sends an OTLP/JSON export exactly as TrueFoundry does (POST, Content-Type: application/json,
- * `authorization` when a token is set), retrying only what the OTLP spec allows
- * (429, 502, 503, 504), honouring Retry-After.
+ * Sends an OTLP export exactly as TrueFoundry does, over the profile's protocol (OTLP/HTTP with
+ * JSON or protobuf, or OTLP/gRPC), with `authorization` when a token is set, retrying only what
+ * the OTLP spec allows (HTTP 429/502/503/504; gRPC's retryable codes), honouring Retry-After or RetryInfo.
  */
-import { probe } from '../setup/http-probe.js';
-import { explainNetworkError } from '../setup/network-errors.js';
-import { explainOtlpStatus } from '../setup/collector-check.js';
+import { exportTraces } from '../otlp/otlp-export.js';
+import type { OtlpDestination } from '../otlp/otlp-destination.js';
 
-export const RETRYABLE = new Set([429, 502, 503, 504]);
+export { parseRetryAfter } from '../otlp/otlp-export.js';
 export const MAX_ATTEMPTS = 4;
 /** Longest Retry-After we honour before giving up and reporting it. */
 export const MAX_RETRY_AFTER_MS = 30_000;
@@ -15,7 +14,9 @@ export const DEFAULT_BACKOFF_MS = 1_000;
 
 export interface SendOutcome {
   ok: boolean;
+  /** HTTP status or gRPC code; null when nothing answered. */
   status: number | null;
+  statusText: string;
   summary: string;
   fix: string | null;
   attempts: number;
@@ -23,52 +24,26 @@ export interface SendOutcome {
   rejectedSpans: number;
 }
 
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return null;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-function partialSuccess(body: string): { rejected: number; message: string } {
-  try {
-    const parsed = JSON.parse(body) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
-    return { rejected: Number(parsed.partialSuccess?.rejectedSpans ?? 0) || 0, message: parsed.partialSuccess?.errorMessage ?? '' };
-  } catch {
-    return { rejected: 0, message: '' };
-  }
-}
-
-export async function sendOtlpJson(endpoint: string, body: string, token: string | null, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<SendOutcome> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = token;
+export async function sendOtlp(destination: OtlpDestination, body: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<SendOutcome> {
   const retriedAfterMs: number[] = [];
   for (let attempt = 1; ; attempt++) {
-    let res;
-    try {
-      res = await probe(endpoint, { method: 'POST', headers, body });
-    } catch (error) {
-      const { cause, fix } = explainNetworkError(error, endpoint, 'collector');
-      return { ok: false, status: null, summary: cause, fix, attempts: attempt, retriedAfterMs, rejectedSpans: 0 };
-    }
-    if (RETRYABLE.has(res.status) && attempt < MAX_ATTEMPTS) {
-      const wait = parseRetryAfter(res.headers['retry-after']) ?? DEFAULT_BACKOFF_MS * 2 ** (attempt - 1);
+    const answer = await exportTraces(destination, body);
+    if (answer.retryable && attempt < MAX_ATTEMPTS) {
+      const wait = answer.retryAfterMs ?? DEFAULT_BACKOFF_MS * 2 ** (attempt - 1);
       if (wait <= MAX_RETRY_AFTER_MS) {
         retriedAfterMs.push(wait);
         await sleep(wait);
         continue;
       }
     }
-    if (res.status === 200) {
-      const { rejected, message } = partialSuccess(res.body);
-      if (rejected > 0) {
-        return { ok: false, status: 200, summary: `The collector accepted the request but rejected ${rejected} span(s): ${message || 'no reason given'}.`, fix: 'The message says what the collector disliked; check the collector log for details.', attempts: attempt, retriedAfterMs, rejectedSpans: rejected };
-      }
-    }
-    const explained = explainOtlpStatus(res.status, res.body, endpoint, token !== null);
-    const retried = retriedAfterMs.length ? `, after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'} honouring Retry-After` : '';
-    const summary = retried ? `${explained.summary.replace(/\.$/, '')}${retried}.` : explained.summary;
-    return { ok: explained.ok, status: res.status, summary, fix: explained.fix, attempts: attempt, retriedAfterMs, rejectedSpans: 0 };
+    const hint = destination.protocol === 'grpc' ? 'RetryInfo' : 'Retry-After';
+    const retried = retriedAfterMs.length ? `, after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'} honouring ${hint}` : '';
+    const summary = retried ? `${answer.summary.replace(/\.$/, '')}${retried}.` : answer.summary;
+    return { ok: answer.ok, status: answer.status, statusText: answer.statusText, summary, fix: answer.fix, attempts: attempt, retriedAfterMs, rejectedSpans: answer.rejectedSpans };
   }
+}
+
+/** OTLP/HTTP with JSON: the CLI's and the tests' shorthand for the gateway's default. */
+export function sendOtlpJson(endpoint: string, body: string, token: string | null, sleep?: (ms: number) => Promise<unknown>): Promise<SendOutcome> {
+  return sendOtlp({ protocol: 'http/json', httpEndpoint: endpoint, grpcEndpoint: 'http://127.0.0.1:4317', token }, body, sleep);
 }

@@ -1,10 +1,11 @@
 /** One-click test trace: send a gateway-shaped trace, prove it is queryable, or say which hop broke. */
 import { randomUUID } from 'node:crypto';
 import { checkClickHouse } from '../setup/clickhouse-check.js';
-import type { CheckTarget } from '../setup/check-target.js';
+import { otlpDestination, type CheckTarget } from '../setup/check-target.js';
+import { endpointShown, protocolName } from '../otlp/otlp-destination.js';
 import { buildGatewayTrace } from './gateway-trace.js';
 import { awaitLanding } from './landing-check.js';
-import { sendOtlpJson } from './otlp-sender.js';
+import { sendOtlp } from './otlp-sender.js';
 import type { TestTraceResult, TestTraceStage } from '../../shared/test-trace-result.js';
 
 export interface TestTraceRequest {
@@ -30,8 +31,9 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
   const { target } = req;
   const trace = buildGatewayTrace({ serviceName: req.useGatewayServiceName ? target.serviceName : undefined });
   const started = Date.now();
+  const destination = otlpDestination(target);
   const stages: TestTraceStage[] = [
-    { stage: 'sent', status: 'pending', atMs: null, detail: 'Sending to the collector…' },
+    { stage: 'sent', status: 'pending', atMs: null, detail: destination ? `Sending over ${protocolName(destination.protocol)} to ${endpointShown(destination)}…` : 'Sending to the collector…' },
     { stage: 'accepted', status: 'pending', atMs: null, detail: '' },
     { stage: 'queryable', status: 'pending', atMs: null, detail: '' },
   ];
@@ -41,6 +43,7 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
     profileName: req.profileName,
     traceId: trace.traceId,
     serviceName: trace.serviceName,
+    protocol: target.otlpProtocol ?? 'http/json',
     startedAt: started,
     ok: false,
     summary: 'Running…',
@@ -60,13 +63,15 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
     return result;
   };
 
-  if (!target.otlpEndpoint) return finish(false, 'This profile has no OTLP endpoint to send to.', 'Set the collector’s https://<domain>/v1/traces endpoint in the profile.');
-  const sent = await sendOtlpJson(target.otlpEndpoint, trace.body, target.otlpToken);
+  if (!destination) return finish(false, 'This profile has no OTLP endpoint to send to.', 'Set the collector’s https://<domain>/v1/traces endpoint in the profile.');
+  const sent = await sendOtlp(destination, trace.body);
   if (sent.status === null) {
     set(0, 'failed', sent.summary);
-    return finish(false, `Sending failed: ${sent.summary}`, sent.fix);
+    return finish(false, `Sending over ${protocolName(destination.protocol)} failed: ${sent.summary}`, sent.fix);
   }
-  set(0, 'passed', `POST ${new URL(target.otlpEndpoint).pathname} answered ${sent.status}${sent.attempts > 1 ? ` after ${sent.attempts} attempts (Retry-After honoured: ${sent.retriedAfterMs.map((m) => `${m / 1000}s`).join(', ')})` : ''}.`);
+  const call = destination.protocol === 'grpc' ? `${protocolName('grpc')} Export to ${endpointShown(destination)}` : `${protocolName(destination.protocol)} POST ${new URL(destination.httpEndpoint).pathname}`;
+  const hint = destination.protocol === 'grpc' ? 'RetryInfo' : 'Retry-After';
+  set(0, 'passed', `${call} answered ${sent.statusText}${sent.attempts > 1 ? ` after ${sent.attempts} attempts (${hint} honoured: ${sent.retriedAfterMs.map((m) => `${m / 1000}s`).join(', ')})` : ''}.`);
   if (!sent.ok) {
     set(1, 'failed', sent.summary);
     return finish(false, `The collector did not accept the trace: ${sent.summary}`, sent.fix);

@@ -2,7 +2,7 @@
 import protobuf from 'protobufjs';
 import { bytesToHexId } from './ids.js';
 import { OtlpDecodeError, type AnyValue, type KeyValue, type TraceRequest } from './model.js';
-import { OTLP_TRACE_PROTO } from './otlp-proto-schema.js';
+import { OTLP_TRACE_PROTO } from '../../node-shared/otlp-proto-schema.js';
 
 const root = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root;
 const RequestType = root.lookupType('otlp.ExportTraceServiceRequest');

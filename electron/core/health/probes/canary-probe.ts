@@ -1,7 +1,8 @@
 /** Does a trace get through end to end: a gateway-shaped canary, sent and awaited in ClickHouse. */
 import { buildGatewayTrace } from '../../test-trace/gateway-trace.js';
 import { awaitLanding } from '../../test-trace/landing-check.js';
-import { sendOtlpJson } from '../../test-trace/otlp-sender.js';
+import { sendOtlp } from '../../test-trace/otlp-sender.js';
+import { otlpDestination } from '../../setup/check-target.js';
 import type { ProbeDefinition } from './probe.js';
 
 export const CANARY_SERVICE_NAME = 'clickstack-tray-canary';
@@ -17,10 +18,11 @@ export const canaryProbe: ProbeDefinition<CanarySample> = {
   timeoutMs: 90_000,
   async run(target, { canaryLandingTimeoutMs }) {
     const missed = (detail: string) => ({ ok: false, detail, value: { landed: false, latencyMs: null } });
-    if (!target.otlpEndpoint || !target.database) return missed('The profile has no OTLP endpoint or no traces table yet.');
+    const destination = otlpDestination(target);
+    if (!destination || !target.database) return missed('The profile has no OTLP endpoint or no traces table yet.');
     const started = Date.now();
     const trace = buildGatewayTrace({ serviceName: CANARY_SERVICE_NAME });
-    const sent = await sendOtlpJson(target.otlpEndpoint, trace.body, target.otlpToken);
+    const sent = await sendOtlp(destination, trace.body);
     if (!sent.ok) return missed(sent.summary);
     const landing = await awaitLanding({ url: target.clickhouseUrl, user: target.clickhouseUser, password: target.password, database: target.database }, trace.traceId, trace.startNs, trace.spanCount, { timeoutMs: canaryLandingTimeoutMs });
     if (!landing.landed) return missed(landing.summary);
