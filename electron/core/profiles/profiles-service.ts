@@ -2,7 +2,8 @@
 import type { z } from 'zod';
 import type { ProfileView, ProfilesState } from '../../shared/contract.js';
 import type { SandboxSupervisor } from '../sandbox-supervisor.js';
-import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../setup/endpoint-warnings.js';
+import { clickhouseUrlWarnings, destinationWarnings } from '../setup/endpoint-warnings.js';
+import { destinationOf } from '../otlp/otlp-destination.js';
 import { secretAccount, type SecretKind } from '../vault/secret-vault.js';
 import type { VaultManager } from '../vault/vault-manager.js';
 import { effectiveHealthUrl, type Profile } from '../../shared/profile-schema.js';
@@ -53,7 +54,7 @@ export class ProfilesService {
       healthUrl = endpoints?.health ?? null;
     }
     const [password, token] = await Promise.all([this.secret(profile.id, 'clickhousePassword'), this.secret(profile.id, 'otlpToken')]);
-    const warnings = profile.kind === 'sandbox' ? [] : [...otlpEndpointWarnings(shown.otlpEndpoint), ...clickhouseUrlWarnings(shown.clickhouseUrl)];
+    const warnings = profile.kind === 'sandbox' ? [] : [...destinationWarnings(destinationOf(shown, null)), ...clickhouseUrlWarnings(shown.clickhouseUrl)];
     return { ...shown, healthUrl, passwordSet: password !== null, tokenSet: token !== null, warnings };
   }
 

@@ -1,7 +1,7 @@
 /** Everything a setup step needs, resolved: from a profile and the vault, or from the environment (CLI). */
 import { checkClickHouse } from './clickhouse-check.js';
 import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
-import { otlpEndpointWarnings } from './endpoint-warnings.js';
+import { destinationWarnings } from './endpoint-warnings.js';
 import { checkGatewaySpans } from './spans-check.js';
 import { failed, passed, STEP_IDS, type StepId, type StepResult } from '../../shared/step-result.js';
 import type { OtlpProtocol } from '../../shared/profile-schema.js';
@@ -48,12 +48,13 @@ export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: 
       return destination ? checkOtlpEndpoint(destination) : failed('otlp', 'No OTLP endpoint is configured.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
     }
     case 'truefoundry': {
-      if (!target.otlpEndpoint) return failed('truefoundry', 'No OTLP endpoint is configured, so there is nothing to give TrueFoundry.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
+      const destination = otlpDestination(target);
+      if (!destination) return failed('truefoundry', 'No OTLP endpoint is configured, so there is nothing to give TrueFoundry.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
       // Nothing to probe on TrueFoundry's side: this step passes when the endpoint is one the SaaS gateway can reach.
-      const warnings = target.kind === 'sandbox' ? [] : otlpEndpointWarnings(target.otlpEndpoint);
       if (target.kind === 'sandbox') return passed('truefoundry', 'The sandbox takes spans from anything on this machine; TrueFoundry needs a public endpoint.');
+      const warnings = destinationWarnings(destination);
       return warnings.length === 0
-        ? passed('truefoundry', 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.')
+        ? passed('truefoundry', destination.protocol === 'grpc' ? 'The gRPC endpoint is a public host with TLS, as TrueFoundry needs.' : 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.')
         : failed('truefoundry', warnings[0]!, 'Fix the OTLP endpoint, then paste the values into TrueFoundry.');
     }
     case 'spans':

@@ -29,6 +29,16 @@ export function otlpEndpointWarnings(endpoint: string): string[] {
   return out;
 }
 
+/** The same checks for the endpoint of the profile's protocol: the gRPC endpoint has no path, and TLS is its scheme. */
+export function destinationWarnings(d: { protocol: string; httpEndpoint: string; grpcEndpoint: string }): string[] {
+  if (d.protocol !== 'grpc') return otlpEndpointWarnings(d.httpEndpoint);
+  const u = new URL(d.grpcEndpoint);
+  if (isPrivateOrLocal(u.hostname)) {
+    return [`${u.hostname} is a local or private address: the TrueFoundry SaaS gateway exports from TrueFoundry's servers and cannot reach it. Expose the collector's gRPC port on a public domain (a self-hosted gateway in the same network can use it).`];
+  }
+  return u.protocol === 'http:' ? ['Plaintext gRPC to a public host sends traces (prompts and completions included) unencrypted. Serve TLS on the gRPC port and use https://.'] : [];
+}
+
 export function clickhouseUrlWarnings(raw: string): string[] {
   if (!/^https?:\/\//i.test(raw)) return ['The ClickHouse URL needs a scheme: https://host:8443 (ClickHouse Cloud) or http://host:8123.'];
   let u: URL;

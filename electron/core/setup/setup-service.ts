@@ -1,7 +1,7 @@
 /** Runs the integration guide's steps for a profile, with its secrets fetched from the vault. */
 import type { ProfilesService } from '../profiles/profiles-service.js';
 import { runAllSteps, runStepOn, type CheckTarget } from './check-target.js';
-import { otlpEndpointWarnings } from './endpoint-warnings.js';
+import { destinationWarnings } from './endpoint-warnings.js';
 import { dockerRunCommand, dockerRunNote, TRUEFOUNDRY_PATH, trueFoundryValues } from './integration-guide.js';
 import { destinationOf } from '../otlp/otlp-destination.js';
 import type { StepId, StepResult } from '../../shared/step-result.js';
@@ -34,7 +34,7 @@ export class SetupService {
       dockerNote: dockerRunNote(p.clickhouseUrl),
       truefoundryPath: TRUEFOUNDRY_PATH,
       truefoundry: trueFoundryValues(destinationOf(p, null), tokenSet),
-      warnings: p.kind === 'sandbox' ? [] : otlpEndpointWarnings(p.otlpEndpoint),
+      warnings: p.kind === 'sandbox' ? [] : destinationWarnings(destinationOf(p, null)),
     };
   }
 

@@ -5,6 +5,7 @@ import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorText, useProfiles } from './setup/use-profiles';
+import { OTLP_PROTOCOL_LABELS } from '../../../electron/shared/profile-schema';
 
 type Result = z.infer<typeof TestTraceResult>;
 
@@ -118,6 +119,7 @@ export function TestTraceCard() {
             <tr>
               <th>When</th>
               <th>Profile</th>
+              <th>Over</th>
               <th>Result</th>
               <th>End to end</th>
               <th>Trace</th>
@@ -128,6 +130,7 @@ export function TestTraceCard() {
               <tr key={h.id}>
                 <td>{new Date(h.startedAt).toLocaleTimeString()}</td>
                 <td>{h.profileName}</td>
+                <td>{OTLP_PROTOCOL_LABELS[h.protocol]}</td>
                 <td className={h.ok ? 'ok-text' : 'error-text'}>{h.ok ? 'landed' : `failed at ${h.stages.find((s) => s.status === 'failed')?.stage ?? 'an unknown stage'}`}</td>
                 <td>{h.latencyMs !== null ? seconds(h.latencyMs) : '—'}</td>
                 <td>

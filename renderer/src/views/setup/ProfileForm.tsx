@@ -10,6 +10,7 @@ type View = z.infer<typeof ProfileView>;
 const EMPTY = {
   name: '',
   otlpEndpoint: 'https://otel.example.com/v1/traces',
+  otlpGrpcEndpoint: '',
   healthUrl: '',
   clickhouseUrl: 'https://clickhouse.example.com:8443',
   clickhouseUser: 'default',
@@ -27,6 +28,7 @@ function draftOf(p: View | null): Draft {
   return {
     name: p.name,
     otlpEndpoint: p.otlpEndpoint,
+    otlpGrpcEndpoint: p.otlpGrpcEndpoint ?? '',
     healthUrl: p.healthUrl ?? '',
     clickhouseUrl: p.clickhouseUrl,
     clickhouseUser: p.clickhouseUser,
@@ -70,6 +72,8 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
     const fields = {
       ...draft,
       healthUrl: draft.healthUrl.trim() || null,
+      otlpGrpcEndpoint: draft.otlpGrpcEndpoint.trim() || null,
+      otlpProtocol: profile?.otlpProtocol ?? 'http/json',
       hyperdxUrl: draft.hyperdxUrl.trim() || null,
       canaryIntervalMinutes: draft.canaryIntervalMinutes === '' ? null : draft.canaryIntervalMinutes,
       stallThresholdMinutes: Number(draft.stallThresholdMinutes),
@@ -93,6 +97,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
         {field('name', 'Name')}
         {field('serviceName', 'Gateway service name', 'ServiceName of the gateway’s spans')}
         {field('otlpEndpoint', 'Collector OTLP traces endpoint', 'https://<domain>/v1/traces', 'url')}
+        {field('otlpGrpcEndpoint', 'Collector OTLP/gRPC endpoint', 'https://<domain>:4317 (TLS) or http://… ; empty: the OTLP host on 4317', 'url')}
         {field('healthUrl', 'Collector health URL', 'Empty: the collector host on port 13133', 'url')}
         {field('clickhouseUrl', 'ClickHouse URL', 'https://host:8443 or http://host:8123', 'url')}
         {field('clickhouseUser', 'ClickHouse user')}

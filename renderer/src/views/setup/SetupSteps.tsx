@@ -5,6 +5,9 @@ import { useApi } from '../../api/context';
 import { CopyButton } from '../../components/CopyButton';
 import { StepCard, type StepState } from './StepCard';
 import { errorText } from './use-profiles';
+import { ProtocolChoice } from './ProtocolChoice';
+import { SecretCopyButton } from './SecretCopyButton';
+import type { ProfileView } from '../../../../electron/shared/contract';
 
 type StepId = 'clickhouse' | 'collector' | 'otlp' | 'truefoundry' | 'spans';
 const ORDER: StepId[] = ['clickhouse', 'collector', 'otlp', 'truefoundry', 'spans'];
@@ -12,7 +15,15 @@ const ORDER: StepId[] = ['clickhouse', 'collector', 'otlp', 'truefoundry', 'span
 const FIRST_SPAN_POLL_MS = 5_000;
 const FIRST_SPAN_WAIT_MS = 10 * 60_000;
 
-export function SetupSteps({ profileId, profileKey }: { profileId: string; profileKey: string }) {
+/** What step 3 sends, per protocol: the same request the gateway would make. */
+const OTLP_CHECK: Record<z.infer<typeof ProfileView>['otlpProtocol'], string> = {
+  'http/json': 'Sends an empty OTLP/HTTP export with Content-Type: application/json and expects 200.',
+  'http/protobuf': 'Sends an empty OTLP/HTTP export with Content-Type: application/x-protobuf and expects 200.',
+  grpc: 'Calls TraceService/Export over gRPC with an empty request and expects OK.',
+};
+
+export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof ProfileView>; profileKey: string }) {
+  const profileId = profile.id;
   const api = useApi();
   const [steps, setSteps] = useState<Record<StepId, StepState>>(() => Object.fromEntries(ORDER.map((s) => [s, { phase: 'idle' }])) as Record<StepId, StepState>);
   const [guide, setGuide] = useState<z.infer<typeof SetupGuide> | null>(null);
@@ -90,9 +101,15 @@ export function SetupSteps({ profileId, profileKey }: { profileId: string; profi
             <CopyButton text={guide.dockerRun} />
           </div>
         ) : null}
+        {guide?.dockerNote ? (
+          <p className="muted" data-testid="docker-note">
+            {guide.dockerNote}
+          </p>
+        ) : null}
       </StepCard>
       <StepCard n={3} title="Test the collector’s OTLP endpoint" state={steps.otlp} onRun={() => void run('otlp')}>
-        <p className="muted">Sends an empty OTLP/JSON export with Content-Type: application/json and expects 200.</p>
+        <ProtocolChoice profile={profile} />
+        <p className="muted">{OTLP_CHECK[profile.otlpProtocol]}</p>
       </StepCard>
       <StepCard n={4} title="Configure TrueFoundry" state={steps.truefoundry} onRun={() => void run('truefoundry')}>
         {guide ? (
@@ -105,7 +122,7 @@ export function SetupSteps({ profileId, profileKey }: { profileId: string; profi
                 <div key={`${v.label}-${i}`}>
                   <dt>{v.label}</dt>
                   <dd>
-                    <code>{v.value}</code> {v.secret ? <span className="muted">(the token is in your keychain; paste it yourself)</span> : <CopyButton text={v.value} />}
+                    <code>{v.value}</code> {v.secret ? <SecretCopyButton profileId={profileId} kind="otlpToken" label="Copy token" /> : <CopyButton text={v.value} />}
                   </dd>
                 </div>
               ))}
