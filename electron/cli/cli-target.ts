@@ -5,7 +5,8 @@
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
-import { DEFAULT_SERVICE_NAME, effectiveHealthUrl } from '../shared/profile-schema.js';
+import { Option } from 'commander';
+import { DEFAULT_SERVICE_NAME, effectiveHealthUrl, OTLP_PROTOCOLS, type OtlpProtocol } from '../shared/profile-schema.js';
 import { appVersion } from '../core/project-root.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
@@ -14,6 +15,9 @@ import { sandboxSelfCommand } from './self-command.js';
 export interface CliTargetOptions {
   profile?: string;
   otlpEndpoint?: string;
+  /** Overrides the profile's protocol (default for the environment: http/json, TrueFoundry's documented setting). */
+  protocol?: OtlpProtocol;
+  otlpGrpcEndpoint?: string;
   healthUrl?: string;
   serviceName?: string;
 }
@@ -40,8 +44,10 @@ export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
       password: process.env.CLICKHOUSE_PASSWORD ?? '',
       database: null,
       otlpEndpoint: opts.otlpEndpoint ?? null,
+      otlpProtocol: opts.protocol ?? 'http/json',
+      otlpGrpcEndpoint: opts.otlpGrpcEndpoint ?? null,
       otlpToken: process.env.OTLP_AUTH_TOKEN || null,
-      healthUrl: opts.healthUrl ?? (opts.otlpEndpoint ? effectiveHealthUrl({ healthUrl: null, otlpEndpoint: opts.otlpEndpoint }) : null),
+      healthUrl: opts.healthUrl ?? (opts.otlpEndpoint || opts.otlpGrpcEndpoint ? effectiveHealthUrl({ healthUrl: null, otlpEndpoint: opts.otlpEndpoint ?? opts.otlpGrpcEndpoint! }) : null),
       serviceName: opts.serviceName ?? DEFAULT_SERVICE_NAME,
     },
     label: `ClickHouse ${endpoint} from the environment`,
@@ -73,6 +79,8 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   }
   const target = await setup.target(profile.id);
   if (opts.otlpEndpoint) target.otlpEndpoint = opts.otlpEndpoint;
+  if (opts.protocol) target.otlpProtocol = opts.protocol;
+  if (opts.otlpGrpcEndpoint) target.otlpGrpcEndpoint = opts.otlpGrpcEndpoint;
   return {
     target,
     label: `profile "${profile.name}"`,
@@ -80,6 +88,18 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     close: () => sandbox.stop(),
     onDatabase: (db) => profiles.recordDatabase(profile.id, db),
   };
+}
+
+/** --protocol and --otlp-grpc-endpoint, shared by the commands that send OTLP. */
+export function protocolOptions(): Option[] {
+  return [
+    new Option('--protocol <protocol>', 'how to send OTLP, as the gateway does (default: the profile’s, or http/json)').choices(OTLP_PROTOCOLS),
+    new Option('--otlp-grpc-endpoint <url>', 'collector OTLP/gRPC endpoint, http://host:4317 or https://host:4317 (default: the OTLP host on 4317)').argParser((v) => {
+      const u = new URL(v);
+      if (!/^https?:$/.test(u.protocol) || !u.port || (u.pathname !== '/' && u.pathname !== '')) throw new Error('--otlp-grpc-endpoint must be http(s)://host:port, with no path');
+      return v;
+    }),
+  ];
 }
 
 export async function resolveCliTarget(opts: CliTargetOptions): Promise<CliTarget> {

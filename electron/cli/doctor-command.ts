@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { DEFAULT_SERVICE_NAME } from '../shared/profile-schema.js';
 import { runAllSteps } from '../core/setup/check-target.js';
 import type { StepResult } from '../shared/step-result.js';
-import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
+import { protocolOptions, resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 const TITLES: Record<StepResult['step'], string> = {
   clickhouse: 'ClickHouse',
@@ -29,6 +29,8 @@ export function doctorCommand(): Command {
     .description('Run the setup checks in the terminal. Uses a profile, or CLICKHOUSE_ENDPOINT/USER/PASSWORD (and OTLP_AUTH_TOKEN) from the environment.')
     .option('--profile <name>', 'profile name or id (default: the active profile)')
     .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint, with the environment variables')
+    .addOption(protocolOptions()[0]!)
+    .addOption(protocolOptions()[1]!)
     .option('--health-url <url>', 'collector health URL (default: the OTLP host on port 13133)')
     .option('--service-name <name>', `gateway service name (default ${DEFAULT_SERVICE_NAME})`)
     .option('--json', 'print the results as JSON')

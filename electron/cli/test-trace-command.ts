@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { runTestTrace } from '../core/test-trace/test-trace-service.js';
 import type { TestTraceResult } from '../shared/test-trace-result.js';
-import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
+import { protocolOptions, resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
 const LABEL = { sent: 'sent', accepted: 'accepted', queryable: 'queryable' } as const;
 
@@ -11,6 +11,8 @@ export function testTraceCommand(): Command {
     .description('Send a TrueFoundry-shaped test trace through the collector and wait until ClickHouse can query it.')
     .option('--profile <name>', 'profile name or id (default: the active profile)')
     .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint (ClickHouse then comes from CLICKHOUSE_ENDPOINT/USER/PASSWORD)')
+    .addOption(protocolOptions()[0]!)
+    .addOption(protocolOptions()[1]!)
     .option('--gateway-service-name', 'send under the gateway’s service name instead of clickstack-tray-test')
     .option('--json', 'print the result as JSON')
     .action(async (opts: CliTargetOptions & { gatewayServiceName?: boolean; json?: boolean }) => {

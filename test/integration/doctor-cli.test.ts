@@ -16,8 +16,8 @@ afterAll(async () => {
   await sandbox?.dispose();
 });
 
-function doctor(args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'doctor', ...args], {
+function doctor(args: string[], env: NodeJS.ProcessEnv, command = 'doctor') {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', command, ...args], {
     env: { ...process.env, CLICKSTACK_TRAY_HOME: mkdtempSync(join(tmpdir(), 'cst-doctor-')), ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -41,6 +41,25 @@ describe('doctor CLI', () => {
     expect(out).toContain('4 of 5 checks passed.');
     expect(out).not.toContain('doctor-pw');
     expect(code).toBe(1);
+  });
+
+  it('checks the OTLP step over gRPC and protobuf with --protocol, and refuses a protocol it does not know', () => {
+    const env = { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' };
+    const grpc = doctor(['--protocol', 'grpc', '--otlp-grpc-endpoint', `http://${sandbox.otlpGrpc}`, '--health-url', sandbox.health], env);
+    expect(grpc.out).toMatch(/✓ 3\. OTLP endpoint: The collector accepted an OTLP\/gRPC export at 127\.0\.0\.1:\d+ \(OK\)\./);
+    const proto = doctor(['--protocol', 'http/protobuf', '--otlp-endpoint', sandbox.otlp, '--health-url', sandbox.health], env);
+    expect(proto.out).toContain('✓ 3. OTLP endpoint: The collector accepted an OTLP/protobuf export at /v1/traces (200).');
+    const bad = doctor(['--protocol', 'thrift', '--otlp-endpoint', sandbox.otlp], env);
+    expect(bad.err).toMatch(/option '--protocol <protocol>' argument 'thrift' is invalid\. Allowed choices are http\/json, http\/protobuf, grpc/);
+    expect(bad.code).not.toBe(0);
+  });
+
+  it('sends the test trace over gRPC with test-trace --protocol grpc and proves it landed', () => {
+    const env = { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' };
+    const { code, out } = doctor(['--protocol', 'grpc', '--otlp-grpc-endpoint', `http://${sandbox.otlpGrpc}`], env, 'test-trace');
+    expect(out).toMatch(/✓ sent .* OTLP\/gRPC Export to 127\.0\.0\.1:\d+ answered OK \(0\)\./);
+    expect(out).toMatch(/^OK: /m);
+    expect(code).toBe(0);
   });
 
   it('says which password is wrong without printing it', () => {

@@ -27,8 +27,12 @@ export interface CheckTarget {
 
 /** Where this target's OTLP goes, over its protocol; null when no endpoint is configured. */
 export function otlpDestination(target: CheckTarget): OtlpDestination | null {
-  if (!target.otlpEndpoint) return null;
-  return destinationOf({ otlpProtocol: target.otlpProtocol ?? 'http/json', otlpEndpoint: target.otlpEndpoint, otlpGrpcEndpoint: target.otlpGrpcEndpoint ?? null }, target.otlpToken);
+  const protocol = target.otlpProtocol ?? 'http/json';
+  const grpcOnly = protocol === 'grpc' && target.otlpGrpcEndpoint ? new URL(target.otlpGrpcEndpoint) : null;
+  // Given only a gRPC endpoint, the HTTP one is the collector's other port on the same host (used for nothing but display).
+  const httpEndpoint = target.otlpEndpoint ?? (grpcOnly ? `${grpcOnly.protocol}//${grpcOnly.host.replace(/:\d+$/, '')}:4318/v1/traces` : null);
+  if (!httpEndpoint) return null;
+  return destinationOf({ otlpProtocol: protocol, otlpEndpoint: httpEndpoint, otlpGrpcEndpoint: target.otlpGrpcEndpoint ?? null }, target.otlpToken);
 }
 
 export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: (db: string) => void): Promise<StepResult> {
