@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { startSandbox } from '../sandbox/sandbox.js';
-import { SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
+import { DEFAULT_SCHEMA, SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
 import { acquireInstanceLock, heldMessage, LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
 import { parsePort, secretFromEnv } from './options.js';
 
@@ -14,7 +14,7 @@ export function sandboxCommand(): Command {
     .option('--clickhouse-port <port>', 'ClickHouse HTTP port (0 = any free port)', parsePort, 0)
     .option('--health-port <port>', 'health_check port (0 = any free port)', parsePort, 0)
     .option('--data-dir <dir>', 'where the engine keeps its data', sandboxDataDir(appDataDir()))
-    .addOption(new Option('--schema <variant>', 'which otel_traces DDL to create').choices(SCHEMA_VARIANTS).default('clickstack'))
+    .addOption(new Option('--schema <variant>', 'which otel_traces DDL to create').choices(SCHEMA_VARIANTS).default(DEFAULT_SCHEMA))
     .option('--database <name>', 'database that holds otel_traces', 'default')
     .option('--auth-token-env <VAR>', 'require `authorization: <token>` on OTLP requests, the token read from this variable')
     .option('--clickhouse-password-env <VAR>', 'password of the ClickHouse user `default`, read from this variable')

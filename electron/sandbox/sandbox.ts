@@ -7,7 +7,7 @@ import { InsertJournal } from './insert-journal.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 import { OtlpGrpcReceiver } from './otlp-grpc-receiver.js';
 import { SpanIngest } from './span-ingest.js';
-import { quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
+import { DEFAULT_SCHEMA, quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
 
 export interface SandboxOptions {
   dataDir: string;
@@ -37,7 +37,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const engine = Engine.open(options.dataDir);
   try {
     if (database !== 'default') await engine.query({ sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`, format: 'TabSeparated' });
-    await engine.query({ sql: schemaDdl(options.schema ?? 'clickstack', database), format: 'TabSeparated' });
+    await engine.query({ sql: schemaDdl(options.schema ?? DEFAULT_SCHEMA, database), format: 'TabSeparated' });
   } catch (error) {
     await engine.close();
     throw error;
@@ -48,7 +48,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const journal = new InsertJournal(engine, table, options.dataDir);
   await journal.enableDeduplication();
   const replay = await journal.replay();
-  const ingest = new SpanIngest(engine, table, journal);
+  // The exporter's JSON layout also stores each map's keys in an array column, as the exporter fills them.
+  const ingest = new SpanIngest(engine, table, journal, { attributeKeys: options.schema === 'exporter-json' });
   const storage = new StorageCheck(engine, database, options.dataDir, () => ingest.lastInsert);
   await storage.findSetAside('otel_traces');
   storage.noteDamagedJournal(replay.setAside.length, journal.damagedDir);

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../core/project-root.js';
 
-export const SCHEMA_VARIANTS = ['clickstack', 'clickstack-text', 'compat', 'exporter'] as const;
+/**
+ * clickstack: ClickStack's newest traces table (text indexes on attribute items, ClickHouse >= 26.2), the default;
+ * compat: ClickStack's bloom-filter table for older servers; exporter / exporter-json: the upstream
+ * exporter's own DDL with Map or JSON attributes.
+ */
+export const SCHEMA_VARIANTS = ['clickstack', 'compat', 'exporter', 'exporter-json'] as const;
+export const DEFAULT_SCHEMA: SchemaVariant = 'clickstack';
 export type SchemaVariant = (typeof SCHEMA_VARIANTS)[number];
 
 /** ClickStack ships a 720 h TTL on its tables. */
@@ -22,7 +28,6 @@ export function schemaDdl(variant: SchemaVariant, database: string): string {
     .join('\n');
   return withoutComments
     .replaceAll('${DATABASE}', quoteIdentifier(database))
-    .replaceAll('${TABLES_TTL}', CLICKSTACK_TTL)
     .replaceAll('${TRACES_TTL}', CLICKSTACK_TTL)
     .trim()
     .replace(/;$/, '');

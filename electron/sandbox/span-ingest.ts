@@ -57,6 +57,7 @@ export class SpanIngest {
     engine: Engine,
     table: string,
     private readonly journal?: InsertJournal,
+    private readonly layout: { attributeKeys: boolean } = { attributeKeys: false },
   ) {
     this.commits = new GroupCommit((payload) => engine.insertJsonEachRow(table, payload));
   }
@@ -66,7 +67,7 @@ export class SpanIngest {
     const { rows, rejected, firstProblem } = traceRequestToRows(request);
     if (rows.length > 0) {
       try {
-        const payload = rowsToJsonEachRow(rows);
+        const payload = rowsToJsonEachRow(rows, this.layout);
         // One day is one block, all or nothing: it may share an insert. Several days go through the journal, whole.
         const days = new Set(rows.map((r) => r.Timestamp.slice(0, 10)));
         if (days.size > 1 && this.journal) await this.journal.insertWhole(payload);

@@ -17,7 +17,7 @@ import { fillSql } from './summary-fill.js';
 const TOTAL = Number(process.env.BENCH_SPANS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WINDOW_MS = 6 * 3600_000;
-const LAYOUTS = ['clickstack', 'clickstack-text'] as const;
+const LAYOUTS = ['compat', 'clickstack'] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const Row = z.record(z.string(), z.unknown());
 

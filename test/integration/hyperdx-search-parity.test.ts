@@ -12,7 +12,7 @@ import { gatewayMix, otlpBody, type GenRequest } from '../support/gateway-traffi
 import { postOtlp } from '../support/otlp-http.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
-const LAYOUTS = ['clickstack', 'clickstack-text'] as const;
+const LAYOUTS = ['compat', 'clickstack'] as const;
 const sandboxes: Partial<Record<(typeof LAYOUTS)[number], TestSandbox>> = {};
 let sent: GenRequest[] = [];
 const now = Date.now();

@@ -15,6 +15,9 @@ import { openConfFile } from '../../electron/core/profiles/conf-file.js';
 import { explainOtlpStatus } from '../../electron/core/setup/collector-check.js';
 import { collectorBinary, startCollector, type RunningCollector } from '../support/collector.js';
 import { hexId } from '../support/otlp-http.js';
+import { exportRaw } from '../support/otlp-grpc.js';
+import { jsonRequestToProto } from '../../electron/core/otlp/otlp-proto.js';
+import * as grpc from '@grpc/grpc-js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const binary = collectorBinary();
@@ -111,6 +114,7 @@ describe.skipIf('missing' in binary)('the real OpenTelemetry Collector', () => {
     const direct = await startCollector(collectorPath, { clickhouse: { url: sandbox.clickhouse, database: 'exporter' }, batchTimeout: '200ms', compress: 'gzip' });
     try {
       const traceId = hexId(16);
+      const grpcTraceId = hexId(16);
       const [root, child, other] = [hexId(8), hexId(8), hexId(8)];
       const now = BigInt(Date.now()) * 1_000_000n;
       const a = (key: string, value: Record<string, unknown>) => ({ key, value });
@@ -151,9 +155,13 @@ describe.skipIf('missing' in binary)('the real OpenTelemetry Collector', () => {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         expect(res.status, url).toBe(200);
       }
-      const read = async (db: string) => {
+      // The same request as protobuf over gRPC, into the collector (then its exporter) and into our gRPC receiver.
+      const grpcBody = jsonRequestToProto(body.replaceAll(traceId, grpcTraceId));
+      expect((await exportRaw(direct.otlpGrpc, grpcBody)).code).toBe(grpc.status.OK);
+      expect((await exportRaw(sandbox.otlpGrpc, grpcBody)).code).toBe(grpc.status.OK);
+      const read = async (db: string, id = traceId) => {
         for (let i = 0; i < 100; i++) {
-          const text = await sql(`SELECT * FROM ${db}.otel_traces WHERE TraceId = '${traceId}' ORDER BY SpanId FORMAT JSONEachRow`);
+          const text = await sql(`SELECT * FROM ${db}.otel_traces WHERE TraceId = '${id}' ORDER BY SpanId FORMAT JSONEachRow`);
           const rows = text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
           if (rows.length === 2) return rows;
           await new Promise((r) => setTimeout(r, 100));
@@ -161,14 +169,64 @@ describe.skipIf('missing' in binary)('the real OpenTelemetry Collector', () => {
         throw new Error(`the rows did not arrive in ${db}`);
       };
       const [theirs, ours] = [await read('exporter'), await read('default')];
+      const [theirsGrpc, oursGrpc] = [await read('exporter', grpcTraceId), await read('default', grpcTraceId)];
       const columns = Object.keys(theirs[0]!);
       expect(columns.length).toBeGreaterThanOrEqual(20);
-      for (let i = 0; i < 2; i++) {
-        for (const column of columns) expect(ours[i]![column], `span ${i}, column ${column}`).toEqual(theirs[i]![column]);
-      }
-      console.log(`real collector: ${columns.length} columns × 2 spans agree between the ClickHouse exporter and our receiver`);
+      // The newest ClickStack DDL: its items columns are ALIASes (not in SELECT *), computed from the same maps.
+      expect(await sql("SELECT count() FROM system.columns WHERE database = 'default' AND table = 'otel_traces' AND name = 'SpanAttributeItems' AND default_kind = 'ALIAS'")).toBe('1\n');
+      const same = (a: Record<string, unknown>[], b: Record<string, unknown>[], what: string) => {
+        for (let i = 0; i < 2; i++) {
+          for (const column of columns) {
+            const [x, y] = column === 'TraceId' ? [null, null] : [a[i]![column], b[i]![column]];
+            expect(x, `${what}: span ${i}, column ${column}`).toEqual(y);
+          }
+        }
+      };
+      same(ours, theirs, 'our HTTP receiver vs the collector over HTTP');
+      same(oursGrpc, theirsGrpc, 'our gRPC receiver vs the collector over gRPC');
+      same(oursGrpc, ours, 'our gRPC receiver vs our HTTP receiver');
+      console.log(`real collector: ${columns.length} columns × 2 spans agree between the ClickHouse exporter (HTTP and gRPC in) and our receivers (HTTP and gRPC)`);
     } finally {
       await direct.stop();
+    }
+  }, 60_000);
+
+  it('passes the OTLP step and lands the test trace over gRPC, then over HTTP with protobuf', async () => {
+    for (const protocol of ['grpc', 'http/protobuf'] as const) {
+      const p = (await composed.core.call('profiles.list', {})) as MethodOutput<'profiles.list'>;
+      const view = p.profiles.find((x) => x.id === profileId)!;
+      const { passwordSet: _p, tokenSet: _t, warnings: _w, id: _i, kind: _k, ...fields } = view;
+      await composed.core.call('profiles.update', { id: profileId, fields: { ...fields, otlpProtocol: protocol, otlpGrpcEndpoint: `http://${collector.otlpGrpc}` } });
+      const step = (await composed.core.call('setup.runStep', { profileId, step: 'otlp' })) as { status: string; summary: string };
+      expect(step.status, step.summary).toBe('passed');
+      const result = (await composed.core.call('testTrace.run', { profileId, useGatewayServiceName: true })) as MethodOutput<'testTrace.run'>;
+      expect(result.ok, result.summary).toBe(true);
+      expect(result.protocol).toBe(protocol);
+      expect(result.stages.map((x) => x.status)).toEqual(['passed', 'passed', 'passed']);
+      console.log(`real collector: test trace over ${protocol} queryable after ${result.latencyMs} ms`);
+    }
+    const p = (await composed.core.call('profiles.list', {})) as MethodOutput<'profiles.list'>;
+    const { passwordSet: _p, tokenSet: _t, warnings: _w, id: _i, kind: _k, ...fields } = p.profiles.find((x) => x.id === profileId)!;
+    await composed.core.call('profiles.update', { id: profileId, fields: { ...fields, otlpProtocol: 'http/json' } });
+  }, 90_000);
+
+  it('gives the same gRPC statuses as our receiver for a wrong token, garbage and another service', async () => {
+    const body = jsonRequestToProto('{"resourceSpans":[]}');
+    const cases: [string, Buffer, Record<string, string>, string | undefined][] = [
+      ['no token', body, {}, undefined],
+      ['a wrong token', body, { authorization: `${TOKEN}-wrong` }, undefined],
+      ['garbage', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), { authorization: TOKEN }, undefined],
+      ['the metrics service', body, { authorization: TOKEN }, '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export'],
+      ['a good empty request', body, { authorization: TOKEN }, undefined],
+    ];
+    const ours = await startTestSandbox({ args: ['--auth-token-env', 'CST_TOKEN'], env: { CST_TOKEN: TOKEN } });
+    try {
+      for (const [label, bytes, metadata, path] of cases) {
+        const [theirs, mine] = [await exportRaw(collector.otlpGrpc, bytes, { metadata, path }), await exportRaw(ours.otlpGrpc, bytes, { metadata, path })];
+        expect(grpc.status[mine.code], label).toBe(grpc.status[theirs.code]);
+      }
+    } finally {
+      await ours.dispose();
     }
   }, 60_000);
 

@@ -16,13 +16,14 @@ import { getTrace, searchSpans } from '../../electron/core/traces/trace-queries.
 import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
 import { SCHEMA_VARIANTS, type SchemaVariant } from '../../electron/sandbox/schema.js';
 import { hexId } from '../support/otlp-http.js';
+import { readFreshness } from '../../electron/core/health/probes/clickhouse-probe.js';
 import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const EXPECTED_LAYOUT: Record<SchemaVariant, string> = {
-  clickstack: 'clickstack-bloom',
-  'clickstack-text': 'clickstack-text',
+  clickstack: 'clickstack-text',
   compat: 'clickstack-bloom',
   exporter: 'exporter',
+  'exporter-json': 'exporter-json',
 };
 const GATEWAY = 'tfy-llm-gateway';
 const sandboxes: Partial<Record<SchemaVariant, TestSandbox>> = {};
@@ -72,10 +73,12 @@ describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
     // On the newest layout an exact attribute match goes through the items column its text index serves.
     const params = new SqlParams();
     const sql = whereOf(await prepareSearch('SpanAttributes.tfy.guardrail.result:"pass"', table, window), params)!;
-    expect(sql.includes('has(SpanAttributeItems')).toBe(variant === 'clickstack-text');
+    expect(sql.includes('has(SpanAttributeItems')).toBe(variant === 'clickstack');
 
     const spans = await getTrace(location, trace.traceId);
     expect(spans.map((x) => x.name).sort()).toEqual(['ChatCompletion', 'Guardrail', 'Model', 'Network Call']);
+    // Attribute maps read back flat, whatever the storage (the JSON layout splits dotted keys into paths).
+    expect(spans.find((x) => x.name === 'Model')!.attributes).toMatchObject({ 'tfy.model.metric.input_tokens': '42', 'tfy.model.streaming': 'true' });
     const root = spans.find((x) => x.name === 'ChatCompletion')!;
     expect(root.llm.input).toContain('reply with OK');
     expect(root.llm.spanType).toBe('ChatCompletion');
@@ -89,5 +92,10 @@ describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
     const row = summary.models.find((r) => r.model === 'openai-main/gpt-4o-mini');
     expect(row).toMatchObject({ requests: 1, inputTokens: 42, outputTokens: 128 });
     expect(row!.costUsd).toBeCloseTo(0.0000831, 9);
+
+    // Health's freshness probe counts the gateway's spans per minute.
+    const target = { kind: 'remote' as const, clickhouseUrl: s.clickhouse, clickhouseUser: 'default', password: '', database: 'default', otlpEndpoint: s.otlp, otlpToken: null, healthUrl: s.health, serviceName: GATEWAY };
+    const fresh = await readFreshness(target, Date.now(), AbortSignal.timeout(10_000));
+    expect(fresh.spansPerMinute.reduce((n, m) => n + m.spans, 0)).toBe(5);
   }, 60_000);
 });

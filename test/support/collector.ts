@@ -1,6 +1,6 @@
 /**
  * The real OpenTelemetry Collector (built by scripts/build-collector.sh) on free loopback
- * ports, with a config shaped like ClickStack's standalone one: OTLP/HTTP, health_check,
+ * ports, with a config shaped like ClickStack's standalone one: OTLP/HTTP and OTLP/gRPC, health_check,
  * memory_limiter, batch 5 s, and the optional token checked the way ClickStack does it
  * (`authorization: <token>`, no "Bearer"). It exports with the ClickHouse exporter into a
  * sandbox's ClickHouse endpoint, or with the OTLP/HTTP exporter into a receiver.
@@ -13,6 +13,8 @@ import { join } from 'node:path';
 
 export interface RunningCollector {
   otlp: string;
+  /** host:port of its OTLP/gRPC receiver. */
+  otlpGrpc: string;
   health: string;
   /** Stops the process (SIGTERM: the batch is flushed, as on a real shutdown). */
   stop(): Promise<void>;
@@ -47,7 +49,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function configYaml(o: CollectorOptions, otlpPort: number, healthPort: number): string {
+function configYaml(o: CollectorOptions, otlpPort: number, healthPort: number, grpcPort: number): string {
   const exporters: string[] = [];
   const names: string[] = [];
   if (o.clickhouse) {
@@ -78,6 +80,8 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:${otlpPort}
+${o.token ? '        auth:\n          authenticator: bearertokenauth\n' : ''}      grpc:
+        endpoint: 127.0.0.1:${grpcPort}
 ${o.token ? '        auth:\n          authenticator: bearertokenauth\n' : ''}
 processors:
   memory_limiter:
@@ -104,10 +108,10 @@ service:
 }
 
 export async function startCollector(binary: string, options: CollectorOptions): Promise<RunningCollector> {
-  const [otlpPort, healthPort] = [await freePort(), await freePort()];
+  const [otlpPort, healthPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'cst-otelcol-'));
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, configYaml(options, otlpPort, healthPort));
+  writeFileSync(config, configYaml(options, otlpPort, healthPort, grpcPort));
   const child: ChildProcess = spawn(binary, ['--config', config], {
     env: { ...process.env, OTLP_AUTH_TOKEN: options.token ?? '', CLICKHOUSE_PASSWORD: options.clickhouse?.password ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,6 +131,7 @@ export async function startCollector(binary: string, options: CollectorOptions):
   }
   return {
     otlp: `http://127.0.0.1:${otlpPort}/v1/traces`,
+    otlpGrpc: `127.0.0.1:${grpcPort}`,
     health,
     log: () => output,
     stop: async () => {

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import { quoteName, serverKey, type TracesLocation } from '../clickhouse/server.js';
 import type { AttributeMap } from '../clickhouse/table-layout.js';
+import { withTracesTable } from '../clickhouse/traces-table.js';
+import { attributeExistsSql, attributeKeysSql } from '../semantics/span-columns-sql.js';
 
 /** How long a sample of keys is trusted, and how much of the table it reads. */
 export const KEYS_CACHE_MS = 5 * 60_000;
@@ -25,11 +27,12 @@ function table(l: TracesLocation): string {
 }
 
 async function sample(l: TracesLocation): Promise<KnownKeys> {
+  const { layout } = await withTracesTable(l, async (t) => t);
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
-    sql: `SELECT arraySlice(arraySort(groupUniqArrayArray(mapKeys(SpanAttributes))), 1, ${MAX_KEYS}) AS span,
-                 arraySlice(arraySort(groupUniqArrayArray(mapKeys(ResourceAttributes))), 1, ${MAX_KEYS}) AS resource
+    sql: `SELECT arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'SpanAttributes')})), 1, ${MAX_KEYS}) AS span,
+                 arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'ResourceAttributes')})), 1, ${MAX_KEYS}) AS resource
           FROM (SELECT SpanAttributes, ResourceAttributes FROM ${table(l)} WHERE Timestamp >= now64(3) - INTERVAL 1 DAY ORDER BY Timestamp DESC LIMIT ${SAMPLE_ROWS})`,
     row: z.object({ span: z.array(z.string()), resource: z.array(z.string()) }),
   });
@@ -49,11 +52,12 @@ export function knownKeys(l: TracesLocation, now = Date.now()): Promise<KnownKey
 
 /** Whether any span in the range carries the key. */
 export async function keyOccurs(l: TracesLocation, map: AttributeMap, key: string, fromMs: number, toMs: number): Promise<boolean> {
+  const { layout } = await withTracesTable(l, async (t) => t);
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
     sql: `SELECT 1 AS hit FROM ${table(l)}
-          WHERE Timestamp >= fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({t:Int64}) AND mapContains(${map}, {k:String})
+          WHERE Timestamp >= fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({t:Int64}) AND ${attributeExistsSql(layout, map, '{k:String}')}
           LIMIT 1`,
     params: { f: fromMs, t: toMs, k: key },
     row: z.object({ hit: z.union([z.number(), z.string()]) }),

@@ -9,7 +9,7 @@
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import { CALLER_KEYS, CONVERSATION_KEYS, COST_KEYS, ERROR_MESSAGE_KEYS, INPUT_TEXT_KEYS, INPUT_TOKEN_KEYS, MCP_SERVER_KEYS, MCP_TOOL_KEYS, MODEL_KEYS, OUTPUT_TEXT_KEYS, OUTPUT_TOKEN_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
-import { anyKeyEqualsSql, attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
+import { anyKeyEqualsSql, attributeExistsSql, attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError } from './search-error.js';
 import type { FieldTarget } from './search-fields.js';
 import type { Inclusive, SearchNode } from './search-tree.js';
@@ -125,9 +125,9 @@ function mapTerm(map: AttributeMap, key: string, node: Extract<SearchNode, { kin
   const k = params.add('String', key);
   const expr = attributeSql(layout, map, k);
   // As HyperDX: a hint that lets the mapKeys bloom filter skip granules without the key.
-  const hint = ` AND indexHint(mapContains(${map}, ${k}))`;
+  const hint = ` AND indexHint(${attributeExistsSql(layout, map, k)})`;
   // An empty value also matches spans without the key (a missing key reads as ''), as HyperDX does on the items index.
-  const exact = (value: string) => `(${exactAttributeSql(layout, map, k, params.add('String', value))}${value === '' && layout.itemsColumn[map] ? ` OR NOT mapContains(${map}, ${k})` : ''})`;
+  const exact = (value: string) => `(${exactAttributeSql(layout, map, k, params.add('String', value))}${value === '' && layout.itemsColumn[map] ? ` OR NOT ${attributeExistsSql(layout, map, k)}` : ''})`;
   return stringSearch(expr, node, params, hint, exact);
 }
 
@@ -156,12 +156,13 @@ function columnTerm(target: Extract<FieldTarget, { kind: 'column' }>, node: Extr
   }
 }
 
-function arrayMapTerm(target: Extract<FieldTarget, { kind: 'arrayMap' }>, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams): string {
+function arrayMapTerm(target: Extract<FieldTarget, { kind: 'arrayMap' }>, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams, layout: TableLayout): string {
   const col = quoteColumn(target.column);
   const k = params.add('String', target.key);
-  if (!node.quoted && node.value === '*') return `arrayExists(el -> notEmpty(el[${k}]), ${col})`;
-  if (node.quoted) return `arrayExists(el -> el[${k}] = ${params.add('String', node.value)}, ${col})`;
-  return `arrayExists(el -> el[${k}] ILIKE ${params.add('String', `%${likeEscape(node.value.replace(/^\*|\*$/g, ''))}%`)}, ${col})`;
+  const el = layout.attributeStorage === 'json' ? `toString(getSubcolumn(el, ${k}))` : `el[${k}]`;
+  if (!node.quoted && node.value === '*') return `arrayExists(el -> notEmpty(${el}), ${col})`;
+  if (node.quoted) return `arrayExists(el -> ${el} = ${params.add('String', node.value)}, ${col})`;
+  return `arrayExists(el -> ${el} ILIKE ${params.add('String', `%${likeEscape(node.value.replace(/^\*|\*$/g, ''))}%`)}, ${col})`;
 }
 
 function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams, layout: TableLayout): string {
@@ -277,7 +278,7 @@ export function compileSearch(node: SearchNode, params: SqlParams, ctx: CompileC
         case 'map':
           return mapTerm(target.map, target.key, node, params, ctx.layout);
         case 'arrayMap':
-          return arrayMapTerm(target, node, params);
+          return arrayMapTerm(target, node, params, ctx.layout);
       }
     }
   }

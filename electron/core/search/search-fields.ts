@@ -26,8 +26,9 @@ export type FieldTarget =
 
 export function columnKind(type: string): ColumnKind | 'map' | 'arrayMap' {
   const t = type.replace(/^LowCardinality\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1');
-  if (t.startsWith('Map(')) return 'map';
-  if (t.startsWith('Array(Map(')) return 'arrayMap';
+  // The exporter's JSON layout keeps attributes as JSON: searched as maps are (key → text).
+  if (t.startsWith('Map(') || /^JSON\b/.test(t)) return 'map';
+  if (t.startsWith('Array(Map(') || /^Array\(JSON\b/.test(t)) return 'arrayMap';
   if (t.startsWith('Array(')) return 'array';
   if (/^(U?Int\d+|Float\d+|Decimal)/.test(t)) return 'number';
   if (t.startsWith('DateTime') || t.startsWith('Date')) return 'datetime';

@@ -33,9 +33,34 @@ function keyLiteral(key: string): string {
   return `'${key}'`;
 }
 
+/** An attribute's value as a String ('' when absent): `m[k]` on Map layouts, the JSON path on the exporter's JSON layout. */
 export function attributeSql(layout: TableLayout, map: AttributeMap, keySql: string): string {
-  if (layout.attributeStorage === 'json') throw new Error('JSON attribute tables are not readable yet.');
+  if (layout.attributeStorage === 'json') return `toString(getSubcolumn(${map}, ${keySql}))`;
   return `${map}[${keySql}]`;
+}
+
+/** The key is present (an empty value counts). */
+export function attributeExistsSql(layout: TableLayout, map: AttributeMap, keySql: string): string {
+  return layout.attributeStorage === 'json' ? `isNotNull(getSubcolumn(${map}, ${keySql}))` : `mapContains(${map}, ${keySql})`;
+}
+
+/** The keys of an attribute map, as Array(String). */
+export function attributeKeysSql(layout: TableLayout, map: AttributeMap): string {
+  return layout.attributeStorage === 'json' ? `JSONAllPaths(${map})` : `mapKeys(${map})`;
+}
+
+/**
+ * A whole attribute map for a SELECT list, values cut to `cap`: a Map on Map layouts, the JSON
+ * text on the JSON layout (core/clickhouse/json-attributes.ts flattens it). Read it with attributeMapOf.
+ */
+export function attributeMapSql(layout: TableLayout, column: string, cap?: number): string {
+  if (layout.attributeStorage === 'json') return `toJSONString(${column})`;
+  return cap === undefined ? column : `mapApply((k, v) -> (k, substring(v, 1, ${cap})), ${column})`;
+}
+
+/** The same for an Array of attribute maps (Events.Attributes, Links.Attributes). */
+export function attributeMapsSql(layout: TableLayout, column: string): string {
+  return layout.attributeStorage === 'json' ? `arrayMap(x -> toJSONString(x), ${column})` : column;
 }
 
 /** An exact attribute match in the form the table's indexes serve: the items text index where there is one. */
@@ -56,7 +81,7 @@ export function anyKeyEqualsSql(layout: TableLayout, keys: readonly string[], va
  * clauses keep `m[k]`: that is the form the mapKeys / mapValues skip indexes recognise.
  */
 export function projectedAttributeSql(layout: TableLayout, map: AttributeMap, keySql: string): string {
-  if (layout.attributeStorage === 'json') throw new Error('JSON attribute tables are not readable yet.');
+  if (layout.attributeStorage === 'json') return attributeSql(layout, map, keySql);
   return `${map}.values[indexOf(${map}.keys, ${keySql})]`;
 }
 

@@ -5,7 +5,8 @@ import { quoteName, type TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { BadInputError, DomainError } from '../errors.js';
 import { INPUT_TEXT_KEYS, OUTPUT_TEXT_KEYS } from '../semantics/gateway-attributes.js';
-import { firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { attributeMapSql, attributeMapsSql, firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { llmFields } from '../semantics/span-fields.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
@@ -48,26 +49,29 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
   });
 }
 
+/** An attribute map as the server sends it: a Map (JSON object), or the JSON layout's toJSONString text. */
+const AttributesAnswer = z.union([StrMap, z.string().transform((text) => flattenJsonAttributes(text, TRACE_ATTRIBUTE_CAP))]);
+
 const RawTraceExtras = z.object({
   traceState: z.string(),
   scope: z.string(),
-  attributes: StrMap,
-  resource: StrMap,
+  attributes: AttributesAnswer,
+  resource: AttributesAnswer,
   eventTimes: z.array(z.string()),
   eventNames: z.array(z.string()),
-  eventAttrs: z.array(StrMap),
+  eventAttrs: z.array(AttributesAnswer),
   linkTraceIds: z.array(z.string()),
   linkSpanIds: z.array(z.string()),
   linkStates: z.array(z.string()),
-  linkAttrs: z.array(StrMap),
+  linkAttrs: z.array(AttributesAnswer),
 });
 
 function eventsAndLinksSql(t: TracesTable): string {
   const events = t.layout.hasEvents
-    ? 'arrayMap(x -> toString(x), `Events.Timestamp`) AS eventTimes, `Events.Name` AS eventNames, `Events.Attributes` AS eventAttrs'
+    ? `arrayMap(x -> toString(x), \`Events.Timestamp\`) AS eventTimes, \`Events.Name\` AS eventNames, ${attributeMapsSql(t.layout, '`Events.Attributes`')} AS eventAttrs`
     : 'CAST([] AS Array(String)) AS eventTimes, CAST([] AS Array(String)) AS eventNames, CAST([] AS Array(Map(String, String))) AS eventAttrs';
   const links = t.layout.hasLinks
-    ? '`Links.TraceId` AS linkTraceIds, `Links.SpanId` AS linkSpanIds, `Links.TraceState` AS linkStates, `Links.Attributes` AS linkAttrs'
+    ? `\`Links.TraceId\` AS linkTraceIds, \`Links.SpanId\` AS linkSpanIds, \`Links.TraceState\` AS linkStates, ${attributeMapsSql(t.layout, '`Links.Attributes`')} AS linkAttrs`
     : 'CAST([] AS Array(String)) AS linkTraceIds, CAST([] AS Array(String)) AS linkSpanIds, CAST([] AS Array(String)) AS linkStates, CAST([] AS Array(Map(String, String))) AS linkAttrs';
   return `${events}, ${links}`;
 }
@@ -106,7 +110,7 @@ async function traceIn(location: TracesLocation, t: TracesTable, traceId: string
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
-    sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, mapApply((k, v) -> (k, substring(v, 1, ${TRACE_ATTRIBUTE_CAP})), SpanAttributes) AS attributes, ResourceAttributes AS resource,
+    sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, ${attributeMapSql(t.layout, 'SpanAttributes', TRACE_ATTRIBUTE_CAP)} AS attributes, ${attributeMapSql(t.layout, 'ResourceAttributes')} AS resource,
               ${eventsAndLinksSql(t)}
             FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT}`,
     params: params.values,

@@ -122,6 +122,10 @@ export function traceRequestToRows(request: TraceRequest): RowsResult {
   return { rows, rejected, firstProblem };
 }
 
-export function rowsToJsonEachRow(rows: TraceRow[]): Buffer {
-  return Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n', 'utf8');
+/** JSONEachRow text; with `attributeKeys`, also the key arrays the exporter's JSON layout keeps beside each map. */
+export function rowsToJsonEachRow(rows: TraceRow[], options: { attributeKeys?: boolean } = {}): Buffer {
+  const line = options.attributeKeys
+    ? (r: TraceRow) => JSON.stringify({ ...r, ResourceAttributesKeys: Object.keys(r.ResourceAttributes), SpanAttributesKeys: Object.keys(r.SpanAttributes) })
+    : (r: TraceRow) => JSON.stringify(r);
+  return Buffer.from(rows.map(line).join('\n') + '\n', 'utf8');
 }

@@ -1,7 +1,6 @@
--- Source: hyperdxio/hyperdx docker/otel-collector/schema/seed/00005_otel_traces.sql as it was
--- before ClickStack moved attribute values to text indexes (the same table is now its
--- 00005_otel_traces_compat.sql; the newest one is clickstack-text.sql). Kept verbatim;
--- ${DATABASE} and ${TABLES_TTL} are filled in by electron/sandbox/schema.ts (TTL 720 hours).
+-- Source: hyperdxio/hyperdx docker/otel-collector/schema/seed/00005_otel_traces.sql (ClickStack's newest traces
+-- table, ClickHouse >= 26.2: *AttributeItems ALIAS columns with text(tokenizer = 'array') indexes). Kept verbatim;
+-- ${DATABASE} and ${TRACES_TTL} are filled in by electron/sandbox/schema.ts.
 CREATE TABLE IF NOT EXISTS ${DATABASE}.otel_traces
 (
     `Timestamp` DateTime64(9) CODEC(Delta(8), ZSTD(1)),
@@ -28,17 +27,20 @@ CREATE TABLE IF NOT EXISTS ${DATABASE}.otel_traces
     `Links.Attributes` Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1)),
     `__hdx_materialized_rum.sessionId` String MATERIALIZED ResourceAttributes['rum.sessionId'] CODEC(ZSTD(1)),
     `SampleRate` UInt64 MATERIALIZED greatest(toUInt64OrZero(SpanAttributes['SampleRate']), 1) CODEC(T64, ZSTD(1)),
+    `ResourceAttributeItems` Array(String) ALIAS arrayMap((arr) -> concat(arr.1, '=', arr.2), ResourceAttributes::Array(Tuple(String, String))),
+    `SpanAttributeItems` Array(String) ALIAS arrayMap((arr) -> concat(arr.1, '=', arr.2), SpanAttributes::Array(Tuple(String, String))),
     INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_rum_session_id __hdx_materialized_rum.sessionId TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_res_attr_items ResourceAttributeItems TYPE text(tokenizer = 'array'),
     INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-    INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_items SpanAttributeItems TYPE text(tokenizer = 'array'),
     INDEX idx_duration Duration TYPE minmax GRANULARITY 1,
     INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
 )
 ENGINE = MergeTree
 PARTITION BY toDate(Timestamp)
 ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))
-TTL toDate(Timestamp) + ${TABLES_TTL}
+TTL toDate(Timestamp) + ${TRACES_TTL}
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
