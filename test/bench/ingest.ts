@@ -1,7 +1,8 @@
 /**
  * npm run bench:ingest — spans/s through the sandbox's OTLP/HTTP receiver (HTTP, JSON
- * decoding, validation, row conversion, insert) against spans/s for inserting the same
- * rows straight into the engine, measured in the same run. Goal: ratio >= 0.5.
+ * decoding, validation, row conversion, insert) and its OTLP/gRPC receiver (HTTP/2, protobuf
+ * decoding, the same rest) against spans/s for inserting the same rows straight into the
+ * engine, measured in the same run. Goal: each ratio >= 0.5.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { gatewayBatch } from './gateway-batch.js';
 import { decodeJsonTraceRequest } from '../../electron/sandbox/otlp/json-decoder.js';
 import { rowsToJsonEachRow, traceRequestToRows } from '../../electron/sandbox/otlp/span-rows.js';
+import { jsonRequestToProto } from '../../electron/core/otlp/otlp-proto.js';
+import { exportRaw, rawClient } from '../support/otlp-grpc.js';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const SPANS_PER_BATCH = Number(process.env.BENCH_BATCH_SIZE ?? 500);
@@ -24,6 +27,23 @@ async function main() {
   // The baseline gets rows already converted: it measures the engine's insert alone.
   const rowPayloads = bodies.map((b) => rowsToJsonEachRow(traceRequestToRows(decodeJsonTraceRequest(Buffer.from(b))).rows));
   const total = BATCHES * SPANS_PER_BATCH;
+  const protoBodies = bodies.map((b) => jsonRequestToProto(b));
+  // One connection, as a gateway's gRPC exporter keeps one open.
+  const grpcClient = rawClient(sandbox.endpoints.otlpGrpc);
+  async function grpcSend(body: Buffer): Promise<void> {
+    const answer = await exportRaw(sandbox.endpoints.otlpGrpc, body, { client: grpcClient });
+    if (answer.code !== 0) throw new Error(`gRPC receiver answered ${answer.code}: ${answer.details}`);
+  }
+  async function viaGrpc(senders: number): Promise<number> {
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: senders }, async () => {
+        while (next < protoBodies.length) await grpcSend(protoBodies[next++]!);
+      }),
+    );
+    return total / ((performance.now() - t0) / 1000);
+  }
 
   async function viaReceiver(): Promise<number> {
     const t0 = performance.now();
@@ -56,6 +76,9 @@ async function main() {
 
   await direct(); // warm-up, not counted
   await viaReceiver();
+  await viaGrpc(1);
+  const grpcRates: number[] = [];
+  const grpcConcurrentRates: number[] = [];
   const receiverRates: number[] = [];
   const concurrentRates: number[] = [];
   const directRates: number[] = [];
@@ -63,11 +86,15 @@ async function main() {
     // Alternate the order so drift on a noisy machine hits both sides alike.
     if (r % 2 === 0) {
       receiverRates.push(await viaReceiver());
+      grpcRates.push(await viaGrpc(1));
       concurrentRates.push(await viaReceiverConcurrently());
+      grpcConcurrentRates.push(await viaGrpc(CONCURRENT));
       directRates.push(await direct());
     } else {
       directRates.push(await direct());
+      grpcConcurrentRates.push(await viaGrpc(CONCURRENT));
       concurrentRates.push(await viaReceiverConcurrently());
+      grpcRates.push(await viaGrpc(1));
       receiverRates.push(await viaReceiver());
     }
   }
@@ -76,7 +103,10 @@ async function main() {
   const baseline = median(directRates);
   const ratio = receiver / baseline;
   const concurrent = median(concurrentRates);
+  const grpc = median(grpcRates);
+  const grpcConcurrent = median(grpcConcurrentRates);
   const inserts = { requests: sandbox.ingest.commits.payloads, inserts: sandbox.ingest.commits.inserts };
+  grpcClient.close();
   await sandbox.close();
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -92,11 +122,16 @@ async function main() {
     receiver_concurrent_spans_per_s: Math.round(concurrent),
     concurrent_ratio: Number((concurrent / baseline).toFixed(3)),
     requests_per_insert: Number((inserts.requests / Math.max(1, inserts.inserts)).toFixed(2)),
+    grpc_spans_per_s: Math.round(grpc),
+    grpc_ratio: Number((grpc / baseline).toFixed(3)),
+    grpc_concurrent_spans_per_s: Math.round(grpcConcurrent),
+    grpc_concurrent_ratio: Number((grpcConcurrent / baseline).toFixed(3)),
     goal: '>= 0.5',
-    met: ratio >= 0.5,
+    met: ratio >= 0.5 && grpc / baseline >= 0.5,
   };
   console.log(`OTLP receiver:        ${result.receiver_spans_per_s.toLocaleString()} spans/s`);
   console.log(`OTLP receiver, ${CONCURRENT} senders: ${result.receiver_concurrent_spans_per_s.toLocaleString()} spans/s (${result.requests_per_insert} requests per insert overall)`);
+  console.log(`OTLP/gRPC receiver:   ${result.grpc_spans_per_s.toLocaleString()} spans/s; ${CONCURRENT} senders: ${result.grpc_concurrent_spans_per_s.toLocaleString()} spans/s`);
   console.log(`direct engine insert: ${result.direct_insert_spans_per_s.toLocaleString()} spans/s (baseline, same run)`);
   console.log(`ratio:                ${result.ratio} (goal >= 0.5: ${result.met ? 'met' : 'NOT met'})`);
   console.log(JSON.stringify(result));

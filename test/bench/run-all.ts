@@ -19,6 +19,10 @@ const Ingest = z.object({
   receiver_concurrent_spans_per_s: z.number(),
   concurrent_ratio: z.number(),
   requests_per_insert: z.number(),
+  grpc_spans_per_s: z.number(),
+  grpc_ratio: z.number(),
+  grpc_concurrent_spans_per_s: z.number(),
+  grpc_concurrent_ratio: z.number(),
   goal: z.string(),
   met: z.boolean(),
 });
@@ -116,7 +120,7 @@ const benches = [
     name: 'ingest',
     script: 'test/bench/ingest.ts',
     schema: Ingest,
-    goal: (r) => `receiver/direct ${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
+    goal: (r) => `receiver/direct ${r.goal} over HTTP and over gRPC: ${r.met ? 'met' : 'NOT met'}`,
     rows: (r) => [
       {
         figure: `OTLP/HTTP JSON ingest through the sandbox receiver (${n(r.spans_per_round)} spans, batches of ${n(r.batch_size)})`,
@@ -129,6 +133,18 @@ const benches = [
         measured: `${n(r.receiver_concurrent_spans_per_s)} spans/s`,
         baseline: `${n(r.direct_insert_spans_per_s)} spans/s (the same rows inserted straight into the engine, one insert per batch)`,
         ratio: String(r.concurrent_ratio),
+      },
+      {
+        figure: `OTLP/gRPC protobuf ingest through the sandbox's gRPC receiver (the same spans, one connection)`,
+        measured: `${n(r.grpc_spans_per_s)} spans/s`,
+        baseline: `${n(r.direct_insert_spans_per_s)} spans/s (the same rows inserted straight into the engine)`,
+        ratio: String(r.grpc_ratio),
+      },
+      {
+        figure: `the same over gRPC from ${r.concurrent_senders} concurrent calls on that connection`,
+        measured: `${n(r.grpc_concurrent_spans_per_s)} spans/s`,
+        baseline: `${n(r.direct_insert_spans_per_s)} spans/s (the same rows inserted straight into the engine, one insert per batch)`,
+        ratio: String(r.grpc_concurrent_ratio),
       },
     ],
   } satisfies Bench<z.infer<typeof Ingest>>,
