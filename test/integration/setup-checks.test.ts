@@ -8,8 +8,8 @@ import { checkCollectorHealth, checkOtlpEndpoint } from '../../electron/core/set
 import type { OtlpDestination } from '../../electron/core/otlp/otlp-destination.js';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '../../electron/shared/profile-schema.js';
 import { checkGatewaySpans } from '../../electron/core/setup/spans-check.js';
-import { clickhouseUrlWarnings, otlpEndpointWarnings } from '../../electron/core/setup/endpoint-warnings.js';
-import { dockerRunCommand } from '../../electron/core/setup/integration-guide.js';
+import { clickhouseUrlWarnings, destinationWarnings, otlpEndpointWarnings } from '../../electron/core/setup/endpoint-warnings.js';
+import { dockerRunCommand, dockerRunNote, trueFoundryValues } from '../../electron/core/setup/integration-guide.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { jsonTraceRequest, postOtlp } from '../support/otlp-http.js';
 
@@ -42,7 +42,7 @@ describe('step 1: ClickHouse', () => {
   it('passes, finds the table and recognises the ClickStack schema', async () => {
     const { result, database, layout } = await checkClickHouse({ url: withPassword.clickhouse, user: 'default', password: 'right-password' });
     expect(result.status).toBe('passed');
-    expect([database, layout]).toEqual(['default', 'clickstack-bloom']);
+    expect([database, layout]).toEqual(['default', 'clickstack-text']);
   });
 
   it('says the password is wrong', async () => {
@@ -150,5 +150,30 @@ describe('warnings and the guide', () => {
     expect(cmd).toContain("-e HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE='otel'");
     expect(cmd).toContain('-p 4317:4317 -p 4318:4318 -p 13133:13133');
     expect(cmd).toContain('clickhouse/clickstack-otel-collector:latest');
+  });
+
+  it('lets a container reach a ClickHouse on this machine: host networking on Linux, host.docker.internal on Docker Desktop', () => {
+    const local = { clickhouseUrl: 'http://127.0.0.1:8123', clickhouseUser: 'default', database: null, withToken: false };
+    const linux = dockerRunCommand({ ...local, dockerHost: 'linux' });
+    expect(linux).toContain('--network host');
+    expect(linux).toContain("-e CLICKHOUSE_ENDPOINT='http://127.0.0.1:8123'");
+    expect(linux).not.toContain('-p 4317'); // meaningless (and warned about) with host networking
+    const desktop = dockerRunCommand({ ...local, clickhouseUrl: 'http://localhost:8123', dockerHost: 'docker-desktop' });
+    expect(desktop).toContain("-e CLICKHOUSE_ENDPOINT='http://host.docker.internal:8123'");
+    expect(desktop).not.toContain('--network host');
+    expect(desktop).toContain('-p 4317:4317');
+    expect(dockerRunNote('http://127.0.0.1:8123', 'linux')).toMatch(/--network host/);
+    expect(dockerRunNote('http://127.0.0.1:8123', 'docker-desktop')).toMatch(/host\.docker\.internal/);
+    // A remote ClickHouse is left as given.
+    expect(dockerRunCommand({ ...local, clickhouseUrl: 'https://ch.example.com:8443', dockerHost: 'linux' })).not.toContain('--network host');
+    expect(dockerRunNote('https://ch.example.com:8443', 'linux')).toBeNull();
+  });
+
+  it('gives TrueFoundry the values of each protocol', () => {
+    const d = { httpEndpoint: 'https://otel.example.com/v1/traces', grpcEndpoint: 'https://otel.example.com:4317', token: null };
+    expect(trueFoundryValues({ ...d, protocol: 'grpc' }, true).map((v) => `${v.label}=${v.value}`)).toEqual(['Protocol=gRPC', 'Endpoint=otel.example.com:4317', 'TLS=on', 'Header=authorization: <your OTLP token>']);
+    expect(trueFoundryValues({ ...d, protocol: 'http/protobuf' }, false).map((v) => `${v.label}=${v.value}`)).toEqual(['Protocol=HTTP', 'Endpoint=https://otel.example.com/v1/traces', 'Encoding=Proto', 'Header=Content-Type: application/x-protobuf']);
+    expect(destinationWarnings({ ...d, protocol: 'grpc', grpcEndpoint: 'http://otel.example.com:4317' })[0]).toMatch(/Plaintext gRPC/);
+    expect(destinationWarnings({ ...d, protocol: 'grpc', grpcEndpoint: 'http://10.0.0.5:4317' })[0]).toMatch(/private address/);
   });
 });
