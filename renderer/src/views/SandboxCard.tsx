@@ -17,14 +17,15 @@ export function SandboxCard() {
         <h2 id="sandbox-title">Local sandbox</h2>
         {status ? <StatusBadge tone={sandboxTone(status.state)}>{status.state}</StatusBadge> : null}
       </div>
-      <p className="muted">A real ClickHouse engine with ClickStack&apos;s otel_traces table and an OTLP/HTTP receiver, on this machine only.</p>
+      <p className="muted">A real ClickHouse engine with ClickStack&apos;s otel_traces table and OTLP receivers over HTTP and gRPC, on this machine only.</p>
       {error ? <p className="error-text">{error}</p> : null}
       {status ? <p data-testid="sandbox-detail">{status.detail}</p> : <p className="muted">Loading…</p>}
       {status?.endpoints ? (
         <dl className="endpoints">
           {(
             [
-              ['OTLP traces endpoint', status.endpoints.otlp],
+              ['OTLP traces endpoint (HTTP)', status.endpoints.otlp],
+              ['OTLP gRPC endpoint', status.endpoints.otlpGrpc],
               ['ClickHouse HTTP', status.endpoints.clickhouse],
               ['Collector health', status.endpoints.health],
             ] as const
