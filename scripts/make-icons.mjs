@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Draws the tray icons into assets/: one per pipeline state, at 16 px and 32 px (@2x),
-// plus black-only "Template" variants that macOS tints for light and dark menu bars.
+// plus black-only "Template" variants that macOS tints for light and dark menu bars; and the
+// packaged app's icons into build/icons/ (PNG sizes for Linux, icon.icns for macOS and icon.ico
+// for Windows, both made from the 1024 px drawing by png2icons).
 // Shapes are signed-distance functions, 4x4 supersampled, so edges are anti-aliased.
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import png2icons from 'png2icons';
 import { deflateSync } from 'node:zlib';
 
 const STATES = {
@@ -98,6 +101,43 @@ function render(size, state, template) {
   return png(size, out);
 }
 
+/** The app icon: the healthy glyph on a rounded tile of the app's accent colour, so it reads on any desktop. */
+function renderAppIcon(size) {
+  const { bars, mark: markFn } = layers('dot');
+  const TILE = [245, 197, 24];
+  const out = Buffer.alloc(size * size * 4);
+  // The glyph's 16-unit design space fills the middle 70 % of the tile.
+  const tileScale = 16 / size, inset = 0.15, glyphScale = 16 / (size * (1 - 2 * inset)), ss = 4;
+  for (let py = 0; py < size; py++) for (let px = 0; px < size; px++) {
+    let aTile = 0, aBars = 0, aMark = 0;
+    for (let sy = 0; sy < ss; sy++) for (let sx = 0; sx < ss; sx++) {
+      const fx = px + (sx + 0.5) / ss, fy = py + (sy + 0.5) / ss;
+      if (roundedBox(fx * tileScale, fy * tileScale, 8, 8, 7.4, 7.4, 3.2) > 0) continue;
+      const x = (fx - size * inset) * glyphScale, y = (fy - size * inset) * glyphScale;
+      if (markFn(x, y) <= 0) aMark++;
+      else if (bars(x, y) <= 0) aBars++;
+      else aTile++;
+    }
+    const n = ss * ss, a = (aTile + aBars + aMark) / n;
+    if (a === 0) continue;
+    const i = (py * size + px) * 4;
+    for (let k = 0; k < 3; k++) out[i + k] = Math.round((TILE[k] * aTile + 34 * aBars + STATES.healthy.color[k] * aMark) / (aTile + aBars + aMark));
+    out[i + 3] = Math.round(a * 255);
+  }
+  return png(size, out);
+}
+
+mkdirSync('build/icons', { recursive: true });
+const PNG_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
+const appIcons = Object.fromEntries(PNG_SIZES.map((size) => [size, renderAppIcon(size)]));
+for (const size of PNG_SIZES) writeFileSync(`build/icons/${size}x${size}.png`, appIcons[size]);
+writeFileSync('build/icon.png', appIcons[1024]);
+const icns = png2icons.createICNS(appIcons[1024], png2icons.BICUBIC, 0);
+const ico = png2icons.createICO(appIcons[256], png2icons.BICUBIC, 0, true, true);
+if (!icns || !ico) throw new Error('png2icons could not convert the app icon');
+writeFileSync('build/icon.icns', icns);
+writeFileSync('build/icon.ico', ico);
+
 mkdirSync('assets', { recursive: true });
 for (const state of Object.keys(STATES)) {
   writeFileSync(`assets/tray-${state}.png`, render(16, state, false));
@@ -105,7 +145,7 @@ for (const state of Object.keys(STATES)) {
   writeFileSync(`assets/tray-${state}Template.png`, render(16, state, true));
   writeFileSync(`assets/tray-${state}Template@2x.png`, render(32, state, true));
 }
-writeFileSync('assets/icon.png', render(256, 'healthy', false));
+writeFileSync('assets/icon.png', appIcons[256]);
 mkdirSync('renderer/public', { recursive: true });
 copyFileSync('assets/tray-healthy@2x.png', 'renderer/public/icon.png');
-console.log('icons written to assets/');
+console.log('icons written to assets/ and build/ (icons/*.png, icon.icns, icon.ico)');
