@@ -24,7 +24,6 @@ const LAYERS = [
 const ALLOWED = {
   renderer: ['renderer', 'shared'],
   shared: ['shared'],
-  // core/project-root.ts is the one core file the sandbox may use: it finds the app's own folder.
   'node-shared': ['node-shared', 'shared'],
   core: ['core', 'shared', 'node-shared'],
   sandbox: ['sandbox', 'shared', 'node-shared'],
@@ -62,10 +61,6 @@ export default tseslint.config(
               from: { element: { type: from } },
               allow: { to: { element: { types: { anyOf: to } } } },
             })),
-            {
-              from: { element: { type: 'sandbox' } },
-              allow: { to: { element: { type: 'core' }, file: { path: '**/core/project-root.ts' } } },
-            },
             // External packages (zod, undici, react…) are anyone's; `electron` is limited below.
             { allow: { to: { module: { origin: 'external' } } } },
             { allow: { to: { module: { origin: 'core' } } } },

@@ -7,7 +7,7 @@ import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
 import { Option } from 'commander';
 import { DEFAULT_SERVICE_NAME, effectiveHealthUrl, OTLP_PROTOCOLS, type OtlpProtocol } from '../shared/profile-schema.js';
-import { appVersion } from '../core/project-root.js';
+import { appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
 import { sandboxSelfCommand } from './self-command.js';

@@ -1,6 +1,6 @@
 /** The `clickstack-tray` command line. Secrets come only from the environment, never from argv. */
 import { Command } from 'commander';
-import { appVersion } from '../core/project-root.js';
+import { appVersion } from '../node-shared/app-files.js';
 import { doctorCommand } from './doctor-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { tailCommand } from './tail-command.js';

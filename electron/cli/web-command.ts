@@ -1,8 +1,7 @@
 /** `clickstack-tray web`: the app in a browser, for machines without a tray. */
 import { Command } from 'commander';
-import { join } from 'node:path';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
-import { appVersion, projectRoot } from '../core/project-root.js';
+import { appFiles, appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
@@ -28,7 +27,7 @@ export function webCommand(): Command {
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
       const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
-      const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer'), port: opts.port });
+      const bridge = await startWebBridge({ core, staticDir: appFiles().rendererDir, port: opts.port });
       lock.describe(bridge.launchUrl.replace(/\?token=.*$/, ''));
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
       else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);

@@ -5,7 +5,7 @@ import { ProfileStore, type KeyValueFile } from './profiles/profile-store.js';
 import { ProfilesService } from './profiles/profiles-service.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { SetupService } from './setup/setup-service.js';
-import { TrayCore } from './tray-core.js';
+import { TrayCore, type TrayCoreOptions } from './tray-core.js';
 import { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import { PipelineMonitor } from './health/pipeline-monitor.js';
 import { TraceService } from './traces/trace-service.js';
@@ -23,9 +23,12 @@ export interface ComposeOptions {
   version: string;
   dataDir: string;
   sandbox: SandboxSupervisor | null;
+  sandboxOffReason?: string;
   /** Opens config.json in dataDir: conf in plain Node, electron-store under Electron. */
   openSettingsFile: (dataDir: string) => KeyValueFile;
   openExternal?: (url: string) => Promise<void>;
+  /** Start at login (Electron only). */
+  loginItem?: TrayCoreOptions['loginItem'];
   /** The OS clipboard (Electron only): a secret copied through it never reaches the page. */
   writeClipboard?: (text: string) => void;
   /** Keychain service name; tests use their own. */
@@ -60,8 +63,10 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     version: options.version,
     dataDir: options.dataDir,
     sandbox: options.sandbox,
+    sandboxOffReason: options.sandboxOffReason,
     openExternal: options.openExternal,
     writeClipboard: options.writeClipboard,
+    loginItem: options.loginItem,
     profiles,
     setup,
     vault,

@@ -55,9 +55,13 @@ export interface TrayCoreOptions {
   dataDir: string;
   /** Opens a link in the OS browser; the web bridge has none and lets the page open it. */
   openExternal?: (url: string) => Promise<void>;
+  /** Start at login (the Electron shell's; the web bridge has none). */
+  loginItem?: { read(): { supported: boolean; enabled: boolean; detail: string }; write(enabled: boolean): { supported: boolean; enabled: boolean; detail: string } };
   /** Writes the OS clipboard (Electron's main process); the web bridge has none, so secrets are never copied there. */
   writeClipboard?: (text: string) => void;
   sandbox: SandboxSupervisor | null;
+  /** Why there is no sandbox, when it is not simply turned off for this run (e.g. no chDB build for this OS). */
+  sandboxOffReason?: string;
   profiles: ProfilesService;
   setup: SetupService;
   vault: VaultManager;
@@ -66,6 +70,8 @@ export interface TrayCoreOptions {
   traces: TraceService;
   clock?: () => number;
 }
+
+const NO_LOGIN_ITEM = { supported: false, enabled: false, detail: 'Start at login belongs to the desktop app; the browser version starts when you run it.' };
 
 export class TrayCore {
   private readonly emitter = new TypedEmitter<EventMap>();
@@ -86,6 +92,11 @@ export class TrayCore {
         if (!options.openExternal) return { opened: false };
         await options.openExternal(url);
         return { opened: true };
+      },
+      'app.getLoginItem': async () => options.loginItem?.read() ?? NO_LOGIN_ITEM,
+      'app.setLoginItem': async ({ enabled }) => {
+        if (!options.loginItem) return NO_LOGIN_ITEM;
+        return options.loginItem.write(enabled);
       },
       'sandbox.getStatus': async () => this.sandboxStatus(),
       'sandbox.restart': async () => {
@@ -220,7 +231,7 @@ export class TrayCore {
     return (
       this.options.sandbox?.status ?? {
         state: 'disabled',
-        detail: 'The local sandbox is turned off for this run.',
+        detail: this.options.sandboxOffReason ?? 'The local sandbox is turned off for this run.',
         endpoints: null,
         dataDir: null,
         since: Date.now(),

@@ -3,11 +3,16 @@
  * tray, and the IPC transport. Everything else lives in the Electron-free core.
  */
 import { app, BrowserWindow, clipboard, Menu, net, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
 import { sandboxDataDir } from '../core/app-paths.js';
-import { appVersion, projectRoot } from '../core/project-root.js';
+import { appFiles, appVersion, sandboxSupported } from '../node-shared/app-files.js';
+import { readLoginItem, writeLoginItem, type LoginItemDeps } from './login-item.js';
+import { launchedAtLogin, opensWindowAtStart, syncDock } from './launch-rules.js';
+import { NotificationKeeper } from './notification-keeper.js';
+import { QUIT_GRACE_MS, stopBeforeQuit } from './quit-guard.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import Store from 'electron-store';
 import { composeCore, SETTINGS_FILE_NAME } from '../core/compose-core.js';
@@ -21,8 +26,8 @@ import { APP_ORIGIN, denyAllPermissions, guardNavigation, rendererFileFor, secur
 const log = logger('main');
 const sandboxLog = logger('sandbox');
 
-const root = projectRoot();
-const rendererDir = join(root, 'dist', 'renderer');
+// Every path from one place: the clone and the packaged app (app.asar, app.asar.unpacked) differ.
+const files = appFiles();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -36,27 +41,57 @@ if (!folderLock || !folderLock.acquired) {
   let quitting = false;
 
   const dataDir = app.getPath('userData');
-  const sandbox = new SandboxSupervisor({
-    command: { execPath: process.execPath, args: [join(root, 'dist', 'cli.mjs'), 'sandbox'] },
-    dataDir: sandboxDataDir(dataDir),
-    log: (line) => sandboxLog.info(line),
-  });
+  // The sandbox runs in a child: this same executable as Node (the supervisor sets ELECTRON_RUN_AS_NODE) on the
+  // self-contained entry, which is a real file even when packaged. chDB has no Windows build: there, no sandbox.
+  const sandbox = sandboxSupported(process.platform, process.arch)
+    ? new SandboxSupervisor({
+        command: { execPath: process.execPath, args: [files.sandboxEntry, 'sandbox'] },
+        dataDir: sandboxDataDir(dataDir),
+        log: (line) => sandboxLog.info(line),
+      })
+    : null;
+  const sandboxOffReason = sandbox ? undefined : `The local sandbox is not available on ${process.platform}-${process.arch}: its ClickHouse engine (chDB) has no build for it. Duplicate the profile and point it at your own ClickStack.`;
+  if (sandboxOffReason) log.warn(sandboxOffReason);
+  const loginItemDeps: LoginItemDeps = {
+    platform: process.platform,
+    getLoginItemSettings: (options) => app.getLoginItemSettings(options),
+    setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
+    env: { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, APPIMAGE: process.env.APPIMAGE },
+    execPath: process.execPath,
+    fs: {
+      readFile: (path) => {
+        try {
+          return readFileSync(path, 'utf8');
+        } catch {
+          return null;
+        }
+      },
+      writeFile: (path, text) => writeFileSync(path, text, { mode: 0o644 }),
+      remove: (path) => rmSync(path, { force: true }),
+      mkdir: (path) => mkdirSync(path, { recursive: true }),
+    },
+  };
   const { core } = composeCore({
     transport: 'electron',
     version: appVersion(),
     dataDir,
     sandbox,
+    sandboxOffReason,
     openExternal: (url) => shell.openExternal(url),
     writeClipboard: (text) => clipboard.writeText(text),
+    loginItem: { read: () => readLoginItem(loginItemDeps), write: (enabled) => writeLoginItem(loginItemDeps, enabled) },
     // electron-store writes the same config.json in userData that conf writes for the web bridge.
     openSettingsFile: (dir) => new Store<Record<string, unknown>>({ cwd: dir, name: SETTINGS_FILE_NAME }),
   });
 
+  const visibleWindows = () => BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed() && w.isVisible()).length;
   const showWindow = () => {
     if (!window || window.isDestroyed()) window = createWindow();
     window.show();
     window.focus();
+    syncDock(process.platform, app.dock, 1);
   };
+  const notifications = new NotificationKeeper<Notification>();
 
   function createWindow(): BrowserWindow {
     const win = new BrowserWindow({
@@ -64,8 +99,8 @@ if (!folderLock || !folderLock.acquired) {
       height: 760,
       show: false,
       title: 'clickstack-tray',
-      icon: join(root, 'assets', 'icon.png'),
-      webPreferences: secureWebPreferences(join(root, 'dist', 'electron', 'preload.cjs')),
+      icon: join(files.assetsDir, 'icon.png'),
+      webPreferences: secureWebPreferences(files.preload),
     });
     win.once('ready-to-show', () => win.show());
     win.on('close', (event) => {
@@ -75,6 +110,9 @@ if (!folderLock || !folderLock.acquired) {
         win.hide();
       }
     });
+    // macOS: the dock icon goes away with the last visible window; the menu bar icon stays.
+    win.on('hide', () => syncDock(process.platform, app.dock, visibleWindows()));
+    win.on('closed', () => syncDock(process.platform, app.dock, visibleWindows()));
     guardNavigation(win.webContents, (url) => void shell.openExternal(url));
     void win.loadURL(`${APP_ORIGIN}/index.html`);
     return win;
@@ -88,7 +126,7 @@ if (!folderLock || !folderLock.acquired) {
   void app.whenReady().then(async () => {
     denyAllPermissions(session.defaultSession);
     protocol.handle('app', async (request) => {
-      const file = rendererFileFor(rendererDir, new URL(request.url).pathname);
+      const file = rendererFileFor(files.rendererDir, new URL(request.url).pathname);
       if (!file) return new Response('Not found', { status: 404 });
       const response = await net.fetch(pathToFileURL(file).toString());
       const headers = new Headers(response.headers);
@@ -99,11 +137,11 @@ if (!folderLock || !folderLock.acquired) {
 
     registerIpc(core, () => (window ? [window] : []));
 
-    const tray = new Tray(join(root, 'assets', process.platform === 'darwin' ? 'tray-idleTemplate.png' : 'tray-idle.png'));
+    const tray = new Tray(join(files.assetsDir, process.platform === 'darwin' ? 'tray-idleTemplate.png' : 'tray-idle.png'));
     let trayDispatcher: TrayDispatcher | null = null;
     const presenter = new TrayPresenter({
       tray,
-      assetsDir: join(root, 'assets'),
+      assetsDir: files.assetsDir,
       platform: process.platform,
       buildMenu: (items) => Menu.buildFromTemplate(items as MenuItemConstructorOptions[]),
       onOpen: showWindow,
@@ -124,28 +162,21 @@ if (!folderLock || !folderLock.acquired) {
     // Native notifications: the only place the app speaks outside its window. A click opens the Health view.
     core.on('pipeline.notification', (n) => {
       if (!Notification.isSupported()) return;
-      const notification = new Notification({ title: n.title, body: n.body });
-      notification.on('click', () => {
+      notifications.show(new Notification({ title: n.title, body: n.body }), () => {
         showWindow();
         core.emit('app.navigate', { view: 'health' });
       });
-      notification.show();
     });
     tray.on('click', showWindow);
 
-    showWindow();
+    // A launch at login starts quietly in the tray; one by the user opens the window.
+    const atLogin = launchedAtLogin({ argv: process.argv, platform: process.platform, wasOpenedAtLogin: process.platform === 'darwin' ? app.getLoginItemSettings().wasOpenedAtLogin : undefined });
+    if (opensWindowAtStart({ launchedAtLogin: atLogin })) showWindow();
+    else syncDock(process.platform, app.dock, 0);
     await core.start();
   });
 
-  let stopped = false;
-  app.on('will-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    void core.stop().finally(() => {
-      stopped = true;
-      app.quit();
-    });
-  });
+  stopBeforeQuit(app, () => core.stop(), QUIT_GRACE_MS, (error) => log.error('stopping before quit failed', error));
   // Keep running in the tray when every window is closed.
   app.on('window-all-closed', () => undefined);
 }

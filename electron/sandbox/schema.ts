@@ -1,7 +1,7 @@
 /** The otel_traces DDL variants the sandbox can create, from the SQL files kept beside this module. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../core/project-root.js';
+import { schemaDir } from '../node-shared/app-files.js';
 
 /**
  * clickstack: ClickStack's newest traces table (text indexes on attribute items, ClickHouse >= 26.2), the default;
@@ -21,7 +21,7 @@ export function quoteIdentifier(name: string): string {
 }
 
 export function schemaDdl(variant: SchemaVariant, database: string): string {
-  const text = readFileSync(join(projectRoot(), 'electron', 'sandbox', 'schema', `${variant}.sql`), 'utf8');
+  const text = readFileSync(join(schemaDir(import.meta.url), `${variant}.sql`), 'utf8');
   const withoutComments = text
     .split('\n')
     .filter((line) => !line.startsWith('--'))

@@ -77,6 +77,8 @@ const Url = z.string().max(2048).url();
 const SearchLanguageInput = z.enum(['lucene', 'sql']).default('lucene');
 const TraceIdInput = z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters');
 
+export const LoginItemState = z.object({ supported: z.boolean(), enabled: z.boolean(), detail: z.string() });
+
 /** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
 export const methods = {
   'app.getInfo': { input: Empty, output: AppInfo },
@@ -84,6 +86,9 @@ export const methods = {
     input: z.object({ url: Url.refine((u) => /^https?:\/\//i.test(u), 'only http(s) links open') }).strict(),
     output: z.object({ opened: z.boolean() }),
   },
+  /** Start at login, as the OS has it (read back, not remembered); unsupported outside the desktop app. */
+  'app.getLoginItem': { input: Empty, output: LoginItemState },
+  'app.setLoginItem': { input: z.object({ enabled: z.boolean() }).strict(), output: LoginItemState },
   'sandbox.getStatus': { input: Empty, output: SandboxStatus },
   'sandbox.restart': { input: Empty, output: SandboxStatus },
   'profiles.list': { input: Empty, output: ProfilesState },

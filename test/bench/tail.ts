@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright';
 import { composeCore } from '../../electron/core/compose-core.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
-import { projectRoot } from '../../electron/core/project-root.js';
+import { projectRoot } from '../../electron/node-shared/app-files.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';

@@ -24,6 +24,8 @@ const FIELDS = { name: 'Prod', otlpEndpoint: 'https://otel.example.com/v1/traces
 const VALID: { [M in MethodName]: MethodInput<M> } = {
   'app.getInfo': {},
   'app.openExternal': { url: 'https://example.com/' },
+  'app.getLoginItem': {},
+  'app.setLoginItem': { enabled: false },
   'sandbox.getStatus': {},
   'sandbox.restart': {},
   'profiles.list': {},

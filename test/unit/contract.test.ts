@@ -18,7 +18,9 @@ describe('contract', () => {
   it('has exactly the methods and events the renderer uses', () => {
     expect([...methodNames].sort()).toEqual([
       'app.getInfo',
+      'app.getLoginItem',
       'app.openExternal',
+      'app.setLoginItem',
       'pipeline.checkNow',
       'pipeline.incidents',
       'pipeline.pauseNotifications',

@@ -21,6 +21,7 @@ describe('layer rules', () => {
     ['core imports the sandbox', 'electron/core/zz-probe.ts', "import { startSandbox } from '../sandbox/sandbox.js';\nexport const x = startSandbox;"],
     ['the sandbox imports core internals', 'electron/sandbox/zz-probe.ts', "import { queryRows } from '../core/clickhouse/clickhouse-clients.js';\nexport const x = queryRows;"],
     ['a contract schema imports core', 'electron/shared/zz-probe.ts', "import { logger } from '../core/log.js';\nexport const x = logger;"],
+    ['the sandbox imports a core module', 'electron/sandbox/zz-probe.ts', "import { logger } from '../core/log.js';\nexport const x = logger;"],
     ['core imports electron', 'electron/core/zz-probe.ts', "import { app } from 'electron';\nexport const x = app;"],
   ])('refuses: %s', async (_label, path, code) => {
     expect(await boundaryErrors(path, code)).not.toEqual([]);
@@ -29,7 +30,7 @@ describe('layer rules', () => {
   it.each([
     ['the renderer imports the contract', 'renderer/src/views/zz-probe.ts', "import { methods } from '../../../electron/shared/contract.js';\nexport const x = methods;"],
     ['the web bridge imports core', 'electron/web/zz-probe.ts', "import { TrayCore } from '../core/tray-core.js';\nexport const x = TrayCore;"],
-    ['the sandbox finds the app folder', 'electron/sandbox/zz-probe.ts', "import { projectRoot } from '../core/project-root.js';\nexport const x = projectRoot;"],
+    ['the sandbox finds the app folder', 'electron/sandbox/zz-probe.ts', "import { projectRoot } from '../node-shared/app-files.js';\nexport const x = projectRoot;"],
   ])('allows: %s', async (_label, path, code) => {
     expect(await boundaryErrors(path, code)).toEqual([]);
   });

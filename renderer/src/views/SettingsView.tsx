@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';
 import { ViewHeader } from '../components/ViewHeader';
+import { StartAtLogin } from './settings/StartAtLogin';
 
 export function SettingsView() {
   const api = useApi();
@@ -14,7 +15,8 @@ export function SettingsView() {
   }, [api]);
   return (
     <>
-      <ViewHeader title="Settings" subtitle="About this installation." />
+      <ViewHeader title="Settings" subtitle="This installation: how it starts, and what it is." />
+      <StartAtLogin />
       <section className="card" data-testid="about">
         <h2>About</h2>
         {error ? <p className="error-text">{error}</p> : null}
