@@ -30,7 +30,6 @@ function standInElectron() {
 }
 
 const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf8'));
-delete config.$schema;
 config.directories = { ...config.directories, output };
 config.electronVersion = electronVersion;
 const haveElectron = existsSync(join(realDist, process.platform === 'darwin' ? 'Electron.app' : process.platform === 'win32' ? 'electron.exe' : 'electron'));
