@@ -26,6 +26,11 @@ test.describe('web shell', () => {
         // app.getInfo answered over the web bridge, validated on both ends.
         await expect(page.getByTestId('app-version')).toHaveText(/^\d+\.\d+\.\d+$/);
         await expect(page.getByTestId('app-transport')).toHaveText('Browser (web bridge)');
+        // Start at login belongs to the desktop app: in the browser the switch is off, disabled, and says why.
+        const login = page.getByTestId('start-at-login');
+        await expect(login.getByRole('switch')).toBeDisabled();
+        await expect(login.getByRole('switch')).not.toBeChecked();
+        await expect(login).toContainText('belongs to the desktop app');
       }
       await page.screenshot({ path: `${SCREENSHOTS}/view-${id}.png`, fullPage: true });
     }
