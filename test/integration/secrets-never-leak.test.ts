@@ -115,11 +115,24 @@ describe('secrets', () => {
     expect(((await call('traces.get', { profileId: created.id, traceId: trace.traceId })) as { spans: unknown[] }).spans.length).toBeGreaterThan(0);
     await call('traces.models', { profileId: created.id, fromMs: now - 3_600_000, toMs: now + 60_000 });
     for (const method of ['pipeline.statuses', 'pipeline.incidents', 'testTrace.history', 'app.getInfo', 'sandbox.getStatus']) await call(method, {});
+    // In the browser the token is never copied through the page.
+    expect(await call('secrets.copy', { profileId: created.id, kind: 'otlpToken' })).toMatchObject({ copied: false });
+
+    // Over gRPC the token travels as `authorization` metadata: the checks, the guide and the test trace still echo nothing.
+    const view = ((await call('profiles.list', {})) as { profiles: Record<string, unknown>[] }).profiles.find((p) => p.id === created.id)!;
+    const { id: _id, kind: _kind, passwordSet: _ps, tokenSet: _ts, warnings: _w, ...fields } = view;
+    await call('profiles.update', { id: created.id, fields: { ...fields, otlpProtocol: 'grpc', otlpGrpcEndpoint: `http://${sandbox.otlpGrpc}` } });
+    expect(((await call('setup.runStep', { profileId: created.id, step: 'otlp' })) as { status: string }).status).toBe('passed');
+    await call('setup.guide', { profileId: created.id });
+    const overGrpc = (await call('testTrace.run', { profileId: created.id, useGatewayServiceName: false })) as { ok: boolean; protocol: string };
+    expect([overGrpc.ok, overGrpc.protocol]).toEqual([true, 'grpc']);
 
     // Wrong secrets must not echo either (each contains the right one, so an echo of either is caught).
     await call('secrets.set', { profileId: created.id, kind: 'clickhousePassword', value: `${PASSWORD}-typo` });
     await call('secrets.set', { profileId: created.id, kind: 'otlpToken', value: `${TOKEN}-typo` });
     for (const step of ['clickhouse', 'otlp']) expect(((await call('setup.runStep', { profileId: created.id, step })) as { status: string }).status).toBe('failed');
+    await call('profiles.update', { id: created.id, fields: { ...fields, otlpProtocol: 'http/protobuf' } });
+    expect(((await call('setup.runStep', { profileId: created.id, step: 'otlp' })) as { status: string }).status).toBe('failed');
     expect(((await call('testTrace.run', { profileId: created.id, useGatewayServiceName: false })) as { ok: boolean }).ok).toBe(false);
     await call('pipeline.checkNow', { profileId: created.id });
     await new Promise((r) => setTimeout(r, 200)); // let profiles.changed events flush
@@ -133,6 +146,25 @@ describe('secrets', () => {
     expect(payloads.length).toBeGreaterThan(15);
     for (const secret of [PASSWORD, TOKEN]) {
       expect(haystacks.filter((h) => h.includes(secret))).toEqual([]);
+    }
+  });
+
+  it('are copied to the clipboard by the desktop app itself: the answer to the page holds no secret', async ({ skip }) => {
+    if (!availability.available) skip(availability.reason);
+    const clipboard: string[] = [];
+    const home = mkdtempSync(join(tmpdir(), 'cst-leak-electron-'));
+    const { core } = composeCore({ transport: 'electron', version: '0.0.0', dataDir: home, sandbox: null, openSettingsFile: openConfFile, keychainService: service, writeClipboard: (t) => clipboard.push(t) });
+    await core.start();
+    try {
+      const created = (await core.call('profiles.create', { fields: { name: 'Copy', otlpEndpoint: 'https://otel.example.com/v1/traces', clickhouseUrl: 'https://ch.example.com:8443' } })) as { id: string };
+      expect(await core.call('secrets.copy', { profileId: created.id, kind: 'otlpToken' })).toEqual({ copied: false, detail: 'This profile has no OTLP token set.' });
+      await core.call('secrets.set', { profileId: created.id, kind: 'otlpToken', value: TOKEN });
+      const answer = await core.call('secrets.copy', { profileId: created.id, kind: 'otlpToken' });
+      expect(answer).toEqual({ copied: true, detail: 'The OTLP token is on the clipboard.' });
+      expect(JSON.stringify(answer)).not.toContain(TOKEN);
+      expect(clipboard).toEqual([TOKEN]);
+    } finally {
+      await core.stop();
     }
   });
 });
