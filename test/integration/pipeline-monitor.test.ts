@@ -108,6 +108,22 @@ describe('pipeline monitor', () => {
     expect(withCanary.status.reason).toMatch(/the canary still lands/);
     expect(withCanary.status.canaryLatencies[0]!.latencyMs).toBeGreaterThan(0);
   }, 60_000);
+
+  it('sends the canary and the OTLP probe over gRPC when the gateway exports over gRPC, and says Down when that port is closed', async () => {
+    const clock = new FakeClock();
+    const service = `quiet-grpc-${hexId(8)}`;
+    await sendSpanAt(sandbox, service, clock.now() - 20 * MIN);
+    // The HTTP endpoint is a closed port: only the gRPC path can make this monitor healthy.
+    const target: CheckTarget = { ...targetFor(sandbox, service), otlpEndpoint: 'http://127.0.0.1:9/v1/traces', otlpProtocol: 'grpc', otlpGrpcEndpoint: `http://${sandbox.otlpGrpc}` };
+    const monitor = new ProfileMonitor({ profileId: 'g', profileName: 'G', pollIntervalMs: 30_000, stallThresholdMs: 10 * MIN, canaryIntervalMs: 5 * MIN, target: async () => target, clock });
+    await monitor.checkNow();
+    expect(monitor.status.state, monitor.status.reason).toBe('Idle');
+    expect(monitor.status.canaryLatencies[0]!.latencyMs).toBeGreaterThan(0);
+    const closed = new ProfileMonitor({ profileId: 'h', profileName: 'H', pollIntervalMs: 30_000, stallThresholdMs: 10 * MIN, canaryIntervalMs: null, target: async () => ({ ...target, otlpGrpcEndpoint: 'http://127.0.0.1:9' }), clock });
+    await closed.checkNow();
+    expect(closed.status.state).toBe('Down');
+    expect(closed.status.reason).toMatch(/127\.0\.0\.1:9/);
+  }, 60_000);
 });
 
 describe('pollers', () => {

@@ -32,6 +32,9 @@ describe('pipeline state', () => {
     ['silence, canary lands', { newestSpanAt: NOW - 11 * 60_000, canary: { enabled: true, lastLanded: true, detail: '', latencyMs: 6000 } }, 'Idle'],
     ['silence, canary lost', { newestSpanAt: NOW - 11 * 60_000, canary: { enabled: true, lastLanded: false, detail: 'never queryable', latencyMs: null } }, 'Stalled'],
     ['spans flow but the OTLP probe fails', { otlp: { ok: false, detail: '401' } }, 'Degraded'],
+    ['silence, and the OTLP port does not answer (health still does)', { newestSpanAt: NOW - 11 * 60_000, otlp: { ok: false, failure: 'unreachable', detail: 'Nothing is listening at otel:4317' } }, 'Down'],
+    ['silence, and the OTLP probe times out', { newestSpanAt: null, spansLastHour: 0, otlp: { ok: false, failure: 'timeout', detail: 'no answer in time' } }, 'Down'],
+    ['silence, and our profile’s token is refused: the gateway may hold the right one', { newestSpanAt: NOW - 11 * 60_000, otlp: { ok: false, failure: 'auth', detail: '401' } }, 'Stalled'],
     ['spans flow but the canary is slow', { canary: { enabled: true, lastLanded: true, detail: '', latencyMs: 45_000 } }, 'Degraded'],
   ] as const)('%s → %s', (_label, patch, expected) => {
     expect(deriveState({ ...base, ...patch } as Observations).state).toBe(expected);

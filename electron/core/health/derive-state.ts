@@ -39,6 +39,9 @@ export function deriveState(o: Observations): { state: PipelineStateName; reason
   const stale = age === null || age > o.stallThresholdMs;
   if (stale) {
     const silence = age === null ? 'No gateway spans in the last hour' : `No new gateway spans for ${ago(age)}`;
+    // Silence while the port the gateway exports to does not answer is an outage, not a quiet gateway (a refused
+    // token is not: the gateway may hold the right one).
+    if (o.otlp && !o.otlp.ok && (o.otlp.failure === 'unreachable' || o.otlp.failure === 'timeout')) return { state: 'Down', reason: `${silence}, and the collector's OTLP endpoint does not answer: ${o.otlp.detail}` };
     if (o.canary.enabled && o.canary.lastLanded === false) return { state: 'Stalled', reason: `${silence}, and the canary trace did not land: ${o.canary.detail}` };
     if (o.canary.enabled && o.canary.lastLanded) return { state: 'Idle', reason: `${silence}; the canary still lands, so the pipeline works and the gateway is quiet.` };
     if (age !== null && o.spansLastHour > 0) return { state: 'Stalled', reason: `${silence} (threshold ${ago(o.stallThresholdMs)}), after traffic earlier in the hour.` };
