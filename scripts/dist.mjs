@@ -33,12 +33,16 @@ const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf
 config.directories = { ...config.directories, output };
 config.electronVersion = electronVersion;
 const haveElectron = existsSync(join(realDist, process.platform === 'darwin' ? 'Electron.app' : process.platform === 'win32' ? 'electron.exe' : 'electron'));
+function fail(message) {
+  console.error(`dist: ${message}`);
+  process.exit(1);
+}
 if (dirOnly && !haveElectron) {
-  if (process.platform !== 'linux') throw new Error('The stand-in Electron directory is a Linux layout; on macOS and Windows install Electron (npm install) and run again.');
+  if (process.platform !== 'linux') fail('the stand-in Electron directory is a Linux layout; on macOS and Windows install Electron (npm install) and run again.');
   config.electronDist = standInElectron();
   console.log(`dist: no Electron binary here; packaging against a stand-in (${config.electronDist})`);
 } else if (!haveElectron) {
-  throw new Error('Installers need the real Electron binary, which could not be downloaded here. `npm run dist:dir` builds the unpacked layout against a stand-in instead.');
+  fail('installers need the real Electron binary, which has not been downloaded here (npm install fetches it where the network allows). `npm run dist:dir` builds the unpacked layout against a stand-in instead.');
 }
 
 const platform = { darwin: Platform.MAC, win32: Platform.WINDOWS, linux: Platform.LINUX }[process.platform];
