@@ -48,8 +48,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const journal = new InsertJournal(engine, table, options.dataDir);
   await journal.enableDeduplication();
   const replay = await journal.replay();
-  // The exporter's JSON layout also stores each map's keys in an array column, as the exporter fills them.
-  const ingest = new SpanIngest(engine, table, journal, { attributeKeys: options.schema === 'exporter-json' });
+  // The exporter's JSON layout stores attributes typed, with each map's keys in an array column, as that exporter writes them.
+  const ingest = new SpanIngest(engine, table, journal, { jsonAttributes: options.schema === 'exporter-json' });
   const storage = new StorageCheck(engine, database, options.dataDir, () => ingest.lastInsert);
   await storage.findSetAside('otel_traces');
   storage.noteDamagedJournal(replay.setAside.length, journal.damagedDir);

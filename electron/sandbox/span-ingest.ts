@@ -57,17 +57,17 @@ export class SpanIngest {
     engine: Engine,
     table: string,
     private readonly journal?: InsertJournal,
-    private readonly layout: { attributeKeys: boolean } = { attributeKeys: false },
+    private readonly layout: { jsonAttributes: boolean } = { jsonAttributes: false },
   ) {
     this.commits = new GroupCommit((payload) => engine.insertJsonEachRow(table, payload));
   }
 
   async store(request: TraceRequest): Promise<IngestOutcome> {
     this.stats.requests++;
-    const { rows, rejected, firstProblem } = traceRequestToRows(request);
+    const { rows, attributes, rejected, firstProblem } = traceRequestToRows(request);
     if (rows.length > 0) {
       try {
-        const payload = rowsToJsonEachRow(rows, this.layout);
+        const payload = rowsToJsonEachRow(rows, this.layout.jsonAttributes ? { jsonAttributes: attributes } : {});
         // One day is one block, all or nothing: it may share an insert. Several days go through the journal, whole.
         const days = new Set(rows.map((r) => r.Timestamp.slice(0, 10)));
         if (days.size > 1 && this.journal) await this.journal.insertWhole(payload);

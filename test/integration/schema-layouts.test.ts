@@ -77,6 +77,20 @@ describe.each(SCHEMA_VARIANTS)('the %s schema', (variant) => {
 
     const spans = await getTrace(location, trace.traceId);
     expect(spans.map((x) => x.name).sort()).toEqual(['ChatCompletion', 'Guardrail', 'Model', 'Network Call']);
+    if (variant === 'exporter-json') {
+      // Stored as the exporter's JSON mode stores them: typed values, and the keys beside each map.
+      const typed = createClient({ url: s.clickhouse, log: { level: ClickHouseLogLevel.OFF } });
+      const result = await typed.query({
+        query: `SELECT dynamicType(getSubcolumn(SpanAttributes, 'tfy.model.metric.input_tokens')) AS tokens, dynamicType(getSubcolumn(SpanAttributes, 'tfy.model.streaming')) AS streaming,
+                       dynamicType(getSubcolumn(SpanAttributes, 'tfy.model.metric.cost_in_usd')) AS cost, has(SpanAttributesKeys, 'tfy.span_type') AS keyed
+                FROM otel_traces WHERE TraceId = {t:String} AND SpanName = 'Model'`,
+        query_params: { t: trace.traceId },
+        format: 'JSONEachRow',
+      });
+      const [row] = (await result.json()) as { tokens: string; streaming: string; cost: string; keyed: number | boolean }[];
+      expect([row!.tokens, row!.streaming, row!.cost, Number(row!.keyed)]).toEqual(['Int64', 'Bool', 'Float64', 1]);
+      await typed.close();
+    }
     // Attribute maps read back flat, whatever the storage (the JSON layout splits dotted keys into paths).
     expect(spans.find((x) => x.name === 'Model')!.attributes).toMatchObject({ 'tfy.model.metric.input_tokens': '42', 'tfy.model.streaming': 'true' });
     const root = spans.find((x) => x.name === 'ChatCompletion')!;

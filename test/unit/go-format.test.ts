@@ -1,6 +1,6 @@
 /** Attribute values become strings exactly as the collector's Go code writes them. */
 import { describe, expect, it } from 'vitest';
-import { goFormatFloatF, valueAsString } from '../../electron/sandbox/otlp/go-format.js';
+import { goFormatFloatF, goJsonAttributes, valueAsString } from '../../electron/sandbox/otlp/go-format.js';
 import type { AnyValue } from '../../electron/sandbox/otlp/model.js';
 
 const s = (value: string): AnyValue => ({ kind: 'string', value });
@@ -40,5 +40,20 @@ describe('Go-compatible formatting', () => {
     };
     expect(valueAsString(map)).toBe('{"a":["\\u003cb\\u003e\\u0026",3,null],"bytes":"AQI=","z":2.5}');
     expect(valueAsString({ kind: 'array', value: [d(1e-7), d(1e21), s('é\u2028')] })).toBe('[1e-7,1e+21,"é\\u2028"]');
+  });
+});
+
+describe('attributes as the exporter’s JSON mode writes them (json.Marshal of AsRaw)', () => {
+  it('keeps types and every digit of an int64, sorts keys, keeps a repeated key’s last value, and writes {} for what Go cannot marshal', () => {
+    expect(
+      goJsonAttributes([
+        { key: 'tfy.model.metric.input_tokens', value: { kind: 'int', value: 9007199254740993n } },
+        { key: 'tfy.model.streaming', value: { kind: 'bool', value: true } },
+        { key: 'cost', value: { kind: 'double', value: 0.0000831 } },
+        { key: 'cost', value: { kind: 'double', value: 0.5 } },
+        { key: 'tags', value: { kind: 'array', value: [{ kind: 'string', value: '<b>' }] } },
+      ]),
+    ).toBe('{"cost":0.5,"tags":["\\u003cb\\u003e"],"tfy.model.metric.input_tokens":9007199254740993,"tfy.model.streaming":true}');
+    expect(goJsonAttributes([{ key: 'x', value: { kind: 'double', value: Number.NaN } }])).toBe('{}');
   });
 });

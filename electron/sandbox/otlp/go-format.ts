@@ -7,7 +7,7 @@
  *   Bytes base64.StdEncoding; Map and Slice as JSON of AsRaw() (encoding/json semantics:
  *   sorted map keys, HTML-escaped strings, []byte as base64); Empty "".
  */
-import type { AnyValue } from './model.js';
+import type { AnyValue, KeyValue } from './model.js';
 
 /** Go strconv.FormatFloat(f, 'f', -1, 64): shortest round-trip digits, never an exponent. */
 export function goFormatFloatF(f: number): string {
@@ -80,6 +80,19 @@ function goJsonRaw(v: AnyValue): string {
     }
     case 'empty':
       return 'null';
+  }
+}
+
+/**
+ * An attribute list as the exporter's JSON mode writes it: json.Marshal(attributes.AsRaw()) —
+ * typed values (numbers, booleans, nested objects), sorted keys, a repeated key's last value.
+ * Go refuses NaN and ±Inf; such a map is written empty rather than failing the span.
+ */
+export function goJsonAttributes(list: readonly KeyValue[]): string {
+  try {
+    return goJsonRaw({ kind: 'kvlist', value: [...list] });
+  } catch {
+    return '{}';
   }
 }
 

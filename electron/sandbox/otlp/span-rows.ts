@@ -10,7 +10,7 @@
  * - ScopeName/ScopeVersion from the instrumentation scope; TraceState verbatim.
  * - Events and Links as parallel arrays.
  */
-import { valueAsString } from './go-format.js';
+import { goJsonAttributes, valueAsString } from './go-format.js';
 import { isAllZero } from './ids.js';
 import type { KeyValue, Span, TraceRequest } from './model.js';
 
@@ -69,14 +69,25 @@ export function spanProblem(span: Span): string | null {
   return null;
 }
 
+/** A row's attribute lists as received, for layouts that store them typed (the exporter's JSON mode). */
+export interface RowAttributes {
+  span: KeyValue[];
+  resource: KeyValue[];
+  events: KeyValue[][];
+  links: KeyValue[][];
+}
+
 export interface RowsResult {
   rows: TraceRow[];
+  /** Parallel to rows. */
+  attributes: RowAttributes[];
   rejected: number;
   firstProblem: string | null;
 }
 
 export function traceRequestToRows(request: TraceRequest): RowsResult {
   const rows: TraceRow[] = [];
+  const attributes: RowAttributes[] = [];
   let rejected = 0;
   let firstProblem: string | null = null;
   for (const rs of request.resourceSpans) {
@@ -116,16 +127,28 @@ export function traceRequestToRows(request: TraceRequest): RowsResult {
           'Links.TraceState': span.links.map((l) => l.traceState),
           'Links.Attributes': span.links.map((l) => attributeMap(l.attributes)),
         });
+        attributes.push({ span: span.attributes, resource: rs.resource.attributes, events: span.events.map((e) => e.attributes), links: span.links.map((l) => l.attributes) });
       }
     }
   }
-  return { rows, rejected, firstProblem };
+  return { rows, attributes, rejected, firstProblem };
 }
 
-/** JSONEachRow text; with `attributeKeys`, also the key arrays the exporter's JSON layout keeps beside each map. */
-export function rowsToJsonEachRow(rows: TraceRow[], options: { attributeKeys?: boolean } = {}): Buffer {
-  const line = options.attributeKeys
-    ? (r: TraceRow) => JSON.stringify({ ...r, ResourceAttributesKeys: Object.keys(r.ResourceAttributes), SpanAttributesKeys: Object.keys(r.SpanAttributes) })
+/**
+ * JSONEachRow text. With `jsonAttributes` (the exporter's JSON layout), the attribute columns
+ * are written as that exporter writes them — typed JSON objects, spliced in as text so an int64
+ * keeps every digit — with the key arrays it keeps beside each map.
+ */
+export function rowsToJsonEachRow(rows: TraceRow[], options: { jsonAttributes?: RowAttributes[] } = {}): Buffer {
+  const typed = options.jsonAttributes;
+  const line = typed
+    ? (r: TraceRow, i: number) => {
+        const a = typed[i]!;
+        const { SpanAttributes, ResourceAttributes, 'Events.Attributes': _e, 'Links.Attributes': _l, ...plain } = r;
+        const keys = { ResourceAttributesKeys: Object.keys(ResourceAttributes), SpanAttributesKeys: Object.keys(SpanAttributes) };
+        const base = JSON.stringify({ ...plain, ...keys });
+        return `${base.slice(0, -1)},"SpanAttributes":${goJsonAttributes(a.span)},"ResourceAttributes":${goJsonAttributes(a.resource)},"Events.Attributes":[${a.events.map(goJsonAttributes).join(',')}],"Links.Attributes":[${a.links.map(goJsonAttributes).join(',')}]}`;
+      }
     : (r: TraceRow) => JSON.stringify(r);
   return Buffer.from(rows.map(line).join('\n') + '\n', 'utf8');
 }
