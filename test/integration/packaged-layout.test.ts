@@ -6,12 +6,13 @@
  * run as Node, loading chDB from app.asar.unpacked — then sent a span and asked for it.
  * Also: the configuration for all three OSes passes electron-builder's own validation.
  */
-import { listPackage, statFile } from '@electron/asar';
+import { extractAll, listPackage, statFile } from '@electron/asar';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appFiles } from '../../electron/node-shared/app-files.js';
@@ -80,6 +81,27 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (Linux unpacked 
     expect(files.sandboxEntry).toBe(join(resources, 'app.asar.unpacked', 'dist', 'sandbox.mjs'));
     expect(existsSync(files.sandboxEntry)).toBe(true);
   });
+
+  it('holds every package the main process imports, complete enough to load', async () => {
+    // Node cannot read an asar: extract it (unpacked files included) and resolve as the main process would.
+    const extracted = mkdtempSync(join(tmpdir(), 'cst-asar-'));
+    try {
+      extractAll(asarPath, extracted);
+      const main = join(extracted, 'dist', 'electron', 'main.mjs');
+      const imports = [...readFileSync(main, 'utf8').matchAll(/^import .* from "([^".][^"]*)";$/gm)].map((m) => m[1]!).filter((s) => !s.startsWith('node:') && s !== 'electron');
+      expect(imports).toEqual(expect.arrayContaining(['zod', '@grpc/grpc-js', '@clickhouse/client', '@napi-rs/keyring', 'electron-store']));
+      const fromMain = createRequire(main);
+      const resolved = imports.map((spec) => ({ spec, path: fromMain.resolve(spec) }));
+      for (const r of resolved) expect(r.path.startsWith(extracted), `${r.spec} resolves inside the package`).toBe(true);
+      // Loaded in a child process (a package loaded here would stay in this process — undici even takes over fetch).
+      // electron-store needs Electron itself to load; the rest must load in plain Node.
+      const loadable = resolved.filter((r) => r.spec !== 'electron-store').map((r) => pathToFileURL(r.path).href);
+      const load = spawnSync(process.execPath, ['--input-type=module', '-e', `for (const u of ${JSON.stringify(loadable)}) await import(u);`], { encoding: 'utf8', timeout: 60_000 });
+      expect(load.status, load.stderr).toBe(0);
+    } finally {
+      rmSync(extracted, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('starts the sandbox from the layout as the packaged app does, and it stores and answers', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cst-packaged-sandbox-'));
