@@ -1,7 +1,7 @@
 /** `clickstack-tray web`: the app in a browser, for machines without a tray. */
 import { Command } from 'commander';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
-import { appFiles, appVersion } from '../node-shared/app-files.js';
+import { appFiles, appVersion, sandboxUnavailableReason } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
@@ -23,10 +23,12 @@ export function webCommand(): Command {
         process.stderr.write(`${heldMessage(dataDir, lock.holder)}\n`);
         process.exit(1);
       }
-      const sandbox = opts.sandbox
+      const unavailable = opts.sandbox ? sandboxUnavailableReason(process.platform, process.arch) : null;
+      if (unavailable) process.stderr.write(`${unavailable}\n`);
+      const sandbox = opts.sandbox && !unavailable
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
-      const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
+      const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, sandboxOffReason: unavailable ?? undefined, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
       const bridge = await startWebBridge({ core, staticDir: appFiles().rendererDir, port: opts.port });
       lock.describe(bridge.launchUrl.replace(/\?token=.*$/, ''));
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');

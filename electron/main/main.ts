@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/security.js';
 import { sandboxDataDir } from '../core/app-paths.js';
-import { appFiles, appVersion, sandboxSupported } from '../node-shared/app-files.js';
+import { appFiles, appVersion, sandboxUnavailableReason } from '../node-shared/app-files.js';
 import { readLoginItem, writeLoginItem, type LoginItemDeps } from './login-item.js';
 import { launchedAtLogin, opensWindowAtStart, syncDock } from './launch-rules.js';
 import { NotificationKeeper } from './notification-keeper.js';
@@ -43,14 +43,14 @@ if (!folderLock || !folderLock.acquired) {
   const dataDir = app.getPath('userData');
   // The sandbox runs in a child: this same executable as Node (the supervisor sets ELECTRON_RUN_AS_NODE) on the
   // self-contained entry, which is a real file even when packaged. chDB has no Windows build: there, no sandbox.
-  const sandbox = sandboxSupported(process.platform, process.arch)
+  const sandboxOffReason = sandboxUnavailableReason(process.platform, process.arch) ?? undefined;
+  const sandbox = !sandboxOffReason
     ? new SandboxSupervisor({
         command: { execPath: process.execPath, args: [files.sandboxEntry, 'sandbox'] },
         dataDir: sandboxDataDir(dataDir),
         log: (line) => sandboxLog.info(line),
       })
     : null;
-  const sandboxOffReason = sandbox ? undefined : `The local sandbox is not available on ${process.platform}-${process.arch}: its ClickHouse engine (chDB) has no build for it. Duplicate the profile and point it at your own ClickStack.`;
   if (sandboxOffReason) log.warn(sandboxOffReason);
   const loginItemDeps: LoginItemDeps = {
     platform: process.platform,

@@ -64,6 +64,8 @@ export function schemaDir(moduleUrl: string): string {
 /** Where chDB ships a native build (its @chdb/lib-* packages): elsewhere (Windows) the app runs without the sandbox. */
 export const SANDBOX_PLATFORMS = ['darwin-arm64', 'darwin-x64', 'linux-x64', 'linux-arm64'] as const;
 
-export function sandboxSupported(platform: NodeJS.Platform, arch: string): boolean {
-  return (SANDBOX_PLATFORMS as readonly string[]).includes(`${platform}-${arch}`);
+/** Why the local sandbox cannot run here, or null when it can. */
+export function sandboxUnavailableReason(platform: NodeJS.Platform, arch: string): string | null {
+  if ((SANDBOX_PLATFORMS as readonly string[]).includes(`${platform}-${arch}`)) return null;
+  return `The local sandbox is not available on ${platform}-${arch}: its ClickHouse engine (chDB) has no build for it. Duplicate the profile and point it at your own ClickStack.`;
 }

@@ -12,6 +12,7 @@ import { autostartEntry, HIDDEN_ARG, readLoginItem, writeLoginItem, type LoginIt
 import { dockIconVisible, launchedAtLogin, opensWindowAtStart, syncDock } from '../../electron/main/launch-rules.js';
 import { MAX_KEPT_NOTIFICATIONS, NotificationKeeper } from '../../electron/main/notification-keeper.js';
 import { stopBeforeQuit } from '../../electron/main/quit-guard.js';
+import { sandboxUnavailableReason } from '../../electron/node-shared/app-files.js';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -186,5 +187,12 @@ describe('quitting from the tray', () => {
     stopBeforeQuit(app, () => new Promise<void>(() => undefined), 50);
     app.emit('will-quit', { preventDefault: () => undefined });
     await vi.waitFor(() => expect(app.quits).toBe(1), { timeout: 2_000 });
+  });
+});
+
+describe('where the sandbox can run', () => {
+  it('runs where chDB ships a build, and elsewhere says why instead of crash-looping', () => {
+    for (const [platform, arch] of [['linux', 'x64'], ['linux', 'arm64'], ['darwin', 'arm64'], ['darwin', 'x64']] as const) expect(sandboxUnavailableReason(platform, arch)).toBeNull();
+    expect(sandboxUnavailableReason('win32', 'x64')).toMatch(/not available on win32-x64: its ClickHouse engine \(chDB\) has no build for it/);
   });
 });
