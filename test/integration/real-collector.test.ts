@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../electron/shared/contract.js';
 import { composeCore, type ComposedCore } from '../../electron/core/compose-core.js';
 import { openConfFile } from '../../electron/core/profiles/conf-file.js';
-import { explainOtlpStatus } from '../../electron/core/setup/collector-check.js';
+import { explainOtlpStatus } from '../../electron/core/otlp/explain-http.js';
 import { collectorBinary, startCollector, type RunningCollector } from '../support/collector.js';
 import { hexId } from '../support/otlp-http.js';
 import { exportRaw } from '../support/otlp-grpc.js';

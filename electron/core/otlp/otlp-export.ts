@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { probe } from '../setup/http-probe.js';
 import { explainNetworkError } from '../setup/network-errors.js';
-import { explainOtlpStatus } from '../setup/collector-check.js';
+import { explainOtlpStatus } from './explain-http.js';
 import { grpcExport } from './grpc-export.js';
 import { decodeExportResponse, decodeRpcStatus, jsonRequestToProto } from './otlp-proto.js';
 import { endpointShown, protocolName, type OtlpDestination } from './otlp-destination.js';
