@@ -97,7 +97,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
         {field('name', 'Name')}
         {field('serviceName', 'Gateway service name', 'ServiceName of the gateway’s spans')}
         {field('otlpEndpoint', 'Collector OTLP traces endpoint', 'https://<domain>/v1/traces', 'url')}
-        {field('otlpGrpcEndpoint', 'Collector OTLP/gRPC endpoint', 'https://<domain>:4317 (TLS) or http://… ; empty: the OTLP host on 4317', 'url')}
+        {field('otlpGrpcEndpoint', 'Collector OTLP/gRPC endpoint', 'https://<domain>:4317 (TLS) or http://<host>:4317; empty: the OTLP host on 4317', 'url')}
         {field('healthUrl', 'Collector health URL', 'Empty: the collector host on port 13133', 'url')}
         {field('clickhouseUrl', 'ClickHouse URL', 'https://host:8443 or http://host:8123', 'url')}
         {field('clickhouseUser', 'ClickHouse user')}
