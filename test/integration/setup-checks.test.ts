@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
-import { checkCollectorHealth, checkOtlpEndpoint } from '../../electron/core/setup/collector-check.js';
+import { checkCollectorHealth, checkOtlpEndpoint, emptyOtlpExport } from '../../electron/core/setup/collector-check.js';
+import { createServer as createTcpServer } from 'node:net';
 import type { OtlpDestination } from '../../electron/core/otlp/otlp-destination.js';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '../../electron/shared/profile-schema.js';
 import { checkGatewaySpans } from '../../electron/core/setup/spans-check.js';
@@ -110,6 +111,22 @@ describe('steps 2 and 3: the collector', () => {
     expect((await checkOtlpEndpoint(dest(protocol, 'nope'))).summary).toMatch(/token does not match/);
     expect((await checkOtlpEndpoint(dest(protocol, null))).summary).toMatch(/requires a token/);
     expect((await checkOtlpEndpoint(dest(protocol, null, { httpEndpoint: 'http://127.0.0.1:9/v1/traces', grpcEndpoint: 'http://127.0.0.1:9' }))).summary).toMatch(/Nothing is listening at 127\.0\.0\.1:9/);
+  });
+
+  it('says a gRPC port that takes the connection and never answers did not answer in time (a timeout for health, not a refusal)', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createTcpServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const { result, httpStatus } = await emptyOtlpExport(dest('grpc', 'tok', { grpcEndpoint: `http://127.0.0.1:${port}` }), AbortSignal.timeout(1_000));
+      expect(result.status).toBe('failed');
+      expect(result.summary).toBe(`127.0.0.1:${port} did not answer the gRPC call in time.`);
+      expect(httpStatus).toBeNull();
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 
   it('explains a wrong path over HTTP, and a gRPC endpoint that is really the HTTP port', async () => {

@@ -35,7 +35,8 @@ export function explainGrpcStatus(reply: Extract<GrpcReply, { ok: false }>, d: O
     const { cause, fix } = explainNetworkError(Object.assign(new Error(reply.details), { code }), d.grpcEndpoint, 'collector');
     return { answered: false, httpEquivalent: null, retryable: false, summary: cause, fix };
   }
-  if (reply.code === grpc.status.DEADLINE_EXCEEDED) return { answered: false, httpEquivalent: null, retryable: true, summary: `${where} did not answer the gRPC call in time.`, fix: 'Check that the collector is up, that port 4317 is open, and that nothing between drops HTTP/2.' };
+  // Not retried, though the spec allows it: a port that swallows calls would hold a one-click test for a minute (HTTP does the same).
+  if (reply.code === grpc.status.DEADLINE_EXCEEDED) return { answered: false, httpEquivalent: null, retryable: false, summary: `${where} did not answer the gRPC call in time.`, fix: 'Check that the collector is up, that port 4317 is open, and that nothing between drops HTTP/2.' };
   switch (reply.code) {
     case grpc.status.UNAUTHENTICATED:
     case grpc.status.PERMISSION_DENIED:

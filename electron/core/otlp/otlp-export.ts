@@ -77,6 +77,10 @@ function partialFromJson(body: string): { rejected: number; message: string } {
 
 async function grpcExportAnswer(d: OtlpDestination, json: string, signal?: AbortSignal): Promise<ExportAnswer> {
   const reply = await grpcExport(d.grpcEndpoint, jsonRequestToProto(json), d.token, signal);
+  // Our own deadline (a poll's) cancels the call: that is a timeout, not something the collector said.
+  if (!reply.ok && signal?.aborted) {
+    return { ok: false, status: null, statusText: 'no answer', httpEquivalent: null, retryable: false, retryAfterMs: null, rejectedSpans: 0, summary: `${endpointShown(d)} did not answer the gRPC call in time.`, fix: 'Check that the collector is up, that port 4317 is open, and that nothing between drops HTTP/2.' };
+  }
   if (reply.ok) {
     const base = { status: grpc.status.OK, statusText: 'OK (0)', httpEquivalent: 200, retryable: false, retryAfterMs: null };
     if (reply.rejected > 0) return rejectedAnswer(base, reply.rejected, reply.rejectMessage);
