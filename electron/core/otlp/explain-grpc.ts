@@ -18,7 +18,8 @@ export interface GrpcExplained {
   fix: string;
 }
 
-const NETWORK = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|certificate|SSL|TLS|handshake/i;
+const SOCKET_CODE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET/;
+const NETWORK = new RegExp(`${SOCKET_CODE.source}|certificate|SSL|TLS|handshake`, 'i');
 /** The OTLP spec's retryable gRPC codes (RESOURCE_EXHAUSTED only when the server sent RetryInfo). */
 const RETRYABLE = new Set([grpc.status.CANCELLED, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED, grpc.status.OUT_OF_RANGE, grpc.status.UNAVAILABLE, grpc.status.DATA_LOSS]);
 
@@ -31,7 +32,8 @@ export function explainGrpcStatus(reply: Extract<GrpcReply, { ok: false }>, d: O
     if (/Received HTTP status code|Protocol error|Connection dropped/i.test(reply.details) && !NETWORK.test(reply.details)) {
       return { answered: false, httpEquivalent: null, retryable: false, summary: `${where} answered, but not as a gRPC server${said}.`, fix: 'The collector takes OTLP/gRPC on port 4317 (4318 is OTLP/HTTP); check the port, and https:// only if the port serves TLS.' };
     }
-    const code = /ECONNREFUSED/.test(reply.details) ? 'ECONNREFUSED' : /ENOTFOUND/.test(reply.details) ? 'ENOTFOUND' : /EAI_AGAIN/.test(reply.details) ? 'EAI_AGAIN' : /ETIMEDOUT/.test(reply.details) ? 'ETIMEDOUT' : /ECONNRESET/.test(reply.details) ? 'ECONNRESET' : 'ERR_TLS';
+    // The socket error's code, as explainNetworkError reads it from a Node error; what names none is the TLS layer's.
+    const code = SOCKET_CODE.exec(reply.details)?.[0] ?? 'ERR_TLS';
     const { cause, fix } = explainNetworkError(Object.assign(new Error(reply.details), { code }), d.grpcEndpoint, 'collector');
     return { answered: false, httpEquivalent: null, retryable: false, summary: cause, fix };
   }

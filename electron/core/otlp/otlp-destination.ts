@@ -19,6 +19,11 @@ export function endpointShown(d: OtlpDestination): string {
   return d.protocol === 'grpc' ? grpcHostPort(d.grpcEndpoint) : d.httpEndpoint;
 }
 
+/** What a collector uses to say when to retry: the Retry-After header over HTTP, a RetryInfo status detail over gRPC. */
+export function retryHintName(protocol: OtlpProtocol): 'RetryInfo' | 'Retry-After' {
+  return protocol === 'grpc' ? 'RetryInfo' : 'Retry-After';
+}
+
 export function protocolName(protocol: OtlpProtocol): string {
   return { 'http/json': 'OTLP/HTTP (JSON)', 'http/protobuf': 'OTLP/HTTP (protobuf)', grpc: 'OTLP/gRPC' }[protocol];
 }

@@ -39,6 +39,10 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+function noAnswer(summary: string, fix: string): ExportAnswer {
+  return { ok: false, status: null, statusText: 'no answer', httpEquivalent: null, retryable: false, retryAfterMs: null, rejectedSpans: 0, summary, fix };
+}
+
 function rejectedAnswer(base: Omit<ExportAnswer, 'ok' | 'rejectedSpans' | 'summary' | 'fix'>, rejected: number, message: string): ExportAnswer {
   return { ...base, ok: false, rejectedSpans: rejected, summary: `The collector accepted the request but rejected ${rejected} span(s): ${message || 'no reason given'}.`, fix: 'The message says what the collector disliked; check the collector log for details.' };
 }
@@ -52,7 +56,7 @@ async function httpExport(d: OtlpDestination, json: string, signal?: AbortSignal
     res = await probe(d.httpEndpoint, { method: 'POST', headers, body: proto ? jsonRequestToProto(json) : json, signal });
   } catch (error) {
     const { cause, fix } = explainNetworkError(error, d.httpEndpoint, 'collector');
-    return { ok: false, status: null, statusText: 'no answer', httpEquivalent: null, retryable: false, retryAfterMs: null, rejectedSpans: 0, summary: cause, fix };
+    return noAnswer(cause, fix);
   }
   const answeredProto = String(res.headers['content-type'] ?? '').startsWith('application/x-protobuf');
   const base = { status: res.status, statusText: String(res.status), httpEquivalent: res.status, retryable: RETRYABLE_HTTP.has(res.status), retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
@@ -77,17 +81,15 @@ function partialFromJson(body: string): { rejected: number; message: string } {
 
 async function grpcExportAnswer(d: OtlpDestination, json: string, signal?: AbortSignal): Promise<ExportAnswer> {
   const reply = await grpcExport(d.grpcEndpoint, jsonRequestToProto(json), d.token, signal);
-  // Our own deadline (a poll's) cancels the call: that is a timeout, not something the collector said.
-  if (!reply.ok && signal?.aborted) {
-    return { ok: false, status: null, statusText: 'no answer', httpEquivalent: null, retryable: false, retryAfterMs: null, rejectedSpans: 0, summary: `${endpointShown(d)} did not answer the gRPC call in time.`, fix: 'Check that the collector is up, that port 4317 is open, and that nothing between drops HTTP/2.' };
-  }
   if (reply.ok) {
     const base = { status: grpc.status.OK, statusText: 'OK (0)', httpEquivalent: 200, retryable: false, retryAfterMs: null };
     if (reply.rejected > 0) return rejectedAnswer(base, reply.rejected, reply.rejectMessage);
     return { ...base, ok: true, rejectedSpans: 0, summary: `The collector accepted an ${protocolName('grpc')} export at ${endpointShown(d)} (OK).`, fix: null };
   }
-  const explained = explainGrpcStatus(reply, d);
-  return { ok: false, status: explained.answered ? reply.code : null, statusText: `${reply.codeName} (${reply.code})`, httpEquivalent: explained.httpEquivalent, retryable: explained.retryable, retryAfterMs: reply.retryDelayMs, rejectedSpans: 0, summary: explained.summary, fix: explained.fix };
+  // Our own deadline (a poll's) cancels the call: that is a timeout like the call's own, not something the collector said.
+  const explained = explainGrpcStatus(signal?.aborted ? { ...reply, code: grpc.status.DEADLINE_EXCEEDED } : reply, d);
+  if (!explained.answered) return noAnswer(explained.summary, explained.fix);
+  return { ok: false, status: reply.code, statusText: `${reply.codeName} (${reply.code})`, httpEquivalent: explained.httpEquivalent, retryable: explained.retryable, retryAfterMs: reply.retryDelayMs, rejectedSpans: 0, summary: explained.summary, fix: explained.fix };
 }
 
 export function exportTraces(d: OtlpDestination, json: string, signal?: AbortSignal): Promise<ExportAnswer> {

@@ -4,7 +4,7 @@
  * the OTLP spec allows (HTTP 429/502/503/504; gRPC's retryable codes), honouring Retry-After or RetryInfo.
  */
 import { exportTraces } from '../otlp/otlp-export.js';
-import type { OtlpDestination } from '../otlp/otlp-destination.js';
+import { retryHintName, type OtlpDestination } from '../otlp/otlp-destination.js';
 
 export { parseRetryAfter } from '../otlp/otlp-export.js';
 export const MAX_ATTEMPTS = 4;
@@ -36,8 +36,7 @@ export async function sendOtlp(destination: OtlpDestination, body: string, sleep
         continue;
       }
     }
-    const hint = destination.protocol === 'grpc' ? 'RetryInfo' : 'Retry-After';
-    const retried = retriedAfterMs.length ? `, after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'} honouring ${hint}` : '';
+    const retried = retriedAfterMs.length ? `, after ${retriedAfterMs.length} retr${retriedAfterMs.length === 1 ? 'y' : 'ies'} honouring ${retryHintName(destination.protocol)}` : '';
     const summary = retried ? `${answer.summary.replace(/\.$/, '')}${retried}.` : answer.summary;
     return { ok: answer.ok, status: answer.status, statusText: answer.statusText, summary, fix: answer.fix, attempts: attempt, retriedAfterMs, rejectedSpans: answer.rejectedSpans };
   }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkClickHouse } from '../setup/clickhouse-check.js';
 import { otlpDestination, type CheckTarget } from '../setup/check-target.js';
-import { endpointShown, protocolName } from '../otlp/otlp-destination.js';
+import { endpointShown, protocolName, retryHintName } from '../otlp/otlp-destination.js';
 import { buildGatewayTrace } from './gateway-trace.js';
 import { awaitLanding } from './landing-check.js';
 import { sendOtlp } from './otlp-sender.js';
@@ -70,8 +70,7 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
     return finish(false, `Sending over ${protocolName(destination.protocol)} failed: ${sent.summary}`, sent.fix);
   }
   const call = destination.protocol === 'grpc' ? `${protocolName('grpc')} Export to ${endpointShown(destination)}` : `${protocolName(destination.protocol)} POST ${new URL(destination.httpEndpoint).pathname}`;
-  const hint = destination.protocol === 'grpc' ? 'RetryInfo' : 'Retry-After';
-  set(0, 'passed', `${call} answered ${sent.statusText}${sent.attempts > 1 ? ` after ${sent.attempts} attempts (${hint} honoured: ${sent.retriedAfterMs.map((m) => `${m / 1000}s`).join(', ')})` : ''}.`);
+  set(0, 'passed', `${call} answered ${sent.statusText}${sent.attempts > 1 ? ` after ${sent.attempts} attempts (${retryHintName(destination.protocol)} honoured: ${sent.retriedAfterMs.map((m) => `${m / 1000}s`).join(', ')})` : ''}.`);
   if (!sent.ok) {
     set(1, 'failed', sent.summary);
     return finish(false, `The collector did not accept the trace: ${sent.summary}`, sent.fix);
