@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import { quoteName, serverKey, type TracesLocation } from '../clickhouse/server.js';
-import type { AttributeMap } from '../clickhouse/table-layout.js';
-import { withTracesTable } from '../clickhouse/traces-table.js';
+import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import { attributeExistsSql, attributeKeysSql } from '../semantics/span-columns-sql.js';
 
 /** How long a sample of keys is trusted, and how much of the table it reads. */
@@ -26,8 +25,7 @@ function table(l: TracesLocation): string {
   return `${quoteName(l.database)}.${quoteName(l.table)}`;
 }
 
-async function sample(l: TracesLocation): Promise<KnownKeys> {
-  const { layout } = await withTracesTable(l, async (t) => t);
+async function sample(l: TracesLocation, layout: TableLayout): Promise<KnownKeys> {
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
@@ -40,19 +38,18 @@ async function sample(l: TracesLocation): Promise<KnownKeys> {
 }
 
 /** Keys seen in the most recent spans of the last day (cached). */
-export function knownKeys(l: TracesLocation, now = Date.now()): Promise<KnownKeys> {
+export function knownKeys(l: TracesLocation, layout: TableLayout, now = Date.now()): Promise<KnownKeys> {
   const key = `${serverKey(l, l.database)}|${l.table}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < KEYS_CACHE_MS) return hit.keys;
-  const keys = sample(l);
+  const keys = sample(l, layout);
   cache.set(key, { at: now, keys });
   keys.catch(() => cache.delete(key));
   return keys;
 }
 
 /** Whether any span in the range carries the key. */
-export async function keyOccurs(l: TracesLocation, map: AttributeMap, key: string, fromMs: number, toMs: number): Promise<boolean> {
-  const { layout } = await withTracesTable(l, async (t) => t);
+export async function keyOccurs(l: TracesLocation, layout: TableLayout, map: AttributeMap, key: string, fromMs: number, toMs: number): Promise<boolean> {
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,

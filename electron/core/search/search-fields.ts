@@ -110,9 +110,9 @@ export async function resolveFields(tree: SearchNode, layout: TableLayout, locat
     }
     const map: AttributeMap = target?.kind === 'map' ? target.map : 'SpanAttributes';
     const key = target?.kind === 'map' ? target.key : field;
-    const keys = await knownKeys(location);
+    const keys = await knownKeys(location, layout);
     const seen = (map === 'SpanAttributes' ? keys.span : keys.resource).includes(key);
-    if (!seen && (positive || !target) && !(await keyOccurs(location, map, key, range.fromMs, range.toMs))) {
+    if (!seen && (positive || !target) && !(await keyOccurs(location, layout, map, key, range.fromMs, range.toMs))) {
       const why = target ? `No span in this time range has the attribute "${key}" in ${map}, so "${field}" would match nothing.` : `"${field}" is not a column, a short field or an attribute key of any span in this time range.`;
       throw unknownField(field, why, layout, keys, position);
     }

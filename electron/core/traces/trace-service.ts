@@ -194,7 +194,7 @@ export class TraceService {
   async fields(profileId: string) {
     const target = await this.target(profileId);
     const table = await describeTracesTable(target);
-    const keys = await knownKeys(target);
+    const keys = await knownKeys(target, table.layout);
     return {
       columns: Object.keys(table.layout.columns).filter((c) => !c.startsWith('__')).sort(),
       shortFields: [...EXTENSIONS],
