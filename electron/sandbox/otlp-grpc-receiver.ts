@@ -15,7 +15,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { sameSecret } from '../node-shared/secret-compare.js';
-import { isLoopbackHostName } from '../shared/loopback-host.js';
+import { pageOrForeignCaller } from './request-guard.js';
 import { OtlpDecodeError } from './otlp/model.js';
 import { decodeProtoTraceRequest, encodeProtoResponse, encodeRetryStatus } from './otlp/proto-codec.js';
 import { RETRY_AFTER_SECONDS, type SpanIngest } from './span-ingest.js';
@@ -93,10 +93,8 @@ export class OtlpGrpcReceiver {
 
   private async export(call: grpc.ServerUnaryCall<Buffer, Buffer>): Promise<Buffer | grpc.ServerErrorResponse> {
     const header = (name: string) => call.metadata.get(name)[0];
-    if (!isLoopbackHostName(call.getHost())) return failure(grpc.status.PERMISSION_DENIED, 'this server only answers requests addressed to 127.0.0.1 or localhost');
-    if (header('origin') !== undefined || header('sec-fetch-site') !== undefined) {
-      return failure(grpc.status.PERMISSION_DENIED, 'requests from web pages are refused; the sandbox serves collectors, drivers and the app');
-    }
+    const refused = pageOrForeignCaller({ host: call.getHost(), origin: header('origin'), secFetchSite: header('sec-fetch-site') });
+    if (refused) return failure(grpc.status.PERMISSION_DENIED, refused);
     if (this.options.authToken !== undefined && !sameSecret(String(header('authorization') ?? ''), this.options.authToken)) {
       return failure(grpc.status.UNAUTHENTICATED, 'missing or wrong authorization metadata');
     }

@@ -8,13 +8,18 @@
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackHostName } from '../shared/loopback-host.js';
 
-/** Why this request is refused, or null. Real clients (collectors, drivers, curl) send neither header. */
-export function browserOrForeignRequest(req: IncomingMessage): string | null {
-  if (!isLoopbackHostName(req.headers.host)) return 'this server only answers requests addressed to 127.0.0.1 or localhost';
-  if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined) {
+/** Why a call with these headers is refused, or null. Real clients (collectors, drivers, curl) send neither page header. */
+export function pageOrForeignCaller(headers: { host: string | undefined; origin: unknown; secFetchSite: unknown }): string | null {
+  if (!isLoopbackHostName(headers.host)) return 'this server only answers requests addressed to 127.0.0.1 or localhost';
+  if (headers.origin !== undefined || headers.secFetchSite !== undefined) {
     return 'requests from web pages are refused; the sandbox serves collectors, drivers and the app';
   }
   return null;
+}
+
+/** The same for an HTTP request. */
+export function browserOrForeignRequest(req: IncomingMessage): string | null {
+  return pageOrForeignCaller({ host: req.headers.host, origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'] });
 }
 
 /** Table functions and clauses that read or write outside the sandbox's own tables. */
