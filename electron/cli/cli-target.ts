@@ -6,7 +6,7 @@ import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { composeCore } from '../core/compose-core.js';
 import { openConfFile } from '../core/profiles/conf-file.js';
 import { Option } from 'commander';
-import { DEFAULT_SERVICE_NAME, effectiveHealthUrl, OTLP_PROTOCOLS, type OtlpProtocol } from '../shared/profile-schema.js';
+import { DEFAULT_SERVICE_NAME, effectiveHealthUrl, GrpcUrl, OTLP_PROTOCOLS, type OtlpProtocol } from '../shared/profile-schema.js';
 import { appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
@@ -95,9 +95,9 @@ export function protocolOptions(): Option[] {
   return [
     new Option('--protocol <protocol>', 'how to send OTLP, as the gateway does (default: the profile’s, or http/json)').choices(OTLP_PROTOCOLS),
     new Option('--otlp-grpc-endpoint <url>', 'collector OTLP/gRPC endpoint, http://host:4317 or https://host:4317 (default: the OTLP host on 4317)').argParser((v) => {
-      const u = new URL(v);
-      if (!/^https?:$/.test(u.protocol) || !u.port || (u.pathname !== '/' && u.pathname !== '')) throw new Error('--otlp-grpc-endpoint must be http(s)://host:port, with no path');
-      return v;
+      const parsed = GrpcUrl.safeParse(v);
+      if (!parsed.success) throw new Error(`--otlp-grpc-endpoint ${parsed.error.issues[0]?.message ?? 'is not a gRPC endpoint'}`);
+      return parsed.data;
     }),
   ];
 }

@@ -17,10 +17,11 @@ export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export const OTLP_PROTOCOL_LABELS: Record<OtlpProtocol, string> = { 'http/json': 'HTTP, encoding Json', 'http/protobuf': 'HTTP, encoding Proto', grpc: 'gRPC' };
 
 /** A gRPC target as a URL without a path: the scheme says whether TLS is used. */
-const GrpcUrl = HttpUrl.refine((u) => {
+export const GrpcUrl = HttpUrl.refine((u) => {
   try {
     const url = new URL(u);
-    return (url.pathname === '/' || url.pathname === '') && !url.search && url.port !== '';
+    // The port must be written out, even the scheme's default (https://host:443): the URL parser drops it from .port.
+    return (url.pathname === '/' || url.pathname === '') && !url.search && /^https?:\/\/(\[[^\]]+\]|[^/:?#]+):\d+\/?$/i.test(u);
   } catch {
     return false;
   }
@@ -81,22 +82,24 @@ export function defaultSettings(): Settings {
   return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()] };
 }
 
+/** Another of the collector's ports on the same host and scheme (a URL's hostname keeps an IPv6 address's brackets). */
+export function collectorPort(url: string, port: number, path = ''): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.hostname}:${port}${path}`;
+}
+
 /** health_check listens on 13133 of the collector's host unless the profile says otherwise. */
 export function effectiveHealthUrl(profile: Pick<Profile, 'healthUrl' | 'otlpEndpoint'>): string {
-  if (profile.healthUrl) return profile.healthUrl;
-  const u = new URL(profile.otlpEndpoint);
-  return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:13133/`;
+  return profile.healthUrl ?? collectorPort(profile.otlpEndpoint, 13133, '/');
 }
 
 /** The collector's gRPC port (4317) on the OTLP endpoint's host, unless the profile names one; TLS when the HTTP endpoint uses it. */
 export function effectiveGrpcEndpoint(profile: Pick<Profile, 'otlpGrpcEndpoint' | 'otlpEndpoint'>): string {
-  if (profile.otlpGrpcEndpoint) return profile.otlpGrpcEndpoint.replace(/\/$/, '');
-  const u = new URL(profile.otlpEndpoint);
-  return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:4317`;
+  return profile.otlpGrpcEndpoint ? profile.otlpGrpcEndpoint.replace(/\/$/, '') : collectorPort(profile.otlpEndpoint, 4317);
 }
 
 /** `host:port` of a gRPC endpoint URL, as TrueFoundry and gRPC clients take it. */
 export function grpcHostPort(endpoint: string): string {
   const u = new URL(endpoint);
-  return `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port}`;
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
 }

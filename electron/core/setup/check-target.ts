@@ -4,7 +4,7 @@ import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
 import { destinationWarnings } from './endpoint-warnings.js';
 import { checkGatewaySpans } from './spans-check.js';
 import { failed, passed, STEP_IDS, type StepId, type StepResult } from '../../shared/step-result.js';
-import type { OtlpProtocol } from '../../shared/profile-schema.js';
+import { collectorPort, type OtlpProtocol } from '../../shared/profile-schema.js';
 import { destinationOf, type OtlpDestination } from '../otlp/otlp-destination.js';
 
 export interface CheckTarget {
@@ -28,9 +28,8 @@ export interface CheckTarget {
 /** Where this target's OTLP goes, over its protocol; null when no endpoint is configured. */
 export function otlpDestination(target: CheckTarget): OtlpDestination | null {
   const protocol = target.otlpProtocol ?? 'http/json';
-  const grpcOnly = protocol === 'grpc' && target.otlpGrpcEndpoint ? new URL(target.otlpGrpcEndpoint) : null;
   // Given only a gRPC endpoint, the HTTP one is the collector's other port on the same host (used for nothing but display).
-  const httpEndpoint = target.otlpEndpoint ?? (grpcOnly ? `${grpcOnly.protocol}//${grpcOnly.host.replace(/:\d+$/, '')}:4318/v1/traces` : null);
+  const httpEndpoint = target.otlpEndpoint ?? (protocol === 'grpc' && target.otlpGrpcEndpoint ? collectorPort(target.otlpGrpcEndpoint, 4318, '/v1/traces') : null);
   if (!httpEndpoint) return null;
   return destinationOf({ otlpProtocol: protocol, otlpEndpoint: httpEndpoint, otlpGrpcEndpoint: target.otlpGrpcEndpoint ?? null }, target.otlpToken);
 }
