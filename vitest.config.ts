@@ -8,5 +8,7 @@ export default defineConfig({
     // Each integration file starts its own sandbox process; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
+    // A Secret Service for the keychain tests: the one reachable here, else a private one (see README, Test it).
+    globalSetup: ['test/support/keyring-global-setup.ts'],
   },
 });

@@ -4,6 +4,7 @@
  * over it. The token is never put in the page: in the browser, "Copy token" says why it cannot.
  */
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { keychainAvailability } from '../support/keychain.js';
 
 const CASES = [
   { value: 'http/json', label: 'HTTP, encoding Json', step3: /accepted an OTLP\/JSON export at \/v1\/traces \(200\)/, tfy: ['HTTP', 'Json', 'Content-Type: application/json'], endpoint: /^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/ },
@@ -42,6 +43,8 @@ test.describe('export protocols', () => {
   }
 
   test('the token row copies nothing into the page in the browser, and says why', async ({ page, app }) => {
+    const keychain = await keychainAvailability();
+    test.skip(!keychain.available, keychain.reason);
     await openOnSandbox(page, app.launchUrl);
     // The sandbox profile's form is read-only; a copy of it takes a token.
     await page.getByRole('button', { name: 'Duplicate' }).click();

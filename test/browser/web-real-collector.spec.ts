@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { collectorBinary, startCollector, type RunningCollector } from '../support/collector.js';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { keychainAvailability } from '../support/keychain.js';
 
 const binary = collectorBinary();
 const missing = 'missing' in binary ? binary.missing : null;
@@ -20,6 +21,8 @@ test.afterAll(async () => {
 test('the setup checks and a test trace pass against the real collector', async ({ page, app }) => {
   test.skip(missing !== null, `skipped because ${missing}`);
   if ('missing' in binary) return; // narrows the type; test.skip has already ended the test
+  const keychain = await keychainAvailability();
+  test.skip(!keychain.available, keychain.reason);
   await openOnSandbox(page, app.launchUrl);
   const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
   collector = await startCollector(binary.path, { clickhouse: { url: clickhouse, database: 'default' }, token: TOKEN, createSchema: true });

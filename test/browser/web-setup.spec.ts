@@ -1,6 +1,7 @@
 /** Walks the Setup view against the app's own sandbox: every step passes, with a screenshot of each. */
 import { randomBytes } from 'node:crypto';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { keychainAvailability } from '../support/keychain.js';
 
 test.describe('setup checklist', () => {
   test('every step of the guide passes against the local sandbox', async ({ page, app }) => {
@@ -33,6 +34,8 @@ test.describe('setup checklist', () => {
   });
 
   test('a profile pointing at closed ports fails each step with its cause and fix', async ({ page, app }) => {
+    const keychain = await keychainAvailability();
+    test.skip(!keychain.available, keychain.reason);
     await page.goto(app.launchUrl);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
     await page.getByRole('button', { name: 'New profile' }).click();
