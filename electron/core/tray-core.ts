@@ -76,6 +76,8 @@ const NO_LOGIN_ITEM = { supported: false, enabled: false, detail: 'Start at logi
 export class TrayCore {
   private readonly emitter = new TypedEmitter<EventMap>();
   private readonly anyListeners = new Set<EventListener>();
+  /** Live tails by the page that started them (see `call`'s `owner`). */
+  private readonly tailOwners = new Map<string, Set<string>>();
   readonly handlers: Handlers;
 
   constructor(private readonly options: TrayCoreOptions) {
@@ -180,10 +182,40 @@ export class TrayCore {
     );
   }
 
-  /** Validates the method name, the input and the output: the same gate for every transport. */
-  async call(method: string, rawInput: unknown): Promise<unknown> {
+  /**
+   * Validates the method name, the input and the output: the same gate for every transport.
+   * `owner` names the page that calls (an event-stream connection's page, a window): the live
+   * tails it starts belong to it and stop when the transport calls `releaseOwner` for it.
+   */
+  async call(method: string, rawInput: unknown, owner?: string): Promise<unknown> {
     if (!isMethodName(method)) throw new ContractError('unknown_method', `There is no method called "${method.slice(0, 80)}".`);
-    return this.callTyped(method, rawInput);
+    const output = await this.callTyped(method, rawInput);
+    if (method === 'tail.start' && owner !== undefined) {
+      const sessionId = (output as MethodOutput<'tail.start'>).sessionId;
+      const mine = this.tailOwners.get(owner) ?? new Set<string>();
+      mine.add(sessionId);
+      this.tailOwners.set(owner, mine);
+    } else if (method === 'tail.stop') {
+      const { sessionId } = rawInput as { sessionId: string };
+      for (const [who, sessions] of this.tailOwners) if (sessions.delete(sessionId) && sessions.size === 0) this.tailOwners.delete(who);
+    }
+    return output;
+  }
+
+  /** The page or window `owner` went away: its live tails stop now. Returns how many were stopped. */
+  releaseOwner(owner: string): number {
+    const sessions = this.tailOwners.get(owner);
+    if (!sessions) return 0;
+    this.tailOwners.delete(owner);
+    let stopped = 0;
+    for (const id of sessions) if (this.options.traces.stopTail(id)) stopped++;
+    if (stopped > 0) log.info(`stopped ${stopped} live tail(s) of a page that went away`);
+    return stopped;
+  }
+
+  /** How many live tails `owner` holds (for the transports' bookkeeping and the tests). */
+  tailsOf(owner: string): number {
+    return this.tailOwners.get(owner)?.size ?? 0;
   }
 
   private async callTyped<M extends MethodName>(method: M, rawInput: unknown): Promise<MethodOutput<M>> {

@@ -11,16 +11,19 @@ export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 
 export class EventStreamHub {
   private readonly clients = new Set<ServerResponse>();
+  /** Open streams per page (the page id its EventSource names); a page is gone when its last one closes. */
+  private readonly pages = new Map<string, number>();
   private readonly keepalive: NodeJS.Timeout;
 
-  constructor() {
+  /** `onPageGone` hears when a page's last stream closed, whoever closed it (the page, the network, this hub). */
+  constructor(private readonly onPageGone: (pageId: string) => void = () => {}) {
     this.keepalive = setInterval(() => {
       for (const res of this.clients) res.write(': keepalive\n\n');
     }, KEEPALIVE_MS);
     this.keepalive.unref();
   }
 
-  attach(req: IncomingMessage, res: ServerResponse): void {
+  attach(req: IncomingMessage, res: ServerResponse, pageId?: string): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -28,7 +31,25 @@ export class EventStreamHub {
     });
     res.write('retry: 2000\n\n');
     this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    if (pageId !== undefined) this.pages.set(pageId, (this.pages.get(pageId) ?? 0) + 1);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      this.clients.delete(res);
+      if (pageId === undefined) return;
+      const left = (this.pages.get(pageId) ?? 1) - 1;
+      if (left > 0) return void this.pages.set(pageId, left);
+      this.pages.delete(pageId);
+      this.onPageGone(pageId);
+    };
+    req.on('close', close);
+    res.on('close', close);
+  }
+
+  /** Whether `pageId` has an event stream open now. */
+  hasPage(pageId: string): boolean {
+    return this.pages.has(pageId);
   }
 
   get size(): number {

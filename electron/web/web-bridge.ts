@@ -25,6 +25,23 @@ const log = logger('web');
 
 export const MAX_CALL_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The page a call or an event stream belongs to: a random id the page makes once per load and
+ * sends as this header with every call and as `?page=` on its event stream. Live tails started
+ * by a page stop when its event stream closes; calls without it own nothing.
+ */
+export const PAGE_HEADER = 'x-clickstack-page';
+const PAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** How long a page's tail waits for the page's event stream to open before it counts as abandoned. */
+export const PAGE_ATTACH_GRACE_MS = 10_000;
+
+function pageIdOf(value: string | string[] | null | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && PAGE_ID.test(v) ? v : undefined;
+}
+
+const ownerOf = (pageId: string) => `page:${pageId}`;
+
 export interface WebBridgeOptions {
   core: TrayCore;
   /** Folder with the built renderer (index.html). */
@@ -72,7 +89,18 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
   const token = options.token ?? newToken();
-  const hub = new EventStreamHub();
+  const hub = new EventStreamHub((pageId) => options.core.releaseOwner(ownerOf(pageId)));
+  const graceTimers = new Set<NodeJS.Timeout>();
+  /** A tail started by a page whose stream is not open (yet): it has a grace period to open one. */
+  const watchAttach = (pageId: string) => {
+    if (hub.hasPage(pageId)) return;
+    const timer = setTimeout(() => {
+      graceTimers.delete(timer);
+      if (!hub.hasPage(pageId)) options.core.releaseOwner(ownerOf(pageId));
+    }, PAGE_ATTACH_GRACE_MS);
+    timer.unref();
+    graceTimers.add(timer);
+  };
   const unsubscribe = options.core.onEvent((event, payload) => hub.broadcast(event, payload));
   let port = 0;
 
@@ -126,8 +154,10 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         if (error instanceof ContractError) return sendError(res, 413, error.code, error.message);
         return sendError(res, 400, 'bad_request', 'The request body is not valid JSON.');
       }
+      const pageId = pageIdOf(req.headers[PAGE_HEADER]);
       try {
-        const result = await options.core.call(method, input);
+        const result = await options.core.call(method, input, pageId === undefined ? undefined : ownerOf(pageId));
+        if (method === 'tail.start' && pageId !== undefined) watchAttach(pageId);
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
         return void res.end(JSON.stringify({ result }));
       } catch (error) {
@@ -139,7 +169,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return sendError(res, 405 as number, 'bad_request', 'The event stream is a GET request.');
-      return hub.attach(req, res);
+      return hub.attach(req, res, pageIdOf(url.searchParams.get('page')));
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405 as number, 'bad_request', 'Only GET is served here.');
@@ -161,6 +191,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     port,
     close: async () => {
       unsubscribe();
+      for (const timer of graceTimers) clearTimeout(timer);
       hub.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

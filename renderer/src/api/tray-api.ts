@@ -31,8 +31,12 @@ function electronTransport(bridge: NonNullable<Window['clickstackTray']>): Trans
   };
 }
 
-/** The web bridge: one POST per call, one EventSource shared by all subscriptions. */
+/**
+ * The web bridge: one POST per call, one EventSource shared by all subscriptions. Both carry this
+ * page's id, so the app stops the page's live tails when its event stream closes.
+ */
 function webTransport(): Transport {
+  const pageId = crypto.randomUUID();
   let source: EventSource | null = null;
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   return {
@@ -40,7 +44,7 @@ function webTransport(): Transport {
     async call(method, input) {
       const response = await fetch(`/api/call/${encodeURIComponent(method)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-clickstack-page': pageId },
         body: JSON.stringify(input),
         credentials: 'same-origin',
       });
@@ -55,7 +59,7 @@ function webTransport(): Transport {
     },
     subscribe(event, listener) {
       if (!source) {
-        source = new EventSource('/api/events', { withCredentials: true });
+        source = new EventSource(`/api/events?page=${pageId}`, { withCredentials: true });
         // The app drops a page that fell too far behind; the browser reconnects by itself. Events sent
         // meanwhile are gone, so live views are told to start afresh.
         let broken = false;
