@@ -1,4 +1,5 @@
 /** Wires the core's services together; the Electron shell and the web/CLI entry points differ only in the settings file and the transport. */
+import { Prices } from './semantics/price-catalog.js';
 import { join } from 'node:path';
 import { loadSettingsFile } from './profiles/settings-file.js';
 import { ProfileStore, type KeyValueFile } from './profiles/profile-store.js';
@@ -57,7 +58,8 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   const setup = new SetupService(profiles);
   const testTraces = new TestTraceRunner(profiles, setup, options.dataDir);
   const pipeline = new PipelineMonitor(profiles, setup, options.clock);
-  const traces = new TraceService((id) => setup.target(id), (id, db) => profiles.recordDatabase(id, db));
+  const prices = new Prices(store);
+  const traces = new TraceService((id) => setup.target(id), (id, db) => profiles.recordDatabase(id, db), prices.catalog.priceOf);
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -73,6 +75,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     testTraces,
     pipeline,
     traces,
+    prices,
     clock: options.clock ? () => options.clock!.now() : undefined,
   });
   return { core, profiles, setup, vault, testTraces, pipeline, traces };

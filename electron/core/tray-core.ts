@@ -3,6 +3,7 @@
  * every contract event. Both transports (IPC and the web bridge) call `call()` and
  * subscribe with `onEvent()`; neither knows what the handlers do.
  */
+import type { Prices } from './semantics/price-catalog.js';
 import {
   ContractError,
   isMethodName,
@@ -68,6 +69,7 @@ export interface TrayCoreOptions {
   testTraces: TestTraceRunner;
   pipeline: PipelineMonitor;
   traces: TraceService;
+  prices: Prices;
   clock?: () => number;
 }
 
@@ -154,7 +156,10 @@ export class TrayCore {
       'traces.get': ({ profileId, traceId, aroundMs }) => options.traces.trace(profileId, traceId, aroundMs),
       'traces.requests': ({ profileId, allServices, ...input }) => options.traces.requests(profileId, input, allServices),
       'traces.fields': ({ profileId }) => options.traces.fields(profileId),
-      'traces.summary': ({ profileId, fromMs, toMs }) => options.traces.summary(profileId, fromMs, toMs),
+      'traces.summary': ({ profileId, fromMs, toMs, allServices }) => options.traces.summary(profileId, fromMs, toMs, allServices),
+      'prices.get': async () => options.prices.source(),
+      'prices.setOverride': async ({ model, price }) => options.prices.setOverride(model, price),
+      'prices.lookup': async ({ items }) => ({ catalog: options.prices.catalogName, prices: items.map((i) => options.prices.catalog.lookup(i.provider, i.model)) }),
       'traces.conversation': ({ profileId, conversationId, aroundMs }) => options.traces.conversation(profileId, conversationId, aroundMs),
       'traces.payload': ({ profileId, traceId, spanId, aroundMs }) => options.traces.payload(profileId, traceId, spanId, aroundMs),
     };

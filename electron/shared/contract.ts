@@ -12,6 +12,7 @@ import { Incident, PipelineNotification, PipelineStatus } from './pipeline-statu
 import { SpanRow } from './span-row.js';
 import { Conversation, ModelSummaryRow, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
 import { RequestRow } from './request-row.js';
+import { ModelPrice, PriceAnswer, PriceOverride, PriceSource } from './price-schema.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -129,7 +130,13 @@ export const methods = {
     output: RequestSearchResult,
   },
   'traces.fields': { input: z.object({ profileId: ProfileId }).strict(), output: SearchFields },
-  'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }).strict(), output: TrafficSummary },
+  'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), allServices: z.boolean().default(false) }).strict(), output: TrafficSummary },
+  /** The price catalog's name and version, and the user's prices per model (Settings). */
+  'prices.get': { input: Empty, output: PriceSource },
+  /** Sets the user's price for a model, or with null removes it. */
+  'prices.setOverride': { input: z.object({ model: PriceOverride.shape.model, price: ModelPrice.strict().nullable() }).strict(), output: PriceSource },
+  /** What an estimate would use for these models (the live tail prices requests as they fold). */
+  'prices.lookup': { input: z.object({ items: z.array(z.object({ provider: z.string().max(200), model: z.string().min(1).max(200) }).strict()).max(200) }).strict(), output: z.object({ catalog: z.string(), prices: z.array(PriceAnswer) }) },
   'traces.conversation': { input: z.object({ profileId: ProfileId, conversationId: z.string().min(1).max(512), aroundMs: z.number().int().nonnegative().optional() }).strict(), output: Conversation },
   'traces.payload': {
     input: z.object({ profileId: ProfileId, traceId: TraceIdInput, spanId: z.string().regex(/^[0-9a-f]{16}$/, 'a span id is 16 hex characters'), aroundMs: z.number().int().optional() }).strict(),

@@ -1,5 +1,6 @@
 /** A pipeline profile: everything about one TrueFoundry → ClickStack pipeline except its secrets. */
 import { z } from 'zod';
+import { PriceOverride } from './price-schema.js';
 
 export const DEFAULT_SERVICE_NAME = 'tfy-llm-gateway';
 export const SANDBOX_PROFILE_ID = 'local-sandbox';
@@ -63,6 +64,8 @@ export const Settings = z.object({
   version: z.literal(1),
   activeProfileId: z.string(),
   profiles: z.array(Profile).min(1),
+  /** The user's prices per model, used instead of the price catalog's for estimated costs. */
+  priceOverrides: z.array(PriceOverride).max(500).default([]),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -79,7 +82,7 @@ export function sandboxProfile(): Profile {
 }
 
 export function defaultSettings(): Settings {
-  return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()] };
+  return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()], priceOverrides: [] };
 }
 
 /** Another of the collector's ports on the same host and scheme (a URL's hostname keeps an IPv6 address's brackets). */

@@ -1,10 +1,15 @@
 /**
- * A request: a gateway trace's root with what its spans say, rolled up. The one rule for each
- * field is written twice — here over span rows (the live tail folds spans as they land) and in
- * core/semantics/request-rollup-sql.ts (search and summaries) — and a test holds them equal.
+ * A request: a trace's root with what its spans say, rolled up. Each fact's rule is named in
+ * request-facts.ts; this file folds span rows by those rules (the live tail folds spans as they
+ * land) and core/semantics/request-rollup-sql.ts writes the same rules as SQL (search and
+ * summaries); a test holds the two equal on every table layout.
  */
 import { z } from 'zod';
+import { REQUEST_FACT_RULES, SPAN_FACT_KINDS, type RequestFactName, type RollupRule } from './request-facts.js';
 import type { SpanRow } from './span-row.js';
+
+type FactShape = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? z.ZodNullable<z.ZodNumber> : z.ZodString };
+const factShape = Object.fromEntries(Object.keys(REQUEST_FACT_RULES).map((name) => [name, SPAN_FACT_KINDS[name as RequestFactName] === 'number' ? z.number().nullable() : z.string()])) as FactShape;
 
 export const RequestRow = z.object({
   traceId: z.string(),
@@ -16,66 +21,51 @@ export const RequestRow = z.object({
   spanType: z.string(),
   status: z.enum(['ok', 'error', 'unset']),
   durationNs: z.string(),
-  /** The model the caller asked for, and those the gateway actually called (fallbacks, retries). */
+  /** The model the caller asked for, and those actually called (fallbacks, retries). */
   model: z.string(),
   calledModels: z.array(z.string()),
-  user: z.string(),
-  teams: z.string(),
-  conversationId: z.string(),
-  metadata: z.string(),
-  inputTokens: z.number().nullable(),
-  outputTokens: z.number().nullable(),
-  cachedTokens: z.number().nullable(),
-  costUsd: z.number().nullable(),
-  ttftMs: z.number().nullable(),
+  /** Which instrumentation's numbers these are (tfy, genai, openllmetry, openinference, mcp), '' when none. */
+  dialect: z.string(),
+  /** True when no span reported a cost and costUsd is the price catalog's estimate from the tokens. */
+  costEstimated: z.boolean(),
   spanCount: z.number().int(),
   errorCount: z.number().int(),
-  /** The first span that failed, and the error the gateway or the upstream gave. */
+  /** The deepest span that failed (a failed span none of whose children failed), and the error it gave. */
   failedSpan: z.string(),
   errorMessage: z.string(),
   guardrails: z.array(z.object({ name: z.string(), result: z.string() })),
-  mcpServer: z.string(),
-  mcpTool: z.string(),
-  mcpMethod: z.string(),
   mcpErrors: z.number().int(),
   /** False while only child spans have landed (a streaming call's root is exported when it ends). */
   hasRoot: z.boolean(),
+  ...factShape,
 });
 export type RequestRow = z.infer<typeof RequestRow>;
 
 /** The span type whose metrics count: the gateway reports a model call's tokens and cost on its Model span. */
 const MODEL = 'Model';
-
-type Metric = 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'costUsd';
+const MCP = 'MCP';
 
 function byStart(a: SpanRow, b: SpanRow): number {
   const d = BigInt(a.tsNs) - BigInt(b.tsNs);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
 
-function sum(spans: SpanRow[], m: Metric): number {
-  return spans.reduce((a, s) => a + (s[m] ?? 0), 0);
-}
+type NumberFact = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? K : never }[RequestFactName];
+type TextFact = Exclude<RequestFactName, NumberFact>;
 
-/**
- * Each metric counted once: the Model spans' sum when any Model span reports it (two Model
- * spans — a retry, a fallback — add up); else the root's own value (older gateways put it
- * there); else the sum over whichever spans report it (GenAI / OpenInference instrumentation).
- */
-function metric(spans: SpanRow[], root: SpanRow | undefined, m: Metric): number | null {
+function metric(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): number | null {
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
-  if (models.length) return sum(models, m);
+  if (models.length) return models.reduce((a, s) => a + s[m]!, 0);
   if (root && root[m] !== null) return root[m];
   const reporters = spans.filter((s) => s[m] !== null);
-  return reporters.length ? sum(reporters, m) : null;
+  return reporters.length ? reporters.reduce((a, s) => a + s[m]!, 0) : null;
 }
 
-/** TTFT of the model call that answered (the last Model span to start); else the root's; else the first reported. */
-function ttft(spans: SpanRow[], root: SpanRow | undefined): number | null {
-  const models = spans.filter((s) => s.spanType === MODEL && s.ttftMs !== null);
-  if (models.length) return models[models.length - 1]!.ttftMs;
-  if (root && root.ttftMs !== null) return root.ttftMs;
-  return spans.find((s) => s.ttftMs !== null)?.ttftMs ?? null;
+function answering(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): number | null {
+  const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
+  if (models.length) return models[models.length - 1]![m];
+  if (root && root[m] !== null) return root[m];
+  return spans.find((s) => s[m] !== null)?.[m] ?? null;
 }
 
 /** The root's value, else the first non-empty one in start order. */
@@ -85,8 +75,36 @@ function first(spans: SpanRow[], root: SpanRow | undefined, pick: (s: SpanRow) =
   return '';
 }
 
+function fold(rule: RollupRule, name: RequestFactName, spans: SpanRow[], root: SpanRow | undefined): string | number | null {
+  if (SPAN_FACT_KINDS[name] === 'number') {
+    const m = name as NumberFact;
+    if (rule === 'metric') return metric(spans, root, m);
+    if (rule === 'answering') return answering(spans, root, m);
+    throw new Error(`rule ${rule} does not apply to the number ${name}`);
+  }
+  const t = name as TextFact;
+  if (rule === 'first') return first(spans, root, (s) => s[t]);
+  if (rule === 'firstMcp') return spans.find((s) => s.spanType === MCP)?.[t] ?? '';
+  throw new Error(`rule ${rule} does not apply to the text ${name}`);
+}
+
+/** The spans whose numbers counted, for the dialect they came from: as `metric` picks them for tokens. */
+function numbersDialect(spans: SpanRow[], root: SpanRow | undefined): string {
+  const reports = (s: SpanRow) => s.inputTokens !== null || s.outputTokens !== null;
+  const model = spans.find((s) => s.spanType === MODEL && reports(s));
+  if (model) return model.dialect;
+  if (root && reports(root)) return root.dialect;
+  return spans.find(reports)?.dialect ?? first(spans, root, (s) => s.dialect);
+}
+
 function unique(values: string[]): string[] {
   return [...new Set(values.filter(Boolean))];
+}
+
+/** The deepest failure: a failed span that is no failed span's parent, the earliest of those. */
+function failedLeaf(failed: SpanRow[]): SpanRow | undefined {
+  const parents = new Set(failed.map((s) => s.parentSpanId));
+  return failed.find((s) => !parents.has(s.spanId));
 }
 
 export function rollupRequest(unsorted: SpanRow[]): RequestRow {
@@ -94,12 +112,13 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
   const root = spans.find((s) => s.parentSpanId === '');
   const head = root ?? spans[0]!;
   const failed = spans.filter((s) => s.status === 'error');
-  const modelSpans = spans.filter((s) => s.spanType === MODEL);
-  const called = unique(modelSpans.map((s) => s.calledModel));
+  const leaf = failedLeaf(failed);
+  const called = unique(spans.filter((s) => s.spanType === MODEL).map((s) => s.calledModel));
   const calledModels = called.length ? called : unique(spans.filter((s) => s.parentSpanId !== '').map((s) => s.calledModel));
-  const mcp = spans.filter((s) => s.spanType === 'MCP');
   const end = spans.reduce((a, s) => (BigInt(s.tsNs) + BigInt(s.durationNs) > a ? BigInt(s.tsNs) + BigInt(s.durationNs) : a), 0n);
+  const facts = Object.fromEntries(Object.entries(REQUEST_FACT_RULES).map(([name, rule]) => [name, fold(rule, name as RequestFactName, spans, root)]));
   return {
+    ...(facts as Pick<RequestRow, RequestFactName>),
     traceId: head.traceId,
     ts: head.ts,
     tsNs: head.tsNs,
@@ -110,24 +129,14 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
     durationNs: root ? root.durationNs : String(end - BigInt(head.tsNs)),
     model: (root?.model || calledModels[0]) ?? first(spans, root, (s) => s.model),
     calledModels,
-    user: first(spans, root, (s) => s.caller),
-    teams: first(spans, root, (s) => s.teams),
-    conversationId: first(spans, root, (s) => s.conversationId),
-    metadata: first(spans, root, (s) => s.metadata),
-    inputTokens: metric(spans, root, 'inputTokens'),
-    outputTokens: metric(spans, root, 'outputTokens'),
-    cachedTokens: metric(spans, root, 'cachedTokens'),
-    costUsd: metric(spans, root, 'costUsd'),
-    ttftMs: ttft(spans, root),
+    dialect: numbersDialect(spans, root),
+    costEstimated: false,
     spanCount: spans.length,
     errorCount: failed.length,
-    failedSpan: failed[0]?.name ?? '',
-    errorMessage: first(spans, root, (s) => s.errorMessage) || (failed[0]?.statusMessage ?? ''),
+    failedSpan: leaf?.name ?? '',
+    errorMessage: first(spans, root, (s) => s.errorMessage) || leaf?.statusMessage || (failed.find((s) => s.statusMessage)?.statusMessage ?? ''),
     guardrails: spans.filter((s) => s.spanType === 'Guardrail').map((s) => ({ name: s.guardrail, result: s.guardrailResult })),
-    mcpServer: mcp[0]?.mcpServer ?? '',
-    mcpTool: mcp[0]?.mcpTool ?? '',
-    mcpMethod: mcp[0]?.mcpMethod ?? '',
-    mcpErrors: mcp.filter((s) => s.mcpError || s.status === 'error').length,
+    mcpErrors: spans.filter((s) => s.spanType === MCP && (s.mcpError || s.status === 'error')).length,
     hasRoot: root !== undefined,
   };
 }

@@ -1,5 +1,9 @@
-/** A span as the tail and the explorer list show it; core/semantics decides where each LLM column is read. */
+/** A span as the tail and the explorer list show it; core/semantics decides where each fact is read. */
 import { z } from 'zod';
+import { SPAN_FACT_KINDS, type SpanFactName } from './request-facts.js';
+
+type FactShape = { [K in SpanFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? z.ZodNullable<z.ZodNumber> : z.ZodString };
+const factShape = Object.fromEntries(Object.entries(SPAN_FACT_KINDS).map(([name, kind]) => [name, kind === 'number' ? z.number().nullable() : z.string()])) as FactShape;
 
 export const SpanRow = z.object({
   ts: z.string(),
@@ -13,29 +17,11 @@ export const SpanRow = z.object({
   status: z.enum(['ok', 'error', 'unset']),
   statusMessage: z.string(),
   durationNs: z.string(),
-  model: z.string(),
-  ttftMs: z.number().nullable(),
-  inputTokens: z.number().nullable(),
-  outputTokens: z.number().nullable(),
-  costUsd: z.number().nullable(),
-  caller: z.string(),
-  /** The caller's teams and the request's X-TFY-METADATA, as the gateway wrote them (capped). */
-  teams: z.string(),
-  metadata: z.string(),
-  /** The gateway's span type (ChatCompletion, Model, MCP, Guardrail…), '' for other spans. */
-  spanType: z.string(),
-  /** The model this span called (Model spans), as opposed to the request's model. */
-  calledModel: z.string(),
-  cachedTokens: z.number().nullable(),
-  conversationId: z.string(),
-  errorMessage: z.string(),
-  mcpServer: z.string(),
-  mcpTool: z.string(),
-  mcpMethod: z.string(),
+  /** Which instrumentation wrote the span (tfy, genai, openllmetry, openinference, mcp), '' for none of them. */
+  dialect: z.string(),
   /** The MCP tool ran and failed (or the server answered with an error code). */
   mcpError: z.boolean(),
-  guardrail: z.string(),
-  guardrailResult: z.string(),
+  ...factShape,
 });
 export type SpanRow = z.infer<typeof SpanRow>;
 

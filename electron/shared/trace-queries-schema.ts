@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { RequestRow } from './request-row.js';
 import { SpanRow } from './span-row.js';
+import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact, type TokenFact } from './request-facts.js';
 
 export const SEARCH_LIMIT_MAX = 1_000;
 
@@ -30,6 +31,9 @@ export const TraceSpan = SpanRow.extend({
 });
 export type TraceSpan = z.infer<typeof TraceSpan>;
 
+/** The summed facts (the token split and cost); costUsd includes costEstimatedUsd, the catalog's estimate for requests no span reported a cost for. */
+const summed = { ...Object.fromEntries(SUMMED_FACTS.map((f) => [f, z.number()])), costEstimatedUsd: z.number() } as Record<SummedFact | 'costEstimatedUsd', z.ZodNumber>;
+
 export const ModelSummaryRow = z.object({
   model: z.string(),
   requests: z.number(),
@@ -37,10 +41,7 @@ export const ModelSummaryRow = z.object({
   p50Ms: z.number(),
   p95Ms: z.number(),
   ttftP50Ms: z.number().nullable(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  cachedTokens: z.number(),
-  costUsd: z.number(),
+  ...summed,
 });
 
 export const UserSummaryRow = z.object({
@@ -48,9 +49,7 @@ export const UserSummaryRow = z.object({
   requests: z.number(),
   errorRate: z.number(),
   models: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  costUsd: z.number(),
+  ...summed,
 });
 
 export const McpSummaryRow = z.object({
@@ -70,12 +69,15 @@ export const SeriesPoint = z.object({
   errors: z.number(),
   p95Ms: z.number(),
   costByModel: z.record(z.string(), z.number()),
+  ...(Object.fromEntries(TOKEN_FACTS.map((f) => [f, z.number()])) as Record<TokenFact, z.ZodNumber>),
 });
 
 export const TrafficSummary = z.object({
   fromMs: z.number().int(),
   toMs: z.number().int(),
   bucketMs: z.number().int(),
+  /** The service summarised, null for all services. */
+  service: z.string().nullable(),
   models: z.array(ModelSummaryRow),
   users: z.array(UserSummaryRow),
   mcp: z.array(McpSummaryRow),

@@ -52,9 +52,12 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'traces.get': { profileId: 'local-sandbox', traceId: TRACE_ID },
   'traces.requests': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
   'traces.fields': { profileId: 'local-sandbox' },
-  'traces.summary': { profileId: 'local-sandbox', fromMs: 0, toMs: 1 },
+  'traces.summary': { profileId: 'local-sandbox', fromMs: 0, toMs: 1, allServices: false },
   'traces.conversation': { profileId: 'local-sandbox', conversationId: 'conv-1' },
   'traces.payload': { profileId: 'local-sandbox', traceId: TRACE_ID, spanId: 'b'.repeat(16) },
+  'prices.get': {},
+  'prices.setOverride': { model: 'gpt-4o', price: { inputPerMTok: 1, outputPerMTok: 2 } },
+  'prices.lookup': { items: [{ provider: 'openai', model: 'gpt-4o' }] },
 };
 
 /** Values no field of the given kind accepts. */

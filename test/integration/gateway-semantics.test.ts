@@ -15,14 +15,20 @@ import { postOtlp, selectRows } from '../support/otlp-http.js';
 import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const SEED = Number(process.env.GATEWAY_SEED ?? Date.now() % 100_000);
+/** Every table layout the sandbox can create: the rules must hold on each. */
+const SCHEMAS = ['clickstack', 'compat', 'exporter', 'exporter-json'] as const;
+
+describe.each(SCHEMAS)('gateway traffic on the %s table', (schema) => {
 let sandbox: TestSandbox;
 let sent: GenRequest[];
 const now = Date.now();
 const window = { fromMs: now - 3600_000, toMs: now + 60_000 };
+/** An attribute of table alias `s` in plain SQL, as this layout stores it. */
+const attr = (alias: string, key: string) => (schema === 'exporter-json' ? `toString(getSubcolumn(${alias}.SpanAttributes, '${key}'))` : `${alias}.SpanAttributes['${key}']`);
 
 beforeAll(async () => {
-  console.log(`gateway mix seed: GATEWAY_SEED=${SEED}`);
-  sandbox = await startTestSandbox();
+  console.log(`gateway mix seed: GATEWAY_SEED=${SEED} (${schema})`);
+  sandbox = await startTestSandbox({ args: ['--schema', schema] });
   const rnd = seeded(SEED + 1);
   // The shapes that break naive sums, always present whatever the seed draws.
   const must = [gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd)];
@@ -51,7 +57,7 @@ function totalsBy<K extends string>(requests: GenRequest[], key: (r: GenRequest)
   return out;
 }
 
-describe('gateway traffic, summarised', () => {
+describe('summarised', () => {
   it('per model: requests, errors and tokens exact, cost to the micro-dollar — from what was sent', async () => {
     const summary = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
     const truth = totalsBy(
@@ -70,11 +76,11 @@ describe('gateway traffic, summarised', () => {
   it('per model: the same totals as plain SQL over the Model spans (where the gateway puts the metrics)', async () => {
     const sql = await selectRows<{ model: string; input: number; output: number; cost: number }>(
       sandbox.clickhouse,
-      `SELECT root.m AS model, sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.input_tokens'])) AS input,
-              sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.output_tokens'])) AS output, sum(toFloat64OrZero(s.SpanAttributes['tfy.model.metric.cost_in_usd'])) AS cost
+      `SELECT root.m AS model, sum(toFloat64OrZero(${attr('s', 'tfy.model.metric.input_tokens')})) AS input,
+              sum(toFloat64OrZero(${attr('s', 'tfy.model.metric.output_tokens')})) AS output, sum(toFloat64OrZero(${attr('s', 'tfy.model.metric.cost_in_usd')})) AS cost
        FROM otel_traces AS s
-       INNER JOIN (SELECT TraceId, SpanAttributes['tfy.request.model_name'] AS m FROM otel_traces WHERE ParentSpanId = '' AND ServiceName = {svc:String}) AS root ON s.TraceId = root.TraceId
-       WHERE s.ServiceName = {svc:String} AND s.SpanAttributes['tfy.span_type'] = 'Model' AND root.m != ''
+       INNER JOIN (SELECT TraceId, ${attr('r', 'tfy.request.model_name')} AS m FROM otel_traces AS r WHERE ParentSpanId = '' AND ServiceName = {svc:String}) AS root ON s.TraceId = root.TraceId
+       WHERE s.ServiceName = {svc:String} AND ${attr('s', 'tfy.span_type')} = 'Model' AND root.m != ''
        GROUP BY model ORDER BY model`,
       { svc: GATEWAY_SERVICE },
     );
@@ -116,7 +122,9 @@ describe('gateway traffic, summarised', () => {
       if (kind === 'fallback') {
         expect(row.calledModels).toHaveLength(1);
         expect(row.status).toBe('error');
-        expect(row.failedSpan).toBe('Model');
+        // The deepest hop that failed names the failure: the first call's Network Call, with its 429.
+        expect(row.failedSpan).toBe('Network Call');
+        expect(row.errorMessage).not.toBe('');
         expect(row.errorCount).toBe(2); // the first call's Model span and its Network Call
       }
     }
@@ -148,4 +156,5 @@ describe('gateway traffic, summarised', () => {
     // Each turn carries its newest message, not the history before it.
     expect(got.turns.map((t) => JSON.parse(t.input) as { role: string; content: string })).toEqual(turns.map((_, i) => ({ role: 'user', content: expect.stringContaining(`Question ${i + 1} in ${convo.conversationId}`) })));
   });
+});
 });

@@ -8,7 +8,7 @@ export function nowNanos(offsetMs = 0): string {
   return (BigInt(Date.now() + offsetMs) * 1_000_000n).toString();
 }
 
-export async function postOtlp(endpoint: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+export async function postOtlp(endpoint: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; text: string; json: () => unknown; headers: Headers }> {
   const response = await fetch(endpoint, { method: 'POST', body, headers });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text) as unknown, headers: response.headers };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { BadInputError } from '../errors.js';
 import { Profile, ProfileFields, SANDBOX_PROFILE_ID, Settings, type Settings as SettingsT } from '../../shared/profile-schema.js';
 import type { z } from 'zod';
+import { ModelPrice, PriceOverride } from '../../shared/price-schema.js';
 
 export interface KeyValueFile {
   store: Record<string, unknown>;
@@ -94,6 +95,19 @@ export class ProfileStore {
     const activeProfileId = this.settings.activeProfileId === id ? SANDBOX_PROFILE_ID : this.settings.activeProfileId;
     this.settings = { ...this.settings, activeProfileId, profiles };
     this.persist();
+  }
+
+  priceOverrides(): PriceOverride[] {
+    return this.settings.priceOverrides;
+  }
+
+  /** Sets (or, with null, removes) the user's price for one model. */
+  setPriceOverride(model: string, price: ModelPrice | null): PriceOverride[] {
+    const rest = this.settings.priceOverrides.filter((o) => o.model !== model);
+    const next = price ? [...rest, PriceOverride.parse({ ...ModelPrice.parse(price), model })] : rest;
+    this.settings = { ...this.settings, priceOverrides: next.sort((a, b) => a.model.localeCompare(b.model)) };
+    this.persist();
+    return this.settings.priceOverrides;
   }
 
   activate(id: string): Profile {

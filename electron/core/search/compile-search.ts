@@ -8,8 +8,9 @@
  *     HyperDX compares strings ('10' < '9').
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
-import { CALLER_KEYS, CONVERSATION_KEYS, COST_KEYS, ERROR_MESSAGE_KEYS, INPUT_TEXT_KEYS, INPUT_TOKEN_KEYS, MCP_SERVER_KEYS, MCP_TOOL_KEYS, MODEL_KEYS, OUTPUT_TEXT_KEYS, OUTPUT_TOKEN_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
-import { anyKeyEqualsSql, attributeExistsSql, attributeSql, exactAttributeSql } from '../semantics/span-columns-sql.js';
+import type { SpanFactName } from '../../shared/request-facts.js';
+import { INPUT_MESSAGES, messageKeys, OUTPUT_MESSAGES, SPAN_FACTS } from '../semantics/span-facts.js';
+import { anyKeyPresentSql, attributeExistsSql, attributeSql, exactAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError } from './search-error.js';
 import type { FieldTarget } from './search-fields.js';
 import type { Inclusive, SearchNode } from './search-tree.js';
@@ -41,17 +42,19 @@ const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
   ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'].map((k) => [k.toLowerCase(), [k, `SPAN_KIND_${k.toUpperCase()}`]]),
 );
 
-const ATTRIBUTE_FIELDS: Partial<Record<string, readonly string[]>> = {
-  model: MODEL_KEYS,
-  user: CALLER_KEYS,
-  conversation: CONVERSATION_KEYS,
-  mcp: MCP_SERVER_KEYS,
-  tool: MCP_TOOL_KEYS,
-  type: SPAN_TYPE_KEYS,
+/** Short fields over a text fact: every key of every dialect the spec names for it. */
+const FACT_FIELDS: Partial<Record<string, SpanFactName>> = {
+  model: 'model',
+  provider: 'provider',
+  user: 'user',
+  conversation: 'conversationId',
+  mcp: 'mcpServer',
+  tool: 'mcpTool',
+  type: 'spanType',
 };
 
 /** Where a bare word looks beyond the span name: the attributes that carry text, and the status message. */
-const TEXT_KEYS = [...new Set([...INPUT_TEXT_KEYS, ...OUTPUT_TEXT_KEYS, ...ERROR_MESSAGE_KEYS])];
+const TEXT_KEYS = [...new Set([...messageKeys(INPUT_MESSAGES), ...messageKeys(OUTPUT_MESSAGES), ...SPAN_FACTS.errorMessage.keys.map((k) => k.key)])];
 
 export const SEARCH_HELP = [
   ['word', 'a word of the span name (as HyperDX), or text in the input, output, error or status message'],
@@ -63,10 +66,11 @@ export const SEARCH_HELP = [
   ['field:>5  [1 TO 5]  {1 TO 5}', 'comparisons and ranges (Duration is in nanoseconds); numbers compare as numbers'],
   ['field:(a OR b)', 'the field applies inside the parentheses'],
   ['AND  OR  NOT  -  &&  ||', 'combine (a space means AND)'],
-  ['model: user: conversation: mcp: tool: type:', 'the gateway\'s request model, caller, conversation id, MCP server and tool, span type'],
+  ['model: user: conversation: provider:', 'the request model, caller, conversation id, provider — in every dialect (tfy.*, gen_ai.*, OpenInference); a part matches, "quoted" is exact, *sonnet* a pattern'],
+  ['mcp: tool: type:', 'MCP server and tool, the gateway\'s span type'],
   ['status:error  kind:server', 'either spelling of the status or kind'],
   ['duration:>2s  duration:[1s TO 5s]', 'duration with units (ns, us, ms, s, m, h)'],
-  ['tokens:>1000  cost:>0.01', 'tokens in + out, and cost in USD, of a span'],
+  ['tokens:>1000  cost:>0.01  ttft:>500ms', 'a span\'s tokens in + out, cost in USD and time to first token, in every dialect'],
   ['service: name: trace: span:', 'service name, span name (name:Chat* for a prefix), trace and span ids'],
 ] as const;
 
@@ -174,7 +178,9 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
       return cmp ? `Duration ${cmp.op} ${params.add('UInt64', parseDurationNs(cmp.rest, node.position))}` : `Duration = ${params.add('UInt64', parseDurationNs(v, node.position))}`;
     case 'tokens':
     case 'cost':
-      return `${metricExpr(name, params, layout)} ${cmp?.op ?? '='} ${params.add('Float64', numberOr(cmp ? cmp.rest : v, name, node.position))}`;
+      return `${metricExpr(name, layout)} ${cmp?.op ?? '='} ${params.add('Float64', numberOr(cmp ? cmp.rest : v, name, node.position))}`;
+    case 'ttft':
+      return `${metricExpr(name, layout)} ${cmp?.op ?? '='} ${params.add('Float64', parseDurationNs(cmp ? cmp.rest : v, node.position) / 1e6)}`;
     case 'status': {
       const spellings = STATUS_SPELLINGS[v.toLowerCase()];
       if (!spellings || cmp) throw new SearchSyntaxError(`status is one of ok, error, unset (not "${v.slice(0, 40)}").`, node.position);
@@ -194,18 +200,54 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
       const col = name === 'service' ? 'ServiceName' : 'SpanName';
       return prefixWildcard ? `startsWith(${col}, ${params.add('String', v.slice(0, -1))})` : `${col} = ${params.add('String', v)}`;
     }
-    default: {
-      const keys = ATTRIBUTE_FIELDS[name]!;
-      if (prefixWildcard) return `(${keys.map((k) => `startsWith(${attributeSql(layout, 'SpanAttributes', params.add('String', k))}, ${params.add('String', v.slice(0, -1))})`).join(' OR ')})`;
-      return anyKeyEqualsSql(layout, keys, params.add('String', v));
-    }
+    default:
+      return factTerm(FACT_FIELDS[name]!, node, params, layout);
   }
 }
 
-/** `tokens:` is a span's tokens in + out, `cost:` its cost in USD (as the gateway reports them on the Model span). */
-function metricExpr(name: 'tokens' | 'cost', params: SqlParams, layout: TableLayout): string {
-  const attr = (key: string) => attributeSql(layout, 'SpanAttributes', params.add('String', key));
-  return name === 'cost' ? `toFloat64OrNull(${attr(COST_KEYS[0])})` : `(toFloat64OrZero(${attr(INPUT_TOKEN_KEYS[0])}) + toFloat64OrZero(${attr(OUTPUT_TOKEN_KEYS[0])}))`;
+/**
+ * A text short field, as HyperDX reads a field: unquoted, a part of the value matches
+ * (`user:alice` finds alice@acme.io); quoted, the value exactly (through the table's indexes);
+ * `*` present; wildcards (`model:*sonnet*`) a pattern. Any of the fact's keys may match.
+ */
+function factTerm(fact: SpanFactName, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams, layout: TableLayout): string {
+  const spec = SPAN_FACTS[fact];
+  const keys = spec.keys.map((s) => s.key);
+  const v = node.value;
+  if (node.quoted) return factEqualsSql(layout, fact, params.add('String', v), v);
+  const marker = spec.whenPresent ? `(${anyKeyPresentSql(layout, [spec.whenPresent.key])} AND NOT ${anyKeyPresentSql(layout, keys)})` : null;
+  if (v === '*') return `(${[...keys.map((k) => `notEmpty(${attributeSql(layout, 'SpanAttributes', params.add('String', k))})`), ...(marker ? [marker] : [])].join(' OR ')})`;
+  const prefix = v.startsWith('*');
+  const suffix = v.length > 1 && v.endsWith('*');
+  const term = v.slice(prefix ? 1 : 0, suffix ? -1 : undefined);
+  if (term === '') return '1';
+  // A wildcard anchors the pattern on its other side (name:Chat* starts with Chat); no wildcard is a part anywhere.
+  const starts = !prefix && suffix;
+  const ends = prefix && !suffix;
+  const pattern = `${starts ? '' : '%'}${likeEscape(term)}${ends ? '' : '%'}`;
+  const p = params.add('String', pattern);
+  const matches = keys.map((k) => {
+    const key = params.add('String', k);
+    return `(${attributeSql(layout, 'SpanAttributes', key)} ILIKE ${p} AND indexHint(${attributeExistsSql(layout, 'SpanAttributes', key)}))`;
+  });
+  if (spec.whenPresent && marker && likeMatches(spec.whenPresent.value, term, starts, ends)) matches.push(marker);
+  return `(${matches.join(' OR ')})`;
+}
+
+/** The ILIKE above, for a constant of ours. */
+function likeMatches(value: string, term: string, starts: boolean, ends: boolean): boolean {
+  const v = value.toLowerCase();
+  const t = term.toLowerCase();
+  return starts ? v.startsWith(t) : ends ? v.endsWith(t) : v.includes(t);
+}
+
+/** `tokens:` is a span's tokens in + out, `cost:` its cost in USD, `ttft:` its time to first token (ms) — each from every dialect, by the spec's precedence. */
+function metricExpr(name: 'tokens' | 'cost' | 'ttft', layout: TableLayout): string {
+  if (name === 'cost') return spanFactSql(layout, 'costUsd');
+  if (name === 'ttft') return spanFactSql(layout, 'ttftMs');
+  const input = spanFactSql(layout, 'inputTokens');
+  const output = spanFactSql(layout, 'outputTokens');
+  return `if(isNull(${input}) AND isNull(${output}), NULL, ifNull(${input}, 0) + ifNull(${output}, 0))`;
 }
 
 /** A bare word: HyperDX's span-name token match, or the same text in the text attributes and status message. */
@@ -235,10 +277,13 @@ function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParam
   if (from === null && to === null) return columnOrMapExists(target, params, ctx.layout);
   if (target.kind === 'extension') {
     if (target.name === 'duration') return rangeBounds('Duration', from === null ? null : parseDurationNs(from, node.position), to === null ? null : parseDurationNs(to, node.position), node.inclusive, (v) => params.add('UInt64', v));
-    if (target.name === 'tokens' || target.name === 'cost') {
-      return rangeBounds(metricExpr(target.name, params, ctx.layout), from === null ? null : numberOr(from, target.name, node.position), to === null ? null : numberOr(to, target.name, node.position), node.inclusive, (v) => params.add('Float64', v));
+    if (target.name === 'ttft') {
+      return rangeBounds(metricExpr('ttft', ctx.layout), from === null ? null : parseDurationNs(from, node.position) / 1e6, to === null ? null : parseDurationNs(to, node.position) / 1e6, node.inclusive, (v) => params.add('Float64', v));
     }
-    throw new SearchSyntaxError(`${node.field} takes no range; ranges work on duration, tokens, cost, numeric columns and attributes.`, node.position);
+    if (target.name === 'tokens' || target.name === 'cost') {
+      return rangeBounds(metricExpr(target.name, ctx.layout), from === null ? null : numberOr(from, target.name, node.position), to === null ? null : numberOr(to, target.name, node.position), node.inclusive, (v) => params.add('Float64', v));
+    }
+    throw new SearchSyntaxError(`${node.field} takes no range; ranges work on duration, tokens, cost, ttft, numeric columns and attributes.`, node.position);
   }
   const numeric = (from === null || Number.isFinite(Number(from))) && (to === null || Number.isFinite(Number(to)));
   const expr = target.kind === 'column' ? quoteColumn(target.column) : target.kind === 'map' ? attributeSql(ctx.layout, target.map, params.add('String', target.key)) : null;

@@ -12,7 +12,7 @@ import { SearchSyntaxError } from './search-error.js';
 import { fieldsOf, type SearchNode } from './search-tree.js';
 
 /** Our short fields; each is explained in the in-app help (SEARCH_HELP). */
-export const EXTENSIONS = ['service', 'name', 'status', 'kind', 'duration', 'trace', 'span', 'model', 'user', 'conversation', 'mcp', 'tool', 'type', 'tokens', 'cost'] as const;
+export const EXTENSIONS = ['service', 'name', 'status', 'kind', 'duration', 'trace', 'span', 'model', 'provider', 'user', 'conversation', 'mcp', 'tool', 'type', 'tokens', 'cost', 'ttft'] as const;
 export type Extension = (typeof EXTENSIONS)[number];
 
 export type ColumnKind = 'string' | 'number' | 'datetime' | 'array';

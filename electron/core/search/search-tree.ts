@@ -131,21 +131,63 @@ function toTree(raw: unknown, scope: string | null): SearchNode | null {
   const scoped = ast.field && ast.parenthesized && ast.field !== '<implicit>';
   const innerScope = scoped ? unescapeField(ast.field!.replace(/^-/, '')) : scope;
   const negatedGroup = Boolean(scoped && ast.field!.startsWith('-'));
-  let left = ast.left === undefined ? null : toTree(ast.left, innerScope);
-  if (left && ast.start === 'NOT') left = { kind: 'not', node: left };
-  if (ast.right === undefined || ast.right === null) return left ? negate(left, negatedGroup) : null;
-  const right = toTree(ast.right, innerScope);
-  if (!left || !right) return negate((left ?? right)!, negatedGroup);
-  const op = ast.operator ?? '<implicit>';
-  const combined: SearchNode =
-    op === 'OR' || op === '||'
-      ? { kind: 'or', left, right }
-      : op === 'OR NOT'
-        ? { kind: 'or', left, right: { kind: 'not', node: right } }
-        : op === 'AND NOT' || op === 'NOT'
-          ? { kind: 'and', left, right: { kind: 'not', node: right } }
-          : { kind: 'and', left, right };
-  return negate(combined, negatedGroup);
+  if (ast.right === undefined || ast.right === null) {
+    let only = ast.left === undefined ? null : toTree(ast.left, innerScope);
+    if (only && ast.start === 'NOT') only = { kind: 'not', node: only };
+    return only ? negate(only, negatedGroup) : null;
+  }
+  return negate(chainTree(ast, innerScope), negatedGroup);
+}
+
+/** An operator of a chain, and whether it negates the operand after it. */
+function opOf(operator: string | undefined): { or: boolean; not: boolean } {
+  const op = operator ?? '<implicit>';
+  return { or: op === 'OR' || op === '||' || op === 'OR NOT', not: op === 'OR NOT' || op === 'AND NOT' || op === 'NOT' };
+}
+
+/**
+ * `a AND b OR c` as HyperDX means it. Its serializer writes the terms of an unparenthesized
+ * chain flat — `(a) AND (b) OR (c)` — and ClickHouse binds AND tighter than OR, so it means
+ * `(a AND b) OR c`, although the parser nests the chain to the right (`a AND (b OR c)`). The
+ * chain is read back flat here and grouped the same way; parentheses keep their own groups.
+ */
+function chainTree(ast: Ast, scope: string | null): SearchNode {
+  const operands: { raw: unknown; not: boolean }[] = [{ raw: ast.left, not: ast.start === 'NOT' }];
+  const ors: boolean[] = [];
+  let cur: Ast = ast;
+  for (;;) {
+    const op = opOf(cur.operator);
+    ors.push(op.or);
+    const next = AstShape.safeParse(cur.right);
+    const r = next.success ? (next.data as Ast) : null;
+    // The chain goes on through an unparenthesized, unscoped binary node on the right.
+    if (r && r.right !== undefined && r.right !== null && r.left !== undefined && !r.parenthesized && !(r.field && r.field !== '<implicit>')) {
+      operands.push({ raw: r.left, not: op.not || r.start === 'NOT' });
+      cur = r;
+      continue;
+    }
+    operands.push({ raw: cur.right, not: op.not });
+    break;
+  }
+  const nodes = operands.map((o) => {
+    const n = o.raw === undefined ? null : toTree(o.raw, scope);
+    return n && o.not ? ({ kind: 'not', node: n } as SearchNode) : n;
+  });
+  // AND groups between the ORs, each folded left to right, then the groups ORed.
+  const groups: SearchNode[] = [];
+  let group: SearchNode | null = nodes[0] ?? null;
+  for (let i = 1; i < nodes.length; i++) {
+    const n = nodes[i] ?? null;
+    if (ors[i - 1]) {
+      if (group) groups.push(group);
+      group = n;
+    } else if (n) {
+      group = group ? { kind: 'and', left: group, right: n } : n;
+    }
+  }
+  if (group) groups.push(group);
+  if (!groups.length) throw new SearchSyntaxError('The search has no terms.', 0);
+  return groups.reduce((a, b) => ({ kind: 'or', left: a, right: b }));
 }
 
 /** The search as a tree, or null when it is empty. */

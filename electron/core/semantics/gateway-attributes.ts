@@ -58,26 +58,59 @@ export const TFY = {
   },
 } as const;
 
-/** OpenTelemetry GenAI conventions and the older gateway's chatCompletions span. */
+/** OpenTelemetry GenAI conventions (newest), and the names OpenLLMetry's older releases write. */
 export const GEN_AI = {
+  operationName: 'gen_ai.operation.name',
+  providerName: 'gen_ai.provider.name',
+  /** Deprecated for gen_ai.provider.name; older instrumentations still write it. */
+  system: 'gen_ai.system',
   requestModel: 'gen_ai.request.model',
   responseModel: 'gen_ai.response.model',
   inputTokens: 'gen_ai.usage.input_tokens',
   outputTokens: 'gen_ai.usage.output_tokens',
-  prompt: 'gen_ai.prompt',
-  completion: 'gen_ai.completion',
+  cacheReadInputTokens: 'gen_ai.usage.cache_read.input_tokens',
+  cacheWriteInputTokens: 'gen_ai.usage.cache_write.input_tokens',
+  /** The older name of cache_write.input_tokens. */
+  cacheCreationInputTokens: 'gen_ai.usage.cache_creation.input_tokens',
+  reasoningOutputTokens: 'gen_ai.usage.reasoning.output_tokens',
+  /** Seconds, as a double. */
+  timeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
   inputMessages: 'gen_ai.input.messages',
   outputMessages: 'gen_ai.output.messages',
+  systemInstructions: 'gen_ai.system_instructions',
   conversationId: 'gen_ai.conversation.id',
+  toolName: 'gen_ai.tool.name',
+  errorType: 'error.type',
+  errorMessage: 'error.message',
+  // OpenLLMetry's older releases:
+  prompt: 'gen_ai.prompt',
+  completion: 'gen_ai.completion',
+  promptTokens: 'gen_ai.usage.prompt_tokens',
+  completionTokens: 'gen_ai.usage.completion_tokens',
+  openllmetryCacheReadInputTokens: 'gen_ai.usage.cache_read_input_tokens',
+  openllmetryCacheCreationInputTokens: 'gen_ai.usage.cache_creation_input_tokens',
+  openllmetryReasoningTokens: 'gen_ai.usage.reasoning_tokens',
+  openllmetryRequestType: 'llm.request.type',
 } as const;
 
-/** OpenInference (Arize, Phoenix) keys, read last. */
+/** OpenInference (Arize, Phoenix) keys. */
 export const OPEN_INFERENCE = {
+  spanKind: 'openinference.span.kind',
   modelName: 'llm.model_name',
+  embeddingModelName: 'embedding.model_name',
+  provider: 'llm.provider',
+  system: 'llm.system',
   promptTokens: 'llm.token_count.prompt',
   completionTokens: 'llm.token_count.completion',
+  cacheReadTokens: 'llm.token_count.prompt_details.cache_read',
+  cacheWriteTokens: 'llm.token_count.prompt_details.cache_write',
+  reasoningTokens: 'llm.token_count.completion_details.reasoning',
+  costTotal: 'llm.cost.total',
   inputValue: 'input.value',
   outputValue: 'output.value',
+  sessionId: 'session.id',
+  /** The span event a streaming call records when its first token arrives. */
+  firstTokenEvent: 'First Token Stream Event',
 } as const;
 
 export const HTTP_STATUS_CODE = 'http.response.status_code';
@@ -85,37 +118,10 @@ export const HTTP_STATUS_CODE = 'http.response.status_code';
 /** The gateway's span types (tfy.span_type). */
 export const SPAN_TYPES = ['ChatCompletion', 'Completion', 'MCP', 'Rerank', 'Embedding', 'Model', 'AgentResponse', 'Guardrail'] as const;
 
-/** Where a span's model name is read, first non-empty wins: requested model, then called model, then GenAI, then OpenInference. */
-export const MODEL_KEYS = [TFY.request.modelName, TFY.model.name, GEN_AI.requestModel, OPEN_INFERENCE.modelName] as const;
-/** The model a Model span actually called (fallbacks and retries can call several per request). */
-export const CALLED_MODEL_KEYS = [TFY.model.name, GEN_AI.responseModel, GEN_AI.requestModel, OPEN_INFERENCE.modelName] as const;
-export const INPUT_TOKEN_KEYS = [TFY.metric.inputTokens, GEN_AI.inputTokens, OPEN_INFERENCE.promptTokens] as const;
-export const OUTPUT_TOKEN_KEYS = [TFY.metric.outputTokens, GEN_AI.outputTokens, OPEN_INFERENCE.completionTokens] as const;
-export const CACHED_TOKEN_KEYS = [TFY.metric.cacheReadInputTokens] as const;
-export const COST_KEYS = [TFY.metric.costUsd] as const;
-export const TTFT_KEYS = [TFY.metric.ttftMs] as const;
-export const CALLER_KEYS = [TFY.request.createdBySubject] as const;
-export const TEAMS_KEYS = [TFY.request.createdBySubjectTeams] as const;
-export const METADATA_KEYS = [TFY.request.metadata] as const;
-export const CONVERSATION_KEYS = [TFY.request.conversationId, GEN_AI.conversationId] as const;
-export const INPUT_TEXT_KEYS = [TFY.input, GEN_AI.inputMessages, GEN_AI.prompt, OPEN_INFERENCE.inputValue] as const;
-export const OUTPUT_TEXT_KEYS = [TFY.output, GEN_AI.outputMessages, GEN_AI.completion, OPEN_INFERENCE.outputValue] as const;
-export const ERROR_MESSAGE_KEYS = [TFY.errorMessage] as const;
-export const MCP_SERVER_KEYS = [TFY.mcp.name, TFY.mcp.serverName, TFY.mcp.fqn] as const;
-export const MCP_TOOL_KEYS = [TFY.mcp.primitiveName] as const;
-export const MCP_METHOD_KEYS = [TFY.mcp.method] as const;
-export const MCP_LATENCY_KEYS = [TFY.mcp.latencyMs] as const;
-export const GUARDRAIL_NAME_KEYS = [TFY.guardrail.name, TFY.guardrail.fqn] as const;
-export const GUARDRAIL_RESULT_KEYS = [TFY.guardrail.result] as const;
-export const SPAN_TYPE_KEYS = [TFY.spanType] as const;
-
 /** The span type whose metrics are the authoritative ones: the gateway reports a model call's tokens and cost there. */
 export const MODEL_SPAN_TYPE = 'Model';
 export const MCP_SPAN_TYPE = 'MCP';
 export const GUARDRAIL_SPAN_TYPE = 'Guardrail';
-/** An MCP tool call whose tool itself failed (the call succeeded at the protocol level). */
-export const MCP_TOOL_ERROR_KEYS = [TFY.mcp.isToolCallExecutionError] as const;
-export const MCP_ERROR_CODE_KEYS = [TFY.mcp.errorCode] as const;
 
 /** Marks the app's own test and canary traces. */
 export const TEST_MARKER = { flag: 'clickstack_tray.test', id: 'clickstack_tray.test_id' } as const;

@@ -1,10 +1,12 @@
 /**
- * The request rollup in SQL: per trace, the same rules as rollupRequest() in
- * shared/request-row.ts (a test holds the two equal). Each field is one aggregate over the
- * trace's span rows, with the span columns it reads; a query asks for the fields it needs
- * (a summary needs a few, the requests view all), so the engine reads no more than that.
+ * The request rollup in SQL: per trace, the rules of shared/request-facts.ts, as
+ * rollupRequest() in shared/request-row.ts folds them (a test holds the two equal on every
+ * layout). Each field is one aggregate over the trace's span rows, with the span columns it
+ * reads; a query asks for the fields it needs (a summary needs a few, the requests view all),
+ * so the engine reads no more than that.
  */
 import type { TableLayout } from '../clickhouse/table-layout.js';
+import { REQUEST_FACT_RULES, SPAN_FACT_KINDS, type RequestFactName, type RollupRule } from '../../shared/request-facts.js';
 import { GUARDRAIL_SPAN_TYPE, MCP_SPAN_TYPE, MODEL_SPAN_TYPE } from './gateway-attributes.js';
 import { ERROR_STATUS_SQL, OK_STATUS_SQL, spanColumnMap } from './span-columns-sql.js';
 
@@ -29,6 +31,31 @@ function first(col: string): string {
 function head(col: string): string {
   return `if(r_hasRoot, argMinIf(${col}, tsNs64, ${ROOT}), argMin(${col}, tsNs64))`;
 }
+
+/** The value of the call that answered: the last Model span to start that reports it, else the root's, else the first reported. */
+function answering(col: string): string {
+  return `multiIf(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, argMaxIf(${col}, tsNs64, ${IS_MODEL} AND isNotNull(${col})),
+          countIf(${ROOT} AND isNotNull(${col})) > 0, anyIf(${col}, ${ROOT} AND isNotNull(${col})),
+          argMinIf(${col}, tsNs64, isNotNull(${col})))`;
+}
+
+const RULE_SQL: Record<RollupRule, (col: string) => Aggregate> = {
+  first: (col) => ({ sql: first(col), reads: [col, 'parentSpanId', 'tsNs64'] }),
+  metric: (col) => ({ sql: metric(col), reads: [col, 'spanType', 'parentSpanId'] }),
+  answering: (col) => ({ sql: answering(col), reads: [col, 'spanType', 'parentSpanId', 'tsNs64'] }),
+  firstMcp: (col) => ({ sql: `argMinIf(${col}, tsNs64, ${IS_MCP})`, reads: [col, 'tsNs64', 'spanType'] }),
+};
+
+function factAggregates(): Record<string, Aggregate> {
+  return Object.fromEntries(
+    Object.entries(REQUEST_FACT_RULES).map(([name, rule]) => {
+      if ((rule === 'metric' || rule === 'answering') !== (SPAN_FACT_KINDS[name as RequestFactName] === 'number')) throw new Error(`rule ${rule} does not fit ${name}`);
+      return [name, RULE_SQL[rule](name)];
+    }),
+  );
+}
+
+const REPORTS_TOKENS = '(isNotNull(inputTokens) OR isNotNull(outputTokens))';
 
 function calledIn(where: string): string {
   return `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((tsNs64, calledModel), ${where} AND calledModel != ''))))`;
@@ -66,36 +93,36 @@ const AGGREGATES: Record<string, Aggregate> = {
           argMinIf(model, tsNs64, model != ''))`,
     reads: ['model', 'calledModel', 'spanType', 'parentSpanId', 'tsNs64'],
   },
-  user: { sql: first('caller'), reads: ['caller', 'parentSpanId', 'tsNs64'] },
-  teams: { sql: first('teams'), reads: ['teams', 'parentSpanId', 'tsNs64'] },
-  conversationId: { sql: first('conversationId'), reads: ['conversationId', 'parentSpanId', 'tsNs64'] },
-  metadata: { sql: first('metadata'), reads: ['metadata', 'parentSpanId', 'tsNs64'] },
-  inputTokens: { sql: metric('inputTokens'), reads: ['inputTokens', 'spanType', 'parentSpanId'] },
-  outputTokens: { sql: metric('outputTokens'), reads: ['outputTokens', 'spanType', 'parentSpanId'] },
-  cachedTokens: { sql: metric('cachedTokens'), reads: ['cachedTokens', 'spanType', 'parentSpanId'] },
-  costUsd: { sql: metric('costUsd'), reads: ['costUsd', 'spanType', 'parentSpanId'] },
-  ttftMs: {
-    sql: `multiIf(countIf(${IS_MODEL} AND isNotNull(ttftMs)) > 0, argMaxIf(ttftMs, tsNs64, ${IS_MODEL} AND isNotNull(ttftMs)),
-          countIf(${ROOT} AND isNotNull(ttftMs)) > 0, anyIf(ttftMs, ${ROOT} AND isNotNull(ttftMs)),
-          argMinIf(ttftMs, tsNs64, isNotNull(ttftMs)))`,
-    reads: ['ttftMs', 'spanType', 'parentSpanId', 'tsNs64'],
+  ...factAggregates(),
+  // As `metric` picks the spans whose tokens count: a reporting Model span's, the root's, the first reporter's; else the first dialect named.
+  dialect: {
+    sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, tsNs64, ${IS_MODEL} AND ${REPORTS_TOKENS}),
+          countIf(${ROOT} AND ${REPORTS_TOKENS}) > 0, anyIf(dialect, ${ROOT} AND ${REPORTS_TOKENS}),
+          countIf(${REPORTS_TOKENS}) > 0, argMinIf(dialect, tsNs64, ${REPORTS_TOKENS}), ${first('dialect')})`,
+    reads: ['dialect', 'spanType', 'parentSpanId', 'tsNs64', 'inputTokens', 'outputTokens'],
   },
+  // Estimates are added after the query, from the price catalog (core/semantics/price-catalog.ts).
+  costEstimated: { sql: 'false', reads: [] },
   spanCount: { sql: 'count()', reads: [] },
   errorCount: { sql: `countIf(${ERR})`, reads: ['status'] },
-  failedSpan: { sql: `if(r_errorCount > 0, argMinIf(name, tsNs64, ${ERR}), '')`, reads: ['name', 'tsNs64', 'status'], needs: ['errorCount'] },
+  // The failed spans in start order as (start, spanId, name, statusMessage), and their parents: a leaf is no failed span's parent.
+  failedLeaf: {
+    sql: `arrayFirst(x -> NOT has(groupArrayIf(parentSpanId, ${ERR}), x.2), arraySort(x -> x.1, groupArrayIf((tsNs64, spanId, name, statusMessage), ${ERR})))`,
+    reads: ['tsNs64', 'spanId', 'parentSpanId', 'name', 'statusMessage', 'status'],
+  },
+  failedSpan: { sql: `if(r_errorCount > 0, r_failedLeaf.3, '')`, reads: [], needs: ['errorCount', 'failedLeaf'] },
   errorMessage: {
-    sql: `if(${first('errorMessage')} != '', ${first('errorMessage')}, if(r_errorCount > 0, argMinIf(statusMessage, tsNs64, ${ERR}), ''))`,
+    sql: `multiIf(${first('errorMessage')} != '', ${first('errorMessage')}, r_errorCount > 0 AND r_failedLeaf.4 != '', r_failedLeaf.4, ifNull(argMinIf(statusMessage, tsNs64, ${ERR} AND statusMessage != ''), ''))`,
     reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'tsNs64', 'status'],
-    needs: ['errorCount'],
+    needs: ['errorCount', 'failedLeaf'],
   },
   guardrails: { sql: `arrayMap(x -> (x.2, x.3), arraySort(x -> x.1, groupArrayIf((tsNs64, guardrail, guardrailResult), spanType = '${GUARDRAIL_SPAN_TYPE}')))`, reads: ['tsNs64', 'guardrail', 'guardrailResult', 'spanType'] },
-  mcpServer: { sql: `argMinIf(mcpServer, tsNs64, ${IS_MCP})`, reads: ['mcpServer', 'tsNs64', 'spanType'] },
-  mcpTool: { sql: `argMinIf(mcpTool, tsNs64, ${IS_MCP})`, reads: ['mcpTool', 'tsNs64', 'spanType'] },
-  mcpMethod: { sql: `argMinIf(mcpMethod, tsNs64, ${IS_MCP})`, reads: ['mcpMethod', 'tsNs64', 'spanType'] },
   mcpErrors: { sql: `countIf(${IS_MCP} AND (mcpError OR ${ERR}))`, reads: ['spanType', 'mcpError', 'status'] },
 };
 
-export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => f !== 'calledModelSpans');
+/** Helper aggregates that are no RequestRow field. */
+const INTERNAL = new Set(['calledModelSpans', 'failedLeaf']);
+export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => !INTERNAL.has(f));
 
 /** The rollup's per-span inputs beyond the span-row map: a numeric start and duration, and ok/error/unset. */
 function extraColumns(): Record<string, string> {
@@ -138,8 +165,9 @@ export function fromRollupRow(raw: Record<string, unknown>): Record<string, unkn
   for (const [k, v] of Object.entries(raw)) if (k.startsWith('r_')) out[k.slice(2)] = v;
   out.hasRoot = Boolean(out.hasRoot);
   out.guardrails = Array.isArray(out.guardrails) ? (out.guardrails as unknown[]).map((p) => (Array.isArray(p) ? { name: String(p[0] ?? ''), result: String(p[1] ?? '') } : p)) : [];
+  out.costEstimated = Boolean(out.costEstimated);
   for (const k of ['spanCount', 'errorCount', 'mcpErrors']) out[k] = Number(out[k]);
-  for (const k of ['inputTokens', 'outputTokens', 'cachedTokens', 'costUsd', 'ttftMs']) out[k] = out[k] === null || out[k] === undefined ? null : Number(out[k]);
-  delete out.calledModelSpans;
+  for (const [k, kind] of Object.entries(SPAN_FACT_KINDS)) if (kind === 'number' && k in out) out[k] = out[k] === null || out[k] === undefined ? null : Number(out[k]);
+  for (const k of INTERNAL) delete out[k];
   return out;
 }

@@ -1,35 +1,15 @@
 /**
- * SQL for the gateway's facts as columns of a span row, built from the table layout and the
- * semantics keys. Keys are our constants (never user input), passed as literals the engine
- * can fold; user values never reach this file.
+ * SQL for each span fact as a column of a span row, built from the span-fact spec
+ * (span-facts.ts) and the table layout. Keys are our constants (never user input), passed as
+ * literals the engine can fold; user values never reach this file.
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
-import {
-  CACHED_TOKEN_KEYS,
-  CALLED_MODEL_KEYS,
-  CALLER_KEYS,
-  CONVERSATION_KEYS,
-  COST_KEYS,
-  ERROR_MESSAGE_KEYS,
-  GUARDRAIL_NAME_KEYS,
-  GUARDRAIL_RESULT_KEYS,
-  INPUT_TOKEN_KEYS,
-  MCP_ERROR_CODE_KEYS,
-  MCP_METHOD_KEYS,
-  MCP_SERVER_KEYS,
-  MCP_TOOL_ERROR_KEYS,
-  MCP_TOOL_KEYS,
-  METADATA_KEYS,
-  TEAMS_KEYS,
-  MODEL_KEYS,
-  OUTPUT_TOKEN_KEYS,
-  SPAN_TYPE_KEYS,
-  TTFT_KEYS,
-} from './gateway-attributes.js';
+import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
+import { DIALECT_MARKERS, MCP_TOOL_ERROR, SPAN_FACTS, type SpanFactSpec } from './span-facts.js';
 
 /** A constant key as a ClickHouse string literal; the keys are ours, checked to hold no quote. */
 function keyLiteral(key: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
+  if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
   return `'${key}'`;
 }
 
@@ -95,11 +75,59 @@ export function numberAttributeSql(layout: TableLayout, keys: readonly string[])
   return `toFloat64OrNull(${firstAttributeSql(layout, keys)})`;
 }
 
+/** Any of the constant keys is present on the span. */
+export function anyKeyPresentSql(layout: TableLayout, keys: readonly string[]): string {
+  return `(${keys.map((k) => attributeExistsSql(layout, 'SpanAttributes', keyLiteral(k))).join(' OR ')})`;
+}
+
+/** Milliseconds from the span's start to its first event of this name, NULL without one. */
+function eventSinceStartSql(event: string): string {
+  const at = `indexOf(Events.Name, ${keyLiteral(event)})`;
+  return `if(${at} > 0, (toUnixTimestamp64Nano(Events.Timestamp[${at}]) - toUnixTimestamp64Nano(Timestamp)) / 1e6, NULL)`;
+}
+
+/** A number fact: the first source present, converted to the fact's unit (seconds → ms), NULL when none. */
+function numberFactSql(layout: TableLayout, spec: SpanFactSpec): string {
+  const parts = spec.keys.map((s) => {
+    const v = `toFloat64OrNull(${projectedAttributeSql(layout, 'SpanAttributes', keyLiteral(s.key))})`;
+    return s.unit === 's' ? `${v} * 1000` : v;
+  });
+  if (layout.hasEvents) parts.push(...(spec.events ?? []).map((e) => eventSinceStartSql(e.event)));
+  return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`;
+}
+
+/** A span fact as SQL over the table, per the spec. */
+export function spanFactSql(layout: TableLayout, fact: SpanFactName): string {
+  const spec = SPAN_FACTS[fact];
+  if (SPAN_FACT_KINDS[fact] === 'number') return numberFactSql(layout, spec);
+  const text = firstAttributeSql(layout, spec.keys.map((s) => s.key));
+  const whenPresent = spec.whenPresent ? `if(${text} != '', ${text}, if(${anyKeyPresentSql(layout, [spec.whenPresent.key])}, ${keyLiteral(spec.whenPresent.value)}, ''))` : text;
+  return spec.cap ? `substring(${whenPresent}, 1, ${spec.cap})` : whenPresent;
+}
+
+/**
+ * A text fact equals a value (already a parameter), in the form the table's indexes serve: any of
+ * its keys equals it, or — for a fact with a `whenPresent` rule and that value — its marker key is
+ * present while none of its keys is.
+ */
+export function factEqualsSql(layout: TableLayout, fact: SpanFactName, valueSql: string, value: string): string {
+  const spec = SPAN_FACTS[fact];
+  const keys = spec.keys.map((s) => s.key);
+  const any = anyKeyEqualsSql(layout, keys, valueSql);
+  if (!spec.whenPresent || spec.whenPresent.value !== value) return any;
+  return `(${any} OR (${anyKeyPresentSql(layout, [spec.whenPresent.key])} AND NOT ${anyKeyPresentSql(layout, keys)}))`;
+}
+
+/** Which dialect a span speaks (DIALECT_MARKERS, in order), '' for none. */
+export function dialectSql(layout: TableLayout): string {
+  return `multiIf(${DIALECT_MARKERS.map((m) => `${anyKeyPresentSql(layout, m.keys)}, '${m.dialect}'`).join(', ')}, '')`;
+}
+
 /** Either StatusCode spelling (Error, STATUS_CODE_ERROR; Ok, STATUS_CODE_OK). */
 export const ERROR_STATUS_SQL = "StatusCode IN ('Error', 'STATUS_CODE_ERROR')";
 export const OK_STATUS_SQL = "StatusCode IN ('Ok', 'STATUS_CODE_OK')";
 
-/** Each column of a span row (SpanRow) and the extra ones the request rollup reads, as SQL over the table. */
+/** Each column of a span row (SpanRow), as SQL over the table. */
 export function spanColumnMap(layout: TableLayout): Record<string, string> {
   return {
     ts: 'toString(Timestamp)',
@@ -113,30 +141,14 @@ export function spanColumnMap(layout: TableLayout): Record<string, string> {
     statusCode: 'StatusCode',
     statusMessage: 'StatusMessage',
     durationNs: 'toString(Duration)',
-    model: firstAttributeSql(layout, MODEL_KEYS),
-    ttftMs: numberAttributeSql(layout, TTFT_KEYS),
-    inputTokens: numberAttributeSql(layout, INPUT_TOKEN_KEYS),
-    outputTokens: numberAttributeSql(layout, OUTPUT_TOKEN_KEYS),
-    costUsd: numberAttributeSql(layout, COST_KEYS),
-    caller: firstAttributeSql(layout, CALLER_KEYS),
-    teams: `substring(${firstAttributeSql(layout, TEAMS_KEYS)}, 1, ${SHORT_TEXT_CAP})`,
-    metadata: `substring(${firstAttributeSql(layout, METADATA_KEYS)}, 1, ${SHORT_TEXT_CAP})`,
-    spanType: firstAttributeSql(layout, SPAN_TYPE_KEYS),
-    calledModel: firstAttributeSql(layout, CALLED_MODEL_KEYS),
-    cachedTokens: numberAttributeSql(layout, CACHED_TOKEN_KEYS),
-    conversationId: firstAttributeSql(layout, CONVERSATION_KEYS),
-    errorMessage: `substring(${firstAttributeSql(layout, ERROR_MESSAGE_KEYS)}, 1, ${ERROR_MESSAGE_CAP})`,
-    mcpServer: firstAttributeSql(layout, MCP_SERVER_KEYS),
-    mcpTool: firstAttributeSql(layout, MCP_TOOL_KEYS),
-    mcpMethod: firstAttributeSql(layout, MCP_METHOD_KEYS),
+    dialect: dialectSql(layout),
     mcpError: mcpErrorSql(layout),
-    guardrail: firstAttributeSql(layout, GUARDRAIL_NAME_KEYS),
-    guardrailResult: firstAttributeSql(layout, GUARDRAIL_RESULT_KEYS),
+    ...Object.fromEntries(SPAN_FACT_NAMES.map((f) => [f, spanFactSql(layout, f)])),
   };
 }
 
-/** The span-row columns SpanRow holds, in its order. */
-const SPAN_ROW_FIELDS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs', 'model', 'ttftMs', 'inputTokens', 'outputTokens', 'costUsd', 'caller', 'teams', 'metadata', 'spanType', 'calledModel', 'cachedTokens', 'conversationId', 'errorMessage', 'mcpServer', 'mcpTool', 'mcpMethod', 'mcpError', 'guardrail', 'guardrailResult'] as const;
+/** The span-row columns SpanRow holds. */
+const SPAN_ROW_FIELDS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs', 'dialect', 'mcpError', ...SPAN_FACT_NAMES];
 
 /** Some columns of the map, as a SELECT list. */
 export function spanColumnsSql(layout: TableLayout, names: readonly string[]): string {
@@ -155,11 +167,8 @@ export function spanRowColumnsSql(layout: TableLayout): string {
   return spanColumnsSql(layout, SPAN_ROW_FIELDS);
 }
 
-/** Error messages can be whole upstream answers; a row carries the start, the trace view the rest. */
-export const ERROR_MESSAGE_CAP = 500;
-export const SHORT_TEXT_CAP = 300;
-
-/** 1 when an MCP call's tool failed: the execution-error flag, or an error code the server returned. */
+/** 1 when an MCP call's tool failed: the gateway's execution-error flag or an error code, or `error.type = tool_error`. */
 export function mcpErrorSql(layout: TableLayout): string {
-  return `(lower(${firstAttributeSql(layout, MCP_TOOL_ERROR_KEYS)}) = 'true' OR ${firstAttributeSql(layout, MCP_ERROR_CODE_KEYS)} NOT IN ('', '0'))`;
+  const value = (key: string) => projectedAttributeSql(layout, 'SpanAttributes', keyLiteral(key));
+  return `(lower(${value(MCP_TOOL_ERROR.flag)}) = 'true' OR ${value(MCP_TOOL_ERROR.errorCode)} NOT IN ('', '0') OR ${value(MCP_TOOL_ERROR.errorType)} = ${keyLiteral(MCP_TOOL_ERROR.errorTypeValue)})`;
 }

@@ -6,10 +6,13 @@ import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
-import { CONVERSATION_KEYS, INPUT_TEXT_KEYS, MCP_LATENCY_KEYS, MCP_SERVER_KEYS, MCP_SPAN_TYPE, MCP_TOOL_KEYS, OUTPUT_TEXT_KEYS, SPAN_TYPE_KEYS } from '../semantics/gateway-attributes.js';
+import { MCP_SPAN_TYPE } from '../semantics/gateway-attributes.js';
+import { INPUT_MESSAGES, keysOf, MCP_LATENCY_KEYS, messageKeys, OUTPUT_MESSAGES } from '../semantics/span-facts.js';
 import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
-import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql } from '../semantics/span-columns-sql.js';
+import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
+import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
+import { costAt, withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
 import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
@@ -30,9 +33,12 @@ function rollupSql(t: TracesTable, where: string, extra: { columns?: string; sel
 }
 
 /** What the summaries read of each request. */
-const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'inputTokens', 'outputTokens', 'cachedTokens', 'costUsd', 'ttftMs'] as const;
+const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
 
 const Raw = z.record(z.string(), z.unknown());
+
+/** A model's price for estimated costs (core/semantics/price-catalog.ts), or null when none is known. */
+export type PriceOf = (provider: string, model: string) => ModelPrice | null;
 
 export interface RequestSearchInput {
   query: string;
@@ -44,7 +50,7 @@ export interface RequestSearchInput {
 }
 
 /** The newest requests in the window whose trace has a span matching the search (every span, not only the root). */
-export async function searchRequests(location: TracesLocation, q: RequestSearchInput): Promise<z.infer<typeof RequestSearchResult>> {
+export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
   return withTracesTable(location, async (t) => {
     const params = new SqlParams();
     const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
@@ -63,21 +69,21 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       settings: settingsFor(search),
       row: Raw,
     });
-    const requests = answer.rows.map((r) => RequestRow.parse(fromRollupRow(r)));
+    const requests = answer.rows.map((r) => withEstimatedCost(RequestRow.parse(fromRollupRow(r)), priceOf));
     return { requests: requests.slice(0, q.limit), truncated: requests.length > q.limit, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
   });
 }
 
 /** Every request of one conversation id, oldest first, with the start of each turn's input and output. */
-export async function conversation(location: TracesLocation, conversationId: string, fromMs: number, toMs: number): Promise<z.infer<typeof Conversation>> {
+export async function conversation(location: TracesLocation, conversationId: string, fromMs: number, toMs: number, priceOf: PriceOf = () => null): Promise<z.infer<typeof Conversation>> {
   return withTracesTable(location, async (t) => {
     const params = new SqlParams();
     const id = params.add('String', conversationId);
-    const inTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${anyKeyEqualsSql(t.layout, CONVERSATION_KEYS, id)}`;
+    const inTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${anyKeyEqualsSql(t.layout, keysOf('conversationId'), id)}`;
     // A turn's input is the whole history so far; the new turn is its last message (when it is a JSON list of messages).
-    const input = firstAttributeSql(t.layout, INPUT_TEXT_KEYS);
+    const input = firstAttributeSql(t.layout, messageKeys(INPUT_MESSAGES));
     const lastMessage = `if(isValidJSON(${input}) AND JSONType(${input}) = 'Array', JSONExtractRaw(${input}, -1), ${input})`;
-    const columns = `, substringUTF8(${lastMessage}, 1, ${TURN_TEXT_CAP}) AS inputText, substringUTF8(${firstAttributeSql(t.layout, OUTPUT_TEXT_KEYS)}, 1, ${TURN_TEXT_CAP}) AS outputText`;
+    const columns = `, substringUTF8(${lastMessage}, 1, ${TURN_TEXT_CAP}) AS inputText, substringUTF8(${firstAttributeSql(t.layout, messageKeys(OUTPUT_MESSAGES))}, 1, ${TURN_TEXT_CAP}) AS outputText`;
     const turnText = (col: string) => `if(anyIf(${col}, parentSpanId = '') != '', anyIf(${col}, parentSpanId = ''), argMinIf(${col}, tsNs64, ${col} != ''))`;
     const select = `, ${turnText('inputText')} AS r_input, ${turnText('outputText')} AS r_output`;
     const answer = await queryRows(location, {
@@ -87,7 +93,7 @@ export async function conversation(location: TracesLocation, conversationId: str
       params: params.values,
       row: Raw,
     });
-    const turns = answer.rows.map((r) => ConversationTurn.parse(fromRollupRow(r)));
+    const turns = answer.rows.map((r) => withEstimatedCost(ConversationTurn.parse(fromRollupRow(r)), priceOf));
     return { conversationId, turns: turns.slice(0, CONVERSATION_TURNS_MAX), truncated: turns.length > CONVERSATION_TURNS_MAX };
   });
 }
@@ -101,81 +107,104 @@ export function bucketMsFor(rangeMs: number): number {
 const num = z.union([z.number(), z.string()]).transform(Number);
 const numOrNull = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
 
+function sums<P extends string>(prefix: P): Record<`${P}${SummedFact}`, typeof num> {
+  return Object.fromEntries(SUMMED_FACTS.map((f) => [`${prefix}${f}`, num])) as Record<`${P}${SummedFact}`, typeof num>;
+}
+
 const GroupedRow = z.object({
   g: num,
   model: z.string(),
   user: z.string(),
+  provider: z.string(),
   t: num,
   requests: num,
   errors: num,
   p50Ms: num,
   p95Ms: num,
   ttftP50Ms: numOrNull,
-  inputTokens: num,
-  outputTokens: num,
-  cachedTokens: num,
-  costUsd: num,
   models: num,
+  ...sums('sum_'),
+  /** The tokens of requests no span reported a cost for: what an estimate prices. */
+  ...sums('uncosted_'),
 });
+type Grouped = z.infer<typeof GroupedRow>;
 
 const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
+
+/** A group's sums, with the estimated cost of its uncosted requests added to the reported cost. */
+function totals(r: Grouped, priceOf: PriceOf): Record<SummedFact, number> & { costEstimatedUsd: number } {
+  const out = Object.fromEntries(SUMMED_FACTS.map((f) => [f, r[`sum_${f}`]])) as Record<SummedFact, number>;
+  const price = r.model ? priceOf(r.provider, r.model) : null;
+  const uncosted = Object.fromEntries(TOKEN_FACTS.map((f) => [f, r[`uncosted_${f}`]])) as Record<(typeof TOKEN_FACTS)[number], number>;
+  const costEstimatedUsd = price ? costAt(price, uncosted) : 0;
+  return { ...out, costUsd: out.costUsd + costEstimatedUsd, costEstimatedUsd };
+}
 
 /**
  * The traffic summaries, from requests whose root started in the window: by model, by user
  * and over time in one pass (GROUPING SETS over the per-request rollup), by MCP server and
- * tool in a second pass over MCP spans.
+ * tool in a second pass over MCP spans. A request no span reported a cost for is priced from
+ * the catalog by its model (the estimate is kept apart as costEstimatedUsd).
  */
-export async function trafficSummary(location: TracesLocation, fromMs: number, toMs: number, service: string | null): Promise<z.infer<typeof TrafficSummary>> {
+export async function trafficSummary(location: TracesLocation, fromMs: number, toMs: number, service: string | null, priceOf: PriceOf = () => null): Promise<z.infer<typeof TrafficSummary>> {
   return withTracesTable(location, async (t) => {
     const bucketMs = bucketMsFor(toMs - fromMs);
     const params = new SqlParams();
     const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
     const window = `${timeWhere(params, fromMs, toMs)} AND ${svc}`;
     const bucket = params.add('UInt64', bucketMs / 1000);
+    const sumSql = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                   ');
     const grouped = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `SELECT grouping(r_model, r_user, t) AS g, r_model AS model, r_user AS user, t,
+      sql: `SELECT grouping(r_model, r_user, t) AS g, r_model AS model, r_user AS user, t, anyIf(r_provider, r_provider != '') AS provider,
                    count() AS requests, countIf(r_status = 'error') AS errors,
                    quantile(0.5)(toUInt64(r_durationNs)) / 1e6 AS p50Ms, quantile(0.95)(toUInt64(r_durationNs)) / 1e6 AS p95Ms,
                    quantileIf(0.5)(r_ttftMs, isNotNull(r_ttftMs)) AS ttftP50Raw, if(countIf(isNotNull(r_ttftMs)) > 0, ttftP50Raw, NULL) AS ttftP50Ms,
-                   sum(ifNull(r_inputTokens, 0)) AS inputTokens, sum(ifNull(r_outputTokens, 0)) AS outputTokens,
-                   sum(ifNull(r_cachedTokens, 0)) AS cachedTokens, sum(ifNull(r_costUsd, 0)) AS costUsd, uniqExact(r_model) AS models
+                   uniqExactIf(r_model, r_model != '') AS models,
+                   ${sumSql}
             FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS })}))
-            GROUP BY GROUPING SETS ((r_model), (r_user), (t), (t, r_model))`,
+            GROUP BY GROUPING SETS ((r_model), (r_user), (r_user, r_model), (t), (t, r_model))`,
       params: params.values,
       settings: { force_grouping_standard_compatibility: 1 },
       row: GroupedRow,
     });
-    // grouping(model, user, t), standard SQL semantics (pinned by the setting below): a bit is 1 where the key is NOT in the set.
+    // grouping(model, user, t), standard SQL semantics (pinned by the setting above): a bit is 1 where the key is NOT in the set.
     const set = (g: number) => ({ model: (g & 4) === 0, user: (g & 2) === 0, t: (g & 1) === 0 });
-    const rows = grouped.rows.map((r) => ({ ...r, set: set(r.g) }));
+    const rows = grouped.rows.map((r) => ({ ...r, set: set(r.g), totals: totals(r, priceOf) }));
     const models = rows
-      .filter((r) => r.set.model && !r.set.t && r.model !== '')
+      .filter((r) => r.set.model && !r.set.t && !r.set.user && r.model !== '')
       .sort((a, b) => b.requests - a.requests)
       .slice(0, 100)
-      .map((r) => ModelSummaryRow.parse({ model: r.model, requests: r.requests, errorRate: r.errors / r.requests, p50Ms: r.p50Ms, p95Ms: r.p95Ms, ttftP50Ms: r.ttftP50Ms, inputTokens: r.inputTokens, outputTokens: r.outputTokens, cachedTokens: r.cachedTokens, costUsd: r.costUsd }));
+      .map((r) => ModelSummaryRow.parse({ model: r.model, requests: r.requests, errorRate: r.errors / r.requests, p50Ms: r.p50Ms, p95Ms: r.p95Ms, ttftP50Ms: r.ttftP50Ms, ...r.totals }));
+    // A user's estimate is the sum of its per-model estimates (the (user, model) set).
+    const userEstimates = new Map<string, number>();
+    for (const r of rows) if (r.set.user && r.set.model) userEstimates.set(r.user, (userEstimates.get(r.user) ?? 0) + r.totals.costEstimatedUsd);
     const users = rows
-      .filter((r) => r.set.user && r.user !== '')
+      .filter((r) => r.set.user && !r.set.model && r.user !== '')
+      .map((r) => {
+        const estimated = userEstimates.get(r.user) ?? 0;
+        return UserSummaryRow.parse({ user: r.user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models, ...r.totals, costUsd: r.totals.costUsd - r.totals.costEstimatedUsd + estimated, costEstimatedUsd: estimated });
+      })
       .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
-      .slice(0, 100)
-      .map((r) => UserSummaryRow.parse({ user: r.user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models, inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd }));
+      .slice(0, 100);
     const totalCost = new Map<string, number>();
-    for (const r of rows) if (r.set.t && r.set.model) totalCost.set(r.model, (totalCost.get(r.model) ?? 0) + r.costUsd);
+    for (const r of rows) if (r.set.t && r.set.model) totalCost.set(r.model, (totalCost.get(r.model) ?? 0) + r.totals.costUsd);
     const top = new Set([...totalCost.entries()].sort((a, b) => b[1] - a[1]).slice(0, SERIES_TOP_MODELS).map(([m]) => m));
     const points = new Map<number, z.infer<typeof SeriesPoint>>();
-    for (const r of rows.filter((x) => x.set.t && !x.set.model)) points.set(r.t, { t: r.t, requests: r.requests, errors: r.errors, p95Ms: r.p95Ms, costByModel: {} });
+    for (const r of rows.filter((x) => x.set.t && !x.set.model)) points.set(r.t, { t: r.t, requests: r.requests, errors: r.errors, p95Ms: r.p95Ms, costByModel: {}, ...Object.fromEntries(TOKEN_FACTS.map((f) => [f, r.totals[f]])) } as z.infer<typeof SeriesPoint>);
     for (const r of rows.filter((x) => x.set.t && x.set.model)) {
       const p = points.get(r.t);
-      if (!p || r.costUsd === 0) continue;
+      if (!p || r.totals.costUsd === 0) continue;
       const key = top.has(r.model) ? r.model || '(no model)' : 'other';
-      p.costByModel[key] = (p.costByModel[key] ?? 0) + r.costUsd;
+      p.costByModel[key] = (p.costByModel[key] ?? 0) + r.totals.costUsd;
     }
     const mcp = await mcpSummary(location, t, fromMs, toMs, service);
     return {
       fromMs,
       toMs,
       bucketMs,
+      service,
       models,
       users,
       mcp: mcp.rows,
@@ -189,14 +218,14 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
 async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
   const params = new SqlParams();
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
-  const isMcp = anyKeyEqualsSql(t.layout, SPAN_TYPE_KEYS, params.add('String', MCP_SPAN_TYPE));
+  const isMcp = factEqualsSql(t.layout, 'spanType', params.add('String', MCP_SPAN_TYPE), MCP_SPAN_TYPE);
   const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
     sql: `SELECT server, tool, count() AS calls, countIf(failed) AS errors, uniqExact(TraceId) AS requests,
                  quantile(0.5)(latencyMs) AS p50Ms, quantile(0.95)(latencyMs) AS p95Ms
-          FROM (SELECT TraceId, ${firstAttributeSql(t.layout, MCP_SERVER_KEYS)} AS server, ${firstAttributeSql(t.layout, MCP_TOOL_KEYS)} AS tool,
+          FROM (SELECT TraceId, ${spanFactSql(t.layout, 'mcpServer')} AS server, ${spanFactSql(t.layout, 'mcpTool')} AS tool,
                        ${mcpErrorSql(t.layout)} OR ${ERROR_STATUS_SQL} AS failed, ${latency} AS latencyMs
                 FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} AND ${isMcp})
           GROUP BY server, tool ORDER BY calls DESC LIMIT 200`,

@@ -4,10 +4,9 @@ import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import { quoteName, type TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { BadInputError, DomainError } from '../errors.js';
-import { INPUT_TEXT_KEYS, OUTPUT_TEXT_KEYS } from '../semantics/gateway-attributes.js';
-import { attributeMapSql, attributeMapsSql, firstAttributeSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { attributeMapSql, attributeMapsSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
-import { llmFields } from '../semantics/span-fields.js';
+import { inputText, llmFields, outputText } from '../semantics/span-fields.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
@@ -137,26 +136,36 @@ export const PAYLOAD_CAP_BYTES = 1_000_000;
 /** Attribute values in a whole trace are cut to this; the LLM panel fetches a span's full input and output. */
 export const TRACE_ATTRIBUTE_CAP = 4_096;
 
-const PayloadRaw = z.object({ input: z.string(), output: z.string(), inputBytes: z.union([z.number(), z.string()]), outputBytes: z.union([z.number(), z.string()]) });
+/** The span's attributes, each value cut to the cap, and each value's full length (Map layouts; the JSON layout gives the cut text's). */
+const PayloadRaw = z.object({
+  attributes: z.union([StrMap, z.string().transform((text) => flattenJsonAttributes(text, PAYLOAD_CAP_BYTES))]),
+  sizes: z.record(z.string(), z.union([z.number(), z.string()]).transform(Number)),
+});
+
+/** How long the text was before the cap: a single attribute's full length, or the assembled text's. */
+function fullBytes(text: string, attributes: Record<string, string>, sizes: Record<string, number>): number {
+  const key = Object.keys(attributes).find((k) => attributes[k] === text);
+  return Math.max(key ? (sizes[key] ?? 0) : 0, new TextEncoder().encode(text).length);
+}
 
 export async function getSpanPayload(location: TracesLocation, traceId: string, spanId: string, aroundMs?: number): Promise<z.infer<typeof SpanPayload>> {
   return withTracesTable(location, async (t) => {
-    const input = firstAttributeSql(t.layout, INPUT_TEXT_KEYS);
-    const output = firstAttributeSql(t.layout, OUTPUT_TEXT_KEYS);
+    const sizes = t.layout.attributeStorage === 'json' ? 'map()' : 'mapApply((k, v) -> (k, length(v)), SpanAttributes)';
     const [row] = await inTraceWindows(aroundMs, async (w) => {
       const params = new SqlParams();
       const where = `TraceId = ${params.add('String', traceId)} AND SpanId = ${params.add('String', spanId)} AND ${timeWhere(params, w.fromMs, w.toMs)}`;
       const answer = await queryRows(location, {
         kind: 'search',
         database: location.database,
-        sql: `SELECT substring(${input}, 1, ${PAYLOAD_CAP_BYTES}) AS input, substring(${output}, 1, ${PAYLOAD_CAP_BYTES}) AS output, length(${input}) AS inputBytes, length(${output}) AS outputBytes
-              FROM ${fromTable(t)} WHERE ${where} LIMIT 1`,
+        sql: `SELECT ${attributeMapSql(t.layout, 'SpanAttributes', PAYLOAD_CAP_BYTES)} AS attributes, ${sizes} AS sizes FROM ${fromTable(t)} WHERE ${where} LIMIT 1`,
         params: params.values,
         row: PayloadRaw,
       });
       return answer.rows;
     });
     if (!row) throw new DomainError('not_found', `Span ${spanId} of trace ${traceId} was not found near that time.`);
-    return { input: row.input, output: row.output, inputBytes: Number(row.inputBytes), outputBytes: Number(row.outputBytes), capBytes: PAYLOAD_CAP_BYTES };
+    const input = inputText(row.attributes).slice(0, PAYLOAD_CAP_BYTES);
+    const output = outputText(row.attributes).slice(0, PAYLOAD_CAP_BYTES);
+    return { input, output, inputBytes: fullBytes(input, row.attributes, row.sizes), outputBytes: fullBytes(output, row.attributes, row.sizes), capBytes: PAYLOAD_CAP_BYTES };
   });
 }

@@ -22,7 +22,7 @@ import { knownKeys } from '../search/attribute-keys.js';
 import { SEARCH_HELP } from '../search/compile-search.js';
 import { EXTENSIONS } from '../search/search-fields.js';
 import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
-import { conversation, searchRequests, trafficSummary } from './request-queries.js';
+import { conversation, searchRequests, trafficSummary, type PriceOf } from './request-queries.js';
 import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace-queries.js';
 
 export const TAIL_POLL_MS = 2_000;
@@ -86,6 +86,8 @@ export class TraceService {
   constructor(
     private readonly resolve: TargetResolver,
     private readonly onDatabase: (profileId: string, db: string) => void,
+    /** Prices for estimated costs (the catalog, with the user's overrides); none by default. */
+    private readonly priceOf: PriceOf = () => null,
   ) {}
 
   onBatch(listener: (b: TailBatch) => void): () => void {
@@ -187,7 +189,7 @@ export class TraceService {
 
   async requests(profileId: string, input: { query: string; fromMs: number; toMs: number; limit: number; language?: 'lucene' | 'sql' }, allServices = false) {
     const target = await this.target(profileId);
-    return searchRequests(target, { ...input, service: allServices ? null : target.serviceName }).catch(userError);
+    return searchRequests(target, { ...input, service: allServices ? null : target.serviceName }, this.priceOf).catch(userError);
   }
 
   /** Columns, short fields and attribute keys seen lately, for autocomplete; and the syntax help. */
@@ -204,14 +206,14 @@ export class TraceService {
     };
   }
 
-  async summary(profileId: string, fromMs: number, toMs: number) {
+  async summary(profileId: string, fromMs: number, toMs: number, allServices = false) {
     const target = await this.target(profileId);
-    return trafficSummary(target, fromMs, toMs, target.serviceName);
+    return trafficSummary(target, fromMs, toMs, allServices ? null : target.serviceName, this.priceOf);
   }
 
   /** A conversation can run for days: by default the week before the request the user opened it from. */
   async conversation(profileId: string, conversationId: string, aroundMs = Date.now()) {
-    return conversation(await this.target(profileId), conversationId, aroundMs - CONVERSATION_LOOKBACK_MS, aroundMs + CONVERSATION_LOOKAHEAD_MS);
+    return conversation(await this.target(profileId), conversationId, aroundMs - CONVERSATION_LOOKBACK_MS, aroundMs + CONVERSATION_LOOKAHEAD_MS, this.priceOf);
   }
 
   async payload(profileId: string, traceId: string, spanId: string, aroundMs?: number) {

@@ -116,7 +116,7 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                     <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="tokens">
                       {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
                     </Drill>
-                    {r.cachedTokens ? <span className="muted small"> ({fmtNum(r.cachedTokens)} cached)</span> : null}
+                    {r.cacheReadTokens ? <span className="muted small"> ({fmtNum(r.cacheReadTokens)} cached)</span> : null}
                   </td>
                   <td data-testid="model-cost">
                     <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="cost">

@@ -56,7 +56,7 @@ export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: Fu
             </Stat>
             <Stat label="Tokens in / out">
               {fmtNum(request.inputTokens)} / {fmtNum(request.outputTokens)}
-              {request.cachedTokens ? <span className="muted small">{fmtNum(request.cachedTokens)} cached</span> : null}
+              {request.cacheReadTokens ? <span className="muted small">{fmtNum(request.cacheReadTokens)} cached</span> : null}
             </Stat>
             <Stat label="Cost">{fmtCost(request.costUsd)}</Stat>
             <Stat label="Time to first token">{request.ttftMs === null ? '—' : `${fmtNum(request.ttftMs)} ms`}</Stat>

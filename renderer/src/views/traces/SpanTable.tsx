@@ -31,8 +31,8 @@ export function SpanTable({ spans, height, onOpen, label, follow = false }: { sp
             <span>{fmtNum(s.inputTokens)}</span>
             <span>{fmtNum(s.outputTokens)}</span>
             <span>{fmtCost(s.costUsd)}</span>
-            <span className="muted" title={s.caller || undefined}>
-              {s.caller || '—'}
+            <span className="muted" title={s.user || undefined}>
+              {s.user || '—'}
             </span>
           </button>
         );

@@ -1,0 +1,122 @@
+/**
+ * Prices for estimated costs: the user's override for a model first, else the maintained
+ * catalog of @pydantic/genai-prices (MIT; input, output, cache read and cache write prices per
+ * provider and model, bundled in the package — nothing is fetched). A request whose spans
+ * report a cost never uses this (shared/price-schema.ts withEstimatedCost).
+ */
+import { createRequire } from 'node:module';
+import { calcPrice } from '@pydantic/genai-prices';
+import type { ModelPrice, PriceAnswer, PriceOverride } from '../../shared/price-schema.js';
+
+const PACKAGE = '@pydantic/genai-prices';
+
+function packageVersion(): string {
+  try {
+    const pkg = createRequire(import.meta.url)(`${PACKAGE}/package.json`) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '?';
+  } catch {
+    // The package's exports map may hide package.json; the name alone still says what was used.
+    return '?';
+  }
+}
+
+export const CATALOG_NAME = `${PACKAGE} ${packageVersion()}`;
+
+/** Provider names as the conventions write them (gen_ai.provider.name) → the catalog's provider ids. */
+const PROVIDER_IDS: Record<string, string> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  'azure.ai.openai': 'azure',
+  azure: 'azure',
+  'aws.bedrock': 'aws',
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  google: 'google',
+  mistral_ai: 'mistral',
+  mistralai: 'mistral',
+  groq: 'groq',
+  deepseek: 'deepseek',
+  x_ai: 'x-ai',
+  cohere: 'cohere',
+  perplexity: 'perplexity',
+};
+
+/** A gateway model name is "<provider account>/<model>"; the catalog knows the model part. */
+function modelIdOf(model: string): string {
+  const slash = model.lastIndexOf('/');
+  return slash >= 0 ? model.slice(slash + 1) : model;
+}
+
+const MTOK = 1_000_000;
+
+function fromCatalog(provider: string, model: string): { price: ModelPrice; catalogModel: string } | null {
+  const providerId = PROVIDER_IDS[provider.toLowerCase()];
+  // A million of each kind, priced one at a time: the catalog's per-MTok prices, tiers and all, at that volume.
+  const at = (usage: Record<string, number>) => {
+    try {
+      return calcPrice(usage, modelIdOf(model), providerId ? { providerId } : undefined) ?? (providerId ? calcPrice(usage, modelIdOf(model)) : null);
+    } catch {
+      return null;
+    }
+  };
+  const input = at({ input_tokens: MTOK });
+  if (!input) return null;
+  const output = at({ output_tokens: MTOK });
+  const read = at({ input_tokens: MTOK, cache_read_tokens: MTOK });
+  const write = at({ input_tokens: MTOK, cache_write_tokens: MTOK });
+  const has = (key: string) => typeof input.model_price[key] === 'number';
+  return {
+    catalogModel: `${input.provider.id}/${input.model.id}`,
+    price: {
+      inputPerMTok: input.total_price,
+      outputPerMTok: output?.total_price ?? 0,
+      ...(has('cache_read_mtok') && read ? { cacheReadPerMTok: read.total_price } : {}),
+      ...(has('cache_write_mtok') && write ? { cacheWritePerMTok: write.total_price } : {}),
+    },
+  };
+}
+
+export class PriceCatalog {
+  private readonly cache = new Map<string, PriceAnswer>();
+
+  constructor(private readonly overrides: () => readonly PriceOverride[]) {}
+
+  lookup(provider: string, model: string): PriceAnswer {
+    const override = this.overrides().find((o) => o.model === model || o.model === modelIdOf(model));
+    if (override) {
+      const { model: _m, ...price } = override;
+      return { provider, model, price, from: 'override', catalogModel: '' };
+    }
+    const key = `${provider}\u0000${model}`;
+    let answer = this.cache.get(key);
+    if (!answer) {
+      const found = fromCatalog(provider, model);
+      answer = { provider, model, price: found?.price ?? null, from: found ? 'catalog' : 'none', catalogModel: found?.catalogModel ?? '' };
+      this.cache.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** For withEstimatedCost. */
+  readonly priceOf = (provider: string, model: string): ModelPrice | null => this.lookup(provider, model).price;
+}
+
+/** The catalog with the user's overrides, as Settings and the contract see it. */
+export class Prices {
+  readonly catalog: PriceCatalog;
+  readonly catalogName = CATALOG_NAME;
+
+  constructor(private readonly store: { priceOverrides(): PriceOverride[]; setPriceOverride(model: string, price: ModelPrice | null): PriceOverride[] }) {
+    this.catalog = new PriceCatalog(() => store.priceOverrides());
+  }
+
+  source(): { catalog: string; overrides: PriceOverride[] } {
+    return { catalog: this.catalogName, overrides: this.store.priceOverrides() };
+  }
+
+  setOverride(model: string, price: ModelPrice | null): { catalog: string; overrides: PriceOverride[] } {
+    this.store.setPriceOverride(model, price);
+    return this.source();
+  }
+}
