@@ -11,6 +11,28 @@ import { appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
 import { sandboxSelfCommand } from './self-command.js';
+import { liveHolder, type LockHolder } from '../node-shared/instance-lock.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long the CLI waits for a sandbox another process is starting to advertise its endpoints. */
+export const RUNNING_SANDBOX_WAIT_MS = 60_000;
+
+/**
+ * The sandbox already running on this data folder (the desktop app's, `web`'s or a `sandbox`
+ * command's), as its lock advertises it; waits while it is still starting. Null when none runs.
+ */
+export async function runningSandbox(dataDir: string): Promise<LockHolder | null> {
+  const deadline = Date.now() + RUNNING_SANDBOX_WAIT_MS;
+  for (;;) {
+    const holder = liveHolder(sandboxDataDir(dataDir));
+    if (!holder || holder.endpoints || Date.now() > deadline) return holder;
+    await sleep(250);
+  }
+}
+
+function by(holder: LockHolder): string {
+  return `${holder.what} (pid ${holder.pid})`;
+}
 
 export interface CliTargetOptions {
   profile?: string;
@@ -58,7 +80,9 @@ export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
 
 export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarget> {
   const dataDir = appDataDir();
-  // Started only if the chosen profile is the sandbox: zero setup works from the terminal too.
+  // The app running on this folder owns config.json: the CLI reads its profiles and writes nothing.
+  const app = liveHolder(dataDir);
+  // Started only if the chosen profile is the sandbox and none runs yet: zero setup works from the terminal too.
   const sandbox = new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir) });
   const { profiles, setup, vault } = composeCore({
     transport: 'web',
@@ -73,20 +97,31 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   const wanted = opts.profile?.toLowerCase();
   const profile = wanted ? state.profiles.find((p) => p.name.toLowerCase() === wanted || p.id === wanted) : state.profiles.find((p) => p.id === state.activeProfileId);
   if (!profile) throw new Error(`There is no profile called "${opts.profile}". Profiles: ${state.profiles.map((p) => p.name).join(', ')}.`);
+  let label = `profile "${profile.name}"`;
   if (profile.kind === 'sandbox') {
-    const status = await sandbox.start();
-    if (status.state !== 'running') throw new Error(status.detail);
-  }
+    const running = await runningSandbox(dataDir);
+    if (running?.endpoints) {
+      const whose = app ? `the sandbox of ${by(app)}` : `the sandbox already running (pid ${running.pid})`;
+      sandbox.adopt(running.endpoints, `Using ${whose}.`);
+      label += `, ${whose}`;
+    } else if (running) {
+      throw new Error(`The local sandbox of ${by(running)} did not say where it answers within ${RUNNING_SANDBOX_WAIT_MS / 1000} s; is it still starting?`);
+    } else {
+      const status = await sandbox.start();
+      if (status.state !== 'running') throw new Error(status.detail);
+      label += ', a sandbox started for this command';
+    }
+  } else if (app) label += `, as saved by ${by(app)}`;
   const target = await setup.target(profile.id);
   if (opts.otlpEndpoint) target.otlpEndpoint = opts.otlpEndpoint;
   if (opts.protocol) target.otlpProtocol = opts.protocol;
   if (opts.otlpGrpcEndpoint) target.otlpGrpcEndpoint = opts.otlpGrpcEndpoint;
   return {
     target,
-    label: `profile "${profile.name}"`,
+    label,
     hyperdxUrl: profile.hyperdxUrl,
     close: () => sandbox.stop(),
-    onDatabase: (db) => profiles.recordDatabase(profile.id, db),
+    onDatabase: app ? undefined : (db) => profiles.recordDatabase(profile.id, db),
   };
 }
 

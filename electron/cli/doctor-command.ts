@@ -38,7 +38,7 @@ export function doctorCommand(): Command {
       const resolved = await resolveCliTarget(opts);
       try {
         const results = await runAllSteps(resolved.target, resolved.onDatabase);
-        if (opts.json) process.stdout.write(JSON.stringify({ results }) + '\n');
+        if (opts.json) process.stdout.write(JSON.stringify({ target: resolved.label, results }) + '\n');
         else print(results, `clickstack-tray doctor — ${resolved.label}`);
         process.exitCode = results.every((r) => r.status === 'passed') ? 0 : 1;
       } finally {

@@ -37,6 +37,8 @@ export function sandboxCommand(): Command {
         authToken: secretFromEnv(opts.authTokenEnv, '--auth-token-env'),
         clickhousePassword: secretFromEnv(opts.clickhousePasswordEnv, '--clickhouse-password-env'),
       });
+      // The lock now says where this sandbox answers: the CLI beside a running app uses it instead of starting its own.
+      lock.describe({ endpoints: sandbox.endpoints });
       process.stdout.write(JSON.stringify({ event: 'ready', ...sandbox.endpoints }) + '\n');
       let closing = false;
       const shutdown = () => {

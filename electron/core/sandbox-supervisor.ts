@@ -66,6 +66,8 @@ export class SandboxSupervisor {
   private restartTimer: NodeJS.Timeout | null = null;
   private crashesInARow = 0;
   private lastPorts: string[] = [];
+  /** Set when this supervisor uses a sandbox another process runs (see `adopt`). */
+  private adopted = false;
 
   constructor(private readonly options: SandboxSupervisorOptions) {
     this.current = {
@@ -95,7 +97,17 @@ export class SandboxSupervisor {
     return this.child?.pid ?? null;
   }
 
+  /**
+   * Uses the sandbox another process runs on this data folder (the app's, found through its
+   * lock) instead of starting a second one, which the lock would refuse. `stop` leaves it running.
+   */
+  adopt(endpoints: NonNullable<Status['endpoints']>, detail: string): Status {
+    this.adopted = true;
+    return this.setStatus({ state: 'running', detail, endpoints });
+  }
+
   start(): Promise<Status> {
+    if (this.adopted) return Promise.resolve(this.current);
     this.cancelRestart();
     if (this.child && this.current.state === 'running') return Promise.resolve(this.current);
     this.starting ??= this.spawnChild().finally(() => {

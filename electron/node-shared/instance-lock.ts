@@ -13,10 +13,22 @@ export const LOCK_FILE = 'instance.lock';
 /** The exit code of a process that found its data folder held (EX_TEMPFAIL): a supervisor does not restart it. */
 export const LOCKED_EXIT_CODE = 75;
 
-export const LockHolder = z.object({ pid: z.number().int(), what: z.string(), since: z.string(), url: z.string().optional() });
+/** What a running sandbox serves, as it prints in its ready line: the CLI uses these instead of starting a second one. */
+export const LockEndpoints = z.object({ otlp: z.string().url(), otlpGrpc: z.string(), clickhouse: z.string().url(), health: z.string().url() });
+export type LockEndpoints = z.infer<typeof LockEndpoints>;
+
+export const LockHolder = z.object({
+  pid: z.number().int(),
+  what: z.string(),
+  since: z.string(),
+  url: z.string().optional(),
+  /** A sandbox's endpoints, once it is ready. */
+  endpoints: LockEndpoints.optional(),
+});
 export type LockHolder = z.infer<typeof LockHolder>;
 
-export type LockResult = { acquired: true; release(): void; describe(url: string): void } | { acquired: false; holder: LockHolder };
+/** `describe` adds what the holder serves (its URL, a sandbox's endpoints) to the lock, for the message and for the CLI. */
+export type LockResult = { acquired: true; release(): void; describe(about: string | Pick<LockHolder, 'url' | 'endpoints'>): void } | { acquired: false; holder: LockHolder };
 
 function alive(pid: number): boolean {
   try {
@@ -63,7 +75,7 @@ export function acquireInstanceLock(dir: string, what: string): LockResult {
           // already gone
         }
       });
-      return { acquired: true, release, describe: (url) => write(path, { ...me, url }, 'w') };
+      return { acquired: true, release, describe: (about) => write(path, { ...me, ...(typeof about === 'string' ? { url: about } : about) }, 'w') };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(path);
@@ -78,6 +90,12 @@ export function acquireInstanceLock(dir: string, what: string): LockResult {
   }
   const holder = readHolder(path);
   return { acquired: false, holder: holder ?? { pid: 0, what: 'another process', since: '' } };
+}
+
+/** Who holds `dir` now, if a live process does (a stale lock names nobody). */
+export function liveHolder(dir: string): LockHolder | null {
+  const holder = readHolder(join(dir, LOCK_FILE));
+  return holder && alive(holder.pid) ? holder : null;
 }
 
 /** One sentence about who holds a folder. */
