@@ -14,7 +14,7 @@ import { liveHolder, type LockHolder } from '../../electron/node-shared/instance
 import { hexId, jsonTraceRequest, postOtlp } from '../support/otlp-http.js';
 
 const home = mkdtempSync(join(tmpdir(), 'cst-beside-'));
-const env = { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-beside-${process.pid}` };
+const env: NodeJS.ProcessEnv = { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-beside-${process.pid}` };
 // The collector's variables would pick the environment over the profile: not what this test is about.
 delete env.CLICKHOUSE_ENDPOINT;
 let web: ChildProcess;
