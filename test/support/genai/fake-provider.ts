@@ -105,7 +105,7 @@ export function chatUsageFor(messages: unknown, answer: string): FakeUsage {
   const chars = Array.isArray(messages) ? messages.reduce((n: number, m) => n + textOf((m as { content?: unknown })?.content).length, 0) : 0;
   const prompt_tokens = 100 + chars;
   const cached_tokens = Math.floor(prompt_tokens / 4);
-  const completion_tokens = 20 + answer.split(' ').length;
+  const completion_tokens = 500 + answer.split(" ").length;
   const reasoning_tokens = 7;
   return {
     prompt_tokens,
