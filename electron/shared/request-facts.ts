@@ -7,6 +7,18 @@
  * imports this file.
  */
 
+/** The instrumentations whose keys are read (core/semantics/span-facts.ts says where), in precedence order. */
+export const DIALECTS = ['tfy', 'genai', 'openllmetry', 'openinference', 'mcp'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export const DIALECT_LABEL: Record<Dialect, string> = {
+  tfy: 'TrueFoundry AI Gateway (tfy.*)',
+  genai: 'OpenTelemetry GenAI conventions (gen_ai.*)',
+  openllmetry: 'OpenLLMetry, older releases (gen_ai.prompt.N.*, gen_ai.usage.prompt_tokens)',
+  openinference: 'OpenInference (llm.*, embedding.*)',
+  mcp: 'MCP conventions (mcp.*)',
+};
+
 /** Each fact a span reports, and whether it is text ('' when absent) or a number (null when absent). */
 export const SPAN_FACT_KINDS = {
   model: 'text',

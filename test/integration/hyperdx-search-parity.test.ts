@@ -87,6 +87,21 @@ function cases(): [string, string, 'same' | 'superset'][] {
     ['-SpanName:(Model Guardrail)', "NOT (SpanName ILIKE '%Model%' AND SpanName ILIKE '%Guardrail%')", 'same'],
     // HyperDX compares map values as strings ('1500' vs '900' alphabetically); we compare numbers: the SQL here is the numeric truth.
     ['SpanAttributes.tfy.model.metric.input_tokens:>1500', `toFloat64OrNull(${attr('SpanAttributes', 'tfy.model.metric.input_tokens')}) > 1500`, 'same'],
+    // Mixed AND/OR as HyperDX's SQL has it: its serializer writes the chain flat, so AND binds tighter than OR.
+    ['SpanName:Model AND StatusCode:Error OR SpanName:Guardrail', "(SpanName ILIKE '%Model%') AND (StatusCode ILIKE '%Error%') OR (SpanName ILIKE '%Guardrail%')", 'same'],
+    ['SpanName:Model StatusCode:Error OR SpanName:Guardrail', "(SpanName ILIKE '%Model%') AND (StatusCode ILIKE '%Error%') OR (SpanName ILIKE '%Guardrail%')", 'same'],
+    ['SpanName:Guardrail OR SpanName:Model StatusCode:Error', "(SpanName ILIKE '%Guardrail%') OR (SpanName ILIKE '%Model%') AND (StatusCode ILIKE '%Error%')", 'same'],
+    ['SpanName:Model AND NOT StatusCode:Error OR SpanName:Guardrail', "(SpanName ILIKE '%Model%') AND NOT (StatusCode ILIKE '%Error%') OR (SpanName ILIKE '%Guardrail%')", 'same'],
+    ['(SpanName:Model OR SpanName:Guardrail) StatusCode:Error', "((SpanName ILIKE '%Model%') OR (SpanName ILIKE '%Guardrail%')) AND (StatusCode ILIKE '%Error%')", 'same'],
+    // Our short fields, against the HyperDX search a user would type for the same answer (its unquoted match is a part of the value).
+    ['user:alice', `${attr('SpanAttributes', 'tfy.request.created_by_subject')} ILIKE '%alice%'`, 'same'],
+    ['user:alice@acme.dev', `${attr('SpanAttributes', 'tfy.request.created_by_subject')} ILIKE '%alice@acme.dev%'`, 'same'],
+    ['user:"user:alice@acme.dev"', `${attr('SpanAttributes', 'tfy.request.created_by_subject')} = 'user:alice@acme.dev'`, 'same'],
+    ['model:*mini*', `${attr('SpanAttributes', 'tfy.request.model_name')} ILIKE '%mini%' OR ${attr('SpanAttributes', 'tfy.model.name')} ILIKE '%mini%'`, 'same'],
+    ['model:gpt*', `${attr('SpanAttributes', 'tfy.request.model_name')} ILIKE '%gpt%' OR ${attr('SpanAttributes', 'tfy.model.name')} ILIKE '%gpt%'`, 'same'],
+    ['tokens:>1000', `toFloat64OrZero(${attr('SpanAttributes', 'tfy.model.metric.input_tokens')}) + toFloat64OrZero(${attr('SpanAttributes', 'tfy.model.metric.output_tokens')}) > 1000`, 'same'],
+    ['cost:>0.001', `toFloat64OrNull(${attr('SpanAttributes', 'tfy.model.metric.cost_in_usd')}) > 0.001`, 'same'],
+    ['ttft:>300ms', `toFloat64OrNull(${attr('SpanAttributes', 'tfy.model.metric.time_to_first_token_in_ms')}) > 300`, 'same'],
     ['Model', "hasToken(lower(SpanName), lower('Model'))", 'superset'],
     ['"Network Call"', "hasToken(lower(SpanName), lower('Network')) AND hasToken(lower(SpanName), lower('Call')) AND lower(SpanName) LIKE lower('%Network Call%')", 'superset'],
     ['Chat*', "lower(SpanName) LIKE lower('Chat%')", 'superset'],
@@ -109,6 +124,16 @@ async function hyperdxSpans(s: TestSandbox, where: string): Promise<string[]> {
 }
 
 describe.each(LAYOUTS)('on the %s layout', (layout) => {
+  it('reads a AND b OR c as HyperDX’s SQL does, not as its parse tree nests it', async () => {
+    const s = sandboxes[layout]!;
+    const query = 'SpanName:Model AND StatusCode:Error OR SpanName:Guardrail';
+    const flat = await hyperdxSpans(s, "(SpanName ILIKE '%Model%' AND StatusCode ILIKE '%Error%') OR SpanName ILIKE '%Guardrail%'");
+    const nested = await hyperdxSpans(s, "SpanName ILIKE '%Model%' AND (StatusCode ILIKE '%Error%' OR SpanName ILIKE '%Guardrail%')");
+    expect(flat.length).not.toBe(nested.length);
+    const ours = await searchSpans(sandboxLocation(s), { query, ...window, service: null, limit: 1000 });
+    expect(ours.spans.map((x) => x.spanId).sort()).toEqual(flat);
+  });
+
   it('finds what HyperDX finds for each of its query shapes', async () => {
     const s = sandboxes[layout]!;
     const all = cases();

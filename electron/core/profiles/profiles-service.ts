@@ -71,8 +71,8 @@ export class ProfilesService {
 
   async update(id: string, fields: ProfileInput) {
     const stored = this.store.get(id);
-    // The sandbox sets its own addresses; of its fields only the protocol (which path to verify) is the user's.
-    const p = stored.kind === 'sandbox' ? this.store.update(id, { ...stored, otlpProtocol: fields.otlpProtocol ?? stored.otlpProtocol }) : this.store.update(id, fields);
+    // The sandbox sets its own addresses; of its fields the protocol (which path to verify) and the gateway's service name are the user's.
+    const p = stored.kind === 'sandbox' ? this.store.update(id, { ...stored, otlpProtocol: fields.otlpProtocol ?? stored.otlpProtocol, serviceName: fields.serviceName ?? stored.serviceName }) : this.store.update(id, fields);
     this.onChange();
     return this.view(p);
   }

@@ -221,9 +221,9 @@ function factTerm(fact: SpanFactName, node: Extract<SearchNode, { kind: 'term' }
   const suffix = v.length > 1 && v.endsWith('*');
   const term = v.slice(prefix ? 1 : 0, suffix ? -1 : undefined);
   if (term === '') return '1';
-  // A wildcard anchors the pattern on its other side (name:Chat* starts with Chat); no wildcard is a part anywhere.
-  const starts = !prefix && suffix;
-  const ends = prefix && !suffix;
+  // As HyperDX: a wildcard is a part anywhere (model:gpt* contains gpt), except inside field:( … ), where it anchors the other side.
+  const starts = node.scoped && !prefix && suffix;
+  const ends = node.scoped && prefix && !suffix;
   const pattern = `${starts ? '' : '%'}${likeEscape(term)}${ends ? '' : '%'}`;
   const p = params.add('String', pattern);
   const matches = keys.map((k) => {

@@ -9,19 +9,9 @@
  * Sources: TrueFoundry's span attributes; the OTel GenAI semantic conventions (newest, and the
  * older OpenLLMetry names); OpenInference; the MCP conventions — summarised in shared/DESIGN.md.
  */
-import type { SpanFactName } from '../../shared/request-facts.js';
+import type { Dialect, SpanFactName } from '../../shared/request-facts.js';
 import { GEN_AI, OPEN_INFERENCE, TFY } from './gateway-attributes.js';
 
-export const DIALECTS = ['tfy', 'genai', 'openllmetry', 'openinference', 'mcp'] as const;
-export type Dialect = (typeof DIALECTS)[number];
-
-export const DIALECT_LABEL: Record<Dialect, string> = {
-  tfy: 'TrueFoundry AI Gateway (tfy.*)',
-  genai: 'OpenTelemetry GenAI conventions (gen_ai.*)',
-  openllmetry: 'OpenLLMetry, older releases (gen_ai.prompt.N.*, gen_ai.usage.prompt_tokens)',
-  openinference: 'OpenInference (llm.*, embedding.*)',
-  mcp: 'MCP conventions (mcp.*)',
-};
 
 /** An attribute key; `unit: 's'` means the value is in seconds and the fact in milliseconds. */
 export interface KeySource {

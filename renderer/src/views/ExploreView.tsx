@@ -102,11 +102,11 @@ export function ExploreView() {
     setSummaryBusy(true);
     setSummaryError(null);
     api
-      .invoke('traces.summary', { profileId, fromMs: toMs - range, toMs })
+      .invoke('traces.summary', { profileId, fromMs: toMs - range, toMs, allServices })
       .then((s) => ticket === latestSummary.current && setSummary(s))
       .catch((e: unknown) => ticket === latestSummary.current && setSummaryError(errorText(e)))
       .finally(() => ticket === latestSummary.current && setSummaryBusy(false));
-  }, [api, profileId, range]);
+  }, [api, profileId, range, allServices]);
 
   // What the box says when the profile arrives: a search typed (or submitted) while profiles load is kept.
   const typed = useRef(query);

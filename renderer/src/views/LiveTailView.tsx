@@ -7,6 +7,7 @@ import { errorText, useProfiles } from './setup/use-profiles';
 import { traceHref, type Span } from './traces/format';
 import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
+import { usePricedRequests } from './traces/use-prices';
 
 /**
  * Spans folded into requests as they land, the most recently updated first: a streaming
@@ -40,7 +41,8 @@ export function LiveTailView() {
   const [rate, setRate] = useState(0);
   const [follow, setFollow] = useState(true);
   const [mode, setMode] = useState<'requests' | 'spans'>('requests');
-  const requests = useMemo(() => (mode === 'requests' ? foldRequests(spans) : []), [mode, spans]);
+  const folded = useMemo(() => (mode === 'requests' ? foldRequests(spans) : []), [mode, spans]);
+  const requests = usePricedRequests(folded);
   // Which tail the server has confirmed; a new filter or profile is "starting" until its own answer.
   const [liveFor, setLiveFor] = useState<{ applied: object; profileId: string; sessionId: string } | null>(null);
   // Why the tail is not reading right now (ClickHouse unreachable); it keeps retrying.

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';
 import { ViewHeader } from '../components/ViewHeader';
+import { PriceOverrides } from './settings/PriceOverrides';
 import { StartAtLogin } from './settings/StartAtLogin';
 
 export function SettingsView() {
@@ -17,6 +18,7 @@ export function SettingsView() {
     <>
       <ViewHeader title="Settings" subtitle="This installation: how it starts, and what it is." />
       <StartAtLogin />
+      <PriceOverrides />
       <section className="card" data-testid="about">
         <h2>About</h2>
         {error ? <p className="error-text">{error}</p> : null}

@@ -1,8 +1,9 @@
+import { CostText, TokenSplit } from '../traces/TokenSplit';
 import { useMemo, useState } from 'react';
 import type { TrafficSummary } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { CHART_COLORS, TimeChart, type ChartSeries } from '../../components/TimeChart';
-import { fmtCost, fmtNum } from '../traces/format';
+import { fmtNum } from '../traces/format';
 
 type Summary = z.infer<typeof TrafficSummary>;
 const TABS = ['Models', 'Users', 'MCP tools', 'Over time'] as const;
@@ -79,7 +80,7 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                 <th>p50</th>
                 <th>p95</th>
                 <th>TTFT p50</th>
-                <th>Tokens in / out</th>
+                <th>Tokens</th>
                 <th>Cost</th>
               </tr>
             </thead>
@@ -114,13 +115,12 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                   <td>{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
                   <td>
                     <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="tokens">
-                      {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
+                      <TokenSplit t={r} />
                     </Drill>
-                    {r.cacheReadTokens ? <span className="muted small"> ({fmtNum(r.cacheReadTokens)} cached)</span> : null}
                   </td>
                   <td data-testid="model-cost">
                     <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="cost">
-                      {fmtCost(r.costUsd)}
+                      <CostText usd={r.costUsd} estimatedUsd={r.costEstimatedUsd} />
                     </Drill>
                   </td>
                 </tr>
@@ -139,7 +139,7 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                 <th>Requests</th>
                 <th>Errors</th>
                 <th>Models</th>
-                <th>Tokens in / out</th>
+                <th>Tokens</th>
                 <th>Cost</th>
               </tr>
             </thead>
@@ -163,9 +163,11 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                   </td>
                   <td>{fmtNum(r.models)}</td>
                   <td>
-                    {fmtNum(r.inputTokens)} / {fmtNum(r.outputTokens)}
+                    <TokenSplit t={r} />
                   </td>
-                  <td>{fmtCost(r.costUsd)}</td>
+                  <td>
+                    <CostText usd={r.costUsd} estimatedUsd={r.costEstimatedUsd} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -49,7 +49,9 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
   const [savedAt, setSavedAt] = useState<number | null>(null);
   const readOnly = profile?.kind === 'sandbox';
   // The sandbox's addresses change while it runs: show them live rather than as first loaded.
-  const draft = readOnly ? draftOf(profile) : edited;
+  // Of the sandbox's fields only the gateway's service name is the user's (the summaries and tail read it).
+  const draft = readOnly ? { ...draftOf(profile), serviceName: edited.serviceName } : edited;
+  const locked = (key: keyof Draft) => readOnly && key !== 'serviceName';
 
   const field = (key: keyof Draft, label: string, hint?: string, type: 'text' | 'url' | 'number' = 'text') => (
     <label className="field">
@@ -57,7 +59,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
       <input
         type={type}
         value={draft[key]}
-        readOnly={readOnly}
+        readOnly={locked(key)}
         name={key}
         onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value })}
       />
@@ -126,7 +128,7 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
           {error}
         </p>
       ) : null}
-      {readOnly ? null : (
+      {readOnly && draft.serviceName === profile?.serviceName ? null : (
         <div className="row">
           <button type="submit" disabled={saving}>
             {saving ? 'Saving…' : profile ? 'Save changes' : 'Create profile'}

@@ -1,4 +1,7 @@
-import { useEffect, useState } from 'react';
+import { DIALECT_LABEL, type Dialect } from '../../../../electron/shared/request-facts';
+import { usePricedRequests } from './use-prices';
+import { CostText, TokenSplit } from './TokenSplit';
+import { useEffect, useMemo, useState } from 'react';
 import type { SpanPayload } from '../../../../electron/shared/contract';
 import { rollupRequest } from '../../../../electron/shared/request-row';
 import type { z } from 'zod';
@@ -40,7 +43,8 @@ export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: Fu
   }, [api, profileId, span.traceId, span.spanId, span.tsNs, hasText]);
 
   const isRoot = span.parentSpanId === '';
-  const request = isRoot ? rollupRequest(spans) : null;
+  const folded = useMemo(() => (isRoot ? [rollupRequest(spans)] : []), [isRoot, spans]);
+  const request = usePricedRequests(folded)[0] ?? null;
   const isModel = span.spanType === 'Model';
   const isMcp = span.spanType === 'MCP' || Boolean(span.mcpServer);
   if (!request && !isModel && !isMcp && !hasText && !span.model) return null;
@@ -54,13 +58,15 @@ export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: Fu
             <Stat label="Model">
               {modelText(request.model, request.calledModels)}
             </Stat>
-            <Stat label="Tokens in / out">
-              {fmtNum(request.inputTokens)} / {fmtNum(request.outputTokens)}
-              {request.cacheReadTokens ? <span className="muted small">{fmtNum(request.cacheReadTokens)} cached</span> : null}
+            <Stat label="Tokens">
+              <TokenSplit t={request} />
             </Stat>
-            <Stat label="Cost">{fmtCost(request.costUsd)}</Stat>
+            <Stat label="Cost">
+              <CostText usd={request.costUsd} estimated={request.costEstimated} />
+            </Stat>
             <Stat label="Time to first token">{request.ttftMs === null ? '—' : `${fmtNum(request.ttftMs)} ms`}</Stat>
             <Stat label="User">{request.user || '—'}</Stat>
+            {request.dialect ? <Stat label="Numbers from">{DIALECT_LABEL[request.dialect as Dialect] ?? request.dialect}</Stat> : null}
             {request.conversationId ? (
               <Stat label="Conversation">
                 <a href={`#/explore/conversation/${encodeURIComponent(request.conversationId)}`} data-testid="open-conversation">
@@ -79,8 +85,8 @@ export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: Fu
         ) : (
           <>
             <Stat label="Model">{span.calledModel || span.model || '—'}</Stat>
-            <Stat label="Tokens in / out">
-              {fmtNum(span.inputTokens)} / {fmtNum(span.outputTokens)}
+            <Stat label="Tokens">
+              <TokenSplit t={span} />
             </Stat>
             <Stat label="Cost">{fmtCost(span.costUsd)}</Stat>
             <Stat label="Time to first token">{span.ttftMs === null ? '—' : `${fmtNum(span.ttftMs)} ms`}</Stat>
