@@ -139,7 +139,7 @@ describe('pollers', () => {
     hanging.close();
   });
 
-  it('never overlap, time out each poll, and back off while the target hangs', async () => {
+  it('never overlap, time out each poll, and retry on a short, doubling backoff while the target hangs', async () => {
     const clock = new FakeClock();
     let running = 0;
     let maxRunning = 0;
@@ -171,7 +171,8 @@ describe('pollers', () => {
     }
     expect(maxRunning).toBe(1);
     expect(poller.consecutiveFailures).toBe(4);
-    expect(clock.scheduledDelays).toEqual([30_000, 60_000, 120_000, 240_000]);
+    // Retried soon after a failure (so recovery is seen at the next poll), doubling, capped at the interval.
+    expect(clock.scheduledDelays).toEqual([2_000, 4_000, 8_000, 16_000]);
     expect(clock.pending).toBe(1);
     poller.stop();
     expect(clock.pending).toBe(0);

@@ -1,6 +1,6 @@
 /** State rules, backoff and notification policy: pure parts, every branch. */
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_MAX_MS, nextDelayMs } from '../../electron/core/health/backoff.js';
+import { nextDelayMs } from '../../electron/core/health/backoff.js';
 import { deriveState, type Observations } from '../../electron/core/health/derive-state.js';
 import { IncidentNotifier, NOTIFY_LIMIT, NOTIFY_WINDOW_MS } from '../../electron/core/health/incident-notifier.js';
 
@@ -46,21 +46,41 @@ describe('pipeline state', () => {
 });
 
 describe('backoff', () => {
-  it('polls on the interval while healthy, and backs off exponentially with jitter up to a cap while failing', () => {
+  it('polls on the interval while healthy; a failed probe is retried soon, doubling, never less often than the interval', () => {
     const mid = () => 0.5; // no jitter
     expect(nextDelayMs(30_000, 0, mid)).toBe(30_000);
-    expect([1, 2, 3, 4].map((f) => nextDelayMs(30_000, f, mid))).toEqual([30_000, 60_000, 120_000, 240_000]);
-    expect(nextDelayMs(30_000, 30, mid)).toBe(BACKOFF_MAX_MS);
-    const spread = new Set(Array.from({ length: 20 }, () => nextDelayMs(30_000, 2)));
+    expect([1, 2, 3, 4, 5, 6].map((f) => nextDelayMs(30_000, f, mid))).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(nextDelayMs(30_000, 30, mid)).toBe(30_000);
+    const spread = new Set(Array.from({ length: 20 }, () => nextDelayMs(30_000, 3)));
     expect(spread.size).toBeGreaterThan(1);
     for (const d of spread) {
-      expect(d).toBeGreaterThanOrEqual(48_000);
-      expect(d).toBeLessThanOrEqual(72_000);
+      expect(d).toBeGreaterThanOrEqual(6_400);
+      expect(d).toBeLessThanOrEqual(9_600);
     }
+    // Jitter never pushes a retry past the interval.
+    for (let i = 0; i < 20; i++) expect(nextDelayMs(30_000, 5)).toBeLessThanOrEqual(30_000);
   });
 });
 
 describe('notifications', () => {
+  it('keeps an open incident saying what the headline says now', () => {
+    const n = new IncidentNotifier(() => undefined);
+    n.update('p', 'Prod', 'Down', 'ClickHouse does not answer: timed out', NOW);
+    n.update('p', 'Prod', 'Down', 'The collector does not answer: refused', NOW + 1);
+    expect(n.incidents[0]).toMatchObject({ state: 'Down', reason: 'The collector does not answer: refused', startedAt: NOW, endedAt: null });
+    n.update('p', 'Prod', 'Healthy', 'ok', NOW + 2);
+    expect(n.incidents[0]!.endedAt).toBe(NOW + 2);
+  });
+
+  it('never says Healthy while a tile fails', () => {
+    const tile = (id: string, ok: boolean) => ({ id, title: id === 'collector' ? 'Collector health' : id, ok, detail: ok ? 'fine' : 'refused', failure: ok ? null : ('unreachable' as const), at: NOW, durationMs: 1 });
+    const fresh = { ...base, newestSpanAt: NOW - 1_000, spansLastHour: 10, otlp: { ok: true, detail: 'ok' }, collector: { ok: false, detail: 'refused', failure: 'unreachable' as const } };
+    const derived = deriveState({ ...fresh, tiles: [tile('collector', false), tile('otlp', true), tile('clickhouse', true)] } as Observations);
+    expect(derived).toEqual({ state: 'Degraded', reason: 'Spans arrive, but Collector health fails: refused' });
+    const allOk = deriveState({ ...fresh, collector: { ok: true, detail: 'ok' }, tiles: [tile('collector', true), tile('otlp', true), tile('clickhouse', true)] } as Observations);
+    expect(allOk.state).toBe('Healthy');
+  });
+
   it('notifies once on entering Stalled or Down, never while it lasts, and once on recovery', () => {
     const sent: string[] = [];
     const n = new IncidentNotifier((x) => sent.push(x.title));
@@ -73,7 +93,8 @@ describe('notifications', () => {
     n.update('p', 'Prod', 'Healthy', 'ok', NOW + 6);
     expect(sent).toEqual(['Prod: pipeline down', 'Prod: pipeline recovered']);
     expect(n.incidents).toHaveLength(1);
-    expect(n.incidents[0]).toMatchObject({ state: 'Down', endedAt: NOW + 5, notified: true });
+    // It says what the headline said last while it lasted (Stalled: no spans), and when it began.
+    expect(n.incidents[0]).toMatchObject({ state: 'Stalled', reason: 'no spans', startedAt: NOW + 1, endedAt: NOW + 5, notified: true });
   });
 
   it('bounds a flapping pipeline across profiles to the rate limit', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrayPresenter, trayIconPath, type MenuItemSpec, type TrayTone } from '../../electron/main/tray-presenter.js';
 import { trayState } from '../../electron/main/tray-state.js';
+import { PIPELINE_STATES, STATE_TONE } from '../../electron/shared/pipeline-status.js';
 
 function fakeTray() {
   const calls = { image: '', tooltip: '', menu: [] as MenuItemSpec[] };
@@ -27,14 +28,14 @@ const profiles = {
     { id: 'b', name: 'Production' },
   ].map((p) => ({ ...p, kind: 'remote' as const, otlpEndpoint: 'https://x/v1/traces', otlpProtocol: 'http/json' as const, otlpGrpcEndpoint: null, healthUrl: null, clickhouseUrl: 'https://c:8443', clickhouseUser: 'default', database: null, hyperdxUrl: null, serviceName: 's', stallThresholdMinutes: 10, pollIntervalSeconds: 30, canaryIntervalMinutes: null, passwordSet: false, tokenSet: false, warnings: [] })),
 };
-const empty = { ok: null, detail: '', at: null, durationMs: null };
+const empty = (id: string) => ({ id, title: id, ok: null, detail: '', failure: null, at: null, durationMs: null });
 const status = (state: 'Healthy' | 'Down' | 'Stalled' | 'Idle') => ({
   profileId: 'b',
   profileName: 'Production',
   state,
   reason: `reason for ${state}`,
   since: NOW,
-  components: { collector: empty, otlp: empty, clickhouse: empty, canary: empty },
+  components: ['collector', 'otlp', 'clickhouse', 'canary'].map(empty),
   newestSpanAt: NOW - 42_000,
   spansPerMinute: [],
   canaryLatencies: [],
@@ -70,7 +71,8 @@ describe('tray presenter', () => {
     expect(log).toEqual(['switch:a', 'test', 'open', 'pause:60', 'quit']);
 
     presenter.render(trayState(profiles, status('Stalled'), NOW + 3_600_000, NOW));
-    expect(calls.image).toBe(join('assets', 'tray-warning.png'));
+    // Stalled is red in the window, so the tray shows it as down, not as a warning.
+    expect(calls.image).toBe(join('assets', 'tray-down.png'));
     expect(calls.tooltip).toContain('Notifications paused');
     expect(calls.menu.some((m) => m.label?.startsWith('Resume notifications'))).toBe(true);
   });
@@ -82,5 +84,17 @@ describe('tray presenter', () => {
         expect(existsSync(join('assets', file)), file).toBe(true);
       }
     }
+  });
+});
+
+describe('one colour table for the tray and the window', () => {
+  it('gives every state the same colour in both', () => {
+    const icon = { ok: 'healthy', idle: 'idle', warn: 'warning', bad: 'down' } as const;
+    for (const state of PIPELINE_STATES) {
+      const tray = trayState(profiles, { ...status('Healthy'), state }, 0, NOW).tone;
+      expect(tray, state).toBe(icon[STATE_TONE[state]]);
+    }
+    expect(STATE_TONE.Stalled).toBe('bad');
+    expect(STATE_TONE.Degraded).toBe('warn');
   });
 });

@@ -35,6 +35,6 @@ export function toClickHouseFailure(error: unknown, url: string, timeoutMs: numb
     if (code === '159') return new ClickHouseFailure('timeout', `ClickHouse stopped the query at its time limit (${error.type ?? code}).`, 'Narrow the time range or the search.', code, { cause: error });
     return new ClickHouseFailure('query', `ClickHouse answered with error ${code} (${error.type ?? 'unknown'}): ${error.message.split('\n')[0]!.slice(0, 300)}`, 'See the server log for this query.', code, { cause: error });
   }
-  const { cause, fix } = explainNetworkError(error, url, 'ClickHouse server');
-  return new ClickHouseFailure(/did not answer in time/.test(cause) ? 'timeout' : 'unreachable', cause, fix, null, { cause: error });
+  const { kind, cause, fix } = explainNetworkError(error, url, 'ClickHouse server');
+  return new ClickHouseFailure(kind === 'timeout' ? 'timeout' : 'unreachable', cause, fix, null, { cause: error });
 }

@@ -2,12 +2,12 @@
  * The pipeline's state from what the probes last saw: a pure function, so every rule is
  * testable. It branches on failure kinds, never on the wording of a message.
  */
-import type { PipelineStateName } from '../../shared/pipeline-status.js';
+import type { PipelineStateName, PipelineStatus } from '../../shared/pipeline-status.js';
 import { ago } from '../../shared/time-ago.js';
 import type { ProbeFailureKind } from './probes/probe.js';
 
 /** What one probe last said: null until its first answer. */
-export type Reading = { ok: boolean; detail: string; failure?: ProbeFailureKind | string | null } | null;
+export type Reading = { ok: boolean; detail: string; failure?: ProbeFailureKind | null } | null;
 
 export interface Observations {
   now: number;
@@ -18,6 +18,8 @@ export interface Observations {
   newestSpanAt: number | null;
   spansLastHour: number;
   canary: { enabled: boolean; lastLanded: boolean | null; detail: string; latencyMs: number | null };
+  /** Every probe's tile as shown: Healthy is only said when none of them fails. */
+  tiles?: PipelineStatus['components'];
 }
 
 /** A canary slower than this end to end makes the pipeline Degraded. */
@@ -50,5 +52,10 @@ export function deriveState(o: Observations): { state: PipelineStateName; reason
   if (o.otlp && !o.otlp.ok) return { state: 'Degraded', reason: `Spans arrive, but the OTLP endpoint probe fails: ${o.otlp.detail}` };
   if (o.canary.enabled && o.canary.lastLanded === false) return { state: 'Degraded', reason: `Gateway spans arrive, but the canary trace did not land: ${o.canary.detail}` };
   if (o.canary.enabled && o.canary.latencyMs !== null && o.canary.latencyMs > CANARY_SLOW_MS) return { state: 'Degraded', reason: `The canary took ${ago(o.canary.latencyMs)} end to end.` };
+  // The headline never contradicts a tile: a probe the rules above do not name (a new one, or the collector's health
+  // endpoint failing while OTLP exports are accepted) makes it Degraded, with its own sentence.
+  const failing = (o.tiles ?? []).find((t) => t.ok === false);
+  if (failing) return { state: 'Degraded', reason: `Spans arrive, but ${failing.title} fails: ${failing.detail}` };
+  if (o.collector && !o.collector.ok) return { state: 'Degraded', reason: `Spans arrive, but the collector's health check fails: ${o.collector.detail}` };
   return { state: 'Healthy', reason: `Newest gateway span ${ago(age!)} ago; ${o.spansLastHour} in the last hour.` };
 }

@@ -51,6 +51,10 @@ export class IncidentNotifier {
       this.open.set(profileId, incident);
       this.incidents.unshift(incident);
       if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
+    } else if (current && BAD.includes(state)) {
+      // The open incident says what the headline says now (one source: the derived state), not what it said first.
+      current.state = state;
+      current.reason = reason;
     } else if (current && GOOD.includes(state)) {
       current.endedAt = now;
       this.open.delete(profileId);

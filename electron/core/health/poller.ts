@@ -6,17 +6,20 @@
 import { TypedEmitter } from '../typed-emitter.js';
 import { nextDelayMs, POLL_TIMEOUT_MS } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
+import { ProbeFailure, type ProbeFailureKind } from './probes/probe.js';
 
-/** `failure` is the error's kind when it carries one (a ProbeFailure), 'timeout' for the poll's own deadline. */
-export type PollOutcome<T> = { ok: true; value: T; at: number; durationMs: number } | { ok: false; error: string; failure: string | null; at: number; durationMs: number };
+/**
+ * `failure` is the error's kind: a ProbeFailure's own, 'timeout' for the poll's deadline, and
+ * 'unreachable' for anything else a probe threw (it could not get an answer).
+ */
+export type PollOutcome<T> = { ok: true; value: T; at: number; durationMs: number } | { ok: false; error: string; failure: ProbeFailureKind; at: number; durationMs: number };
 
-class PollDeadline extends Error {
-  readonly failure = 'timeout';
-}
+class PollDeadline extends Error {}
 
-function failureOf(error: unknown): string | null {
-  const f = (error as { failure?: unknown } | null)?.failure;
-  return typeof f === 'string' ? f : null;
+function failureOf(error: unknown): ProbeFailureKind {
+  if (error instanceof ProbeFailure) return error.failure;
+  if (error instanceof PollDeadline) return 'timeout';
+  return 'unreachable';
 }
 
 export interface PollerOptions<T> {

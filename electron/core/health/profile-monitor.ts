@@ -29,25 +29,21 @@ export interface MonitorConfig {
 }
 
 type Outcome = PollOutcome<ProbeReading<unknown>>;
-
-const NOT_RUN: Record<ComponentId, string> = {
-  collector: 'Not checked yet.',
-  otlp: 'Not checked yet.',
-  clickhouse: 'Not checked yet.',
-  canary: 'Canary is off for this profile.',
-};
+type Tile = PipelineStatus['components'][number];
 
 export class ProfileMonitor {
   private readonly emitter = new TypedEmitter<{ status: PipelineStatus }>();
   readonly pollers = new Map<ComponentId, Poller<ProbeReading<unknown>>>();
+  private readonly probes: readonly ProbeDefinition<unknown>[];
   private readonly clock: Clock;
   private current: PipelineStatus;
   private readonly canaryHistory: { at: number; latencyMs: number | null }[] = [];
 
   constructor(private readonly config: MonitorConfig) {
     this.clock = config.clock ?? systemClock;
+    this.probes = config.probes ?? PROBES;
     const schedule = { pollIntervalMs: config.pollIntervalMs, canaryIntervalMs: config.canaryIntervalMs };
-    for (const probe of config.probes ?? PROBES) {
+    for (const probe of this.probes) {
       const intervalMs = probe.intervalMs(schedule);
       if (intervalMs === null) continue;
       const poller = new Poller<ProbeReading<unknown>>({
@@ -60,14 +56,13 @@ export class ProfileMonitor {
       });
       this.pollers.set(probe.id, poller);
     }
-    const empty = (id: ComponentId) => ({ ok: null, detail: id === 'canary' && this.pollers.has('canary') ? 'Not sent yet.' : NOT_RUN[id], at: null, durationMs: null });
     this.current = {
       profileId: config.profileId,
       profileName: config.profileName,
       state: 'Idle',
       reason: 'Checking the pipeline…',
       since: this.clock.now(),
-      components: { collector: empty('collector'), otlp: empty('otlp'), clickhouse: empty('clickhouse'), canary: empty('canary') },
+      components: this.probes.map((p) => this.tile(p)),
       newestSpanAt: null,
       spansPerMinute: [],
       canaryLatencies: [],
@@ -117,15 +112,26 @@ export class ProfileMonitor {
     return this.pollers.get(id)?.last ?? null;
   }
 
-  private reading(id: ComponentId): Reading {
-    const r = this.last(id);
-    if (!r) return null;
-    if (!r.ok) return { ok: false, detail: r.error, failure: r.failure };
-    // ok: null means "nothing to check here", which never fails a rule.
-    return r.value.ok === null ? null : { ok: r.value.ok, detail: r.value.detail };
+  /**
+   * What a probe's last outcome says, as the tiles and the state rules both read it: the one
+   * place an outcome becomes ok / failing / nothing to check, with its typed failure kind.
+   */
+  private tile(probe: ProbeDefinition<unknown>): Tile {
+    const base = { id: probe.id, title: probe.title };
+    if (!this.pollers.has(probe.id)) return { ...base, ok: null, detail: probe.offDetail ?? 'Not checked for this profile.', failure: null, at: null, durationMs: null };
+    const r = this.last(probe.id);
+    if (!r) return { ...base, ok: null, detail: probe.id === 'canary' ? 'Not sent yet.' : 'Not checked yet.', failure: null, at: null, durationMs: null };
+    if (!r.ok) return { ...base, ok: false, detail: r.error, failure: r.failure, at: r.at, durationMs: r.durationMs };
+    return { ...base, ok: r.value.ok, detail: r.value.detail, failure: null, at: r.at, durationMs: r.durationMs };
   }
 
   private recompute(): void {
+    const tiles = this.probes.map((p) => this.tile(p));
+    // ok: null means "nothing to check here", which never fails a rule.
+    const reading = (id: ComponentId): Reading => {
+      const t = tiles.find((x) => x.id === id);
+      return t && t.ok !== null && t.at !== null ? { ok: t.ok, detail: t.detail, failure: t.failure } : null;
+    };
     const ch = this.last('clickhouse');
     const can = this.last('canary');
     const chValue = ch?.ok ? (ch.value.value as ClickHouseSample) : null;
@@ -133,9 +139,9 @@ export class ProfileMonitor {
     const { state, reason } = deriveState({
       now: this.clock.now(),
       stallThresholdMs: this.config.stallThresholdMs,
-      collector: this.reading('collector'),
-      otlp: this.reading('otlp'),
-      clickhouse: this.reading('clickhouse'),
+      collector: reading('collector'),
+      otlp: reading('otlp'),
+      clickhouse: reading('clickhouse'),
       newestSpanAt: chValue?.newestSpanAt ?? null,
       spansLastHour: chValue?.spansLastHour ?? 0,
       canary: {
@@ -144,18 +150,14 @@ export class ProfileMonitor {
         detail: can ? (can.ok ? can.value.detail : can.error) : '',
         latencyMs: canaryValue?.latencyMs ?? null,
       },
+      tiles,
     });
-    const component = (id: ComponentId) => {
-      const r = this.last(id);
-      if (!r) return this.current.components[id];
-      return { ok: r.ok ? r.value.ok : false, detail: r.ok ? r.value.detail : r.error, at: r.at, durationMs: r.durationMs };
-    };
     this.current = {
       ...this.current,
       state,
       reason,
       since: state === this.current.state ? this.current.since : this.clock.now(),
-      components: { collector: component('collector'), otlp: component('otlp'), clickhouse: component('clickhouse'), canary: component('canary') },
+      components: tiles,
       newestSpanAt: chValue?.newestSpanAt ?? (ch?.ok ? null : this.current.newestSpanAt),
       spansPerMinute: chValue?.spansPerMinute ?? this.current.spansPerMinute,
       canaryLatencies: [...this.canaryHistory],

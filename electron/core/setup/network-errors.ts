@@ -1,6 +1,10 @@
 /** Turns a failed HTTP attempt into one sentence about the cause and one about the fix. */
 
+/** What kind of network failure it was, for programs: never read back from the sentence. */
+export type NetworkFailureKind = 'dns' | 'refused' | 'timeout' | 'tls' | 'reset' | 'other';
+
 export interface Explained {
+  kind: NetworkFailureKind;
   cause: string;
   fix: string;
 }
@@ -32,18 +36,19 @@ export function explainNetworkError(error: unknown, url: string, what: string): 
   const c = codes(error);
   const message = error instanceof Error ? error.message : String(error);
   if (c.includes('ENOTFOUND') || c.includes('EAI_AGAIN')) {
-    return { cause: `The host name in ${host} does not resolve (DNS lookup failed).`, fix: `Check the spelling of the ${what} URL, or that this machine can resolve it (VPN, /etc/hosts).` };
+    return { kind: 'dns', cause: `The host name in ${host} does not resolve (DNS lookup failed).`, fix: `Check the spelling of the ${what} URL, or that this machine can resolve it (VPN, /etc/hosts).` };
   }
   if (c.includes('ECONNREFUSED')) {
-    return { cause: `Nothing is listening at ${host}: the connection was refused.`, fix: `Start the ${what}, or check the port in the URL.` };
+    return { kind: 'refused', cause: `Nothing is listening at ${host}: the connection was refused.`, fix: `Start the ${what}, or check the port in the URL.` };
   }
   if (c.some((x) => /TIMEOUT|TimeoutError|AbortError/i.test(x)) || /timeout|timed out/i.test(message)) {
-    return { cause: `${host} did not answer in time.`, fix: `Check that the ${what} is up and that no firewall drops the traffic.` };
+    return { kind: 'timeout', cause: `${host} did not answer in time.`, fix: `Check that the ${what} is up and that no firewall drops the traffic.` };
   }
   if (c.some((x) => /SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|ALTNAME|ERR_TLS|EPROTO/.test(x)) || /certificate|TLS|SSL/i.test(message)) {
     const selfSigned = c.some((x) => /SELF_SIGNED|UNABLE_TO_VERIFY/.test(x));
     const altName = c.some((x) => /ALTNAME/.test(x));
     return {
+      kind: 'tls',
       cause: selfSigned
         ? `${host} presented a self-signed or untrusted TLS certificate.`
         : altName
@@ -53,7 +58,7 @@ export function explainNetworkError(error: unknown, url: string, what: string): 
     };
   }
   if (c.includes('ECONNRESET') || c.includes('UND_ERR_SOCKET')) {
-    return { cause: `${host} closed the connection.`, fix: `Check that the URL's scheme matches the server (http vs https) and that a proxy is not cutting requests.` };
+    return { kind: 'reset', cause: `${host} closed the connection.`, fix: `Check that the URL's scheme matches the server (http vs https) and that a proxy is not cutting requests.` };
   }
-  return { cause: `The request to ${host} failed: ${message.slice(0, 200)}`, fix: `Check the ${what} URL and that the ${what} is reachable from this machine.` };
+  return { kind: 'other', cause: `The request to ${host} failed: ${message.slice(0, 200)}`, fix: `Check the ${what} URL and that the ${what} is reachable from this machine.` };
 }

@@ -14,6 +14,8 @@ export interface CanarySample {
 
 export const canaryProbe: ProbeDefinition<CanarySample> = {
   id: 'canary',
+  title: 'Canary',
+  offDetail: 'Canary is off for this profile.',
   intervalMs: (s) => s.canaryIntervalMs,
   timeoutMs: 90_000,
   async run(target, { canaryLandingTimeoutMs }) {

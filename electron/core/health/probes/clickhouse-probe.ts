@@ -58,6 +58,7 @@ export async function readFreshness(target: CheckTarget, now: number, signal: Ab
 
 export const clickhouseProbe: ProbeDefinition<ClickHouseSample> = {
   id: 'clickhouse',
+  title: 'ClickHouse',
   intervalMs: (s) => s.pollIntervalMs,
   async run(target, { now, signal }) {
     const value = await readFreshness(target, now, signal);

@@ -4,6 +4,7 @@ import { httpFailureKind, ProbeFailure, type ProbeDefinition } from './probe.js'
 
 export const collectorProbe: ProbeDefinition<null> = {
   id: 'collector',
+  title: 'Collector health',
   intervalMs: (s) => s.pollIntervalMs,
   async run(target, { signal }) {
     if (!target.healthUrl) return { ok: true, detail: 'No health URL configured.', value: null };

@@ -5,6 +5,7 @@ import { httpFailureKind, ProbeFailure, type ProbeDefinition } from './probe.js'
 
 export const otlpProbe: ProbeDefinition<null> = {
   id: 'otlp',
+  title: 'OTLP endpoint',
   intervalMs: (s) => s.pollIntervalMs,
   async run(target, { signal }) {
     const destination = otlpDestination(target);

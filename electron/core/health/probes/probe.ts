@@ -4,12 +4,13 @@
  * from the wording of a message.
  */
 import type { CheckTarget } from '../../setup/check-target.js';
+import type { ProbeFailureKind } from '../../../shared/pipeline-status.js';
 
-export const COMPONENT_IDS = ['collector', 'otlp', 'clickhouse', 'canary'] as const;
-export type ComponentId = (typeof COMPONENT_IDS)[number];
+export type { ProbeFailureKind };
 
-/** storage: spans cannot be stored now (a full disk); damaged: stored data was found unreadable. */
-export type ProbeFailureKind = 'unreachable' | 'timeout' | 'auth' | 'rejected' | 'unconfigured' | 'storage' | 'damaged';
+/** A probe's id: the key of its tile and of the rules in derive-state.ts that name it. */
+export type ComponentId = string;
+
 
 export class ProbeFailure extends Error {
   constructor(
@@ -49,6 +50,10 @@ export interface ProbeSchedule {
 
 export interface ProbeDefinition<T> {
   id: ComponentId;
+  /** Its tile's title in the Health view. */
+  title: string;
+  /** What its tile says when the probe does not run for a profile (its interval is null). */
+  offDetail?: string;
   /** How often it runs for a profile; null: not for this profile. */
   intervalMs(schedule: ProbeSchedule): number | null;
   /** Its own deadline when longer than the poller's default. */

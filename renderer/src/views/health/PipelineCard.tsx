@@ -5,18 +5,12 @@ import { useApi } from '../../api/context';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { LatencyLine, Sparkbars } from './Sparkbars';
 import { ago } from '../../../../electron/shared/time-ago';
+import { STATE_TONE as PIPELINE_STATE_TONE } from '../../../../electron/shared/pipeline-status';
 
 type Status = z.infer<typeof PipelineStatus>;
 
-export const STATE_TONE: Record<Status['state'], Tone> = { Healthy: 'ok', Idle: 'idle', Unconfigured: 'idle', Degraded: 'warn', Stalled: 'bad', Down: 'bad' };
-
-
-const COMPONENTS = [
-  ['collector', 'Collector health'],
-  ['otlp', 'OTLP endpoint'],
-  ['clickhouse', 'ClickHouse'],
-  ['canary', 'Canary'],
-] as const;
+/** The tray's colours come from the same table (electron/shared/pipeline-status.ts). */
+export const STATE_TONE: Record<Status['state'], Tone> = PIPELINE_STATE_TONE;
 
 export function PipelineCard({ status, active, now }: { status: Status; active: boolean; now: number }) {
   const api = useApi();
@@ -56,11 +50,10 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
         {status.reason} <span className="muted">Since {ago(now - status.since)} ago.</span>
       </p>
       <dl className="stats">
-        {COMPONENTS.map(([key, label]) => {
-          const c = status.components[key];
+        {status.components.map((c) => {
           return (
-            <div key={key}>
-              <dt>{label}</dt>
+            <div key={c.id} data-testid={`tile-${c.id}`} data-ok={c.ok === null ? 'none' : String(c.ok)} data-failure={c.failure ?? ''}>
+              <dt>{c.title}</dt>
               <dd className={c.ok === null ? 'muted' : c.ok ? 'ok-text' : 'error-text'} title={c.detail}>
                 {c.ok === null ? '—' : c.ok ? 'OK' : 'Failing'}
                 {c.durationMs !== null ? <span className="muted small"> {c.durationMs} ms</span> : null}
