@@ -74,7 +74,7 @@ test.describe('gateway traffic', () => {
     // A successful chat request: the request's tokens and cost, summed from its Model span, on the root.
     const ok = sent.find((r) => r.kind === 'chat' && r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 3)!;
     await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${ok.traceId}`);
-    await expect(panel).toContainText(`${ok.inputTokens.toLocaleString()} / ${ok.outputTokens.toLocaleString()}`);
+    await expect(panel).toContainText(`${ok.inputTokens.toLocaleString()} in · ${ok.outputTokens.toLocaleString()} out`);
     await expect(panel.getByTestId('chat-output')).toContainText('ships tomorrow');
     await panel.getByTestId('chat-input').getByRole('button', { name: 'Raw JSON' }).click();
     await expect(panel.getByTestId('chat-input').locator('pre')).toContainText('"role": "system"');

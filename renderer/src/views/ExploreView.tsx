@@ -174,7 +174,7 @@ export function ExploreView() {
           ))}
         </div>
         <label className="check">
-          <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} /> All services
+          <input type="checkbox" checked={allServices} onChange={(e) => setAllServices(e.target.checked)} data-testid="all-services" /> All services
         </label>
         {/* Enabled while a search runs: a newer search replaces a slow one (only the latest answer is shown). */}
         <button type="submit" disabled={!profileId} title={profileId ? undefined : 'Loading profiles…'}>

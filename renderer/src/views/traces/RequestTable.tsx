@@ -103,18 +103,19 @@ export function RequestTable({ requests, height, onOpen, label, follow = false }
                 onOpen(r);
               }
             }}
-            title={failed ? failure(r) : `Open trace ${r.traceId}`}
+            title={failed ? `${what(r)} · ${failure(r)}` : `Open trace ${r.traceId}`}
             data-testid="request-row"
           >
             <span>{formatTime(r.ts)}</span>
-            <span className="strong request-what">
-              {what(r)}
-              {failed ? (
-                <span className="row-error" data-testid="row-error">
-                  {failure(r)}
-                </span>
-              ) : null}
-            </span>
+            {failed ? (
+              // A failed row says where and why in place of the request's type (the tooltip keeps both).
+              <span className="request-what" data-testid="row-error">
+                <span className="strong">{r.failedSpan || what(r)}</span>
+                <span className="row-error">{r.errorMessage || (r.mcpErrors ? 'the tool failed' : 'failed')}</span>
+              </span>
+            ) : (
+              <span className="strong request-what">{what(r)}</span>
+            )}
             <span title={modelText(r.model, r.calledModels)}>{modelText(r.model, r.calledModels)}</span>
             <span className={`status-${failed ? 'error' : r.status}`}>{failed ? (r.mcpErrors && r.status !== 'error' ? 'tool error' : 'error') : r.hasRoot ? r.status : 'arriving'}</span>
             <span>{formatDuration(r.durationNs)}</span>
