@@ -14,10 +14,10 @@ export interface RunningApp {
   home: string;
 }
 
-async function startApp(home: string): Promise<{ child: ChildProcess; launchUrl: string }> {
+async function startApp(home: string, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; launchUrl: string }> {
   const child = spawn(process.execPath, ['bin/clickstack-tray.mjs', 'web', '--json'], {
     // A test-only keychain service name, so the tests never touch a real profile's secrets.
-    env: { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-${process.pid}` },
+    env: { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-${process.pid}`, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const launchUrl = await new Promise<string>((resolve, reject) => {
@@ -38,13 +38,15 @@ async function startApp(home: string): Promise<{ child: ChildProcess; launchUrl:
   return { child, launchUrl };
 }
 
-export const test = base.extend<object, { app: RunningApp; appGroup: string }>({
+export const test = base.extend<object, { app: RunningApp; appGroup: string; appEnv: Record<string, string> }>({
   /** Files that fill the sandbox with a lot of traffic set their own group: a different value gets its own worker, app and sandbox. */
   appGroup: ['shared', { scope: 'worker', option: true }],
+  /** Extra environment for the app (with its own appGroup), e.g. a D-Bus address that reaches no keychain. */
+  appEnv: [{}, { scope: 'worker', option: true }],
   app: [
-    async ({ appGroup: _group }, use) => {
+    async ({ appGroup: _group, appEnv }, use) => {
       const home = mkdtempSync(join(tmpdir(), 'cst-pw-'));
-      const { child, launchUrl } = await startApp(home);
+      const { child, launchUrl } = await startApp(home, appEnv);
       await use({ launchUrl, home });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -29,7 +29,8 @@ test.describe('setup checklist', () => {
     }
     await expect(page.getByTestId('step-1-summary')).toContainText('default.otel_traces');
     await expect(page.getByTestId('step-5-summary')).toContainText('ChatCompletion');
-    await expect(page.getByTestId('docker-run')).toContainText('-e CLICKHOUSE_PASSWORD="$CLICKHOUSE_PASSWORD"');
+    // The sandbox is its own collector: step 2 says so instead of offering a docker run.
+    await expect(page.getByTestId('no-collector-needed')).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/setup-all-passed.png`, fullPage: true });
   });
 
@@ -46,6 +47,7 @@ test.describe('setup checklist', () => {
     await form.getByRole('button', { name: 'Create profile' }).click();
     await expect(page.getByTestId('profile-select')).toHaveValue(/closed-ports-/);
     await expect(page.getByRole('list', { name: 'Warnings' })).toContainText('local or private address');
+    await expect(page.getByTestId('docker-run')).toContainText('-e CLICKHOUSE_PASSWORD="$CLICKHOUSE_PASSWORD"');
 
     // The password goes to the keychain; the page only learns that it is set.
     await page.getByTestId('secret-clickhousePassword').getByLabel('ClickHouse password').fill('hunter2-not-shown');

@@ -12,12 +12,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveHolder, type LockHolder } from '../../electron/node-shared/instance-lock.js';
 import { hexId, jsonTraceRequest, postOtlp } from '../support/otlp-http.js';
+import { callBridge } from '../support/bridge-call.js';
 
 const home = mkdtempSync(join(tmpdir(), 'cst-beside-'));
 const env: NodeJS.ProcessEnv = { ...process.env, CLICKSTACK_TRAY_HOME: home, CLICKSTACK_TRAY_KEYCHAIN_SERVICE: `clickstack-tray-test-beside-${process.pid}` };
 // The collector's variables would pick the environment over the profile: not what this test is about.
 delete env.CLICKHOUSE_ENDPOINT;
 let web: ChildProcess;
+/** The running app's web bridge, to ask it what its window would show. */
+let bridge: { url: string; token: string };
 let sandbox: LockHolder & { endpoints: NonNullable<LockHolder['endpoints']> };
 
 function cli(args: string[]) {
@@ -37,6 +40,8 @@ beforeAll(async () => {
     web.once('exit', (code) => reject(new Error(`web exited with ${code}`)));
     createInterface({ input: web.stdout! }).on('line', (line) => {
       if (line.includes('"listening"')) {
+        const launch = new URL((JSON.parse(line) as { url: string }).url);
+        bridge = { url: launch.origin, token: launch.searchParams.get('token')! };
         clearTimeout(timer);
         resolve();
       }
@@ -80,6 +85,22 @@ describe('the CLI beside a running web app', () => {
     expect(code).toBe(answer!.results.every((r) => r.status === 'passed') ? 0 : 1);
     // Still the app's own sandbox: the CLI started none and stopped none.
     expect(liveHolder(join(home, 'sandbox'))?.pid).toBe(sandbox.pid);
+  });
+
+  it('doctor says what the window says for every step of the same profile', async () => {
+    const { out } = cli(['doctor', '--json']);
+    const [answer] = jsonLines(out) as { results: { step: string; status: string; summary: string }[] }[];
+    for (const r of answer!.results) {
+      const { status, text } = await callBridge(bridge, 'setup.runStep', { profileId: 'local-sandbox', step: r.step });
+      expect(status).toBe(200);
+      const window = (JSON.parse(text) as { result: { status: string; summary: string } }).result;
+      // Step 5's "newest span … ago" moves on between the two calls; the rest is word for word.
+      if (r.step === 'spans') expect(window.status).toBe(r.status);
+      else expect({ step: r.step, status: window.status, summary: window.summary }).toEqual({ step: r.step, status: r.status, summary: r.summary });
+    }
+    const byStep = Object.fromEntries(answer!.results.map((r) => [r.step, r]));
+    expect(byStep.collector!.summary).toMatch(/^No collector needed: the sandbox receives OTLP itself/);
+    expect(byStep.truefoundry!).toMatchObject({ status: 'passed', summary: expect.stringContaining('Nothing to configure in TrueFoundry for the local sandbox') });
   });
 
   it('doctor --profile names the profile and uses the same sandbox', () => {

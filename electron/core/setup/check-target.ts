@@ -44,8 +44,13 @@ export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: 
       }
       return outcome.result;
     }
-    case 'collector':
-      return target.healthUrl ? checkCollectorHealth(target.healthUrl) : failed('collector', 'No collector health URL is known.', 'Give the collector’s health URL (port 13133) or its OTLP endpoint.');
+    case 'collector': {
+      if (!target.healthUrl) return failed('collector', 'No collector health URL is known.', 'Give the collector’s health URL (port 13133) or its OTLP endpoint.');
+      const health = await checkCollectorHealth(target.healthUrl);
+      // The sandbox is its own collector: say so, in the window and in `doctor` alike.
+      if (target.kind === 'sandbox' && health.status === 'passed') return { ...health, summary: `No collector needed: the sandbox receives OTLP itself and writes into its own ClickHouse. ${health.summary}` };
+      return health;
+    }
     case 'otlp': {
       const destination = otlpDestination(target);
       return destination ? checkOtlpEndpoint(destination) : failed('otlp', 'No OTLP endpoint is configured.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
@@ -54,7 +59,9 @@ export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: 
       const destination = otlpDestination(target);
       if (!destination) return failed('truefoundry', 'No OTLP endpoint is configured, so there is nothing to give TrueFoundry.', 'Give the collector’s https://<domain>/v1/traces endpoint.');
       // Nothing to probe on TrueFoundry's side: this step passes when the endpoint is one the SaaS gateway can reach.
-      if (target.kind === 'sandbox') return passed('truefoundry', 'The sandbox takes spans from anything on this machine; TrueFoundry needs a public endpoint.');
+      // One meaning in the window and in `doctor`: can the gateway this profile is for reach the endpoint? The sandbox is
+      // for a gateway (or the test trace) on this machine; the SaaS gateway needs a profile with a public endpoint.
+      if (target.kind === 'sandbox') return passed('truefoundry', 'Nothing to configure in TrueFoundry for the local sandbox: it takes spans from this machine only (the test trace, a self-hosted gateway here). TrueFoundry’s SaaS gateway needs a public endpoint: make a profile for your ClickStack.');
       const warnings = destinationWarnings(destination);
       return warnings.length === 0
         ? passed('truefoundry', destination.protocol === 'grpc' ? 'The gRPC endpoint is a public host with TLS, as TrueFoundry needs.' : 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.')

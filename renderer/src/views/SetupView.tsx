@@ -31,6 +31,7 @@ export function SetupView() {
             <ProfileForm
               key="new"
               profile={null}
+              vaultBackend={state.vault.backend}
               onSaved={(id) => {
                 setCreating(false);
                 setSelectedId(id);
@@ -40,7 +41,7 @@ export function SetupView() {
           ) : (
             <>
               {current.kind === 'sandbox' ? <SandboxCard /> : null}
-              <ProfileForm key={current.id} profile={current} onSaved={setSelectedId} />
+              <ProfileForm key={current.id} profile={current} onSaved={setSelectedId} vaultBackend={state.vault.backend} />
               <SetupSteps key={`steps-${current.id}`} profile={current} profileKey={`${current.otlpEndpoint}|${current.otlpProtocol}|${current.otlpGrpcEndpoint}|${current.clickhouseUrl}|${current.tokenSet}|${current.database}`} />
             </>
           )}

@@ -54,16 +54,30 @@ export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: Prof
           {state.loadProblem}
         </div>
       ) : null}
-      {state.vault.backend !== 'keychain' ? (
-        <div className={`banner ${state.vault.backend === 'none' ? 'error' : 'warn'}`} role="status" data-testid="vault-banner">
-          <span>{state.vault.detail}</span>
-          {state.vault.backend === 'none' ? (
-            <button type="button" className="secondary small" onClick={() => act(() => api.invoke('vault.useMemory', {}))}>
-              Keep secrets in memory for this run
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      {state.vault.backend !== 'keychain' ? <VaultBanner state={state} needsSecret={selected?.kind !== 'sandbox'} onUseMemory={() => act(() => api.invoke('vault.useMemory', {}))} /> : null}
     </section>
+  );
+}
+
+/**
+ * Where secrets go when there is no keychain. Red only when the profile in view needs a secret:
+ * the Local sandbox needs none, so there it is a neutral note that says why nothing is missing.
+ */
+function VaultBanner({ state, needsSecret, onUseMemory }: { state: ProfilesStateT; needsSecret: boolean; onUseMemory: () => void }) {
+  const none = state.vault.backend === 'none';
+  const tone = !none ? 'warn' : needsSecret ? 'error' : 'note';
+  return (
+    <div className={`banner ${tone}`} role="status" data-testid="vault-banner" data-tone={tone}>
+      <span>
+        {none && !needsSecret
+          ? `No OS keychain here. The Local sandbox needs no password or token, so nothing is missing; a profile for your own ClickStack will need one. ${state.vault.detail}`
+          : state.vault.detail}
+      </span>
+      {none ? (
+        <button type="button" className="secondary small" onClick={onUseMemory}>
+          Keep secrets in memory for this run
+        </button>
+      ) : null}
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import type { ProfileView } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { errorText } from './use-profiles';
-import { SecretField } from './SecretField';
+import { SecretField, type VaultBackend } from './SecretField';
 
 type View = z.infer<typeof ProfileView>;
 
@@ -41,7 +41,7 @@ function draftOf(p: View | null): Draft {
 }
 
 /** Edits a profile (or creates one when `profile` is null). Secrets are set separately and never shown. */
-export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | null; onSaved: (id: string) => void; onCancel?: () => void }) {
+export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { profile: View | null; onSaved: (id: string) => void; onCancel?: () => void; vaultBackend: VaultBackend }) {
   const api = useApi();
   const [edited, setDraft] = useState<Draft>(() => draftOf(profile));
   const [error, setError] = useState<string | null>(null);
@@ -110,11 +110,14 @@ export function ProfileForm({ profile, onSaved, onCancel }: { profile: View | nu
       </div>
       {readOnly ? null : profile ? (
         <div className="grid2">
-          <SecretField profileId={profile.id} kind="clickhousePassword" label="ClickHouse password" isSet={profile.passwordSet} />
-          <SecretField profileId={profile.id} kind="otlpToken" label="OTLP auth token" isSet={profile.tokenSet} />
+          <SecretField profileId={profile.id} kind="clickhousePassword" label="ClickHouse password" isSet={profile.passwordSet} backend={vaultBackend} />
+          <SecretField profileId={profile.id} kind="otlpToken" label="OTLP auth token" isSet={profile.tokenSet} backend={vaultBackend} />
         </div>
       ) : (
-        <p className="muted">Save the profile, then set its ClickHouse password and OTLP token; they go to the OS keychain.</p>
+        <p className="muted">
+          Save the profile, then set its ClickHouse password and OTLP token;{' '}
+          {vaultBackend === 'keychain' ? 'they go to the OS keychain.' : vaultBackend === 'memory' ? 'they are kept in memory for this run only.' : 'without a keychain, keep them in memory for this run (the button above).'}
+        </p>
       )}
       {profile?.warnings.length ? (
         <ul className="warnings" aria-label="Warnings">

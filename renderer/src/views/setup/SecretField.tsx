@@ -2,8 +2,18 @@ import { useState } from 'react';
 import { useApi } from '../../api/context';
 import { errorText } from './use-profiles';
 
+export type VaultBackend = 'keychain' | 'memory' | 'none';
+
+/** Where a secret is, or would go, said the same way everywhere. */
+export function secretWhere(backend: VaultBackend, isSet: boolean): string {
+  if (isSet) return backend === 'memory' ? 'kept in memory for this run only (gone when the app quits)' : 'stored in the keychain';
+  if (backend === 'memory') return 'not set; a value you save is kept in memory for this run only';
+  if (backend === 'none') return 'not set; there is no keychain, so choose “Keep secrets in memory for this run” above to set one';
+  return 'not set; a value you save goes to the OS keychain';
+}
+
 /** Replace or clear a secret. The current value is never sent to the page, so it is never shown. */
-export function SecretField({ profileId, kind, label, isSet }: { profileId: string; kind: 'clickhousePassword' | 'otlpToken'; label: string; isSet: boolean }) {
+export function SecretField({ profileId, kind, label, isSet, backend }: { profileId: string; kind: 'clickhousePassword' | 'otlpToken'; label: string; isSet: boolean; backend: VaultBackend }) {
   const api = useApi();
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +29,7 @@ export function SecretField({ profileId, kind, label, isSet }: { profileId: stri
   return (
     <div className="field" data-testid={`secret-${kind}`}>
       <span>
-        {label} <em className="muted">{isSet ? '— stored in the keychain' : '— not set'}</em>
+        {label} <em className="muted" data-testid={`secret-where-${kind}`}>— {secretWhere(backend, isSet)}</em>
       </span>
       <div className="row tight">
         <input type="password" autoComplete="off" placeholder={isSet ? 'Enter a new value to replace it' : 'Enter a value'} value={value} onChange={(e) => setValue(e.target.value)} aria-label={label} />

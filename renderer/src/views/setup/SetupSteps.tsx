@@ -8,6 +8,21 @@ import { errorText } from './use-profiles';
 import { ProtocolChoice } from './ProtocolChoice';
 import { SecretCopyButton } from './SecretCopyButton';
 import type { ProfileView } from '../../../../electron/shared/contract';
+import { OTLP_PROTOCOL_LABELS } from '../../../../electron/shared/profile-schema';
+
+type View = z.infer<typeof ProfileView>;
+
+/**
+ * What each step's result depends on, as a key and as words: a result found with other inputs
+ * than the profile's now (the protocol switched, an endpoint edited) is marked stale.
+ */
+const STEP_INPUTS: Record<StepId, (p: View) => { key: string; words: string }> = {
+  clickhouse: (p) => ({ key: JSON.stringify([p.clickhouseUrl, p.clickhouseUser, p.passwordSet]), words: `ClickHouse ${p.clickhouseUrl} as ${p.clickhouseUser}` }),
+  collector: (p) => ({ key: JSON.stringify([p.healthUrl, p.otlpEndpoint]), words: `the health URL of ${p.otlpEndpoint ?? 'no endpoint'}` }),
+  otlp: (p) => ({ key: JSON.stringify([p.otlpProtocol, p.otlpEndpoint, p.otlpGrpcEndpoint, p.tokenSet]), words: `${OTLP_PROTOCOL_LABELS[p.otlpProtocol]}${p.tokenSet ? ', with the token' : ''}` }),
+  truefoundry: (p) => ({ key: JSON.stringify([p.otlpProtocol, p.otlpEndpoint, p.otlpGrpcEndpoint, p.tokenSet]), words: `${OTLP_PROTOCOL_LABELS[p.otlpProtocol]}${p.tokenSet ? ', with the token' : ''}` }),
+  spans: (p) => ({ key: JSON.stringify([p.clickhouseUrl, p.database, p.serviceName]), words: `service ${p.serviceName}` }),
+};
 
 type StepId = 'clickhouse' | 'collector' | 'otlp' | 'truefoundry' | 'spans';
 const ORDER: StepId[] = ['clickhouse', 'collector', 'otlp', 'truefoundry', 'spans'];
@@ -46,11 +61,26 @@ export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof Pr
     };
   }, [api, profileId, profileKey]);
 
+  // The inputs each result was found with, to tell when it went stale.
+  const [ranWith, setRanWith] = useState<Partial<Record<StepId, { key: string; words: string }>>>({});
+  const profileRef = useRef(profile);
+  profileRef.current = profile;
+  const staleNote = (step: StepId): string | null => {
+    const then = ranWith[step];
+    const now = STEP_INPUTS[step](profile);
+    if (!then || then.key === now.key) return null;
+    return then.words === now.words ? 'The profile changed since this ran.' : `This ran with ${then.words}; it is now ${now.words}.`;
+  };
+
   const run = useCallback(
     async (step: StepId) => {
       setSteps((s) => ({ ...s, [step]: { phase: 'running' } }));
       try {
         const result = await api.invoke('setup.runStep', { profileId, step });
+        // The profile as it is when the answer comes: a change saved just before the click (a protocol switch still
+        // in flight) reached the app before the step ran, and its profiles.changed event before this answer.
+        const inputs = STEP_INPUTS[step](profileRef.current);
+        setRanWith((r) => ({ ...r, [step]: inputs }));
         setSteps((s) => ({ ...s, [step]: { phase: 'done', result } }));
         return result.status === 'passed';
       } catch (e) {
@@ -92,8 +122,17 @@ export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof Pr
         </button>
         {guideError ? <span className="error-text">{guideError}</span> : null}
       </div>
-      <StepCard n={1} title="ClickHouse: connect, sign in, find otel_traces" state={steps.clickhouse} onRun={() => void run('clickhouse')} />
-      <StepCard n={2} title="Deploy the ClickStack collector" state={steps.collector} onRun={() => void run('collector')} runLabel="Check health">
+      <StepCard n={1} title="ClickHouse: connect, sign in, find otel_traces" state={steps.clickhouse} stale={staleNote('clickhouse')} onRun={() => void run('clickhouse')} />
+      {profile.kind === 'sandbox' ? (
+        <StepCard n={2} title="Collector: none needed for the sandbox" state={steps.collector} stale={staleNote('collector')} onRun={() => void run('collector')} runLabel="Check health">
+          <p data-testid="no-collector-needed">
+            The Local sandbox needs no collector: it receives OTLP over HTTP and gRPC itself and writes straight into its own ClickHouse — what the ClickStack
+            collector does in a real deployment. The check asks the sandbox’s own health endpoint. For your ClickStack, make a profile for it: this step then
+            gives the <code>docker run</code> command for the collector.
+          </p>
+        </StepCard>
+      ) : (
+      <StepCard n={2} title="Deploy the ClickStack collector" state={steps.collector} stale={staleNote('collector')} onRun={() => void run('collector')} runLabel="Check health">
         <p className="muted">Run this where the collector should live. The password stays a shell variable: set CLICKHOUSE_PASSWORD first.</p>
         {guide ? (
           <div className="codeblock">
@@ -107,11 +146,12 @@ export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof Pr
           </p>
         ) : null}
       </StepCard>
-      <StepCard n={3} title="Test the collector’s OTLP endpoint" state={steps.otlp} onRun={() => void run('otlp')}>
+      )}
+      <StepCard n={3} title="Test the collector’s OTLP endpoint" state={steps.otlp} stale={staleNote('otlp')} onRun={() => void run('otlp')}>
         <ProtocolChoice profile={profile} />
         <p className="muted">{OTLP_CHECK[profile.otlpProtocol]}</p>
       </StepCard>
-      <StepCard n={4} title="Configure TrueFoundry" state={steps.truefoundry} onRun={() => void run('truefoundry')}>
+      <StepCard n={4} title="Configure TrueFoundry" state={steps.truefoundry} stale={staleNote('truefoundry')} onRun={() => void run('truefoundry')}>
         {guide ? (
           <>
             <p>
@@ -135,7 +175,7 @@ export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof Pr
           </>
         ) : null}
       </StepCard>
-      <StepCard n={5} title="Confirm gateway spans arrive" state={steps.spans} onRun={() => (waiting ? stopWaiting() : waitForFirstSpan())} runLabel={waiting ? 'Stop waiting' : 'Wait again'}>
+      <StepCard n={5} title="Confirm gateway spans arrive" state={steps.spans} stale={staleNote('spans')} onRun={() => (waiting ? stopWaiting() : waitForFirstSpan())} runLabel={waiting ? 'Stop waiting' : 'Wait again'}>
         <p className="muted">{waiting ? 'Watching otel_traces for the first gateway span, every 5 s for up to 10 minutes…' : 'Looks for the newest span of the gateway’s service name.'}</p>
       </StepCard>
     </>

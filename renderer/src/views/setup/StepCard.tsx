@@ -5,9 +5,15 @@ import { StatusBadge } from '../../components/StatusBadge';
 
 export type StepState = { phase: 'idle' } | { phase: 'running' } | { phase: 'done'; result: z.infer<typeof StepResult> } | { phase: 'error'; message: string };
 
-export function StepCard({ n, title, state, onRun, runLabel = 'Re-run', children }: { n: number; title: string; state: StepState; onRun: () => void; runLabel?: string; children?: ReactNode }) {
-  const badge =
-    state.phase === 'idle' ? (
+/**
+ * One step of the guide. `stale` says what changed since its result was found (e.g. the protocol):
+ * the result stays in view, marked, until the step runs again.
+ */
+export function StepCard({ n, title, state, onRun, runLabel = 'Re-run', stale = null, children }: { n: number; title: string; state: StepState; onRun: () => void; runLabel?: string; stale?: string | null; children?: ReactNode }) {
+  const isStale = stale !== null && state.phase === 'done';
+  const badge = isStale ? (
+    <StatusBadge tone="warn">stale</StatusBadge>
+  ) : state.phase === 'idle' ? (
       <StatusBadge tone="idle">not run</StatusBadge>
     ) : state.phase === 'running' ? (
       <StatusBadge tone="warn">running</StatusBadge>
@@ -30,8 +36,13 @@ export function StepCard({ n, title, state, onRun, runLabel = 'Re-run', children
         </div>
       </div>
       {children}
+      {isStale ? (
+        <p className="warn-text" data-testid={`step-${n}-stale`}>
+          {stale} Run it again to check what is set now.
+        </p>
+      ) : null}
       {state.phase === 'done' ? (
-        <div className={`result ${state.result.status}`}>
+        <div className={`result ${isStale ? 'stale' : state.result.status}`}>
           <p data-testid={`step-${n}-summary`}>{state.result.summary}</p>
           {state.result.fix ? (
             <p>
