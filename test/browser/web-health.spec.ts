@@ -20,6 +20,14 @@ test.describe('health', () => {
     await expect(card.getByTestId('newest-span')).toHaveText(/\d+ s ago/);
     await expect(card.getByRole('img', { name: 'Gateway spans per minute, last hour' })).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/health-live.png`, fullPage: true });
+    // Every tile comes from the probe registry, in its order, each OK with its typed (empty) failure kind.
+    await expect(card.locator('[data-testid^="tile-"]')).toHaveCount(4);
+    for (const id of ['collector', 'otlp', 'clickhouse']) await expect(card.getByTestId(`tile-${id}`)).toHaveAttribute('data-ok', 'true');
+    await expect(card.getByTestId('tile-canary')).toHaveAttribute('data-ok', 'none');
+    for (const size of [{ width: 1440, height: 900 }, { width: 800, height: 600 }]) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `${SCREENSHOTS}/health-live-${size.width}x${size.height}.png` });
+    }
   });
 
   test('tray icons for every state', async ({ page }) => {
