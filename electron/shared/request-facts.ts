@@ -93,7 +93,7 @@ export function uncachedInput(t: { inputTokens: number | null; cacheReadTokens: 
   return Math.max(0, t.inputTokens - (t.cacheReadTokens ?? 0) - (t.cacheWriteTokens ?? 0));
 }
 
-/** How a fact column of the request table reads: `format` picks the formatter, `priority` which columns a narrow window drops first (higher drops later). */
+/** How a fact column of the request table reads: `format` picks the formatter (and its width), `priority` which columns a narrow window drops first (higher drops later). */
 export interface FactColumn {
   field: RequestFactName | 'conversationId';
   label: string;

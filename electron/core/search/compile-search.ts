@@ -9,7 +9,8 @@
  */
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import type { SpanFactName } from '../../shared/request-facts.js';
-import { INPUT_MESSAGES, messageKeys, OUTPUT_MESSAGES, SPAN_FACTS } from '../semantics/span-facts.js';
+import { FACT_SEARCH_FIELDS, INPUT_MESSAGES, messageKeys, OUTPUT_MESSAGES, SPAN_FACTS } from '../semantics/span-facts.js';
+import { SPAN_FACT_KINDS } from '../../shared/request-facts.js';
 import { anyKeyPresentSql, attributeExistsSql, attributeSql, exactAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { SearchSyntaxError } from './search-error.js';
 import type { FieldTarget } from './search-fields.js';
@@ -42,16 +43,6 @@ const KIND_SPELLINGS: Record<string, string[]> = Object.fromEntries(
   ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'].map((k) => [k.toLowerCase(), [k, `SPAN_KIND_${k.toUpperCase()}`]]),
 );
 
-/** Short fields over a text fact: every key of every dialect the spec names for it. */
-const FACT_FIELDS: Partial<Record<string, SpanFactName>> = {
-  model: 'model',
-  provider: 'provider',
-  user: 'user',
-  conversation: 'conversationId',
-  mcp: 'mcpServer',
-  tool: 'mcpTool',
-  type: 'spanType',
-};
 
 /** Where a bare word looks beyond the span name: the attributes that carry text, and the status message. */
 const TEXT_KEYS = [...new Set([...messageKeys(INPUT_MESSAGES), ...messageKeys(OUTPUT_MESSAGES), ...SPAN_FACTS.errorMessage.keys.map((k) => k.key)])];
@@ -177,10 +168,7 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
     case 'duration':
       return cmp ? `Duration ${cmp.op} ${params.add('UInt64', parseDurationNs(cmp.rest, node.position))}` : `Duration = ${params.add('UInt64', parseDurationNs(v, node.position))}`;
     case 'tokens':
-    case 'cost':
-      return `${metricExpr(name, layout)} ${cmp?.op ?? '='} ${params.add('Float64', numberOr(cmp ? cmp.rest : v, name, node.position))}`;
-    case 'ttft':
-      return `${metricExpr(name, layout)} ${cmp?.op ?? '='} ${params.add('Float64', parseDurationNs(cmp ? cmp.rest : v, node.position) / 1e6)}`;
+      return `${tokensExpr(layout)} ${cmp?.op ?? '='} ${params.add('Float64', numberOr(cmp ? cmp.rest : v, name, node.position))}`;
     case 'status': {
       const spellings = STATUS_SPELLINGS[v.toLowerCase()];
       if (!spellings || cmp) throw new SearchSyntaxError(`status is one of ok, error, unset (not "${v.slice(0, 40)}").`, node.position);
@@ -200,9 +188,18 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
       const col = name === 'service' ? 'ServiceName' : 'SpanName';
       return prefixWildcard ? `startsWith(${col}, ${params.add('String', v.slice(0, -1))})` : `${col} = ${params.add('String', v)}`;
     }
-    default:
-      return factTerm(FACT_FIELDS[name]!, node, params, layout);
+    default: {
+      const fact = FACT_SEARCH_FIELDS.get(name);
+      if (!fact) throw new Error(`short field ${name} has no rule`);
+      if (SPAN_FACT_KINDS[fact] === 'text') return factTerm(fact, node, params, layout);
+      return `${spanFactSql(layout, fact)} ${cmp?.op ?? '='} ${params.add('Float64', factNumber(fact, cmp ? cmp.rest : v, node.position))}`;
+    }
   }
+}
+
+/** A number a fact is compared with: milliseconds from a duration with units (ttft:>500ms), else the number as typed. */
+function factNumber(fact: SpanFactName, text: string, position: number): number {
+  return SPAN_FACTS[fact].search?.duration ? parseDurationNs(text, position) / 1e6 : numberOr(text, SPAN_FACTS[fact].search?.field ?? fact, position);
 }
 
 /**
@@ -241,10 +238,8 @@ function likeMatches(value: string, term: string, starts: boolean, ends: boolean
   return starts ? v.startsWith(t) : ends ? v.endsWith(t) : v.includes(t);
 }
 
-/** `tokens:` is a span's tokens in + out, `cost:` its cost in USD, `ttft:` its time to first token (ms) — each from every dialect, by the spec's precedence. */
-function metricExpr(name: 'tokens' | 'cost' | 'ttft', layout: TableLayout): string {
-  if (name === 'cost') return spanFactSql(layout, 'costUsd');
-  if (name === 'ttft') return spanFactSql(layout, 'ttftMs');
+/** `tokens:` is a span's tokens in + out, from every dialect, by the spec's precedence. */
+function tokensExpr(layout: TableLayout): string {
   const input = spanFactSql(layout, 'inputTokens');
   const output = spanFactSql(layout, 'outputTokens');
   return `if(isNull(${input}) AND isNull(${output}), NULL, ifNull(${input}, 0) + ifNull(${output}, 0))`;
@@ -277,11 +272,12 @@ function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParam
   if (from === null && to === null) return columnOrMapExists(target, params, ctx.layout);
   if (target.kind === 'extension') {
     if (target.name === 'duration') return rangeBounds('Duration', from === null ? null : parseDurationNs(from, node.position), to === null ? null : parseDurationNs(to, node.position), node.inclusive, (v) => params.add('UInt64', v));
-    if (target.name === 'ttft') {
-      return rangeBounds(metricExpr('ttft', ctx.layout), from === null ? null : parseDurationNs(from, node.position) / 1e6, to === null ? null : parseDurationNs(to, node.position) / 1e6, node.inclusive, (v) => params.add('Float64', v));
+    if (target.name === 'tokens') {
+      return rangeBounds(tokensExpr(ctx.layout), from === null ? null : numberOr(from, target.name, node.position), to === null ? null : numberOr(to, target.name, node.position), node.inclusive, (v) => params.add('Float64', v));
     }
-    if (target.name === 'tokens' || target.name === 'cost') {
-      return rangeBounds(metricExpr(target.name, ctx.layout), from === null ? null : numberOr(from, target.name, node.position), to === null ? null : numberOr(to, target.name, node.position), node.inclusive, (v) => params.add('Float64', v));
+    const fact = FACT_SEARCH_FIELDS.get(target.name);
+    if (fact && SPAN_FACT_KINDS[fact] === 'number') {
+      return rangeBounds(spanFactSql(ctx.layout, fact), from === null ? null : factNumber(fact, from, node.position), to === null ? null : factNumber(fact, to, node.position), node.inclusive, (v) => params.add('Float64', v));
     }
     throw new SearchSyntaxError(`${node.field} takes no range; ranges work on duration, tokens, cost, ttft, numeric columns and attributes.`, node.position);
   }

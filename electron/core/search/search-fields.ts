@@ -7,13 +7,16 @@
  */
 import type { TracesLocation } from '../clickhouse/server.js';
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
+import { FACT_SEARCH_FIELDS } from '../semantics/span-facts.js';
 import { keyOccurs, knownKeys, type KnownKeys } from './attribute-keys.js';
 import { SearchSyntaxError } from './search-error.js';
 import { fieldsOf, type SearchNode } from './search-tree.js';
 
 /** Our short fields; each is explained in the in-app help (SEARCH_HELP). */
-export const EXTENSIONS = ['service', 'name', 'status', 'kind', 'duration', 'trace', 'span', 'model', 'provider', 'user', 'conversation', 'mcp', 'tool', 'type', 'tokens', 'cost', 'ttft'] as const;
-export type Extension = (typeof EXTENSIONS)[number];
+/** Short fields over the span's own columns (and `tokens:`, in + out); each fact's is named by the span-fact spec. */
+const COLUMN_EXTENSIONS = ['service', 'name', 'status', 'kind', 'duration', 'trace', 'span', 'tokens'] as const;
+export const EXTENSIONS: readonly string[] = [...COLUMN_EXTENSIONS, ...FACT_SEARCH_FIELDS.keys()];
+export type Extension = string;
 
 export type ColumnKind = 'string' | 'number' | 'datetime' | 'array';
 
@@ -37,7 +40,7 @@ export function columnKind(type: string): ColumnKind | 'map' | 'arrayMap' {
 
 /** The field as the table knows it, without asking the server; null when only a bare attribute key could be meant. */
 export function resolveStatic(field: string, layout: TableLayout): FieldTarget | null {
-  if ((EXTENSIONS as readonly string[]).includes(field)) return { kind: 'extension', name: field as Extension };
+  if (EXTENSIONS.includes(field)) return { kind: 'extension', name: field };
   const exact = layout.columns[field];
   if (exact !== undefined) {
     const kind = columnKind(exact);

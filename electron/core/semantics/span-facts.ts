@@ -35,6 +35,11 @@ export interface SpanFactSpec {
   whenPresent?: { key: string; value: string };
   /** Text facts carried in a row are cut to this many characters (the trace view has the rest). */
   cap?: number;
+  /**
+   * The search short field that reads this fact in every dialect (`user:alice`, `cost:>0.01`);
+   * `duration` means the value is milliseconds and the search takes units (`ttft:>500ms`).
+   */
+  search?: { field: string; duration?: boolean };
 }
 
 const k = (key: string, dialect: Dialect, unit?: 's'): KeySource => (unit ? { key, dialect, unit } : { key, dialect });
@@ -48,19 +53,21 @@ export const MCP = { methodName: 'mcp.method.name', sessionId: 'mcp.session.id',
 
 export const SPAN_FACTS: Record<SpanFactName, SpanFactSpec> = {
   model: {
+    search: { field: 'model' },
     keys: [k(TFY.request.modelName, 'tfy'), k(TFY.model.name, 'tfy'), k(GEN_AI.requestModel, 'genai'), k(OPEN_INFERENCE.modelName, 'openinference'), k(OPEN_INFERENCE.embeddingModelName, 'openinference'), k(GEN_AI.responseModel, 'genai')],
   },
   calledModel: {
     keys: [k(TFY.model.name, 'tfy'), k(GEN_AI.responseModel, 'genai'), k(GEN_AI.requestModel, 'genai'), k(OPEN_INFERENCE.modelName, 'openinference'), k(OPEN_INFERENCE.embeddingModelName, 'openinference')],
   },
   provider: {
+    search: { field: 'provider' },
     keys: [k(GEN_AI.providerName, 'genai'), k(GEN_AI.system, 'genai'), k(OPEN_INFERENCE.provider, 'openinference'), k(OPEN_INFERENCE.system, 'openinference')],
   },
   operation: { keys: [k(GEN_AI.operationName, 'genai'), k(OPEN_INFERENCE.spanKind, 'openinference'), k(GEN_AI.openllmetryRequestType, 'openllmetry')] },
-  user: { keys: [k(TFY.request.createdBySubject, 'tfy'), k('user.email', 'genai'), k('enduser.id', 'genai'), k('user.id', 'genai')] },
+  user: { search: { field: 'user' }, keys: [k(TFY.request.createdBySubject, 'tfy'), k('user.email', 'genai'), k('enduser.id', 'genai'), k('user.id', 'genai')] },
   teams: { keys: [k(TFY.request.createdBySubjectTeams, 'tfy')], cap: SHORT_TEXT_CAP },
   metadata: { keys: [k(TFY.request.metadata, 'tfy')], cap: SHORT_TEXT_CAP },
-  conversationId: { keys: [k(TFY.request.conversationId, 'tfy'), k(GEN_AI.conversationId, 'genai'), k(OPEN_INFERENCE.sessionId, 'openinference')] },
+  conversationId: { search: { field: 'conversation' }, keys: [k(TFY.request.conversationId, 'tfy'), k(GEN_AI.conversationId, 'genai'), k(OPEN_INFERENCE.sessionId, 'openinference')] },
   /** Every input token, cached or not (the convention in every dialect); the uncached part is what is left. */
   inputTokens: {
     keys: [k(TFY.metric.inputTokens, 'tfy'), k(GEN_AI.inputTokens, 'genai'), k(GEN_AI.promptTokens, 'openllmetry'), k(OPEN_INFERENCE.promptTokens, 'openinference')],
@@ -84,15 +91,16 @@ export const SPAN_FACTS: Record<SpanFactName, SpanFactSpec> = {
   reasoningTokens: {
     keys: [k(GEN_AI.reasoningOutputTokens, 'genai'), k(GEN_AI.openllmetryReasoningTokens, 'openllmetry'), k(OPEN_INFERENCE.reasoningTokens, 'openinference')],
   },
-  costUsd: { keys: [k(TFY.metric.costUsd, 'tfy'), k(OPEN_INFERENCE.costTotal, 'openinference')] },
+  costUsd: { search: { field: 'cost' }, keys: [k(TFY.metric.costUsd, 'tfy'), k(OPEN_INFERENCE.costTotal, 'openinference')] },
   ttftMs: {
+    search: { field: 'ttft', duration: true },
     keys: [k(TFY.metric.ttftMs, 'tfy'), k(GEN_AI.timeToFirstChunk, 'genai', 's')],
     events: [{ event: OPEN_INFERENCE.firstTokenEvent, dialect: 'openinference' }],
   },
-  spanType: { keys: [k(TFY.spanType, 'tfy')], whenPresent: { key: MCP.methodName, value: 'MCP' } },
+  spanType: { search: { field: 'type' }, keys: [k(TFY.spanType, 'tfy')], whenPresent: { key: MCP.methodName, value: 'MCP' } },
   errorMessage: { keys: [k(TFY.errorMessage, 'tfy'), k(GEN_AI.errorMessage, 'genai')], cap: ERROR_MESSAGE_CAP },
-  mcpServer: { keys: [k(TFY.mcp.name, 'tfy'), k(TFY.mcp.serverName, 'tfy'), k(TFY.mcp.fqn, 'tfy'), k(MCP.serverName, 'mcp')] },
-  mcpTool: { keys: [k(TFY.mcp.primitiveName, 'tfy'), k(GEN_AI.toolName, 'mcp')] },
+  mcpServer: { search: { field: 'mcp' }, keys: [k(TFY.mcp.name, 'tfy'), k(TFY.mcp.serverName, 'tfy'), k(TFY.mcp.fqn, 'tfy'), k(MCP.serverName, 'mcp')] },
+  mcpTool: { search: { field: 'tool' }, keys: [k(TFY.mcp.primitiveName, 'tfy'), k(GEN_AI.toolName, 'mcp')] },
   mcpMethod: { keys: [k(TFY.mcp.method, 'tfy'), k(MCP.methodName, 'mcp')] },
   guardrail: { keys: [k(TFY.guardrail.name, 'tfy'), k(TFY.guardrail.fqn, 'tfy')] },
   guardrailResult: { keys: [k(TFY.guardrail.result, 'tfy')] },
@@ -152,3 +160,8 @@ export function messageKeys(sources: readonly MessageSource[]): string[] {
 /** An MCP call whose tool itself failed: the gateway's flag or error code, or `error.type = tool_error`. */
 export const MCP_TOOL_ERROR = { flag: TFY.mcp.isToolCallExecutionError, errorCode: TFY.mcp.errorCode, errorType: GEN_AI.errorType, errorTypeValue: MCP.toolErrorType } as const;
 export const MCP_LATENCY_KEYS = [TFY.mcp.latencyMs] as const;
+
+/** The search short fields the spec names, each with its fact. */
+export const FACT_SEARCH_FIELDS: ReadonlyMap<string, SpanFactName> = new Map(
+  (Object.entries(SPAN_FACTS) as [SpanFactName, SpanFactSpec][]).flatMap(([fact, spec]) => (spec.search ? [[spec.search.field, fact] as const] : [])),
+);

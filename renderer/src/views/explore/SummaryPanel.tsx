@@ -1,9 +1,13 @@
+import { REQUEST_FACT_COLUMNS, SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../../../electron/shared/request-facts';
 import { CostText, TokenSplit } from '../traces/TokenSplit';
 import { useMemo, useState } from 'react';
 import type { TrafficSummary } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { CHART_COLORS, TimeChart, type ChartSeries } from '../../components/TimeChart';
 import { fmtNum } from '../traces/format';
+
+/** Summed facts beyond the token split and cost (shared/request-facts.ts SUMMED_FACTS) get a column of their own. */
+const EXTRA_SUMS = SUMMED_FACTS.filter((f): f is SummedFact => !(TOKEN_FACTS as readonly string[]).includes(f) && f !== 'costUsd').map((fact) => ({ fact, label: REQUEST_FACT_COLUMNS.find((c) => c.field === fact)?.label ?? fact }));
 
 type Summary = z.infer<typeof TrafficSummary>;
 const TABS = ['Models', 'Users', 'MCP tools', 'Over time'] as const;
@@ -81,6 +85,9 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                 <th>p95</th>
                 <th>TTFT p50</th>
                 <th>Tokens</th>
+                {EXTRA_SUMS.map((c) => (
+                  <th key={c.fact}>{c.label}</th>
+                ))}
                 <th>Cost</th>
               </tr>
             </thead>
@@ -118,6 +125,9 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                       <TokenSplit t={r} />
                     </Drill>
                   </td>
+                  {EXTRA_SUMS.map((c) => (
+                    <td key={c.fact}>{fmtNum(r[c.fact])}</td>
+                  ))}
                   <td data-testid="model-cost">
                     <Drill query={`model:${q(r.model)}`} onSearch={onSearch} label="cost">
                       <CostText usd={r.costUsd} estimatedUsd={r.costEstimatedUsd} />
@@ -140,6 +150,9 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                 <th>Errors</th>
                 <th>Models</th>
                 <th>Tokens</th>
+                {EXTRA_SUMS.map((c) => (
+                  <th key={c.fact}>{c.label}</th>
+                ))}
                 <th>Cost</th>
               </tr>
             </thead>
@@ -165,6 +178,9 @@ export function SummaryPanel({ summary, busy, error, onSearch, onRefresh }: { su
                   <td>
                     <TokenSplit t={r} />
                   </td>
+                  {EXTRA_SUMS.map((c) => (
+                    <td key={c.fact}>{fmtNum(r[c.fact])}</td>
+                  ))}
                   <td>
                     <CostText usd={r.costUsd} estimatedUsd={r.costEstimatedUsd} />
                   </td>

@@ -10,6 +10,10 @@ export type Request = z.infer<typeof RequestRow>;
 /** The table's own columns, then the fact columns of shared/request-facts.ts. */
 export const REQUEST_COLUMNS = ['Time', 'Request', 'Model', 'Status', 'Duration', ...REQUEST_FACT_COLUMNS.map((c) => c.label)] as const;
 
+/** Each format's width in the grid: a new fact column needs no stylesheet change. */
+const WIDTH: Record<FactColumn['format'], string> = { text: 'minmax(70px, 1fr)', ms: '58px', tokens: '52px', cache: '62px', output: '62px', usd: '74px', conversation: 'minmax(60px, 1fr)' };
+const TEMPLATE = ['92px', 'minmax(120px, 2fr)', 'minmax(110px, 1.6fr)', '58px', '60px', ...REQUEST_FACT_COLUMNS.map((c) => WIDTH[c.format])].join(' ');
+
 function what(r: Request): string {
   if (r.mcpServer) return `${r.mcpServer} · ${r.mcpTool || r.mcpMethod || 'MCP'}`;
   return r.spanType || r.name;
@@ -87,6 +91,7 @@ export function RequestTable({ requests, height, onOpen, label, follow = false }
       count={requests.length}
       height={height}
       follow={follow}
+      template={TEMPLATE}
       renderRow={(i) => {
         const r = requests[i]!;
         const failed = r.status === 'error' || r.mcpErrors > 0;
