@@ -97,7 +97,7 @@ export function uncachedInput(t: { inputTokens: number | null; cacheReadTokens: 
 export interface FactColumn {
   field: RequestFactName | 'conversationId';
   label: string;
-  format: 'text' | 'ms' | 'tokens' | 'cache' | 'output' | 'usd' | 'conversation';
+  format: 'text' | 'count' | 'ms' | 'tokens' | 'cache' | 'output' | 'usd' | 'conversation';
   priority: number;
 }
 

@@ -6,12 +6,13 @@ import { fmtNum, formatDuration, formatTime, modelText } from './format';
 import { CostText, tokenSplitText } from './TokenSplit';
 
 export type Request = z.infer<typeof RequestRow>;
+type NumberField = { [K in keyof Request]: Request[K] extends number | null ? K : never }[keyof Request];
 
 /** The table's own columns, then the fact columns of shared/request-facts.ts. */
 export const REQUEST_COLUMNS = ['Time', 'Request', 'Model', 'Status', 'Duration', ...REQUEST_FACT_COLUMNS.map((c) => c.label)] as const;
 
 /** Each format's width in the grid: a new fact column needs no stylesheet change. */
-const WIDTH: Record<FactColumn['format'], string> = { text: 'minmax(70px, 1fr)', ms: '58px', tokens: '52px', cache: '62px', output: '62px', usd: '74px', conversation: 'minmax(60px, 1fr)' };
+const WIDTH: Record<FactColumn['format'], string> = { text: 'minmax(70px, 1fr)', count: '56px', ms: '58px', tokens: '52px', cache: '62px', output: '62px', usd: '74px', conversation: 'minmax(60px, 1fr)' };
 const TEMPLATE = ['92px', 'minmax(120px, 2fr)', 'minmax(110px, 1.6fr)', '58px', '60px', ...REQUEST_FACT_COLUMNS.map((c) => WIDTH[c.format])].join(' ');
 
 function what(r: Request): string {
@@ -30,6 +31,8 @@ function factCell(c: FactColumn, r: Request) {
       const v = r[c.field as 'ttftMs'];
       return <span key={c.label}>{v === null ? '—' : `${fmtNum(v)} ms`}</span>;
     }
+    case 'count':
+      return <span key={c.label}>{fmtNum(r[c.field as NumberField])}</span>;
     case 'tokens':
       return (
         <span key={c.label} title={tokenSplitText(r)}>
