@@ -48,6 +48,8 @@ export interface WebBridgeOptions {
   staticDir: string;
   port?: number;
   token?: string;
+  /** How long a page's tail waits for the page's event stream (PAGE_ATTACH_GRACE_MS; tests shorten it). */
+  pageAttachGraceMs?: number;
 }
 
 export interface WebBridge {
@@ -97,7 +99,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     const timer = setTimeout(() => {
       graceTimers.delete(timer);
       if (!hub.hasPage(pageId)) options.core.releaseOwner(ownerOf(pageId));
-    }, PAGE_ATTACH_GRACE_MS);
+    }, options.pageAttachGraceMs ?? PAGE_ATTACH_GRACE_MS);
     timer.unref();
     graceTimers.add(timer);
   };
