@@ -120,7 +120,7 @@ export class ProfileMonitor {
     const base = { id: probe.id, title: probe.title };
     if (!this.pollers.has(probe.id)) return { ...base, ok: null, detail: probe.offDetail ?? 'Not checked for this profile.', failure: null, at: null, durationMs: null };
     const r = this.last(probe.id);
-    if (!r) return { ...base, ok: null, detail: probe.id === 'canary' ? 'Not sent yet.' : 'Not checked yet.', failure: null, at: null, durationMs: null };
+    if (!r) return { ...base, ok: null, detail: probe.pendingDetail ?? 'Not checked yet.', failure: null, at: null, durationMs: null };
     if (!r.ok) return { ...base, ok: false, detail: r.error, failure: r.failure, at: r.at, durationMs: r.durationMs };
     return { ...base, ok: r.value.ok, detail: r.value.detail, failure: null, at: r.at, durationMs: r.durationMs };
   }

@@ -16,6 +16,7 @@ export const canaryProbe: ProbeDefinition<CanarySample> = {
   id: 'canary',
   title: 'Canary',
   offDetail: 'Canary is off for this profile.',
+  pendingDetail: 'Not sent yet.',
   intervalMs: (s) => s.canaryIntervalMs,
   timeoutMs: 90_000,
   async run(target, { canaryLandingTimeoutMs }) {

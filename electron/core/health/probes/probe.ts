@@ -54,6 +54,8 @@ export interface ProbeDefinition<T> {
   title: string;
   /** What its tile says when the probe does not run for a profile (its interval is null). */
   offDetail?: string;
+  /** What its tile says before its first answer (default "Not checked yet."). */
+  pendingDetail?: string;
   /** How often it runs for a profile; null: not for this profile. */
   intervalMs(schedule: ProbeSchedule): number | null;
   /** Its own deadline when longer than the poller's default. */
