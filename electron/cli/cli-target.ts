@@ -14,18 +14,21 @@ import { sandboxSelfCommand } from './self-command.js';
 import { liveHolder, type LockHolder } from '../node-shared/instance-lock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** How long the CLI waits for a sandbox another process is starting to advertise its endpoints. */
-export const RUNNING_SANDBOX_WAIT_MS = 60_000;
+/** How long the CLI waits for a sandbox another process is starting (or restarting, up to 30 s after a crash) to advertise its endpoints. */
+export const RUNNING_SANDBOX_WAIT_MS = Number(process.env.CLICKSTACK_TRAY_SANDBOX_WAIT_MS) || 40_000;
 
 /**
  * The sandbox already running on this data folder (the desktop app's, `web`'s or a `sandbox`
- * command's), as its lock advertises it; waits while it is still starting. Null when none runs.
+ * command's), as its lock advertises it; waits while it is still starting. With `appRuns` it also
+ * waits for one to appear: the app's sandbox may be between a crash and its restart, and a sandbox
+ * the CLI started then would take the folder from it. Null when none runs.
  */
-export async function runningSandbox(dataDir: string): Promise<LockHolder | null> {
+export async function runningSandbox(dataDir: string, appRuns = false): Promise<LockHolder | null> {
   const deadline = Date.now() + RUNNING_SANDBOX_WAIT_MS;
   for (;;) {
     const holder = liveHolder(sandboxDataDir(dataDir));
-    if (!holder || holder.endpoints || Date.now() > deadline) return holder;
+    if (holder?.endpoints || Date.now() > deadline) return holder;
+    if (!holder && !appRuns) return null;
     await sleep(250);
   }
 }
@@ -99,7 +102,10 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   if (!profile) throw new Error(`There is no profile called "${opts.profile}". Profiles: ${state.profiles.map((p) => p.name).join(', ')}.`);
   let label = `profile "${profile.name}"`;
   if (profile.kind === 'sandbox') {
-    const running = await runningSandbox(dataDir);
+    const running = await runningSandbox(dataDir, app !== null);
+    if (!running && app) {
+      throw new Error(`${by(app)} runs on this data folder, but its local sandbox has not been running for ${RUNNING_SANDBOX_WAIT_MS / 1000} s (turned off with --no-sandbox, or failing to start): start it from the app's Setup view, or name another profile with --profile.`);
+    }
     if (running?.endpoints) {
       const whose = app ? `the sandbox of ${by(app)}` : `the sandbox already running (pid ${running.pid})`;
       sandbox.adopt(running.endpoints, `Using ${whose}.`);

@@ -156,3 +156,23 @@ describe('the CLI beside a running web app', () => {
     expect(badFlag.code).not.toBe(0);
   });
 });
+
+describe('the CLI beside a running web app without its sandbox', () => {
+  it('says why instead of starting a sandbox that would take the app’s folder', async () => {
+    const home2 = mkdtempSync(join(tmpdir(), 'cst-beside-nosb-'));
+    const env2: NodeJS.ProcessEnv = { ...env, CLICKSTACK_TRAY_HOME: home2, CLICKSTACK_TRAY_SANDBOX_WAIT_MS: '1500' };
+    const app = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'web', '--no-sandbox', '--json'], { env: env2, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve) => createInterface({ input: app.stdout! }).on('line', (l) => l.includes('"listening"') && resolve()));
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'doctor', '--json'], { env: env2, encoding: 'utf8', timeout: 60_000 });
+      expect(jsonLines(r.stdout)).toEqual([{ error: expect.stringContaining(`clickstack-tray web (pid ${app.pid}) runs on this data folder, but its local sandbox has not been running`) }]);
+      expect(r.status).toBe(1);
+      expect(liveHolder(join(home2, 'sandbox'))).toBeNull();
+    } finally {
+      const exited = new Promise((res) => app.once('exit', res));
+      app.kill('SIGTERM');
+      await exited;
+      rmSync(home2, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
