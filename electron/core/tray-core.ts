@@ -159,6 +159,7 @@ export class TrayCore {
       'traces.summary': ({ profileId, fromMs, toMs, allServices }) => options.traces.summary(profileId, fromMs, toMs, allServices),
       'prices.get': async () => options.prices.source(),
       'prices.setOverride': async ({ model, price }) => options.prices.setOverride(model, price),
+      'prices.removeOverride': async ({ model }) => options.prices.removeOverride(model),
       'prices.lookup': async ({ items }) => ({ catalog: options.prices.catalogName, prices: items.map((i) => options.prices.catalog.lookup(i.provider, i.model)) }),
       'traces.conversation': ({ profileId, conversationId, aroundMs }) => options.traces.conversation(profileId, conversationId, aroundMs),
       'traces.payload': ({ profileId, traceId, spanId, aroundMs }) => options.traces.payload(profileId, traceId, spanId, aroundMs),

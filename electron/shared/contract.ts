@@ -133,10 +133,11 @@ export const methods = {
   'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), allServices: z.boolean().default(false) }).strict(), output: TrafficSummary },
   /** The price catalog's name and version, and the user's prices per model (Settings). */
   'prices.get': { input: Empty, output: PriceSource },
-  /** Sets the user's price for a model, or with null removes it. */
-  'prices.setOverride': { input: z.object({ model: PriceOverride.shape.model, price: ModelPrice.strict().nullable() }).strict(), output: PriceSource },
+  /** Sets the user's price for a model (used instead of the catalog's for estimates). */
+  'prices.setOverride': { input: z.object({ model: PriceOverride.shape.model, price: ModelPrice.strict() }).strict(), output: PriceSource },
+  'prices.removeOverride': { input: z.object({ model: PriceOverride.shape.model }).strict(), output: PriceSource },
   /** What an estimate would use for these models (the live tail prices requests as they fold). */
-  'prices.lookup': { input: z.object({ items: z.array(z.object({ provider: z.string().max(200), model: z.string().min(1).max(200) }).strict()).max(200) }).strict(), output: z.object({ catalog: z.string(), prices: z.array(PriceAnswer) }) },
+  'prices.lookup': { input: z.object({ items: z.array(z.object({ provider: z.string().max(200), model: z.string().min(1).max(200) }).strict()).min(1).max(200) }).strict(), output: z.object({ catalog: z.string(), prices: z.array(PriceAnswer) }) },
   'traces.conversation': { input: z.object({ profileId: ProfileId, conversationId: z.string().min(1).max(512), aroundMs: z.number().int().nonnegative().optional() }).strict(), output: Conversation },
   'traces.payload': {
     input: z.object({ profileId: ProfileId, traceId: TraceIdInput, spanId: z.string().regex(/^[0-9a-f]{16}$/, 'a span id is 16 hex characters'), aroundMs: z.number().int().optional() }).strict(),

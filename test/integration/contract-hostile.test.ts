@@ -56,14 +56,16 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'traces.conversation': { profileId: 'local-sandbox', conversationId: 'conv-1' },
   'traces.payload': { profileId: 'local-sandbox', traceId: TRACE_ID, spanId: 'b'.repeat(16) },
   'prices.get': {},
-  'prices.setOverride': { model: 'gpt-4o', price: { inputPerMTok: 1, outputPerMTok: 2 } },
+  'prices.setOverride': { model: 'gpt-4o', price: { inputPerMTok: 2.5, outputPerMTok: 10.25 } },
+  'prices.removeOverride': { model: 'gpt-4o' },
   'prices.lookup': { items: [{ provider: 'openai', model: 'gpt-4o' }] },
 };
 
 /** Values no field of the given kind accepts. */
 function wrongFor(value: unknown): unknown[] {
   if (typeof value === 'string') return [12345, {}, [], true, HUGE];
-  if (typeof value === 'number') return ['5', {}, [], 1.5, -Infinity === value ? 0 : Number.NaN];
+  // A field whose valid value is a fraction (a price) takes fractions: a negative one is its wrong number.
+  if (typeof value === 'number') return ['5', {}, [], Number.isInteger(value) ? 1.5 : -1, -Infinity === value ? 0 : Number.NaN];
   if (typeof value === 'boolean') return ['true', 1, {}];
   return [null, 'x', 42, []];
 }

@@ -27,6 +27,7 @@ describe('contract', () => {
       'pipeline.statuses',
       'prices.get',
       'prices.lookup',
+      'prices.removeOverride',
       'prices.setOverride',
       'profiles.activate',
       'profiles.create',

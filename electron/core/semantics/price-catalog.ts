@@ -4,19 +4,22 @@
  * provider and model, bundled in the package — nothing is fetched). A request whose spans
  * report a cost never uses this (shared/price-schema.ts withEstimatedCost).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelPrice, PriceAnswer, PriceOverride } from '../../shared/price-schema.js';
 
 const PACKAGE = '@pydantic/genai-prices';
 
+/** The catalog's version, from its package.json (its exports map hides that file from require, so it is read beside the entry). */
 function packageVersion(): string {
   try {
-    const pkg = createRequire(import.meta.url)(`${PACKAGE}/package.json`) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '?';
+    const entry = createRequire(import.meta.url).resolve(PACKAGE);
+    const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return pkg.name === PACKAGE && typeof pkg.version === 'string' ? pkg.version : 'unknown version';
   } catch {
-    // The package's exports map may hide package.json; the name alone still says what was used.
-    return '?';
+    return 'unknown version';
   }
 }
 
@@ -118,5 +121,9 @@ export class Prices {
   setOverride(model: string, price: ModelPrice | null): { catalog: string; overrides: PriceOverride[] } {
     this.store.setPriceOverride(model, price);
     return this.source();
+  }
+
+  removeOverride(model: string): { catalog: string; overrides: PriceOverride[] } {
+    return this.setOverride(model, null);
   }
 }

@@ -49,7 +49,7 @@ export function PriceOverrides() {
   const remove = (model: string) => {
     setBusy(true);
     api
-      .invoke('prices.setOverride', { model, price: null })
+      .invoke('prices.removeOverride', { model })
       .then(setSource)
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
