@@ -30,6 +30,34 @@ test.describe('health', () => {
     }
   });
 
+  test('a profile nothing answers for is Down, red, and each tile names its failure’s kind', async ({ page, app }) => {
+    await page.goto(app.launchUrl);
+    await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
+    await page.getByRole('button', { name: 'New profile' }).click();
+    const form = page.getByTestId('profile-form');
+    await form.locator('input[name="name"]').fill('Nothing answers');
+    await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
+    await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
+    await form.getByRole('button', { name: 'Create profile' }).click();
+    await expect(page.getByTestId('profile-select')).toHaveValue(/^nothing-answers-/);
+    const id = await page.getByTestId('profile-select').inputValue();
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const card = page.getByTestId(`pipeline-${id}`);
+    await card.getByRole('button', { name: 'Check now' }).click();
+    await expect(card.getByRole('status')).toHaveText('Down');
+    await expect(card.locator('.badge')).toHaveClass(/\bbad\b/);
+    await expect(card.getByTestId('tile-collector')).toHaveAttribute('data-failure', 'unreachable');
+    await expect(card.getByTestId('tile-collector')).toContainText('Failing: no answer');
+    // ClickHouse's table was never found for this profile: that is a profile not set up, not an outage of ClickHouse.
+    await expect(card.getByTestId('tile-clickhouse')).toHaveAttribute('data-failure', 'unconfigured');
+    await expect(card.getByTestId('tile-clickhouse')).toContainText('Failing: not set up');
+    await card.screenshot({ path: `${SCREENSHOTS}/health-down-tiles.png` });
+    await page.getByRole('link', { name: 'Setup', exact: true }).click();
+    await page.getByTestId('profile-select').selectOption(id);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+  });
+
   test('tray icons for every state', async ({ page }) => {
     const states = ['healthy', 'warning', 'down', 'idle'];
     const img = (file: string) => `data:image/png;base64,${readFileSync(`assets/${file}`).toString('base64')}`;

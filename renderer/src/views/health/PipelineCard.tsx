@@ -5,9 +5,20 @@ import { useApi } from '../../api/context';
 import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { LatencyLine, Sparkbars } from './Sparkbars';
 import { ago } from '../../../../electron/shared/time-ago';
-import { STATE_TONE as PIPELINE_STATE_TONE } from '../../../../electron/shared/pipeline-status';
+import { STATE_TONE as PIPELINE_STATE_TONE, type ProbeFailureKind } from '../../../../electron/shared/pipeline-status';
 
 type Status = z.infer<typeof PipelineStatus>;
+
+/** A failing tile names its typed kind in a few words. */
+const FAILURE_WORDS: Record<ProbeFailureKind, string> = {
+  unreachable: 'no answer',
+  timeout: 'timed out',
+  auth: 'refused the credentials',
+  rejected: 'rejected the request',
+  unconfigured: 'not set up',
+  storage: 'cannot store spans',
+  damaged: 'damaged data',
+};
 
 /** The tray's colours come from the same table (electron/shared/pipeline-status.ts). */
 export const STATE_TONE: Record<Status['state'], Tone> = PIPELINE_STATE_TONE;
@@ -55,7 +66,7 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
             <div key={c.id} data-testid={`tile-${c.id}`} data-ok={c.ok === null ? 'none' : String(c.ok)} data-failure={c.failure ?? ''}>
               <dt>{c.title}</dt>
               <dd className={c.ok === null ? 'muted' : c.ok ? 'ok-text' : 'error-text'} title={c.detail}>
-                {c.ok === null ? '—' : c.ok ? 'OK' : 'Failing'}
+                {c.ok === null ? '—' : c.ok ? 'OK' : c.failure ? `Failing: ${FAILURE_WORDS[c.failure]}` : 'Failing'}
                 {c.durationMs !== null ? <span className="muted small"> {c.durationMs} ms</span> : null}
               </dd>
               <dd className="muted small clamp">{c.detail}</dd>
