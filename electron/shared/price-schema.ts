@@ -1,5 +1,6 @@
 /** Model prices, per million tokens in USD: the catalog's answer, or the user's override for a model. */
 import { z } from 'zod';
+import { uncachedInput } from './request-facts.js';
 
 const PerMTok = z.number().finite().min(0, 'a price cannot be negative').max(10_000, 'a price above $10,000 per million tokens is surely a typo');
 
@@ -30,8 +31,13 @@ export type PriceAnswer = z.infer<typeof PriceAnswer>;
 export function costAt(price: ModelPrice, t: { inputTokens: number | null; cacheReadTokens: number | null; cacheWriteTokens: number | null; outputTokens: number | null }): number {
   const read = t.cacheReadTokens ?? 0;
   const write = t.cacheWriteTokens ?? 0;
-  const uncached = Math.max(0, (t.inputTokens ?? 0) - read - write);
+  const uncached = uncachedInput(t) ?? 0;
   return (uncached * price.inputPerMTok + read * (price.cacheReadPerMTok ?? price.inputPerMTok) + write * (price.cacheWritePerMTok ?? price.inputPerMTok) + (t.outputTokens ?? 0) * price.outputPerMTok) / 1e6;
+}
+
+/** The model an estimate prices: the one the request called first, else the one it asked for (the SQL rollup's pricedModel). */
+export function pricedModel(row: { model: string; calledModels: string[] }): string {
+  return row.calledModels[0] || row.model;
 }
 
 /**
@@ -43,7 +49,7 @@ export function withEstimatedCost<R extends { costUsd: number | null; costEstima
   priceOf: (provider: string, model: string) => ModelPrice | null,
 ): R {
   if (row.costUsd !== null || (row.inputTokens === null && row.outputTokens === null)) return row;
-  const model = row.calledModels[0] || row.model;
+  const model = pricedModel(row);
   if (!model) return row;
   const price = priceOf(row.provider, model);
   return price ? { ...row, costUsd: costAt(price, row), costEstimated: true } : row;

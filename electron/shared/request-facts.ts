@@ -19,6 +19,9 @@ export const DIALECT_LABEL: Record<Dialect, string> = {
   mcp: 'MCP conventions (mcp.*)',
 };
 
+/** The gateway's span types the rollup rules name (tfy.span_type): metrics count on Model spans. */
+export const SPAN_TYPE = { model: 'Model', mcp: 'MCP', guardrail: 'Guardrail' } as const;
+
 /** Each fact a span reports, and whether it is text ('' when absent) or a number (null when absent). */
 export const SPAN_FACT_KINDS = {
   model: 'text',

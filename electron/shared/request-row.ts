@@ -5,7 +5,7 @@
  * summaries); a test holds the two equal on every table layout.
  */
 import { z } from 'zod';
-import { REQUEST_FACT_RULES, SPAN_FACT_KINDS, type RequestFactName, type RollupRule } from './request-facts.js';
+import { REQUEST_FACT_RULES, SPAN_FACT_KINDS, SPAN_TYPE, type RequestFactName, type RollupRule } from './request-facts.js';
 import type { SpanRow } from './span-row.js';
 
 type FactShape = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? z.ZodNullable<z.ZodNumber> : z.ZodString };
@@ -41,23 +41,31 @@ export const RequestRow = z.object({
 });
 export type RequestRow = z.infer<typeof RequestRow>;
 
-/** The span type whose metrics count: the gateway reports a model call's tokens and cost on its Model span. */
-const MODEL = 'Model';
-const MCP = 'MCP';
+const MODEL = SPAN_TYPE.model;
+const MCP = SPAN_TYPE.mcp;
 
+/** Start order, ties broken by span id: the SQL rollup orders by (start, spanId) too. */
 function byStart(a: SpanRow, b: SpanRow): number {
   const d = BigInt(a.tsNs) - BigInt(b.tsNs);
-  return d < 0n ? -1 : d > 0n ? 1 : 0;
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
 }
 
 type NumberFact = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? K : never }[RequestFactName];
 type TextFact = Exclude<RequestFactName, NumberFact>;
 
+/** The spans none of whose children is also in the list: the failing hop, the innermost reporter. */
+function leaves(list: SpanRow[]): SpanRow[] {
+  const parents = new Set(list.map((s) => s.parentSpanId));
+  return list.filter((s) => !parents.has(s.spanId));
+}
+
 function metric(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): number | null {
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
   if (models.length) return models.reduce((a, s) => a + s[m]!, 0);
   if (root && root[m] !== null) return root[m];
-  const reporters = spans.filter((s) => s[m] !== null);
+  // A wrapper span repeating its child's numbers (two instrumentations on one call) is not counted twice.
+  const reporters = leaves(spans.filter((s) => s[m] !== null));
   return reporters.length ? reporters.reduce((a, s) => a + s[m]!, 0) : null;
 }
 
@@ -101,18 +109,14 @@ function unique(values: string[]): string[] {
   return [...new Set(values.filter(Boolean))];
 }
 
-/** The deepest failure: a failed span that is no failed span's parent, the earliest of those. */
-function failedLeaf(failed: SpanRow[]): SpanRow | undefined {
-  const parents = new Set(failed.map((s) => s.parentSpanId));
-  return failed.find((s) => !parents.has(s.spanId));
-}
 
 export function rollupRequest(unsorted: SpanRow[]): RequestRow {
   const spans = [...unsorted].sort(byStart);
   const root = spans.find((s) => s.parentSpanId === '');
   const head = root ?? spans[0]!;
   const failed = spans.filter((s) => s.status === 'error');
-  const leaf = failedLeaf(failed);
+  // The deepest failure: a failed span that is no failed span's parent, the earliest of those.
+  const leaf = leaves(failed)[0];
   const called = unique(spans.filter((s) => s.spanType === MODEL).map((s) => s.calledModel));
   const calledModels = called.length ? called : unique(spans.filter((s) => s.parentSpanId !== '').map((s) => s.calledModel));
   const end = spans.reduce((a, s) => (BigInt(s.tsNs) + BigInt(s.durationNs) > a ? BigInt(s.tsNs) + BigInt(s.durationNs) : a), 0n);
@@ -134,8 +138,8 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
     spanCount: spans.length,
     errorCount: failed.length,
     failedSpan: leaf?.name ?? '',
-    errorMessage: first(spans, root, (s) => s.errorMessage) || leaf?.statusMessage || (failed.find((s) => s.statusMessage)?.statusMessage ?? ''),
-    guardrails: spans.filter((s) => s.spanType === 'Guardrail').map((s) => ({ name: s.guardrail, result: s.guardrailResult })),
+    errorMessage: leaf?.errorMessage || leaf?.statusMessage || first(spans, root, (s) => s.errorMessage) || (failed.find((s) => s.statusMessage)?.statusMessage ?? ''),
+    guardrails: spans.filter((s) => s.spanType === SPAN_TYPE.guardrail).map((s) => ({ name: s.guardrail, result: s.guardrailResult })),
     mcpErrors: spans.filter((s) => s.spanType === MCP && (s.mcpError || s.status === 'error')).length,
     hasRoot: root !== undefined,
   };

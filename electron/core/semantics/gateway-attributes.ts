@@ -4,6 +4,8 @@
  * receives display-ready fields and never sees a key.
  * Source: TrueFoundry's docs on span attributes, summarised in shared/DESIGN.md.
  */
+import { SPAN_TYPE } from '../../shared/request-facts.js';
+
 export const TFY = {
   spanType: 'tfy.span_type',
   input: 'tfy.input',
@@ -119,9 +121,9 @@ export const HTTP_STATUS_CODE = 'http.response.status_code';
 export const SPAN_TYPES = ['ChatCompletion', 'Completion', 'MCP', 'Rerank', 'Embedding', 'Model', 'AgentResponse', 'Guardrail'] as const;
 
 /** The span type whose metrics are the authoritative ones: the gateway reports a model call's tokens and cost there. */
-export const MODEL_SPAN_TYPE = 'Model';
-export const MCP_SPAN_TYPE = 'MCP';
-export const GUARDRAIL_SPAN_TYPE = 'Guardrail';
+export const MODEL_SPAN_TYPE = SPAN_TYPE.model;
+export const MCP_SPAN_TYPE = SPAN_TYPE.mcp;
+export const GUARDRAIL_SPAN_TYPE = SPAN_TYPE.guardrail;
 
 /** Marks the app's own test and canary traces. */
 export const TEST_MARKER = { flag: 'clickstack_tray.test', id: 'clickstack_tray.test_id' } as const;

@@ -14,36 +14,55 @@ const ROOT = "parentSpanId = ''";
 const ERR = "status = 'error'";
 const IS_MODEL = `spanType = '${MODEL_SPAN_TYPE}'`;
 const IS_MCP = `spanType = '${MCP_SPAN_TYPE}'`;
+/**
+ * Spans in start order, ties broken by span id: the fold sorts the same way, so "first" and
+ * "last" name the same span in both (millisecond exporters start many spans at once).
+ */
+const ORDER = '(tsNs64, spanId)';
+const ORDERED = ['tsNs64', 'spanId'];
 
-/** Model spans' sum when any reports it; else the root's value; else the sum over reporters; NULL when none. */
+/** A number of the trace's first root, NULL when it has none or the root does not report it (a tuple keeps the NULL from being skipped). */
+function rootNumber(col: string): string {
+  return `argMinIf(tuple(${col}), ${ORDER}, ${ROOT}).1`;
+}
+
+/**
+ * Model spans' sum when any reports it; else the root's value; else the sum over the innermost
+ * reporters (a reporter no other reporter is the parent of: a wrapper span repeating its child's
+ * numbers is not counted twice); NULL when none.
+ */
 function metric(col: string): string {
-  return `if(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, sumIf(${col}, ${IS_MODEL}),
-       if(countIf(${ROOT} AND isNotNull(${col})) > 0, anyIf(${col}, ${ROOT} AND isNotNull(${col})),
-       if(countIf(isNotNull(${col})) > 0, sum(${col}), NULL)))`;
+  return `multiIf(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, sumIf(${col}, ${IS_MODEL}),
+       isNotNull(${rootNumber(col)}), ${rootNumber(col)},
+       countIf(isNotNull(${col})) > 0, arraySum(arrayMap(x -> assumeNotNull(x.2), arrayFilter(x -> NOT has(groupArrayIf(parentSpanId, isNotNull(${col})), x.1), groupArrayIf((spanId, ${col}), isNotNull(${col}))))),
+       NULL)`;
 }
 
 /** The root's value, else the first non-empty one in start order. */
-function first(col: string): string {
-  return `if(anyIf(${col}, ${ROOT}) != '', anyIf(${col}, ${ROOT}), argMinIf(${col}, tsNs64, ${col} != ''))`;
+export function firstSql(col: string): string {
+  return `if(argMinIf(${col}, ${ORDER}, ${ROOT}) != '', argMinIf(${col}, ${ORDER}, ${ROOT}), argMinIf(${col}, ${ORDER}, ${col} != ''))`;
 }
+/** What firstSql reads besides the column. */
+export const FIRST_READS = ['parentSpanId', ...ORDERED];
 
 /** The root's value when the trace has its root, else the earliest span's. */
 function head(col: string): string {
-  return `if(r_hasRoot, argMinIf(${col}, tsNs64, ${ROOT}), argMin(${col}, tsNs64))`;
+  return `if(r_hasRoot, argMinIf(${col}, ${ORDER}, ${ROOT}), argMin(${col}, ${ORDER}))`;
 }
 
 /** The value of the call that answered: the last Model span to start that reports it, else the root's, else the first reported. */
 function answering(col: string): string {
-  return `multiIf(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, argMaxIf(${col}, tsNs64, ${IS_MODEL} AND isNotNull(${col})),
-          countIf(${ROOT} AND isNotNull(${col})) > 0, anyIf(${col}, ${ROOT} AND isNotNull(${col})),
-          argMinIf(${col}, tsNs64, isNotNull(${col})))`;
+  return `multiIf(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, argMaxIf(tuple(${col}), ${ORDER}, ${IS_MODEL} AND isNotNull(${col})).1,
+          isNotNull(${rootNumber(col)}), ${rootNumber(col)},
+          countIf(isNotNull(${col})) > 0, argMinIf(tuple(${col}), ${ORDER}, isNotNull(${col})).1,
+          NULL)`;
 }
 
 const RULE_SQL: Record<RollupRule, (col: string) => Aggregate> = {
-  first: (col) => ({ sql: first(col), reads: [col, 'parentSpanId', 'tsNs64'] }),
-  metric: (col) => ({ sql: metric(col), reads: [col, 'spanType', 'parentSpanId'] }),
-  answering: (col) => ({ sql: answering(col), reads: [col, 'spanType', 'parentSpanId', 'tsNs64'] }),
-  firstMcp: (col) => ({ sql: `argMinIf(${col}, tsNs64, ${IS_MCP})`, reads: [col, 'tsNs64', 'spanType'] }),
+  first: (col) => ({ sql: firstSql(col), reads: [col, ...FIRST_READS] }),
+  metric: (col) => ({ sql: metric(col), reads: [col, 'spanType', 'parentSpanId', ...ORDERED] }),
+  answering: (col) => ({ sql: answering(col), reads: [col, 'spanType', 'parentSpanId', ...ORDERED] }),
+  firstMcp: (col) => ({ sql: `argMinIf(${col}, ${ORDER}, ${IS_MCP})`, reads: [col, 'spanType', ...ORDERED] }),
 };
 
 function factAggregates(): Record<string, Aggregate> {
@@ -56,9 +75,17 @@ function factAggregates(): Record<string, Aggregate> {
 }
 
 const REPORTS_TOKENS = '(isNotNull(inputTokens) OR isNotNull(outputTokens))';
+const ROOT_REPORTS_TOKENS = `(isNotNull(${rootNumber('inputTokens')}) OR isNotNull(${rootNumber('outputTokens')}))`;
 
 function calledIn(where: string): string {
-  return `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((tsNs64, calledModel), ${where} AND calledModel != ''))))`;
+  return `arrayDistinct(arrayMap(x -> x.3, arraySort(x -> (x.1, x.2), groupArrayIf((tsNs64, spanId, calledModel), ${where} AND calledModel != ''))))`;
+}
+
+/** The first model a call went to: a Model span's, else any child span's (= calledModels[1], without building the list). */
+function firstCalledOr(fallback: string): string {
+  return `multiIf(countIf(${IS_MODEL} AND calledModel != '') > 0, argMinIf(calledModel, ${ORDER}, ${IS_MODEL} AND calledModel != ''),
+          countIf(NOT ${ROOT} AND calledModel != '') > 0, argMinIf(calledModel, ${ORDER}, NOT ${ROOT} AND calledModel != ''),
+          ${fallback})`;
 }
 
 interface Aggregate {
@@ -76,52 +103,55 @@ interface Aggregate {
 const AGGREGATES: Record<string, Aggregate> = {
   traceId: { sql: 'any(traceId)', reads: ['traceId'] },
   hasRoot: { sql: `countIf(${ROOT}) > 0`, reads: ['parentSpanId'] },
-  ts: { sql: head('ts'), reads: ['ts', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
+  ts: { sql: head('ts'), reads: ['ts', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
   tsNs: { sql: `toString(if(r_hasRoot, minIf(tsNs64, ${ROOT}), min(tsNs64)))`, reads: ['tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
-  service: { sql: head('service'), reads: ['service', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
-  name: { sql: head('name'), reads: ['name', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
-  spanType: { sql: head('spanType'), reads: ['spanType', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
-  status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', anyIf(status, ${ROOT}) = 'ok', 'ok', 'unset')`, reads: ['status', 'parentSpanId'] },
-  durationNs: { sql: `toString(if(r_hasRoot, anyIf(durationNs64, ${ROOT}), max(tsNs64 + durationNs64) - min(tsNs64)))`, reads: ['durationNs64', 'tsNs64', 'parentSpanId'], needs: ['hasRoot'] },
-  calledModelSpans: { sql: calledIn(IS_MODEL), reads: ['tsNs64', 'calledModel', 'spanType'] },
-  calledModels: { sql: `if(length(r_calledModelSpans) > 0, r_calledModelSpans, ${calledIn(`NOT ${ROOT}`)})`, reads: ['tsNs64', 'calledModel', 'parentSpanId'], needs: ['calledModelSpans'] },
-  // = calledModels[1] when the root names none, without building the list (a summary reads millions of these).
+  service: { sql: head('service'), reads: ['service', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
+  name: { sql: head('name'), reads: ['name', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
+  spanType: { sql: head('spanType'), reads: ['spanType', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
+  status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', argMinIf(status, ${ORDER}, ${ROOT}) = 'ok', 'ok', 'unset')`, reads: ['status', 'parentSpanId', ...ORDERED] },
+  durationNs: { sql: `toString(if(r_hasRoot, argMinIf(durationNs64, ${ORDER}, ${ROOT}), max(tsNs64 + durationNs64) - min(tsNs64)))`, reads: ['durationNs64', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
+  calledModelSpans: { sql: calledIn(IS_MODEL), reads: ['calledModel', 'spanType', ...ORDERED] },
+  calledModels: { sql: `if(length(r_calledModelSpans) > 0, r_calledModelSpans, ${calledIn(`NOT ${ROOT}`)})`, reads: ['calledModel', 'parentSpanId', ...ORDERED], needs: ['calledModelSpans'] },
   model: {
-    sql: `multiIf(anyIf(model, ${ROOT}) != '', anyIf(model, ${ROOT}),
-          countIf(${IS_MODEL} AND calledModel != '') > 0, argMinIf(calledModel, tsNs64, ${IS_MODEL} AND calledModel != ''),
-          countIf(NOT ${ROOT} AND calledModel != '') > 0, argMinIf(calledModel, tsNs64, NOT ${ROOT} AND calledModel != ''),
-          argMinIf(model, tsNs64, model != ''))`,
-    reads: ['model', 'calledModel', 'spanType', 'parentSpanId', 'tsNs64'],
+    sql: `if(argMinIf(model, ${ORDER}, ${ROOT}) != '', argMinIf(model, ${ORDER}, ${ROOT}), ${firstCalledOr(`argMinIf(model, ${ORDER}, model != '')`)})`,
+    reads: ['model', 'calledModel', 'spanType', 'parentSpanId', ...ORDERED],
   },
+  // The model an estimate prices: the one called first, else the one asked for (shared/price-schema.ts pricedModel).
+  pricedModel: { sql: firstCalledOr('r_model'), reads: ['calledModel', 'spanType', 'parentSpanId', ...ORDERED], needs: ['model'] },
   ...factAggregates(),
   // As `metric` picks the spans whose tokens count: a reporting Model span's, the root's, the first reporter's; else the first dialect named.
   dialect: {
-    sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, tsNs64, ${IS_MODEL} AND ${REPORTS_TOKENS}),
-          countIf(${ROOT} AND ${REPORTS_TOKENS}) > 0, anyIf(dialect, ${ROOT} AND ${REPORTS_TOKENS}),
-          countIf(${REPORTS_TOKENS}) > 0, argMinIf(dialect, tsNs64, ${REPORTS_TOKENS}), ${first('dialect')})`,
-    reads: ['dialect', 'spanType', 'parentSpanId', 'tsNs64', 'inputTokens', 'outputTokens'],
+    sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${IS_MODEL} AND ${REPORTS_TOKENS}),
+          ${ROOT_REPORTS_TOKENS}, argMinIf(dialect, ${ORDER}, ${ROOT}),
+          countIf(${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${REPORTS_TOKENS}), ${firstSql('dialect')})`,
+    reads: ['dialect', 'spanType', 'parentSpanId', 'inputTokens', 'outputTokens', ...ORDERED],
   },
   // Estimates are added after the query, from the price catalog (core/semantics/price-catalog.ts).
   costEstimated: { sql: 'false', reads: [] },
   spanCount: { sql: 'count()', reads: [] },
   errorCount: { sql: `countIf(${ERR})`, reads: ['status'] },
-  // The failed spans in start order as (start, spanId, name, statusMessage), and their parents: a leaf is no failed span's parent.
+  // The failed spans in start order as (start, spanId, name, statusMessage, errorMessage); a leaf is no failed span's parent.
   failedLeaf: {
-    sql: `arrayFirst(x -> NOT has(groupArrayIf(parentSpanId, ${ERR}), x.2), arraySort(x -> x.1, groupArrayIf((tsNs64, spanId, name, statusMessage), ${ERR})))`,
-    reads: ['tsNs64', 'spanId', 'parentSpanId', 'name', 'statusMessage', 'status'],
+    sql: `arrayFirst(x -> NOT has(groupArrayIf(parentSpanId, ${ERR}), x.2), arraySort(x -> (x.1, x.2), groupArrayIf((tsNs64, spanId, name, statusMessage, errorMessage), ${ERR})))`,
+    reads: ['tsNs64', 'spanId', 'parentSpanId', 'name', 'statusMessage', 'errorMessage', 'status'],
   },
   failedSpan: { sql: `if(r_errorCount > 0, r_failedLeaf.3, '')`, reads: [], needs: ['errorCount', 'failedLeaf'] },
+  // The failing hop's own message first, then its status message, then the request's, then any failed span's.
   errorMessage: {
-    sql: `multiIf(${first('errorMessage')} != '', ${first('errorMessage')}, r_errorCount > 0 AND r_failedLeaf.4 != '', r_failedLeaf.4, ifNull(argMinIf(statusMessage, tsNs64, ${ERR} AND statusMessage != ''), ''))`,
-    reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'tsNs64', 'status'],
+    sql: `multiIf(r_errorCount > 0 AND r_failedLeaf.5 != '', r_failedLeaf.5, r_errorCount > 0 AND r_failedLeaf.4 != '', r_failedLeaf.4,
+          ${firstSql('errorMessage')} != '', ${firstSql('errorMessage')}, argMinIf(statusMessage, ${ORDER}, ${ERR} AND statusMessage != ''))`,
+    reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'status', ...ORDERED],
     needs: ['errorCount', 'failedLeaf'],
   },
-  guardrails: { sql: `arrayMap(x -> (x.2, x.3), arraySort(x -> x.1, groupArrayIf((tsNs64, guardrail, guardrailResult), spanType = '${GUARDRAIL_SPAN_TYPE}')))`, reads: ['tsNs64', 'guardrail', 'guardrailResult', 'spanType'] },
+  guardrails: {
+    sql: `arrayMap(x -> (x.3, x.4), arraySort(x -> (x.1, x.2), groupArrayIf((tsNs64, spanId, guardrail, guardrailResult), spanType = '${GUARDRAIL_SPAN_TYPE}')))`,
+    reads: ['guardrail', 'guardrailResult', 'spanType', ...ORDERED],
+  },
   mcpErrors: { sql: `countIf(${IS_MCP} AND (mcpError OR ${ERR}))`, reads: ['spanType', 'mcpError', 'status'] },
 };
 
 /** Helper aggregates that are no RequestRow field. */
-const INTERNAL = new Set(['calledModelSpans', 'failedLeaf']);
+const INTERNAL = new Set(['calledModelSpans', 'failedLeaf', 'pricedModel']);
 export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => !INTERNAL.has(f));
 
 /** The rollup's per-span inputs beyond the span-row map: a numeric start and duration, and ok/error/unset. */

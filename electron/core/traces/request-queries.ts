@@ -8,7 +8,7 @@ import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { MCP_SPAN_TYPE } from '../semantics/gateway-attributes.js';
 import { INPUT_MESSAGES, keysOf, MCP_LATENCY_KEYS, messageKeys, OUTPUT_MESSAGES } from '../semantics/span-facts.js';
-import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
+import { firstSql, fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
 import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
@@ -33,7 +33,7 @@ function rollupSql(t: TracesTable, where: string, extra: { columns?: string; sel
 }
 
 /** What the summaries read of each request. */
-const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
+const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'pricedModel', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
 
 const Raw = z.record(z.string(), z.unknown());
 
@@ -84,8 +84,7 @@ export async function conversation(location: TracesLocation, conversationId: str
     const input = firstAttributeSql(t.layout, messageKeys(INPUT_MESSAGES));
     const lastMessage = `if(isValidJSON(${input}) AND JSONType(${input}) = 'Array', JSONExtractRaw(${input}, -1), ${input})`;
     const columns = `, substringUTF8(${lastMessage}, 1, ${TURN_TEXT_CAP}) AS inputText, substringUTF8(${firstAttributeSql(t.layout, messageKeys(OUTPUT_MESSAGES))}, 1, ${TURN_TEXT_CAP}) AS outputText`;
-    const turnText = (col: string) => `if(anyIf(${col}, parentSpanId = '') != '', anyIf(${col}, parentSpanId = ''), argMinIf(${col}, tsNs64, ${col} != ''))`;
-    const select = `, ${turnText('inputText')} AS r_input, ${turnText('outputText')} AS r_output`;
+    const select = `, ${firstSql('inputText')} AS r_input, ${firstSql('outputText')} AS r_output`;
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
@@ -114,6 +113,7 @@ function sums<P extends string>(prefix: P): Record<`${P}${SummedFact}`, typeof n
 const GroupedRow = z.object({
   g: num,
   model: z.string(),
+  pricedModel: z.string(),
   user: z.string(),
   provider: z.string(),
   t: num,
@@ -131,13 +131,16 @@ type Grouped = z.infer<typeof GroupedRow>;
 
 const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
 
-/** A group's sums, with the estimated cost of its uncosted requests added to the reported cost. */
-function totals(r: Grouped, priceOf: PriceOf): Record<SummedFact, number> & { costEstimatedUsd: number } {
-  const out = Object.fromEntries(SUMMED_FACTS.map((f) => [f, r[`sum_${f}`]])) as Record<SummedFact, number>;
-  const price = r.model ? priceOf(r.provider, r.model) : null;
+/** A group's sums as reported (no estimate). */
+function sumsOf(r: Grouped): Record<SummedFact, number> {
+  return Object.fromEntries(SUMMED_FACTS.map((f) => [f, r[`sum_${f}`]])) as Record<SummedFact, number>;
+}
+
+/** The estimated cost of a group's uncosted requests, all of one priced model (the sets with r_pricedModel). */
+function estimateOf(r: Grouped, priceOf: PriceOf): number {
+  const price = r.pricedModel ? priceOf(r.provider, r.pricedModel) : null;
   const uncosted = Object.fromEntries(TOKEN_FACTS.map((f) => [f, r[`uncosted_${f}`]])) as Record<(typeof TOKEN_FACTS)[number], number>;
-  const costEstimatedUsd = price ? costAt(price, uncosted) : 0;
-  return { ...out, costUsd: out.costUsd + costEstimatedUsd, costEstimatedUsd };
+  return price ? costAt(price, uncosted) : 0;
 }
 
 /**
@@ -157,47 +160,68 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
     const grouped = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `SELECT grouping(r_model, r_user, t) AS g, r_model AS model, r_user AS user, t, anyIf(r_provider, r_provider != '') AS provider,
+      sql: `SELECT grouping(r_model, r_user, t, r_pricedModel) AS g, r_model AS model, r_user AS user, t, r_pricedModel AS pricedModel, anyIf(r_provider, r_provider != '') AS provider,
                    count() AS requests, countIf(r_status = 'error') AS errors,
                    quantile(0.5)(toUInt64(r_durationNs)) / 1e6 AS p50Ms, quantile(0.95)(toUInt64(r_durationNs)) / 1e6 AS p95Ms,
                    quantileIf(0.5)(r_ttftMs, isNotNull(r_ttftMs)) AS ttftP50Raw, if(countIf(isNotNull(r_ttftMs)) > 0, ttftP50Raw, NULL) AS ttftP50Ms,
                    uniqExactIf(r_model, r_model != '') AS models,
                    ${sumSql}
             FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS })}))
-            GROUP BY GROUPING SETS ((r_model), (r_user), (r_user, r_model), (t), (t, r_model))`,
+            GROUP BY GROUPING SETS ((r_model), (r_user), (t), (r_model, r_pricedModel), (r_user, r_pricedModel), (t, r_model, r_pricedModel))`,
       params: params.values,
       settings: { force_grouping_standard_compatibility: 1 },
       row: GroupedRow,
     });
-    // grouping(model, user, t), standard SQL semantics (pinned by the setting above): a bit is 1 where the key is NOT in the set.
-    const set = (g: number) => ({ model: (g & 4) === 0, user: (g & 2) === 0, t: (g & 1) === 0 });
-    const rows = grouped.rows.map((r) => ({ ...r, set: set(r.g), totals: totals(r, priceOf) }));
+    // grouping(model, user, t, pricedModel), standard SQL semantics (pinned by the setting above): a bit is 1 where the key is NOT in the set.
+    const set = (g: number) => ({ model: (g & 8) === 0, user: (g & 4) === 0, t: (g & 2) === 0, priced: (g & 1) === 0 });
+    const rows = grouped.rows.map((r) => {
+      const s = set(r.g);
+      return { ...r, set: s, sums: sumsOf(r), estimate: s.priced ? estimateOf(r, priceOf) : 0 };
+    });
+    // Estimates come from the sets that split by the model priced: an estimate is that model's price times its requests' tokens.
+    const estimated = (key: (r: (typeof rows)[number]) => string | null) => {
+      const out = new Map<string, number>();
+      for (const r of rows) {
+        const k = r.set.priced ? key(r) : null;
+        if (k !== null) out.set(k, (out.get(k) ?? 0) + r.estimate);
+      }
+      return out;
+    };
+    const byModel = estimated((r) => (r.set.model && !r.set.user && !r.set.t ? r.model : null));
+    const byUser = estimated((r) => (r.set.user && !r.set.model && !r.set.t ? r.user : null));
+    const byBucketModel = estimated((r) => (r.set.t && r.set.model ? `${r.t}\u0000${r.model}` : null));
+    const withEstimate = (sums: Record<SummedFact, number>, estimate: number) => ({ ...sums, costUsd: sums.costUsd + estimate, costEstimatedUsd: estimate });
+    const only = (r: (typeof rows)[number], keys: { model?: boolean; user?: boolean; t?: boolean }) => r.set.model === Boolean(keys.model) && r.set.user === Boolean(keys.user) && r.set.t === Boolean(keys.t) && !r.set.priced;
     const models = rows
-      .filter((r) => r.set.model && !r.set.t && !r.set.user && r.model !== '')
+      .filter((r) => only(r, { model: true }) && r.model !== '')
       .sort((a, b) => b.requests - a.requests)
       .slice(0, 100)
-      .map((r) => ModelSummaryRow.parse({ model: r.model, requests: r.requests, errorRate: r.errors / r.requests, p50Ms: r.p50Ms, p95Ms: r.p95Ms, ttftP50Ms: r.ttftP50Ms, ...r.totals }));
-    // A user's estimate is the sum of its per-model estimates (the (user, model) set).
-    const userEstimates = new Map<string, number>();
-    for (const r of rows) if (r.set.user && r.set.model) userEstimates.set(r.user, (userEstimates.get(r.user) ?? 0) + r.totals.costEstimatedUsd);
+      .map((r) => ModelSummaryRow.parse({ model: r.model, requests: r.requests, errorRate: r.errors / r.requests, p50Ms: r.p50Ms, p95Ms: r.p95Ms, ttftP50Ms: r.ttftP50Ms, ...withEstimate(r.sums, byModel.get(r.model) ?? 0) }));
     const users = rows
-      .filter((r) => r.set.user && !r.set.model && r.user !== '')
-      .map((r) => {
-        const estimated = userEstimates.get(r.user) ?? 0;
-        return UserSummaryRow.parse({ user: r.user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models, ...r.totals, costUsd: r.totals.costUsd - r.totals.costEstimatedUsd + estimated, costEstimatedUsd: estimated });
-      })
+      .filter((r) => only(r, { user: true }) && r.user !== '')
+      .map((r) => UserSummaryRow.parse({ user: r.user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models, ...withEstimate(r.sums, byUser.get(r.user) ?? 0) }))
       .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
       .slice(0, 100);
+    // Cost per bucket and model: the (t, model, pricedModel) rows, reported cost plus estimate.
+    const bucketModelCost = new Map<string, { t: number; model: string; cost: number }>();
+    for (const r of rows) {
+      if (!(r.set.t && r.set.model && r.set.priced)) continue;
+      const key = `${r.t}\u0000${r.model}`;
+      const entry = bucketModelCost.get(key) ?? { t: r.t, model: r.model, cost: 0 };
+      entry.cost += r.sums.costUsd;
+      bucketModelCost.set(key, entry);
+    }
+    for (const [key, entry] of bucketModelCost) entry.cost += byBucketModel.get(key) ?? 0;
     const totalCost = new Map<string, number>();
-    for (const r of rows) if (r.set.t && r.set.model) totalCost.set(r.model, (totalCost.get(r.model) ?? 0) + r.totals.costUsd);
+    for (const e of bucketModelCost.values()) totalCost.set(e.model, (totalCost.get(e.model) ?? 0) + e.cost);
     const top = new Set([...totalCost.entries()].sort((a, b) => b[1] - a[1]).slice(0, SERIES_TOP_MODELS).map(([m]) => m));
     const points = new Map<number, z.infer<typeof SeriesPoint>>();
-    for (const r of rows.filter((x) => x.set.t && !x.set.model)) points.set(r.t, { t: r.t, requests: r.requests, errors: r.errors, p95Ms: r.p95Ms, costByModel: {}, ...Object.fromEntries(TOKEN_FACTS.map((f) => [f, r.totals[f]])) } as z.infer<typeof SeriesPoint>);
-    for (const r of rows.filter((x) => x.set.t && x.set.model)) {
-      const p = points.get(r.t);
-      if (!p || r.totals.costUsd === 0) continue;
-      const key = top.has(r.model) ? r.model || '(no model)' : 'other';
-      p.costByModel[key] = (p.costByModel[key] ?? 0) + r.totals.costUsd;
+    for (const r of rows.filter((x) => only(x, { t: true }))) points.set(r.t, { t: r.t, requests: r.requests, errors: r.errors, p95Ms: r.p95Ms, costByModel: {}, ...Object.fromEntries(TOKEN_FACTS.map((f) => [f, r.sums[f]])) } as z.infer<typeof SeriesPoint>);
+    for (const e of bucketModelCost.values()) {
+      const p = points.get(e.t);
+      if (!p || e.cost === 0) continue;
+      const key = top.has(e.model) ? e.model || '(no model)' : 'other';
+      p.costByModel[key] = (p.costByModel[key] ?? 0) + e.cost;
     }
     const mcp = await mcpSummary(location, t, fromMs, toMs, service);
     return {
