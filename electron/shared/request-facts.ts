@@ -96,21 +96,20 @@ export function uncachedInput(t: { inputTokens: number | null; cacheReadTokens: 
   return Math.max(0, t.inputTokens - (t.cacheReadTokens ?? 0) - (t.cacheWriteTokens ?? 0));
 }
 
-/** How a fact column of the request table reads: `format` picks the formatter (and its width), `priority` which columns a narrow window drops first (higher drops later). */
+/** How a fact column of the request table reads: `format` picks the formatter (and its width). */
 export interface FactColumn {
   field: RequestFactName | 'conversationId';
   label: string;
   format: 'text' | 'count' | 'ms' | 'tokens' | 'cache' | 'output' | 'usd' | 'conversation';
-  priority: number;
 }
 
 /** The request table's fact columns, after its own (time, request, model, status, duration). */
 export const REQUEST_FACT_COLUMNS: readonly FactColumn[] = [
-  { field: 'user', label: 'User', format: 'text', priority: 2 },
-  { field: 'ttftMs', label: 'TTFT', format: 'ms', priority: 1 },
-  { field: 'inputTokens', label: 'In', format: 'tokens', priority: 3 },
-  { field: 'cacheReadTokens', label: 'Cache', format: 'cache', priority: 1 },
-  { field: 'outputTokens', label: 'Out', format: 'output', priority: 3 },
-  { field: 'costUsd', label: 'Cost', format: 'usd', priority: 3 },
-  { field: 'conversationId', label: 'Conversation', format: 'conversation', priority: 1 },
+  { field: 'user', label: 'User', format: 'text' },
+  { field: 'ttftMs', label: 'TTFT', format: 'ms' },
+  { field: 'inputTokens', label: 'In', format: 'tokens' },
+  { field: 'cacheReadTokens', label: 'Cache', format: 'cache' },
+  { field: 'outputTokens', label: 'Out', format: 'output' },
+  { field: 'costUsd', label: 'Cost', format: 'usd' },
+  { field: 'conversationId', label: 'Conversation', format: 'conversation' },
 ];

@@ -31,7 +31,10 @@ beforeAll(async () => {
   sandbox = await startTestSandbox({ args: ['--schema', schema] });
   const rnd = seeded(SEED + 1);
   // The shapes that break naive sums, always present whatever the seed draws.
-  const must = [gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd)];
+  // A millisecond exporter starts several spans at once: a fallback whose spans all share one start, so "first" and "last" need a tie-break.
+  const tied = gatewayRequest('fallback', now - 7 * 60_000, rnd);
+  for (const s of tied.spans) s.startMs = tied.spans[0]!.startMs;
+  const must = [gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd), tied];
   sent = [...gatewayMix(300, SEED, now), ...must];
   for (let i = 0; i < sent.length; i += 50) {
     const r = await postOtlp(sandbox.otlp, otlpBody(sent.slice(i, i + 50)));

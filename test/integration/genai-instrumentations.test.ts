@@ -19,8 +19,11 @@ import type { RequestRow } from '../../electron/shared/request-row.js';
 import { startFakeProvider, type FakeCall } from '../support/genai/fake-provider.js';
 import { GENAI_FAMILIES, runInstrumentedApp, type InstrumentedCall, type InstrumentedRun } from '../support/genai/run-instrumented.js';
 import { GATEWAY_SERVICE, gatewayMix, otlpBody } from '../support/gateway-traffic.js';
-import { postOtlp } from '../support/otlp-http.js';
-import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { postOtlp, selectRows } from '../support/otlp-http.js';
+import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
+import { rollupRequest } from '../../electron/shared/request-row.js';
+import { toSpanRow, type SpanRow } from '../../electron/shared/span-row.js';
 
 const PROTOCOLS = ['http', 'grpc'] as const;
 let sandbox: TestSandbox;
@@ -164,6 +167,26 @@ describe.each(GENAI_FAMILIES.flatMap((f) => PROTOCOLS.map((p) => [f, p] as const
     expect(row.status).toBe('error');
     expect(row.failedSpan).toBe(call.spans[0]!.name);
     expect(row.errorMessage).toContain('Rate limit reached');
+  });
+});
+
+/** Which dialect each library writes, by the keys only it uses (DESIGN.md, third pass). */
+const DIALECT: Record<(typeof GENAI_FAMILIES)[number], string> = { otel: 'genai', openinference: 'openinference', traceloop: 'genai', 'traceloop-legacy': 'openllmetry' };
+
+describe('the live tail’s fold equals the SQL rollup on every library’s spans', () => {
+  it('field by field, and each request names its library’s dialect', async () => {
+    const table = await sandboxTable(sandbox);
+    for (const { run } of runs) {
+      const found = await searchRequests(sandboxLocation(sandbox), { ...window(), service: run.serviceName, query: '', limit: 1000 });
+      expect(found.requests.length, `${run.family} over ${run.protocol}`).toBe(run.calls.filter((c) => c.spans.length).length);
+      const raw = await selectRows<unknown>(sandbox.clickhouse, `SELECT ${spanRowColumnsSql(table.layout)} FROM otel_traces WHERE ServiceName = {svc:String} ORDER BY rand()`, { svc: run.serviceName });
+      const byTrace = new Map<string, SpanRow[]>();
+      for (const s of raw.map(toSpanRow)) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+      for (const row of found.requests) {
+        expect(rollupRequest(byTrace.get(row.traceId)!)).toEqual(row);
+        expect([run.family, row.dialect]).toEqual([run.family, DIALECT[run.family]]);
+      }
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_NAME, PriceCatalog } from '../../electron/core/semantics/price-catalog.js';
+import { calcPrice } from '@pydantic/genai-prices';
 import { costAt, withEstimatedCost } from '../../electron/shared/price-schema.js';
 
 const base = { costEstimated: false, model: 'openai-main/gpt-4o-mini', calledModels: ['gpt-4o-mini'], provider: '', inputTokens: 1_000_000, cacheReadTokens: 200_000, cacheWriteTokens: null, outputTokens: 100_000 };
@@ -19,6 +20,14 @@ describe('estimated costs', () => {
     const ours = costAt(price.price!, base);
     const expected = (800_000 * price.price!.inputPerMTok + 200_000 * price.price!.cacheReadPerMTok! + 100_000 * price.price!.outputPerMTok) / 1e6;
     expect(ours).toBeCloseTo(expected, 12);
+  });
+
+  it('a tiered model is priced at its base tier, not its long-context one', () => {
+    const catalog = new PriceCatalog(() => []);
+    const price = catalog.lookup('gcp.gemini', 'gemini-2.5-pro').price!;
+    // The catalog's own answer for a small request is the base price.
+    expect(price.inputPerMTok).toBeCloseTo(calcPrice({ input_tokens: 1000 }, 'gemini-2.5-pro', { providerId: 'google' })!.input_price * 1000, 9);
+    expect(price.inputPerMTok).toBeLessThan(calcPrice({ input_tokens: 1_000_000 }, 'gemini-2.5-pro', { providerId: 'google' })!.input_price);
   });
 
   it('a reported cost always wins; without tokens or a known model there is no estimate', () => {

@@ -168,6 +168,7 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
     case 'duration':
       return cmp ? `Duration ${cmp.op} ${params.add('UInt64', parseDurationNs(cmp.rest, node.position))}` : `Duration = ${params.add('UInt64', parseDurationNs(v, node.position))}`;
     case 'tokens':
+      if (!node.quoted && v === '*') return `isNotNull(${tokensExpr(layout)})`;
       return `${tokensExpr(layout)} ${cmp?.op ?? '='} ${params.add('Float64', numberOr(cmp ? cmp.rest : v, name, node.position))}`;
     case 'status': {
       const spellings = STATUS_SPELLINGS[v.toLowerCase()];
@@ -192,6 +193,7 @@ function extensionTerm(name: string, node: Extract<SearchNode, { kind: 'term' }>
       const fact = FACT_SEARCH_FIELDS.get(name);
       if (!fact) throw new Error(`short field ${name} has no rule`);
       if (SPAN_FACT_KINDS[fact] === 'text') return factTerm(fact, node, params, layout);
+      if (!node.quoted && v === '*') return `isNotNull(${spanFactSql(layout, fact)})`;
       return `${spanFactSql(layout, fact)} ${cmp?.op ?? '='} ${params.add('Float64', factNumber(fact, cmp ? cmp.rest : v, node.position))}`;
     }
   }
@@ -203,39 +205,32 @@ function factNumber(fact: SpanFactName, text: string, position: number): number 
 }
 
 /**
- * A text short field, as HyperDX reads a field: unquoted, a part of the value matches
- * (`user:alice` finds alice@acme.io); quoted, the value exactly (through the table's indexes);
- * `*` present; wildcards (`model:*sonnet*`) a pattern. Any of the fact's keys may match.
+ * A text short field, read as HyperDX reads a field on each of the fact's keys (mapTerm: unquoted
+ * a part of the value, so `user:alice` finds alice@acme.io; `*` present; wildcards a part, or a
+ * prefix inside `field:( … )`), any key matching; quoted, the value exactly, through the table's
+ * indexes. A fact with a marker rule (a span with `mcp.method.name` is an MCP span) matches there too.
  */
 function factTerm(fact: SpanFactName, node: Extract<SearchNode, { kind: 'term' }>, params: SqlParams, layout: TableLayout): string {
   const spec = SPAN_FACTS[fact];
   const keys = spec.keys.map((s) => s.key);
   const v = node.value;
-  if (node.quoted) return factEqualsSql(layout, fact, params.add('String', v), v);
-  const marker = spec.whenPresent ? `(${anyKeyPresentSql(layout, [spec.whenPresent.key])} AND NOT ${anyKeyPresentSql(layout, keys)})` : null;
-  if (v === '*') return `(${[...keys.map((k) => `notEmpty(${attributeSql(layout, 'SpanAttributes', params.add('String', k))})`), ...(marker ? [marker] : [])].join(' OR ')})`;
-  const prefix = v.startsWith('*');
-  const suffix = v.length > 1 && v.endsWith('*');
-  const term = v.slice(prefix ? 1 : 0, suffix ? -1 : undefined);
-  if (term === '') return '1';
-  // As HyperDX: a wildcard is a part anywhere (model:gpt* contains gpt), except inside field:( … ), where it anchors the other side.
-  const starts = node.scoped && !prefix && suffix;
-  const ends = node.scoped && prefix && !suffix;
-  const pattern = `${starts ? '' : '%'}${likeEscape(term)}${ends ? '' : '%'}`;
-  const p = params.add('String', pattern);
-  const matches = keys.map((k) => {
-    const key = params.add('String', k);
-    return `(${attributeSql(layout, 'SpanAttributes', key)} ILIKE ${p} AND indexHint(${attributeExistsSql(layout, 'SpanAttributes', key)}))`;
-  });
-  if (spec.whenPresent && marker && likeMatches(spec.whenPresent.value, term, starts, ends)) matches.push(marker);
+  if (node.quoted && !node.scoped) return factEqualsSql(layout, fact, params.add('String', v), v);
+  const matches = keys.map((k) => mapTerm('SpanAttributes', k, node, params, layout));
+  if (spec.whenPresent && markerMatches(spec.whenPresent.value, node)) matches.push(`(${anyKeyPresentSql(layout, [spec.whenPresent.key])} AND NOT ${anyKeyPresentSql(layout, keys)})`);
   return `(${matches.join(' OR ')})`;
 }
 
-/** The ILIKE above, for a constant of ours. */
-function likeMatches(value: string, term: string, starts: boolean, ends: boolean): boolean {
-  const v = value.toLowerCase();
-  const t = term.toLowerCase();
-  return starts ? v.startsWith(t) : ends ? v.endsWith(t) : v.includes(t);
+/** Whether a marker rule's constant value (MCP) satisfies the term, as mapTerm's SQL would test it. */
+function markerMatches(value: string, node: Extract<SearchNode, { kind: 'term' }>): boolean {
+  const v = node.value;
+  if (v === '*' && !node.quoted) return true;
+  if (comparator(node)) return false;
+  const prefix = !node.quoted && v.startsWith('*');
+  const suffix = !node.quoted && v.length > 1 && v.endsWith('*');
+  const term = v.slice(prefix ? 1 : 0, suffix ? -1 : undefined).toLowerCase();
+  const value_ = value.toLowerCase();
+  if (node.scoped && (prefix || suffix)) return prefix && suffix ? value_.includes(term) : prefix ? value_.endsWith(term) : value_.startsWith(term);
+  return value_.includes(term);
 }
 
 /** `tokens:` is a span's tokens in + out, from every dialect, by the spec's precedence. */
@@ -294,6 +289,12 @@ function rangeSql(node: Extract<SearchNode, { kind: 'range' }>, params: SqlParam
 function columnOrMapExists(target: FieldTarget, params: SqlParams, layout: TableLayout): string {
   if (target.kind === 'map') return mapTerm(target.map, target.key, { kind: 'term', field: null, value: '*', quoted: false, scoped: false, position: 0 }, params, layout);
   if (target.kind === 'column') return columnTerm(target, { kind: 'term', field: null, value: '*', quoted: false, scoped: false, position: 0 }, params);
+  // An open range on a number short field means "has it", as `field:*` does.
+  if (target.kind === 'extension') {
+    if (target.name === 'tokens') return `isNotNull(${tokensExpr(layout)})`;
+    const fact = FACT_SEARCH_FIELDS.get(target.name);
+    if (fact) return SPAN_FACT_KINDS[fact] === 'number' ? `isNotNull(${spanFactSql(layout, fact)})` : factTerm(fact, { kind: 'term', field: null, value: '*', quoted: false, scoped: false, position: 0 }, params, layout);
+  }
   return '1';
 }
 

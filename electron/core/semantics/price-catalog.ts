@@ -51,32 +51,37 @@ function modelIdOf(model: string): string {
   return slash >= 0 ? model.slice(slash + 1) : model;
 }
 
-const MTOK = 1_000_000;
+/** A catalog price per million tokens: a number, or tiers by request size whose base is the price of a request under the first tier. */
+function perMTok(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && typeof (value as { base?: unknown }).base === 'number') return (value as { base: number }).base;
+  return undefined;
+}
 
+/**
+ * The catalog's prices for a model, as of now (the catalog keeps their history). Tiered prices
+ * (long-context requests, e.g. over 200k input tokens) are taken at their base: the estimate
+ * prices summed tokens, not one request, so a request above a tier is priced low.
+ */
 function fromCatalog(provider: string, model: string): { price: ModelPrice; catalogModel: string } | null {
   const providerId = PROVIDER_IDS[provider.toLowerCase()];
-  // A million of each kind, priced one at a time: the catalog's per-MTok prices, tiers and all, at that volume.
-  const at = (usage: Record<string, number>) => {
+  const usage = { input_tokens: 1000, output_tokens: 1000 };
+  const found = (() => {
     try {
       return calcPrice(usage, modelIdOf(model), providerId ? { providerId } : undefined) ?? (providerId ? calcPrice(usage, modelIdOf(model)) : null);
     } catch {
       return null;
     }
-  };
-  const input = at({ input_tokens: MTOK });
-  if (!input) return null;
-  const output = at({ output_tokens: MTOK });
-  const read = at({ input_tokens: MTOK, cache_read_tokens: MTOK });
-  const write = at({ input_tokens: MTOK, cache_write_tokens: MTOK });
-  const has = (key: string) => typeof input.model_price[key] === 'number';
+  })();
+  const p = found?.model_price;
+  const input = perMTok(p?.input_mtok);
+  const output = perMTok(p?.output_mtok);
+  if (!found || input === undefined || output === undefined) return null;
+  const read = perMTok(p?.cache_read_mtok);
+  const write = perMTok(p?.cache_write_mtok);
   return {
-    catalogModel: `${input.provider.id}/${input.model.id}`,
-    price: {
-      inputPerMTok: input.total_price,
-      outputPerMTok: output?.total_price ?? 0,
-      ...(has('cache_read_mtok') && read ? { cacheReadPerMTok: read.total_price } : {}),
-      ...(has('cache_write_mtok') && write ? { cacheWritePerMTok: write.total_price } : {}),
-    },
+    catalogModel: `${found.provider.id}/${found.model.id}`,
+    price: { inputPerMTok: input, outputPerMTok: output, ...(read !== undefined ? { cacheReadPerMTok: read } : {}), ...(write !== undefined ? { cacheWritePerMTok: write } : {}) },
   };
 }
 

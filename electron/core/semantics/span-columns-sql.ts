@@ -118,9 +118,10 @@ export function factEqualsSql(layout: TableLayout, fact: SpanFactName, valueSql:
   return `(${any} OR (${anyKeyPresentSql(layout, [spec.whenPresent.key])} AND NOT ${anyKeyPresentSql(layout, keys)}))`;
 }
 
-/** Which dialect a span speaks (DIALECT_MARKERS, in order), '' for none. */
+/** Which dialect a span speaks (DIALECT_MARKERS, in order), '' for none: one look at the map's keys per dialect. */
 export function dialectSql(layout: TableLayout): string {
-  return `multiIf(${DIALECT_MARKERS.map((m) => `${anyKeyPresentSql(layout, m.keys)}, '${m.dialect}'`).join(', ')}, '')`;
+  const present = (keys: readonly string[]) => (layout.attributeStorage === 'json' ? anyKeyPresentSql(layout, keys) : `hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}])`);
+  return `multiIf(${DIALECT_MARKERS.map((m) => `${present(m.keys)}, '${m.dialect}'`).join(', ')}, '')`;
 }
 
 /** Either StatusCode spelling (Error, STATUS_CODE_ERROR; Ok, STATUS_CODE_OK). */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { PriceOverride, type PriceSource } from '../../../../electron/shared/price-schema';
 import { useApi } from '../../api/context';
 import { errorText } from '../setup/use-profiles';
+import { forgetPrices } from '../traces/use-prices';
 
 type Source = z.infer<typeof PriceSource>;
 const EMPTY = { model: '', inputPerMTok: '', outputPerMTok: '', cacheReadPerMTok: '', cacheWritePerMTok: '' };
@@ -41,6 +42,7 @@ export function PriceOverrides() {
       .then((s) => {
         setSource(s);
         setDraft(EMPTY);
+        forgetPrices();
       })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
@@ -50,7 +52,10 @@ export function PriceOverrides() {
     setBusy(true);
     api
       .invoke('prices.removeOverride', { model })
-      .then(setSource)
+      .then((s) => {
+        setSource(s);
+        forgetPrices();
+      })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
   };

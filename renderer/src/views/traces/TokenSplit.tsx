@@ -50,8 +50,10 @@ export function CostText({ usd, estimated, estimatedUsd }: { usd: number | null;
   if (!estimated && !(estimatedUsd && estimatedUsd > 0)) return <span>{fmtCost(usd)}</span>;
   const why = part ? `${fmtCost(estimatedUsd ?? 0)} of ${fmtCost(usd)} is estimated from token counts with ${catalog}: no span reported those requests' cost.` : `Estimated from the token counts with ${catalog}: no span reported a cost.`;
   return (
-    <span className="estimated" title={why} aria-label={`${fmtCost(usd)}, ${part ? 'partly ' : ''}estimated`} data-testid="cost-estimated">
-      ≈{fmtCost(usd)}
+    <span className="estimated" title={why} data-testid="cost-estimated">
+      <span aria-hidden="true">≈</span>
+      {fmtCost(usd)}
+      <span className="sr-only">{part ? ` (${fmtCost(estimatedUsd ?? 0)} of it estimated with ${catalog})` : ` (estimated with ${catalog})`}</span>
     </span>
   );
 }
