@@ -14,6 +14,8 @@ import type { Clock } from './health/clock.js';
 import { KeychainVault } from './vault/keychain-vault.js';
 import { VaultManager } from './vault/vault-manager.js';
 import { logger } from './log.js';
+import { AlertService } from './alerts/alert-service.js';
+import { AlertRulesStore } from './alerts/alert-rules-store.js';
 
 const log = logger('settings');
 
@@ -46,6 +48,7 @@ export interface ComposedCore {
   testTraces: TestTraceRunner;
   pipeline: PipelineMonitor;
   traces: TraceService;
+  alerts: AlertService;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -60,6 +63,15 @@ export function composeCore(options: ComposeOptions): ComposedCore {
   const pipeline = new PipelineMonitor(profiles, setup, options.clock);
   const prices = new Prices(store);
   const traces = new TraceService((id) => setup.target(id), (id, db) => profiles.recordDatabase(id, db), prices.catalog.priceOf);
+  const alertRules = new AlertRulesStore(store, () => void alerts.sync());
+  const alerts = new AlertService({
+    profiles: async () => (await profiles.state()).profiles.map((p) => ({ id: p.id, name: p.name, pollIntervalSeconds: p.pollIntervalSeconds })),
+    rules: (id) => alertRules.rules(id),
+    target: (id) => traces.target(id),
+    notifier: pipeline.notifier,
+    pipelineState: (id) => pipeline.monitor(id)?.status.state ?? null,
+    clock: options.clock,
+  });
   core = new TrayCore({
     transport: options.transport,
     version: options.version,
@@ -76,7 +88,9 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     pipeline,
     traces,
     prices,
+    alerts,
+    alertRules,
     clock: options.clock ? () => options.clock!.now() : undefined,
   });
-  return { core, profiles, setup, vault, testTraces, pipeline, traces };
+  return { core, profiles, setup, vault, testTraces, pipeline, traces, alerts };
 }

@@ -27,6 +27,9 @@ import type { VaultManager } from './vault/vault-manager.js';
 import type { TestTraceRunner } from './test-trace/test-trace-runner.js';
 import type { PipelineMonitor } from './health/pipeline-monitor.js';
 import type { TraceService } from './traces/trace-service.js';
+import type { AlertService } from './alerts/alert-service.js';
+import type { AlertRulesStore } from './alerts/alert-rules-store.js';
+import { previewRule } from './alerts/alert-preview.js';
 
 const log = logger('core');
 
@@ -70,6 +73,8 @@ export interface TrayCoreOptions {
   pipeline: PipelineMonitor;
   traces: TraceService;
   prices: Prices;
+  alerts: AlertService;
+  alertRules: AlertRulesStore;
   clock?: () => number;
 }
 
@@ -161,12 +166,27 @@ export class TrayCore {
       'prices.setOverride': async ({ model, price }) => options.prices.setOverride(model, price),
       'prices.removeOverride': async ({ model }) => options.prices.removeOverride(model),
       'prices.lookup': async ({ items }) => ({ catalog: options.prices.catalogName, prices: items.map((i) => options.prices.catalog.lookup(i.provider, i.model)) }),
+      'alerts.rules': async ({ profileId }) => options.alertRules.get(profileId),
+      'alerts.saveRule': async ({ profileId, rule }) => options.alertRules.save(profileId, rule),
+      'alerts.removeRule': async ({ profileId, ruleId }) => options.alertRules.remove(profileId, ruleId),
+      'alerts.resetRules': async ({ profileId }) => options.alertRules.reset(profileId),
+      'alerts.preview': async ({ profileId, rule }) => {
+        options.alertRules.get(profileId);
+        const target = await options.traces.target(profileId);
+        return previewRule(target, target.serviceName, rule, (options.clock ?? Date.now)());
+      },
+      'alerts.status': async () => options.alerts.statuses(),
+      'alerts.evaluate': async ({ profileId }) => {
+        options.alertRules.get(profileId);
+        return options.alerts.evaluate(profileId);
+      },
       'traces.conversation': ({ profileId, conversationId, aroundMs }) => options.traces.conversation(profileId, conversationId, aroundMs),
       'traces.payload': ({ profileId, traceId, spanId, aroundMs }) => options.traces.payload(profileId, traceId, spanId, aroundMs),
     };
     options.pipeline.onStatus((status) => this.emit('pipeline.status', status));
     options.pipeline.onNotification((n) => this.emit('pipeline.notification', n));
     options.pipeline.onPaused((pausedUntil) => this.emit('pipeline.paused', { pausedUntil }));
+    options.alerts.onStatus((s) => this.emit('alerts.status', s));
     options.traces.onBatch((b) => this.emit('tail.batch', b));
     options.traces.onState((s) => this.emit('tail.state', s));
     options.sandbox?.onStatus((status) => {
@@ -182,6 +202,7 @@ export class TrayCore {
   /** Re-sends the profiles to every window; secret values are never part of it. */
   profilesChanged(): void {
     void this.options.pipeline.sync();
+    void this.options.alerts.sync().catch((error: unknown) => log.error('alert rules sync failed', error));
     void this.options.profiles.state().then(
       (state) => this.emit('profiles.changed', state),
       (error: unknown) => log.error('profiles state failed', error),
@@ -257,10 +278,12 @@ export class TrayCore {
     // Watch pipelines once the sandbox is up: a sandbox still starting is not an incident.
     await this.options.sandbox?.start();
     this.options.pipeline.start();
+    this.options.alerts.start();
   }
 
   async stop(): Promise<void> {
     this.options.pipeline.stop();
+    this.options.alerts.stop();
     this.options.traces.stopAll();
     await this.options.sandbox?.stop();
   }

@@ -13,6 +13,7 @@ import { SpanRow } from './span-row.js';
 import { Conversation, ModelSummaryRow, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
 import { RequestRow } from './request-row.js';
 import { ModelPrice, PriceAnswer, PriceOverride, PriceSource } from './price-schema.js';
+import { AlertPreview, AlertRule, AlertStatus, ExploreSearch } from './alert-rules.js';
 
 export const TransportKind = z.enum(['electron', 'web']);
 
@@ -78,6 +79,10 @@ const Url = z.string().max(2048).url();
 const SearchLanguageInput = z.enum(['lucene', 'sql']).default('lucene');
 const TraceIdInput = z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters');
 
+/** A profile's alert rules, and whether they are still the defaults. */
+export const ProfileAlertRules = z.object({ profileId: z.string(), rules: z.array(AlertRule), defaults: z.boolean() });
+const RuleId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a rule id has lowercase letters, digits and -');
+
 export const LoginItemState = z.object({ supported: z.boolean(), enabled: z.boolean(), detail: z.string() });
 
 /** Request/response pairs. Inputs are strict: unknown keys are refused, not ignored. */
@@ -138,6 +143,18 @@ export const methods = {
   'prices.removeOverride': { input: z.object({ model: PriceOverride.shape.model }).strict(), output: PriceSource },
   /** What an estimate would use for these models (the live tail prices requests as they fold). */
   'prices.lookup': { input: z.object({ items: z.array(z.object({ provider: z.string().max(200), model: z.string().min(1).max(200) }).strict()).min(1).max(200) }).strict(), output: z.object({ catalog: z.string(), prices: z.array(PriceAnswer) }) },
+  /** A profile's alert rules (the defaults until edited). */
+  'alerts.rules': { input: z.object({ profileId: ProfileId }).strict(), output: ProfileAlertRules },
+  /** Adds a rule, or replaces the profile's rule with the same id. */
+  'alerts.saveRule': { input: z.object({ profileId: ProfileId, rule: AlertRule }).strict(), output: ProfileAlertRules },
+  'alerts.removeRule': { input: z.object({ profileId: ProfileId, ruleId: RuleId }).strict(), output: ProfileAlertRules },
+  'alerts.resetRules': { input: z.object({ profileId: ProfileId }).strict(), output: ProfileAlertRules },
+  /** How often a rule would have fired over the last 24 h. */
+  'alerts.preview': { input: z.object({ profileId: ProfileId, rule: AlertRule }).strict(), output: AlertPreview },
+  /** Each profile's rules, last evaluated: each scope's value against its threshold. */
+  'alerts.status': { input: Empty, output: z.array(AlertStatus) },
+  /** Evaluates a profile's rules now. */
+  'alerts.evaluate': { input: z.object({ profileId: ProfileId }).strict(), output: AlertStatus },
   'traces.conversation': { input: z.object({ profileId: ProfileId, conversationId: z.string().min(1).max(512), aroundMs: z.number().int().nonnegative().optional() }).strict(), output: Conversation },
   'traces.payload': {
     input: z.object({ profileId: ProfileId, traceId: TraceIdInput, spanId: z.string().regex(/^[0-9a-f]{16}$/, 'a span id is 16 hex characters'), aroundMs: z.number().int().optional() }).strict(),
@@ -157,11 +174,13 @@ export const events = {
   /** Notifications paused until this time (0: not paused); the tray and every window show the same. */
   'pipeline.paused': z.object({ pausedUntil: z.number().int() }),
   /** The shell asks the page to show a view (a notification was clicked). */
-  'app.navigate': z.object({ view: z.enum(VIEW_IDS) }),
+  'app.navigate': z.object({ view: z.enum(VIEW_IDS), explore: ExploreSearch.optional() }),
   /** New spans of a live tail session. */
   'tail.batch': z.object({ sessionId: z.string(), spans: z.array(SpanRow), rowsRead: z.number().int() }),
   /** A tail session lost ClickHouse (live: false, with why) or got it back; sent on each change only. */
   'tail.state': z.object({ sessionId: z.string(), live: z.boolean(), detail: z.string().max(500) }),
+  /** A profile's rules were evaluated. */
+  'alerts.status': AlertStatus,
 } as const;
 
 export type Methods = typeof methods;

@@ -51,16 +51,32 @@ export const PipelineStatus = z.object({
 });
 export type PipelineStatus = z.infer<typeof PipelineStatus>;
 
+/** Where an alert's incident comes from: the rule, the scope it fired for, and the search for the requests behind it. */
+export const IncidentAlert = z.object({
+  ruleId: z.string(),
+  ruleName: z.string(),
+  scope: z.string(),
+  explore: z.object({ query: z.string().max(2000), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative() }),
+});
+
 export const Incident = z.object({
   profileId: z.string(),
   profileName: z.string(),
-  state: z.enum(PIPELINE_STATES),
+  /** A pipeline state, or Alert for an alert rule's incident. */
+  state: z.enum([...PIPELINE_STATES, 'Alert']),
   reason: z.string(),
   startedAt: z.number().int(),
   endedAt: z.number().int().nullable(),
   notified: z.boolean(),
+  alert: IncidentAlert.nullable().default(null),
 });
 export type Incident = z.infer<typeof Incident>;
 
-export const PipelineNotification = z.object({ profileId: z.string(), title: z.string(), body: z.string() });
+export const PipelineNotification = z.object({
+  profileId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  /** An alert's notification opens Explore on the requests behind it; others open Health. */
+  explore: IncidentAlert.shape.explore.optional(),
+});
 export type PipelineNotification = z.infer<typeof PipelineNotification>;

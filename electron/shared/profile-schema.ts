@@ -1,6 +1,7 @@
 /** A pipeline profile: everything about one TrueFoundry → ClickStack pipeline except its secrets. */
 import { z } from 'zod';
 import { PriceOverride } from './price-schema.js';
+import { AlertRules } from './alert-rules.js';
 
 export const DEFAULT_SERVICE_NAME = 'tfy-llm-gateway';
 export const SANDBOX_PROFILE_ID = 'local-sandbox';
@@ -66,6 +67,8 @@ export const Settings = z.object({
   profiles: z.array(Profile).min(1),
   /** The user's prices per model, used instead of the price catalog's for estimated costs. */
   priceOverrides: z.array(PriceOverride).max(500).default([]),
+  /** Alert rules per profile id; a profile without an entry has the default rules (alert-rules.ts). */
+  alertRules: z.record(z.string(), AlertRules).default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -82,7 +85,7 @@ export function sandboxProfile(): Profile {
 }
 
 export function defaultSettings(): Settings {
-  return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()], priceOverrides: [] };
+  return { version: 1, activeProfileId: SANDBOX_PROFILE_ID, profiles: [sandboxProfile()], priceOverrides: [], alertRules: {} };
 }
 
 /** Another of the collector's ports on the same host and scheme (a URL's hostname keeps an IPv6 address's brackets). */

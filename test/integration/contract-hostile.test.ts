@@ -20,6 +20,8 @@ const HUGE = 'x'.repeat(200_000);
 const TRACE_ID = 'a'.repeat(32);
 const FIELDS = { name: 'Prod', otlpEndpoint: 'https://otel.example.com/v1/traces', clickhouseUrl: 'https://ch.example.com:8443' };
 
+const RULE = { id: 'slow-ttft', name: 'Slow first token', enabled: true, metric: 'p95TtftMs', scope: { kind: 'model', value: 'openai-main/gpt-4o' }, windowMinutes: 15, threshold: { kind: 'absolute', value: 1500 }, minRequests: 20, forMinutes: 1 } as const;
+
 /** A valid input for every method: each hostile case is one change away from it. */
 const VALID: { [M in MethodName]: MethodInput<M> } = {
   'app.getInfo': {},
@@ -59,6 +61,13 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'prices.setOverride': { model: 'gpt-4o', price: { inputPerMTok: 2.5, outputPerMTok: 10.25 } },
   'prices.removeOverride': { model: 'gpt-4o' },
   'prices.lookup': { items: [{ provider: 'openai', model: 'gpt-4o' }] },
+  'alerts.rules': { profileId: 'local-sandbox' },
+  'alerts.saveRule': { profileId: 'local-sandbox', rule: RULE },
+  'alerts.removeRule': { profileId: 'local-sandbox', ruleId: 'model-errors' },
+  'alerts.resetRules': { profileId: 'local-sandbox' },
+  'alerts.preview': { profileId: 'local-sandbox', rule: RULE },
+  'alerts.status': {},
+  'alerts.evaluate': { profileId: 'local-sandbox' },
 };
 
 /** Values no field of the given kind accepts. */

@@ -17,6 +17,13 @@ import { eventChannel, methodChannel } from '../../electron/shared/ipc-channels.
 describe('contract', () => {
   it('has exactly the methods and events the renderer uses', () => {
     expect([...methodNames].sort()).toEqual([
+      'alerts.evaluate',
+      'alerts.preview',
+      'alerts.removeRule',
+      'alerts.resetRules',
+      'alerts.rules',
+      'alerts.saveRule',
+      'alerts.status',
       'app.getInfo',
       'app.getLoginItem',
       'app.openExternal',
@@ -55,7 +62,7 @@ describe('contract', () => {
       'traces.summary',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state', 'alerts.status']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

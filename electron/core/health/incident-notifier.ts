@@ -46,7 +46,7 @@ export class IncidentNotifier {
   update(profileId: string, profileName: string, state: PipelineStateName, reason: string, now: number): void {
     const current = this.open.get(profileId);
     if (!current && BAD.includes(state)) {
-      const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false };
+      const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false, alert: null };
       incident.notified = this.tryNotify(now, { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
       this.open.set(profileId, incident);
       this.incidents.unshift(incident);
@@ -65,5 +65,46 @@ export class IncidentNotifier {
 
   forget(profileId: string): void {
     this.open.delete(profileId);
+    for (const key of [...this.openAlerts.keys()]) if (key.startsWith(`${profileId}\u0000`)) this.openAlerts.delete(key);
+  }
+
+  private readonly openAlerts = new Map<string, Incident>();
+
+  /**
+   * An alert rule fired for a scope: an incident in the same history, announced under the same
+   * pause and rate limit as the pipeline's. `key` names the profile, the rule and the scope.
+   */
+  openAlert(key: string, incident: Omit<Incident, 'endedAt' | 'notified' | 'state'>, title: string): Incident {
+    const existing = this.openAlerts.get(key);
+    if (existing) return existing;
+    const open: Incident = { ...incident, state: 'Alert', endedAt: null, notified: false };
+    open.notified = this.tryNotify(open.startedAt, { profileId: open.profileId, title, body: open.reason, explore: open.alert?.explore });
+    this.openAlerts.set(key, open);
+    this.incidents.unshift(open);
+    if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
+    return open;
+  }
+
+  /** The open alert's reason follows the current figure (as a pipeline incident follows the headline). */
+  updateAlert(key: string, reason: string, explore?: NonNullable<Incident['alert']>['explore']): void {
+    const open = this.openAlerts.get(key);
+    if (!open) return;
+    open.reason = reason;
+    if (open.alert && explore) open.alert = { ...open.alert, explore };
+  }
+
+  /** The alert's condition cleared: the incident ends, announced only when its start was. */
+  closeAlert(key: string, now: number, title: string, body: string): Incident | null {
+    const open = this.openAlerts.get(key);
+    if (!open) return null;
+    open.endedAt = now;
+    this.openAlerts.delete(key);
+    if (open.notified) this.tryNotify(now, { profileId: open.profileId, title, body, explore: open.alert?.explore });
+    return open;
+  }
+
+  /** Alert incidents still open, by key. */
+  openAlertKeys(): string[] {
+    return [...this.openAlerts.keys()];
   }
 }

@@ -7,6 +7,7 @@ import { BadInputError } from '../errors.js';
 import { Profile, ProfileFields, SANDBOX_PROFILE_ID, Settings, type Settings as SettingsT } from '../../shared/profile-schema.js';
 import type { z } from 'zod';
 import { ModelPrice, PriceOverride } from '../../shared/price-schema.js';
+import { AlertRules, defaultAlertRules, type AlertRule } from '../../shared/alert-rules.js';
 
 export interface KeyValueFile {
   store: Record<string, unknown>;
@@ -93,7 +94,8 @@ export class ProfileStore {
     this.get(id);
     const profiles = this.settings.profiles.filter((p) => p.id !== id);
     const activeProfileId = this.settings.activeProfileId === id ? SANDBOX_PROFILE_ID : this.settings.activeProfileId;
-    this.settings = { ...this.settings, activeProfileId, profiles };
+    const { [id]: _rules, ...alertRules } = this.settings.alertRules;
+    this.settings = { ...this.settings, activeProfileId, profiles, alertRules };
     this.persist();
   }
 
@@ -108,6 +110,33 @@ export class ProfileStore {
     this.settings = { ...this.settings, priceOverrides: next.sort((a, b) => a.model.localeCompare(b.model)) };
     this.persist();
     return this.settings.priceOverrides;
+  }
+
+  /** A profile's alert rules: its own once edited, the defaults until then. */
+  alertRules(id: string): { rules: AlertRule[]; defaults: boolean } {
+    this.get(id);
+    const own = this.settings.alertRules[id];
+    return own ? { rules: own, defaults: false } : { rules: defaultAlertRules(), defaults: true };
+  }
+
+  setAlertRules(id: string, rules: unknown): AlertRule[] {
+    this.get(id);
+    const parsed = AlertRules.safeParse(rules);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new BadInputError(`Alert rules: ${i.path.join('.')}: ${i.message}`);
+    }
+    this.settings = { ...this.settings, alertRules: { ...this.settings.alertRules, [id]: parsed.data } };
+    this.persist();
+    return parsed.data;
+  }
+
+  /** Back to the default rules. */
+  resetAlertRules(id: string): void {
+    this.get(id);
+    const { [id]: _rules, ...alertRules } = this.settings.alertRules;
+    this.settings = { ...this.settings, alertRules };
+    this.persist();
   }
 
   activate(id: string): Profile {

@@ -1,0 +1,149 @@
+/**
+ * One query evaluates every rule of a profile: the requests whose root started in the widest
+ * window the rules need are rolled up once (the span-fact spec's rollup, only the fields the
+ * metrics read), each request is fanned out to the (rule, window, scope) groups it belongs to
+ * with arrayJoin, and one GROUP BY computes every metric of every group. The table is read once
+ * per evaluation, whatever the number of rules. Every user value (a scope's name, the service,
+ * the times) is a query parameter.
+ */
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import type { TracesLocation } from '../clickhouse/server.js';
+import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
+import { requestRollupSql } from '../semantics/request-rollup-sql.js';
+import { SqlParams } from '../search/sql-params.js';
+import { fromTable, timeWhere } from '../traces/trace-queries.js';
+import type { AlertRule, AlertScope } from '../../shared/alert-rules.js';
+
+/** A request's spans start after its root: this much past the evaluation's time still belongs to the requests in it. */
+export const ALERT_MEMBER_SLACK_MS = 5 * 60_000;
+
+const ROLLUP_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'teams', 'ttftMs', 'costUsd', 'inputTokens', 'outputTokens', 'mcpServer', 'mcpErrors', 'errorMessage'] as const;
+
+/** One group the query computes: a rule's window (its current one, or its baseline) over [fromMs, toMs]. */
+export interface WindowSpec {
+  /** Index of the rule in the list given. */
+  rule: number;
+  window: 'current' | 'baseline' | `step${number}`;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface GroupMetrics {
+  rule: number;
+  window: string;
+  scope: string;
+  requests: number;
+  errors: number;
+  p95LatencyMs: number | null;
+  p95TtftMs: number | null;
+  costUsd: number;
+  tokens: number;
+  mcpCalls: number;
+  mcpErrors: number;
+  topError: string;
+}
+
+const num = z.union([z.number(), z.string()]).transform(Number);
+const numOrNull = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
+const Row = z.object({
+  rule: num,
+  w: z.string(),
+  scope: z.string(),
+  n: num,
+  errors: num,
+  p95Ms: numOrNull,
+  ttftN: num,
+  ttftP95: numOrNull,
+  cost: num,
+  tokens: num,
+  mcpCalls: num,
+  mcpErrors: num,
+  topErr: z.array(z.string()),
+});
+
+/** The scope values of one request for a rule, as an Array(String) expression over the per-request columns. */
+function scopeValuesSql(scope: AlertScope, params: SqlParams): string {
+  if (scope.kind === 'all') return "['']";
+  const column = { model: 'model', user: 'user', team: '', mcpServer: 'mcpServer' }[scope.kind];
+  if (scope.kind === 'team') {
+    if (scope.value === null) return 'teamList';
+    const v = params.add('String', scope.value);
+    return `if(has(teamList, ${v}), [${v}], [])`;
+  }
+  if (scope.value === null) return `if(${column} != '', [${column}], [])`;
+  return `if(${column} = ${params.add('String', scope.value)}, [${column}], [])`;
+}
+
+export interface EvaluationAnswer {
+  groups: GroupMetrics[];
+  rowsRead: number;
+  elapsedMs: number;
+  /** The span window read. */
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Computes every group of `windows` for `rules` in one query over the profile's service.
+ * A request is in a window when its root started in (fromMs, toMs].
+ */
+export async function evaluateWindows(location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal?: AbortSignal): Promise<EvaluationAnswer> {
+  if (windows.length === 0) return { groups: [], rowsRead: 0, elapsedMs: 0, fromMs: 0, toMs: 0 };
+  return withTracesTable(location, (t) => evaluateOn(t, location, service, rules, windows, signal));
+}
+
+async function evaluateOn(t: TracesTable, location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal?: AbortSignal): Promise<EvaluationAnswer> {
+  const params = new SqlParams();
+  const fromMs = Math.min(...windows.map((w) => w.fromMs));
+  const toMs = Math.max(...windows.map((w) => w.toMs));
+  const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const rollup = requestRollupSql(t.layout, ROLLUP_FIELDS);
+  // Each window: the requests it holds, fanned out to the rule's scopes (a request of two teams counts for each).
+  const scopeSql = new Map<number, string>();
+  const parts = windows.map((w) => {
+    const rule = rules[w.rule]!;
+    let scopes = scopeSql.get(w.rule);
+    if (!scopes) {
+      scopes = scopeValuesSql(rule.scope, params);
+      scopeSql.set(w.rule, scopes);
+    }
+    const from = params.add('UInt64', Math.max(0, Math.floor(w.fromMs)));
+    const to = params.add('UInt64', Math.max(0, Math.floor(w.toMs)));
+    return `if(tsMs > ${from} AND tsMs <= ${to}, arrayMap(s -> (toUInt16(${w.rule}), '${w.window}', s), ${scopes}), [])`;
+  });
+  const perRequest = `SELECT intDiv(toUInt64(r_tsNs), 1000000) AS tsMs, r_status = 'error' AS failed, toUInt64(r_durationNs) / 1e6 AS durMs,
+           r_model AS model, r_user AS user, r_mcpServer AS mcpServer, r_mcpErrors AS mcpErrs, r_ttftMs AS ttft, r_errorMessage AS errMsg,
+           ifNull(r_costUsd, 0) AS cost, ifNull(r_inputTokens, 0) + ifNull(r_outputTokens, 0) AS toks,
+           if(isValidJSON(r_teams), JSONExtract(r_teams, 'Array(String)'), if(r_teams != '', [r_teams], [])) AS teamList
+    FROM (SELECT ${rollup.aggregates} FROM (SELECT ${rollup.spanColumns} FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + ALERT_MEMBER_SLACK_MS)} AND ${svc}) GROUP BY traceId HAVING r_hasRoot)`;
+  const sql = `SELECT k.1 AS rule, k.2 AS w, k.3 AS scope, count() AS n, countIf(failed) AS errors,
+         quantile(0.95)(durMs) AS p95Ms,
+         countIf(isNotNull(ttft)) AS ttftN, quantileIf(0.95)(ttft, isNotNull(ttft)) AS ttftP95,
+         sum(cost) AS cost, sum(toks) AS tokens,
+         countIf(mcpServer != '') AS mcpCalls, countIf(mcpServer != '' AND mcpErrs > 0) AS mcpErrors,
+         topKIf(1)(substring(errMsg, 1, 300), failed AND errMsg != '') AS topErr
+  FROM (SELECT *, arrayJoin(arrayConcat(${parts.join(',\n      ')})) AS k FROM (${perRequest}))
+  GROUP BY rule, w, scope`;
+  const answer = await queryRows(location, { kind: 'search', database: location.database, sql, params: params.values, signal, row: Row });
+  return {
+    groups: answer.rows.map((r) => ({
+      rule: r.rule,
+      window: r.w,
+      scope: r.scope,
+      requests: r.n,
+      errors: r.errors,
+      p95LatencyMs: r.n > 0 ? r.p95Ms : null,
+      p95TtftMs: r.ttftN > 0 ? r.ttftP95 : null,
+      costUsd: r.cost,
+      tokens: r.tokens,
+      mcpCalls: r.mcpCalls,
+      mcpErrors: r.mcpErrors,
+      topError: r.topErr[0] ?? '',
+    })),
+    rowsRead: answer.rowsRead,
+    elapsedMs: answer.elapsedMs,
+    fromMs,
+    toMs,
+  };
+}
