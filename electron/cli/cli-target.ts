@@ -10,6 +10,7 @@ import { DEFAULT_SERVICE_NAME, effectiveHealthUrl, GrpcUrl, OTLP_PROTOCOLS, type
 import { appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
+import type { AlertRule } from '../shared/alert-rules.js';
 import { sandboxSelfCommand } from './self-command.js';
 import { liveHolder, type LockHolder } from '../node-shared/instance-lock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +54,8 @@ export interface CliTarget {
   hyperdxUrl: string | null;
   /** Stops what was started for this command (the sandbox). */
   close(): Promise<void>;
+  /** The profile's alert rules (the defaults for a target from the environment). */
+  alertRules?: AlertRule[];
   /** Remembers a database found on the way, when the target is a profile. */
   onDatabase?: (db: string) => void;
 }
@@ -87,7 +90,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   const app = liveHolder(dataDir);
   // Started only if the chosen profile is the sandbox and none runs yet: zero setup works from the terminal too.
   const sandbox = new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir) });
-  const { profiles, setup, vault } = composeCore({
+  const { profiles, setup, vault, alertRules } = composeCore({
     transport: 'web',
     version: appVersion(),
     dataDir,
@@ -126,6 +129,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     target,
     label,
     hyperdxUrl: profile.hyperdxUrl,
+    alertRules: alertRules.rules(profile.id),
     close: () => sandbox.stop(),
     onDatabase: app ? undefined : (db) => profiles.recordDatabase(profile.id, db),
   };

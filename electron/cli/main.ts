@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../node-shared/app-files.js';
+import { alertsCommand } from './alerts-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { tailCommand } from './tail-command.js';
@@ -20,7 +21,8 @@ const program = new Command('clickstack-tray')
   .addCommand(sandboxCommand())
   .addCommand(doctorCommand())
   .addCommand(testTraceCommand())
-  .addCommand(tailCommand());
+  .addCommand(tailCommand())
+  .addCommand(alertsCommand());
 
 // Commander's own failures (an unknown flag, a bad choice) come back here as errors instead of exiting,
 // so they are printed the same way as the commands' own.

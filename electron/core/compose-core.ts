@@ -49,6 +49,7 @@ export interface ComposedCore {
   pipeline: PipelineMonitor;
   traces: TraceService;
   alerts: AlertService;
+  alertRules: AlertRulesStore;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -92,5 +93,5 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     alertRules,
     clock: options.clock ? () => options.clock!.now() : undefined,
   });
-  return { core, profiles, setup, vault, testTraces, pipeline, traces, alerts };
+  return { core, profiles, setup, vault, testTraces, pipeline, traces, alerts, alertRules };
 }
