@@ -19,6 +19,7 @@ import { composeCore, SETTINGS_FILE_NAME } from '../core/compose-core.js';
 import { registerIpc } from './ipc-dispatcher.js';
 import { TrayPresenter } from './tray-presenter.js';
 import { TrayDispatcher } from './tray-dispatcher.js';
+import { navigateFor } from './tray-notification.js';
 import { logger } from '../core/log.js';
 import { acquireInstanceLock, heldMessage } from '../node-shared/instance-lock.js';
 import { APP_ORIGIN, denyAllPermissions, guardNavigation, rendererFileFor, secureWebPreferences } from './window-options.js';
@@ -159,12 +160,12 @@ if (!folderLock || !folderLock.acquired) {
     trayDispatcher = new TrayDispatcher(core, presenter);
     trayDispatcher.render();
 
-    // Native notifications: the only place the app speaks outside its window. A click opens the Health view.
+    // Native notifications: the only place the app speaks outside its window. A click opens Health, or Explore on an alert's requests.
     core.on('pipeline.notification', (n) => {
       if (!Notification.isSupported()) return;
       notifications.show(new Notification({ title: n.title, body: n.body }), () => {
         showWindow();
-        core.emit('app.navigate', { view: 'health' });
+        core.emit('app.navigate', navigateFor(n));
       });
     });
     tray.on('click', showWindow);

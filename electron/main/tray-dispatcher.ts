@@ -4,11 +4,13 @@ import type { PipelineStatus, ProfilesState } from '../shared/contract.js';
 import type { TrayCore } from '../core/tray-core.js';
 import type { TrayPresenter } from './tray-presenter.js';
 import { trayState } from './tray-state.js';
+import type { AlertStatus } from '../shared/alert-rules.js';
 
 export class TrayDispatcher {
   private profiles: z.infer<typeof ProfilesState> | null = null;
   private readonly statuses = new Map<string, z.infer<typeof PipelineStatus>>();
   private pausedUntil = 0;
+  private readonly alerts = new Map<string, AlertStatus>();
 
   constructor(
     private readonly core: TrayCore,
@@ -20,6 +22,10 @@ export class TrayDispatcher {
     });
     core.on('pipeline.paused', ({ pausedUntil }) => {
       this.pausedUntil = pausedUntil;
+      this.render();
+    });
+    core.on('alerts.status', (a) => {
+      this.alerts.set(a.profileId, a);
       this.render();
     });
     core.on('pipeline.status', (s) => {
@@ -34,6 +40,6 @@ export class TrayDispatcher {
 
   render(): void {
     const active = this.profiles?.activeProfileId;
-    this.presenter.render(trayState(this.profiles, active ? (this.statuses.get(active) ?? null) : null, this.pausedUntil, Date.now()));
+    this.presenter.render(trayState(this.profiles, active ? (this.statuses.get(active) ?? null) : null, this.pausedUntil, Date.now(), active ? (this.alerts.get(active) ?? null) : null));
   }
 }

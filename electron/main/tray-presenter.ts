@@ -58,7 +58,8 @@ export class TrayPresenter {
     tray.setContextMenu(
       buildMenu([
         { label: state.headline, enabled: false },
-        ...(state.detail ? [{ label: state.detail, enabled: false }] : []),
+        // One line per item: a firing alert's line is its own.
+        ...state.detail.split('\n').filter(Boolean).map((label) => ({ label, enabled: false })),
         { type: 'separator' },
         {
           label: 'Profile',

@@ -3,6 +3,7 @@ import type { AppInfo } from '../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from './api/context';
 import { VIEWS, type ViewId } from './views/registry';
+import { exploreHref } from '../../electron/shared/alert-rules';
 
 function viewFromHash(): ViewId {
   const id = window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
@@ -20,15 +21,17 @@ export function App() {
   }, [api]);
 
   // The shell asks for a view (a notification was clicked); the browser build shows notifications as toasts.
-  const [toasts, setToasts] = useState<{ id: number; title: string; body: string }[]>([]);
+  const [toasts, setToasts] = useState<{ id: number; title: string; body: string; href: string }[]>([]);
+  // Explore opened on a search (an alert's requests) starts afresh with it.
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const offNav = api.on('app.navigate', ({ view: next }) => {
-      window.location.hash = `#/${next}`;
+    const offNav = api.on('app.navigate', ({ view: next, explore }) => {
+      window.location.hash = next === 'explore' && explore ? exploreHref(explore) : `#/${next}`;
     });
     const offNote = api.on('pipeline.notification', (n) => {
       if (api.transport === 'electron') return; // the shell shows a native notification
       const id = Date.now() + Math.random();
-      setToasts((t) => [...t.slice(-2), { id, title: n.title, body: n.body }]);
+      setToasts((t) => [...t.slice(-2), { id, title: n.title, body: n.body, href: n.explore ? exploreHref(n.explore) : '#/health' }]);
       window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 10_000);
     });
     return () => {
@@ -38,7 +41,10 @@ export function App() {
   }, [api]);
 
   useEffect(() => {
-    const onHash = () => setView(viewFromHash());
+    const onHash = () => {
+      setView(viewFromHash());
+      setHash(window.location.hash);
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -49,6 +55,7 @@ export function App() {
   }, [info, fatal]);
 
   const Current = VIEWS.find((v) => v.id === view)!.Component;
+  const searchKey = view === 'explore' && hash.startsWith('#/explore/?') ? hash : view;
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Views">
@@ -79,11 +86,11 @@ export function App() {
             The app could not be reached: {fatal}
           </div>
         ) : null}
-        <Current />
+        <Current key={searchKey} />
       </main>
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
-          <a key={t.id} className="toast" href="#/health">
+          <a key={t.id} className="toast" href={t.href} data-testid="toast">
             <strong>{t.title}</strong>
             <div className="small">{t.body}</div>
           </a>

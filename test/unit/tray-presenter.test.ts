@@ -98,3 +98,45 @@ describe('one colour table for the tray and the window', () => {
     expect(STATE_TONE.Degraded).toBe('warn');
   });
 });
+
+describe('tray with firing alerts', () => {
+  const alerts = (firing: boolean) => ({
+    profileId: 'b',
+    profileName: 'Production',
+    evaluatedAt: NOW,
+    error: null,
+    firing: firing ? 1 : 0,
+    rowsRead: 100,
+    elapsedMs: 3,
+    rules: [
+      {
+        ruleId: 'model-errors',
+        name: 'Model error rate',
+        metric: 'errorRate' as const,
+        enabled: true,
+        summary: '',
+        scopes: [
+          { scope: 'anthropic-main/claude-sonnet-4', value: 0.7, threshold: 0.2, baseline: null, requests: 40, topError: '429', firing, pending: false, note: '' },
+          { scope: 'openai-main/gpt-4o', value: 0.05, threshold: 0.2, baseline: null, requests: 40, topError: '', firing: false, pending: false, note: '' },
+        ],
+      },
+    ],
+  });
+
+  it('a healthy pipeline with a firing alert is amber, and the tooltip and menu name the alert', () => {
+    const { tray, calls } = fakeTray();
+    const presenter = new TrayPresenter({ tray, assetsDir: 'assets', platform: 'linux', now: () => NOW, buildMenu: (items) => items, onOpen: () => undefined, onSendTestTrace: () => undefined, onSwitchProfile: () => undefined, onPauseNotifications: () => undefined, onQuit: () => undefined });
+    presenter.render(trayState(profiles, status('Healthy'), 0, NOW, alerts(true)));
+    expect(calls.image).toBe(trayIconPath('assets', 'warning', 'linux'));
+    expect(calls.tooltip).toContain('Production: Healthy · 1 alert firing');
+    expect(calls.tooltip).toContain('Model error rate: anthropic-main/claude-sonnet-4 at 70 % (threshold 20 %)');
+    expect(calls.tooltip).not.toContain('gpt-4o');
+    expect(calls.menu.map((m) => m.label)).toContain('Model error rate: anthropic-main/claude-sonnet-4 at 70 % (threshold 20 %)');
+    // A red pipeline stays red; nothing firing changes nothing.
+    presenter.render(trayState(profiles, status('Down'), 0, NOW, alerts(true)));
+    expect(calls.image).toBe(trayIconPath('assets', 'down', 'linux'));
+    presenter.render(trayState(profiles, status('Healthy'), 0, NOW, alerts(false)));
+    expect(calls.image).toBe(trayIconPath('assets', 'healthy', 'linux'));
+    expect(calls.tooltip).not.toContain('firing');
+  });
+});

@@ -11,6 +11,7 @@ import { plural, traceHref, type Span } from './traces/format';
 import { RequestTable, type Request } from './traces/RequestTable';
 import { SpanTable } from './traces/SpanTable';
 import { TraceView } from './traces/TraceView';
+import { exploreSearchFromHash } from '../../../electron/shared/alert-rules';
 
 const RANGES = [
   ['15m', 15 * 60_000],
@@ -42,8 +43,10 @@ export function ExploreView() {
   const api = useApi();
   const { state } = useProfiles();
   const profileId = state?.activeProfileId;
-  const [query, setQuery] = useState('');
-  const [range, setRange] = useState<number>(3600_000);
+  // A link to a search (an alert's notification, #/explore/?q=…&from=…&to=…): its query, over the shortest range that holds its window.
+  const [linked] = useState(() => exploreSearchFromHash(window.location.hash));
+  const [query, setQuery] = useState(linked?.query ?? '');
+  const [range, setRange] = useState<number>(() => (linked ? (RANGES.find(([, ms]) => ms >= Date.now() - linked.fromMs)?.[1] ?? RANGES[RANGES.length - 1]![1]) : 3600_000));
   const [allServices, setAllServices] = useState(false);
   const [mode, setMode] = useState<Mode>('requests');
   const [language, setLanguage] = useState<'lucene' | 'sql'>('lucene');

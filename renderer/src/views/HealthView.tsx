@@ -3,6 +3,7 @@ import type { PipelineStatus } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { ViewHeader } from '../components/ViewHeader';
+import { AlertsCard } from './health/AlertsCard';
 import { IncidentList } from './health/IncidentList';
 import { PipelineCard } from './health/PipelineCard';
 import { TestTraceCard } from './TestTraceCard';
@@ -43,6 +44,7 @@ export function HealthView() {
       {ordered.map((s) => (
         <PipelineCard key={s.profileId} status={s} active={s.profileId === active} now={now} />
       ))}
+      <AlertsCard activeProfileId={active} />
       <TestTraceCard />
       <IncidentList />
     </>

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';
 import { ViewHeader } from '../components/ViewHeader';
+import { AlertRules } from './settings/AlertRules';
 import { PriceOverrides } from './settings/PriceOverrides';
 import { StartAtLogin } from './settings/StartAtLogin';
 
@@ -16,8 +17,9 @@ export function SettingsView() {
   }, [api]);
   return (
     <>
-      <ViewHeader title="Settings" subtitle="This installation: how it starts, and what it is." />
+      <ViewHeader title="Settings" subtitle="This installation: how it starts, what it alerts on, and what it is." />
       <StartAtLogin />
+      <AlertRules />
       <PriceOverrides />
       <section className="card" data-testid="about">
         <h2>About</h2>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Incident } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
+import { exploreHref } from '../../../../electron/shared/alert-rules';
 
 export function IncidentList() {
   const api = useApi();
@@ -20,11 +21,13 @@ export function IncidentList() {
       );
     void load();
     const off = api.on('pipeline.status', () => void load());
+    const offAlerts = api.on('alerts.status', () => void load());
     // The core owns the pause; the tray menu can change it too.
     const offPaused = api.on('pipeline.paused', (p) => setPausedUntil(p.pausedUntil));
     return () => {
       live = false;
       off();
+      offAlerts();
       offPaused();
     };
   }, [api]);
@@ -58,13 +61,21 @@ export function IncidentList() {
           </thead>
           <tbody>
             {incidents.map((i) => (
-              <tr key={`${i.profileId}-${i.startedAt}`}>
+              <tr key={`${i.profileId}-${i.alert ? `${i.alert.ruleId}-${i.alert.scope}-` : ''}${i.startedAt}`} data-testid="incident">
                 <td>{i.profileName}</td>
                 <td className="error-text">{i.state}</td>
                 <td>{new Date(i.startedAt).toLocaleTimeString()}</td>
                 <td>{i.endedAt ? new Date(i.endedAt).toLocaleTimeString() : <strong>ongoing</strong>}</td>
                 <td className="small">
                   {i.reason}
+                  {i.alert ? (
+                    <>
+                      {' '}
+                      <a href={exploreHref(i.alert.explore)} data-testid="incident-explore">
+                        Open the requests in Explore
+                      </a>
+                    </>
+                  ) : null}
                   {i.notified ? '' : ' (no notification: rate limit or pause)'}
                 </td>
               </tr>
