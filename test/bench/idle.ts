@@ -2,7 +2,8 @@
  * npm run bench:idle — what the core costs while it just watches: CPU time and memory of
  * this process with default polling (30 s) over a fixed wall time, and the requests made,
  * next to a baseline window of the same length in the same process with monitoring off.
- * Goal: one request per target per interval, under 1% of one core.
+ * The default alert rules are on (one evaluation, one query, per interval). Goal: one request
+ * per target per interval, under 1% of one core.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ async function window(seconds: number) {
 async function main() {
   const home = mkdtempSync(join(tmpdir(), 'cst-bench-idle-'));
   const sandbox = new SandboxSupervisor({ command: { execPath: process.execPath, args: SANDBOX_CLI }, dataDir: join(home, 'sandbox') });
-  const { core, pipeline } = composeCore({ transport: 'web', version: 'bench', dataDir: home, sandbox, openSettingsFile: openConfFile, keychainService: 'clickstack-tray-bench' });
+  const { core, pipeline, alerts } = composeCore({ transport: 'web', version: 'bench', dataDir: home, sandbox, openSettingsFile: openConfFile, keychainService: 'clickstack-tray-bench' });
   await sandbox.start();
   // Let start-up work (module loading, JIT, the sandbox's first output) settle before measuring.
   await new Promise((r) => setTimeout(r, 10_000));
@@ -45,9 +46,11 @@ async function main() {
   const monitor = pipeline.monitor('local-sandbox')!;
   const polled = () => ({ collector: monitor.poller('collector')!.polls, otlp: monitor.poller('otlp')!.polls, clickhouse: monitor.poller('clickhouse')!.polls });
   const before = polled();
+  const alertsBefore = alerts.polls('local-sandbox');
   console.log(`monitoring: ${WALL_S} s with default polling (30 s)…`);
   const watched = await window(WALL_S);
   const after = polled();
+  const alertEvaluations = alerts.polls('local-sandbox') - alertsBefore;
   const polls = { collector: after.collector - before.collector, otlp: after.otlp - before.otlp, clickhouse: after.clickhouse - before.clickhouse };
   await core.stop();
   rmSync(home, { recursive: true, force: true });
@@ -61,7 +64,8 @@ async function main() {
     otlp_polls: polls.otlp,
     clickhouse_polls: polls.clickhouse,
     // Each poll is one request: a health_check GET, an empty OTLP export, or one ClickHouse query.
-    requests: polls.collector + polls.otlp + polls.clickhouse,
+    alert_evaluations: alertEvaluations,
+    requests: polls.collector + polls.otlp + polls.clickhouse + alertEvaluations,
     polls_per_target_per_interval: Number(((polls.collector + polls.otlp + polls.clickhouse) / 3 / intervals).toFixed(2)),
     baseline_cpu_percent_of_core: Number(baseline.percentOfCore.toFixed(3)),
     monitoring_cpu_percent_of_core: Number(watched.percentOfCore.toFixed(3)),
@@ -69,10 +73,10 @@ async function main() {
     cpu_ratio_to_baseline: Number((watched.cpuMs / Math.max(baseline.cpuMs, 0.001)).toFixed(2)),
     rss_mb: Number(watched.rssMb.toFixed(1)),
     heap_mb: Number(watched.heapMb.toFixed(1)),
-    goal: 'one poll per target per interval, < 1% of one core',
+    goal: 'one poll per target per interval, < 1% of one core, default alert rules on',
     met: watched.percentOfCore < 1,
   };
-  console.log(`polls per target per 30 s interval: ${result.polls_per_target_per_interval} (${result.requests} requests in ${WALL_S} s)`);
+  console.log(`polls per target per 30 s interval: ${result.polls_per_target_per_interval} (${result.requests} requests in ${WALL_S} s, ${alertEvaluations} of them alert evaluations)`);
   console.log(`CPU: ${result.monitoring_cpu_percent_of_core}% of one core while monitoring, ${result.baseline_cpu_percent_of_core}% idle baseline (ratio ${result.cpu_ratio_to_baseline})`);
   console.log(`memory: rss ${result.rss_mb} MB, heap ${result.heap_mb} MB`);
   console.log(JSON.stringify(result));

@@ -30,6 +30,8 @@ const Idle = z.object({
   benchmark: z.literal('idle'),
   wall_s: z.number(),
   requests: z.number(),
+  /** Alert evaluations (one query each) with the default rules on; older runs had none. */
+  alert_evaluations: z.number().default(0),
   polls_per_target_per_interval: z.number(),
   baseline_cpu_percent_of_core: z.number(),
   monitoring_cpu_percent_of_core: z.number(),
@@ -81,6 +83,31 @@ const SearchBench = z.object({
   spans_in_table: z.number(),
   results: z.array(z.object({ layout: z.string(), search: z.string(), query: z.string(), ours_rows: z.number(), hyperdx_rows: z.number(), ours_ms: z.number(), hyperdx_ms: z.number() })),
   worst_rows_ratio: z.number(),
+  goal: z.string(),
+  met: z.boolean(),
+});
+
+const EvalFigures = z.object({
+  rules: z.number(),
+  scopes_judged: z.number(),
+  full_poll_ms: z.number(),
+  full_poll_rows_read: z.number(),
+  steady_poll_ms: z.number(),
+  steady_poll_rows_read: z.number(),
+  rows_in_current_windows: z.number(),
+  rows_in_short_windows: z.number(),
+  rows_in_all_windows: z.number(),
+  rows_in_widest_window: z.number(),
+});
+const Alerts = z.object({
+  benchmark: z.literal('alerts'),
+  spans_in_table: z.number(),
+  defaults: EvalFigures,
+  every_kind: EvalFigures,
+  defaults_steady_ratio: z.number(),
+  every_kind_steady_ratio: z.number(),
+  defaults_full_ratio: z.number(),
+  every_kind_full_ratio: z.number(),
   goal: z.string(),
   met: z.boolean(),
 });
@@ -155,7 +182,7 @@ const benches = [
     goal: (r) => `${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
     rows: (r) => [
       {
-        figure: `CPU while monitoring the pipeline (collector, OTLP and ClickHouse probes) every 30 s (${r.wall_s} s, ${r.requests} requests, rss ${r.rss_mb} MB)`,
+        figure: `CPU while monitoring the pipeline (collector, OTLP and ClickHouse probes) and evaluating the default alert rules every 30 s (${r.wall_s} s, ${r.requests} requests of which ${r.alert_evaluations} alert evaluations, rss ${r.rss_mb} MB)`,
         measured: `${r.monitoring_cpu_percent_of_core}% of one core`,
         baseline: `${r.baseline_cpu_percent_of_core}% (the same app with monitoring off)`,
         // Near a zero baseline the ratio swings wildly; the absolute share of a core is the figure to read.
@@ -240,6 +267,38 @@ const benches = [
         ratio: `${(x.ours_rows / Math.max(1, x.hyperdx_rows)).toFixed(2)} (rows), ${(x.ours_ms / Math.max(1, x.hyperdx_ms)).toFixed(2)} (time)`,
       })),
   } satisfies Bench<z.infer<typeof SearchBench>>,
+  {
+    name: 'alerts',
+    script: 'test/bench/alerts.ts',
+    schema: Alerts,
+    goal: (r) => `${r.goal}: ${r.met ? 'met' : 'NOT met'}`,
+    rows: (r) => [
+      {
+        figure: `one evaluation of the default rules (${r.defaults.rules} on, ${r.defaults.scopes_judged} scopes) on ${n(r.spans_in_table)} spans, a poll between baseline refreshes`,
+        measured: `${n(r.defaults.steady_poll_rows_read)} rows read, ${n(r.defaults.steady_poll_ms)} ms (one query)`,
+        baseline: `${n(r.defaults.rows_in_short_windows)} rows in the rules' windows (plain SQL count)`,
+        ratio: String(r.defaults_steady_ratio),
+      },
+      {
+        figure: 'the same, at a poll that recomputes the previous 24 h (every 10 min)',
+        measured: `${n(r.defaults.full_poll_rows_read)} rows read, ${n(r.defaults.full_poll_ms)} ms (one query)`,
+        baseline: `${n(r.defaults.rows_in_all_windows)} rows in the rules' windows and their 24 h baselines, each counted`,
+        ratio: String(r.defaults_full_ratio),
+      },
+      {
+        figure: `a rule of every kind (${r.every_kind.rules} rules: error rate, p95 latency vs 24 h, p95 TTFT, cost per hour and per day, tokens per user and per team per day, a traffic floor, MCP tool errors; ${r.every_kind.scopes_judged} scopes), a poll between refreshes`,
+        measured: `${n(r.every_kind.steady_poll_rows_read)} rows read, ${n(r.every_kind.steady_poll_ms)} ms (one query)`,
+        baseline: `${n(r.every_kind.rows_in_short_windows)} rows in the windows shorter than 6 h`,
+        ratio: String(r.every_kind_steady_ratio),
+      },
+      {
+        figure: 'the same, at a poll that recomputes the 24 h baselines and the day-long windows',
+        measured: `${n(r.every_kind.full_poll_rows_read)} rows read, ${n(r.every_kind.full_poll_ms)} ms (one query)`,
+        baseline: `${n(r.every_kind.rows_in_all_windows)} rows in the rules' windows, each counted (one query per rule and window)`,
+        ratio: String(r.every_kind_full_ratio),
+      },
+    ],
+  } satisfies Bench<z.infer<typeof Alerts>>,
   {
     name: 'exporter',
     script: 'test/bench/exporter.ts',

@@ -12,6 +12,16 @@ export const HYSTERESIS = 0.2;
 /** The baseline of the previous 24 h moves slowly: it is recomputed this often, not at every poll. */
 export const BASELINE_REFRESH_MS = 10 * 60_000;
 
+/**
+ * A rule over this many minutes or more (a day's budget, tokens per day) moves slowly: its window
+ * is read with the baseline, every BASELINE_REFRESH_MS, not at every poll.
+ */
+export const LONG_WINDOW_MINUTES = 360;
+
+export function isLongWindow(rule: Pick<AlertRule, 'windowMinutes'>): boolean {
+  return rule.windowMinutes >= LONG_WINDOW_MINUTES;
+}
+
 /** The windows a rule needs at `now`: its current window, and the 24 h before it when it compares with them. */
 export function windowsOf(rule: AlertRule, index: number, now: number, withBaseline: boolean): WindowSpec[] {
   const w = rule.windowMinutes * 60_000;

@@ -13,12 +13,43 @@ import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js
 import { requestRollupSql } from '../semantics/request-rollup-sql.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from '../traces/trace-queries.js';
+import { ERROR_STATUS_SQL, spanFactSql } from '../semantics/span-columns-sql.js';
 import type { AlertRule, AlertScope } from '../../shared/alert-rules.js';
 
 /** A request's spans start after its root: this much past the evaluation's time still belongs to the requests in it. */
 export const ALERT_MEMBER_SLACK_MS = 5 * 60_000;
+/** A poll that reads the previous 24 h of a busy gateway takes seconds: it may take this long (a poll never overlaps the next). */
+export const ALERT_QUERY_TIMEOUT_MS = 60_000;
 
-const ROLLUP_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'user', 'teams', 'ttftMs', 'costUsd', 'inputTokens', 'outputTokens', 'mcpServer', 'mcpErrors', 'errorMessage'] as const;
+/**
+ * The rollup fields the rules read: a field no rule needs is not computed (each costs an aggregate
+ * per request, and the previous 24 h hold millions of requests).
+ */
+function fieldsFor(rules: readonly AlertRule[]): { fields: string[]; has: (f: string) => boolean } {
+  const need = new Set<string>(['tsNs', 'status', 'durationNs']);
+  for (const r of rules) {
+    if (r.scope.kind === 'model') need.add('model');
+    if (r.scope.kind === 'user') need.add('user');
+    if (r.scope.kind === 'team') need.add('teams');
+    if (r.scope.kind === 'mcpServer' || r.metric === 'mcpToolErrorRate') need.add('mcpServer').add('mcpErrors');
+    if (r.metric === 'p95TtftMs') need.add('ttftMs');
+    if (r.metric === 'costUsd') need.add('costUsd');
+    if (r.metric === 'tokens') need.add('inputTokens').add('outputTokens');
+  }
+  return { fields: [...need], has: (f) => need.has(f) };
+}
+
+/**
+ * A failed request's message for the alert's sentence, without the rollup's failed-leaf search:
+ * the error message (or status message) of the failed span that started last — the deepest hop
+ * of a gateway call (its Network Call, with the upstream's 429).
+ */
+function errorTextSql(layout: TracesTable['layout']): { column: string; aggregate: string } {
+  return {
+    column: `, if(${ERROR_STATUS_SQL}, if(${spanFactSql(layout, 'errorMessage')} != '', ${spanFactSql(layout, 'errorMessage')}, StatusMessage), '') AS alertErrorText`,
+    aggregate: `, argMaxIf(alertErrorText, tsNs64, alertErrorText != '') AS r_alertError`,
+  };
+}
 
 /** One group the query computes: a rule's window (its current one, or its baseline) over [fromMs, toMs]. */
 export interface WindowSpec {
@@ -98,7 +129,10 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
   const fromMs = Math.min(...windows.map((w) => w.fromMs));
   const toMs = Math.max(...windows.map((w) => w.toMs));
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
-  const rollup = requestRollupSql(t.layout, ROLLUP_FIELDS);
+  const { fields, has } = fieldsFor(rules);
+  const rollup = requestRollupSql(t.layout, fields);
+  const errorText = errorTextSql(t.layout);
+  const wantsErrors = rules.some((r) => r.metric === 'errorRate');
   // Each window: the requests it holds, fanned out to the rule's scopes (a request of two teams counts for each).
   const scopeSql = new Map<number, string>();
   const parts = windows.map((w) => {
@@ -112,11 +146,15 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
     const to = params.add('UInt64', Math.max(0, Math.floor(w.toMs)));
     return `if(tsMs > ${from} AND tsMs <= ${to}, arrayMap(s -> (toUInt16(${w.rule}), '${w.window}', s), ${scopes}), [])`;
   });
+  const or = (f: string, sql: string, none: string) => (has(f) ? sql : none);
   const perRequest = `SELECT intDiv(toUInt64(r_tsNs), 1000000) AS tsMs, r_status = 'error' AS failed, toUInt64(r_durationNs) / 1e6 AS durMs,
-           r_model AS model, r_user AS user, r_mcpServer AS mcpServer, r_mcpErrors AS mcpErrs, r_ttftMs AS ttft, r_errorMessage AS errMsg,
-           ifNull(r_costUsd, 0) AS cost, ifNull(r_inputTokens, 0) + ifNull(r_outputTokens, 0) AS toks,
-           if(isValidJSON(r_teams), JSONExtract(r_teams, 'Array(String)'), if(r_teams != '', [r_teams], [])) AS teamList
-    FROM (SELECT ${rollup.aggregates} FROM (SELECT ${rollup.spanColumns} FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + ALERT_MEMBER_SLACK_MS)} AND ${svc}) GROUP BY traceId HAVING r_hasRoot)`;
+           ${or('model', 'r_model', "''")} AS model, ${or('user', 'r_user', "''")} AS user, ${or('mcpServer', 'r_mcpServer', "''")} AS mcpServer, ${or('mcpErrors', 'r_mcpErrors', '0')} AS mcpErrs,
+           ${or('ttftMs', 'r_ttftMs', 'CAST(NULL AS Nullable(Float64))')} AS ttft, ${wantsErrors ? 'r_alertError' : "''"} AS errMsg,
+           ${or('costUsd', 'ifNull(r_costUsd, 0)', '0')} AS cost, ${or('inputTokens', 'ifNull(r_inputTokens, 0) + ifNull(r_outputTokens, 0)', '0')} AS toks,
+           ${or('teams', "if(isValidJSON(r_teams), JSONExtract(r_teams, 'Array(String)'), if(r_teams != '', [r_teams], []))", 'CAST([] AS Array(String))')} AS teamList
+    FROM (SELECT ${rollup.aggregates}${wantsErrors ? errorText.aggregate : ''}
+          FROM (SELECT ${rollup.spanColumns}${wantsErrors ? errorText.column : ''}${wantsErrors && !/\btsNs64\b/.test(rollup.spanColumns) ? ', toUnixTimestamp64Nano(Timestamp) AS tsNs64' : ''} FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + ALERT_MEMBER_SLACK_MS)} AND ${svc})
+          GROUP BY traceId HAVING r_hasRoot)`;
   const sql = `SELECT k.1 AS rule, k.2 AS w, k.3 AS scope, count() AS n, countIf(failed) AS errors,
          quantile(0.95)(durMs) AS p95Ms,
          countIf(isNotNull(ttft)) AS ttftN, quantileIf(0.95)(ttft, isNotNull(ttft)) AS ttftP95,
@@ -125,7 +163,7 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
          topKIf(1)(substring(errMsg, 1, 300), failed AND errMsg != '') AS topErr
   FROM (SELECT *, arrayJoin(arrayConcat(${parts.join(',\n      ')})) AS k FROM (${perRequest}))
   GROUP BY rule, w, scope`;
-  const answer = await queryRows(location, { kind: 'search', database: location.database, sql, params: params.values, signal, row: Row });
+  const answer = await queryRows(location, { kind: 'search', database: location.database, sql, params: params.values, signal, row: Row, timeoutMs: ALERT_QUERY_TIMEOUT_MS });
   return {
     groups: answer.rows.map((r) => ({
       rule: r.rule,

@@ -13,8 +13,8 @@ import { TypedEmitter } from '../typed-emitter.js';
 import { TFY } from '../semantics/gateway-attributes.js';
 import type { PipelineStateName } from '../../shared/pipeline-status.js';
 import { isFloor, isRate, METRIC_LABEL, thresholdText, type AlertRule, type AlertStatus, type ExploreSearch } from '../../shared/alert-rules.js';
-import { evaluateWindows, type GroupMetrics, type WindowSpec } from './alert-query.js';
-import { BASELINE_REFRESH_MS, describe, judgeRule, ruleSummary, step, windowsOf, type ScopeJudgement, type Track } from './alert-math.js';
+import { ALERT_QUERY_TIMEOUT_MS, evaluateWindows, type GroupMetrics, type WindowSpec } from './alert-query.js';
+import { BASELINE_REFRESH_MS, describe, isLongWindow, judgeRule, ruleSummary, step, windowsOf, type ScopeJudgement, type Track } from './alert-math.js';
 
 const log = logger('alerts');
 
@@ -121,7 +121,7 @@ export class AlertService {
       }
       this.profiles.set(profile.id, entry);
       if (this.running && rules.some((r) => r.enabled)) {
-        entry.poller = new Poller<AlertStatus>({ name: `alerts:${profile.id}`, intervalMs: profile.pollIntervalSeconds * 1000, clock: this.clock, timeoutMs: 25_000, poll: (signal) => this.evaluate(profile.id, signal) });
+        entry.poller = new Poller<AlertStatus>({ name: `alerts:${profile.id}`, intervalMs: profile.pollIntervalSeconds * 1000, clock: this.clock, timeoutMs: ALERT_QUERY_TIMEOUT_MS + 5_000, poll: (signal) => this.evaluate(profile.id, signal) });
         entry.poller.start();
       }
     }
@@ -149,12 +149,14 @@ export class AlertService {
     const rules = this.deps.rules(profileId).filter((r) => r.enabled);
     const rulesKey = JSON.stringify(rules);
     const baselineFresh = entry.baseline !== null && entry.baseline.rulesKey === rulesKey && now - entry.baseline.at < BASELINE_REFRESH_MS && now >= entry.baseline.at;
-    const windows: WindowSpec[] = rules.flatMap((r, i) => windowsOf(r, i, now, !baselineFresh));
+    // The previous 24 h and the long windows (a day's budget) are read together, every BASELINE_REFRESH_MS; the short windows at every poll.
+    const windows: WindowSpec[] = rules.flatMap((r, i) => (isLongWindow(r) && baselineFresh ? [] : windowsOf(r, i, now, !baselineFresh)));
     try {
       const target = await this.deps.target(profileId);
       const answer = await evaluateWindows(target, target.serviceName, rules, windows, signal);
-      if (!baselineFresh) entry.baseline = { at: now, groups: answer.groups.filter((g) => g.window === 'baseline'), rulesKey };
-      entry.status = this.apply(entry, rules, answer.groups, entry.baseline?.groups ?? [], now, answer.rowsRead, answer.elapsedMs);
+      if (!baselineFresh) entry.baseline = { at: now, groups: answer.groups.filter((g) => g.window === 'baseline' || isLongWindow(rules[g.rule]!)), rulesKey };
+      const cachedLong = baselineFresh ? (entry.baseline?.groups ?? []).filter((g) => g.window === 'current') : [];
+      entry.status = this.apply(entry, rules, [...answer.groups, ...cachedLong], entry.baseline?.groups ?? [], now, answer.rowsRead, answer.elapsedMs);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       log.warn(`alert evaluation for ${entry.profile.name} failed: ${why}`);
