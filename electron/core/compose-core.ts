@@ -70,7 +70,13 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     rules: (id) => alertRules.rules(id),
     target: (id) => traces.target(id),
     notifier: pipeline.notifier,
-    pipelineState: (id) => pipeline.monitor(id)?.status.state ?? null,
+    // Spans arrive (Healthy), or the gateway is quiet while the canary still lands (Idle with its tile OK).
+    ingestion: (id) => {
+      const status = pipeline.monitor(id)?.status;
+      if (!status) return { fine: false, state: null };
+      const canaryLands = status.components.find((c) => c.id === 'canary')?.ok === true;
+      return { fine: status.state === 'Healthy' || (status.state === 'Idle' && canaryLands), state: status.state };
+    },
     clock: options.clock,
   });
   core = new TrayCore({

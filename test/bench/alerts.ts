@@ -73,7 +73,7 @@ async function main() {
         rules: () => rules,
         target: async () => ({ ...location, serviceName: SERVICE }),
         notifier: new IncidentNotifier(() => undefined),
-        pipelineState: () => 'Healthy',
+        ingestion: () => ({ fine: true, state: 'Healthy' }),
         clock,
       });
       const full: { ms: number; rows: number }[] = [];

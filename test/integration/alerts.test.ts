@@ -31,7 +31,7 @@ async function send(requests: GenRequest[], service: string): Promise<void> {
   }
 }
 
-function service(name: string, rules: AlertRule[], clock: FakeClock) {
+function service(name: string, rules: AlertRule[], clock: FakeClock, ingestionFine = true) {
   const notes: PipelineNotification[] = [];
   const notifier = new IncidentNotifier((n) => notes.push(n));
   const alerts = new AlertService({
@@ -39,7 +39,7 @@ function service(name: string, rules: AlertRule[], clock: FakeClock) {
     rules: () => rules,
     target: async () => ({ ...sandboxLocation(sandbox), serviceName: name }),
     notifier,
-    pipelineState: () => 'Healthy',
+    ingestion: () => (ingestionFine ? { fine: true, state: 'Healthy' } : { fine: false, state: 'Stalled' }),
     clock,
   });
   return { alerts, notifier, notes };
@@ -250,5 +250,44 @@ describe('a cost-per-hour rule', () => {
     expect(await costSql(previous!.at)).toBeLessThanOrEqual(amount);
     expect(notes.map((n) => n.title)).toEqual([`${SVC}: Cost per hour — all traffic`]);
     expect(notes[0]!.body).toMatch(/^All traffic: \$\d+\.\d\d spent in the last hour, above \$\d+\.\d\d\.$/);
+  });
+});
+
+describe('a requests-per-minute floor', () => {
+  const SVC = 'gw-floor';
+  const T = Math.floor((Date.now() - 30 * MIN) / MIN) * MIN;
+  const rule: AlertRule = { id: 'floor', name: 'Traffic gone', enabled: true, metric: 'requestsPerMinute', scope: { kind: 'model', value: null }, windowMinutes: 5, threshold: { kind: 'absolute', value: 2 }, minRequests: 0, forMinutes: 1 };
+
+  beforeAll(async () => {
+    const rnd = seeded(3);
+    const sent: GenRequest[] = [];
+    // Two models at 10 calls a minute; one of them stops at T, the other goes on.
+    for (let t = T - 30 * MIN; t < T + 10 * MIN; t += 6_000) {
+      sent.push(gatewayRequest('chat', t + 500, rnd, { model: 0 }));
+      if (t < T) sent.push(gatewayRequest('chat', t + 700, rnd, { model: 1 }));
+    }
+    await send(sent, SVC);
+  }, 60_000);
+
+  it('fires for the model whose traffic stopped while ingestion is fine, and is not judged while it is not', async () => {
+    const clock = new FakeClock(T + 6 * MIN);
+    const { alerts, notes } = service(SVC, [rule], clock);
+    const broken = service(SVC, [rule], clock, false);
+    await alerts.evaluate(SVC);
+    clock.advance(90_000);
+    const s = await alerts.evaluate(SVC);
+    const byScope = Object.fromEntries(s.rules[0]!.scopes.map((x) => [x.scope, x]));
+    expect(byScope[MINI]!.firing).toBe(true);
+    expect(byScope[MINI]!.value).toBe(0);
+    const truth = await rootCounts(SVC, GPT4O, clock.now() - 5 * MIN, clock.now());
+    expect(byScope[GPT4O]!.value).toBeCloseTo(truth.requests / 5, 9);
+    expect(byScope[GPT4O]!.firing).toBe(false);
+    expect(notes.map((n) => n.body)).toEqual([`${MINI}: 0/min in the last 5 min, below 2/min while spans still arrive.`]);
+    await broken.alerts.evaluate(SVC);
+    const b = await broken.alerts.evaluate(SVC);
+    const mini = b.rules[0]!.scopes.find((x) => x.scope === MINI)!;
+    expect(mini.firing || mini.pending).toBe(false);
+    expect(mini.note).toBe("not judged while the pipeline is Stalled (the pipeline's own incident covers it)");
+    expect(broken.notes).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HYSTERESIS, judgeRule, step, type Condition, type Track } from '../../electron/core/alerts/alert-math.js';
 import { exploreSearchFor } from '../../electron/core/alerts/alert-service.js';
 import { navigateFor } from '../../electron/main/tray-notification.js';
+import { IncidentNotifier, NOTIFY_LIMIT } from '../../electron/core/health/incident-notifier.js';
 import { AlertRule, AlertRules, defaultAlertRules, exploreHref, exploreSearchFromHash } from '../../electron/shared/alert-rules.js';
 import { Settings, defaultSettings } from '../../electron/shared/profile-schema.js';
 
@@ -71,5 +72,22 @@ describe('alert rules', () => {
     expect(navigateFor({ profileId: 'p', title: 't', body: 'b' })).toEqual({ view: 'health' });
     expect(exploreSearchFromHash(exploreHref(explore))).toEqual(explore);
     expect(exploreSearchFromHash('#/explore')).toBeNull();
+  });
+
+  it('alert notifications share the pipeline’s pause and rate limit; an unannounced start ends unannounced', () => {
+    const sent: string[] = [];
+    const notifier = new IncidentNotifier((n) => sent.push(n.title));
+    const alert = (scope: string) => ({ profileId: 'p', profileName: 'P', reason: `${scope} failing`, startedAt: 1_000, alert: { ruleId: 'r', ruleName: 'R', scope, explore: { query: '', fromMs: 0, toMs: 1 } } });
+    notifier.pause(5_000);
+    const paused = notifier.openAlert('p\u0000r\u0000a', alert('a'), 'start a');
+    expect(paused.notified).toBe(false);
+    notifier.closeAlert('p\u0000r\u0000a', 6_000, 'end a', 'ok');
+    expect(sent).toEqual([]);
+    notifier.pause(0);
+    for (let i = 0; i < NOTIFY_LIMIT; i++) notifier.update(`q${i}`, `Q${i}`, 'Down', 'down', 10_000 + i);
+    const limited = notifier.openAlert('p\u0000r\u0000b', { ...alert('b'), startedAt: 20_000 }, 'start b');
+    expect(limited.notified).toBe(false);
+    expect(sent).toHaveLength(NOTIFY_LIMIT);
+    expect(notifier.incidents.filter((i) => i.state === 'Alert').map((i) => [i.alert!.scope, i.endedAt])).toEqual([['b', null], ['a', 6_000]]);
   });
 });

@@ -30,8 +30,11 @@ export interface AlertServiceDeps {
   rules: (profileId: string) => AlertRule[];
   target: (profileId: string) => Promise<TracesLocation & { serviceName: string }>;
   notifier: IncidentNotifier;
-  /** The pipeline's state: a floor on traffic is judged only while ingestion is fine (Healthy). */
-  pipelineState?: (profileId: string) => PipelineStateName | null;
+  /**
+   * Whether ingestion is fine (spans arrive, or the canary lands while the gateway is quiet): a floor
+   * on traffic is judged only then — traffic gone with the pipeline broken is the pipeline's incident.
+   */
+  ingestion?: (profileId: string) => { fine: boolean; state: PipelineStateName | null };
   clock?: Clock;
 }
 
@@ -169,13 +172,13 @@ export class AlertService {
 
   private apply(entry: ProfileAlerts, rules: AlertRule[], groups: GroupMetrics[], baselines: GroupMetrics[], now: number, rowsRead: number, elapsedMs: number): AlertStatus {
     const { profile } = entry;
-    const pipeline = this.deps.pipelineState?.(profile.id) ?? null;
+    const ingestion = this.deps.ingestion?.(profile.id) ?? { fine: false, state: null };
     const seen = new Set<string>();
     let firing = 0;
     const ruleStatuses = rules.map((rule, index) => {
       let judged: ScopeJudgement[] = judgeRule(rule, index, groups, baselines);
       // Traffic gone while ingestion is not fine is the pipeline's incident, not this rule's.
-      if (isFloor(rule.metric) && pipeline !== 'Healthy') judged = judged.map((j) => ({ ...j, condition: 'between' as const, note: j.note || `not judged while the pipeline is ${pipeline ?? 'being checked'}` }));
+      if (isFloor(rule.metric) && !ingestion.fine) judged = judged.map((j) => ({ ...j, condition: 'between' as const, note: j.note || `not judged while the pipeline is ${ingestion.state ?? 'being checked'} (the pipeline's own incident covers it)` }));
       // Open incidents of scopes that no longer appear (no traffic at all) are judged as clear.
       for (const [k] of entry.tracks) {
         const [, ruleId, scope] = k.split('\u0000') as [string, string, string];
