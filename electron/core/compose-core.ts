@@ -70,6 +70,7 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     rules: (id) => alertRules.rules(id),
     target: (id) => traces.target(id),
     notifier: pipeline.notifier,
+    priceOf: prices.catalog.priceOf,
     // Spans arrive (Healthy), or the gateway is quiet while the canary still lands (Idle with its tile OK).
     ingestion: (id) => {
       const status = pipeline.monitor(id)?.status;

@@ -173,7 +173,7 @@ export class TrayCore {
       'alerts.preview': async ({ profileId, rule }) => {
         options.alertRules.get(profileId);
         const target = await options.traces.target(profileId);
-        return previewRule(target, target.serviceName, rule, (options.clock ?? Date.now)());
+        return previewRule(target, target.serviceName, rule, (options.clock ?? Date.now)(), options.prices.catalog.priceOf);
       },
       'alerts.status': async () => options.alerts.statuses(),
       'alerts.evaluate': async ({ profileId }) => {

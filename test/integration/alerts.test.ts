@@ -8,6 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertService } from '../../electron/core/alerts/alert-service.js';
+import type { PriceOf } from '../../electron/core/alerts/alert-query.js';
+import { hexId } from '../support/otlp-http.js';
 import { IncidentNotifier } from '../../electron/core/health/incident-notifier.js';
 import { defaultAlertRules, type AlertRule, type AlertStatus } from '../../electron/shared/alert-rules.js';
 import type { PipelineNotification } from '../../electron/shared/pipeline-status.js';
@@ -31,7 +33,7 @@ async function send(requests: GenRequest[], service: string): Promise<void> {
   }
 }
 
-function service(name: string, rules: AlertRule[], clock: FakeClock, ingestionFine = true) {
+function service(name: string, rules: AlertRule[], clock: FakeClock, ingestionFine = true, priceOf?: PriceOf) {
   const notes: PipelineNotification[] = [];
   const notifier = new IncidentNotifier((n) => notes.push(n));
   const alerts = new AlertService({
@@ -41,6 +43,7 @@ function service(name: string, rules: AlertRule[], clock: FakeClock, ingestionFi
     notifier,
     ingestion: () => (ingestionFine ? { fine: true, state: 'Healthy' } : { fine: false, state: 'Stalled' }),
     clock,
+    priceOf,
   });
   return { alerts, notifier, notes };
 }
@@ -203,23 +206,34 @@ describe('a cost-per-hour rule', () => {
   const SVC = 'gw-cost';
   const T = Math.floor((Date.now() - 30 * MIN) / MIN) * MIN;
   const sent: GenRequest[] = [];
-  const hourCost = (t: number) => sent.filter((r) => r.startMs > t - 60 * MIN && r.startMs <= t).reduce((a, r) => a + r.costUsd, 0);
+  /** An app's own GenAI span beside the gateway's: no cost reported, so it is priced from its tokens. */
+  const APP_PRICE = { inputPerMTok: 2.5, outputPerMTok: 10 };
+  const appCalls: number[] = [];
+  const APP_COST = (1000 * APP_PRICE.inputPerMTok + 200 * APP_PRICE.outputPerMTok) / 1e6;
+  const hourCost = (t: number) => sent.filter((r) => r.startMs > t - 60 * MIN && r.startMs <= t).reduce((a, r) => a + r.costUsd, 0) + appCalls.filter((a) => a > t - 60 * MIN && a <= t).length * APP_COST;
   let amount = 0;
   const clock = new FakeClock(T);
   const rules: AlertRule[] = [];
-  const { alerts, notes } = service(SVC, rules, clock);
+  const priceOf: PriceOf = (provider, model) => (provider === 'openai' && model === 'app-model' ? APP_PRICE : null);
+  const { alerts, notes } = service(SVC, rules, clock, true, priceOf);
 
   beforeAll(async () => {
     const rnd = seeded(11);
     // A quiet hour, then an agent that calls four times as often.
     for (let t = T - 60 * MIN; t < T; t += MIN) sent.push(gatewayRequest('chat', t + 1000, rnd, { model: 0 }));
     for (let t = T; t < T + 25 * MIN; t += 15_000) sent.push(gatewayRequest('chat', t + 1000, rnd, { model: 0 }));
-    await send(sent, SVC);
+    const app: GenRequest[] = [];
+    for (let t = T - 60 * MIN; t < T + 25 * MIN; t += 5 * MIN) {
+      appCalls.push(t + 2000);
+      const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'app-model', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 200 };
+      app.push({ traceId: hexId(16), spans: [{ spanId: hexId(8), parentSpanId: '', name: 'chat app-model', kind: 3, startMs: t + 2000, durationMs: 800, attributes }] } as unknown as GenRequest);
+    }
+    await send([...sent, ...app], SVC);
     amount = Number(((hourCost(T) + hourCost(T + 20 * MIN)) / 2).toFixed(4));
     rules.push({ id: 'budget-hour', name: 'Cost per hour', enabled: true, metric: 'costUsd', scope: { kind: 'all', value: null }, windowMinutes: 60, threshold: { kind: 'absolute', value: amount }, minRequests: 0, forMinutes: 0 });
   }, 60_000);
 
-  it('fires at the first evaluation whose hour costs more than the amount, by plain SQL over the Model spans', async () => {
+  it('fires at the first evaluation whose hour costs more than the amount: reported costs by plain SQL over the Model spans, plus the estimate of the unpriced calls', async () => {
     const costSql = async (t: number) => {
       const [row] = await selectRows<{ c: number }>(
         sandbox.clickhouse,
@@ -229,7 +243,14 @@ describe('a cost-per-hour rule', () => {
              AND Timestamp > fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({t:Int64}))`,
         { s: SVC, f: t - 60 * MIN, t },
       );
-      return Number(row!.c);
+      // The app's calls in the hour, counted in plain SQL and priced at the test's own price.
+      const [app] = await selectRows<{ n: number | string }>(
+        sandbox.clickhouse,
+        `SELECT count() AS n FROM default.otel_traces WHERE ServiceName = {s:String} AND SpanAttributes['gen_ai.request.model'] = 'app-model'
+           AND Timestamp > fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({t:Int64})`,
+        { s: SVC, f: t - 60 * MIN, t },
+      );
+      return Number(row!.c) + Number(app!.n) * APP_COST;
     };
     let previous: { at: number; value: number } | null = null;
     let firedAt: number | null = null;

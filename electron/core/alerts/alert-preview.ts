@@ -6,7 +6,7 @@
  */
 import type { TracesLocation } from '../clickhouse/server.js';
 import { BASELINE_MS, type AlertRule } from '../../shared/alert-rules.js';
-import { evaluateWindows, type WindowSpec } from './alert-query.js';
+import { evaluateWindows, type PriceOf, type WindowSpec } from './alert-query.js';
 import { judgeRule, needsBaseline, step, type Track } from './alert-math.js';
 
 export const PREVIEW_MS = 24 * 3600_000;
@@ -24,7 +24,7 @@ export interface Preview {
   rowsRead: number;
 }
 
-export async function previewRule(location: TracesLocation, service: string | null, rule: AlertRule, now: number): Promise<Preview> {
+export async function previewRule(location: TracesLocation, service: string | null, rule: AlertRule, now: number, priceOf: PriceOf = () => null): Promise<Preview> {
   const stepMinutes = previewStepMinutes(rule);
   const stepMs = stepMinutes * 60_000;
   const w = rule.windowMinutes * 60_000;
@@ -33,7 +33,7 @@ export async function previewRule(location: TracesLocation, service: string | nu
   const windows: WindowSpec[] = [];
   for (let k = 1; k <= steps; k++) windows.push({ rule: 0, window: `step${k}`, fromMs: start + k * stepMs - w, toMs: start + k * stepMs });
   if (needsBaseline(rule)) windows.push({ rule: 0, window: 'baseline', fromMs: start - BASELINE_MS, toMs: start });
-  const answer = await evaluateWindows(location, service, [{ ...rule, enabled: true }], windows);
+  const answer = await evaluateWindows(location, service, [{ ...rule, enabled: true }], windows, undefined, priceOf);
   const baselines = answer.groups.filter((g) => g.window === 'baseline');
   const tracks = new Map<string, Track>();
   const starts: number[] = [];

@@ -15,6 +15,7 @@ import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from '../traces/trace-queries.js';
 import { ERROR_STATUS_SQL, spanFactSql } from '../semantics/span-columns-sql.js';
 import type { AlertRule, AlertScope } from '../../shared/alert-rules.js';
+import { costAt, type ModelPrice } from '../../shared/price-schema.js';
 
 /** A request's spans start after its root: this much past the evaluation's time still belongs to the requests in it. */
 export const ALERT_MEMBER_SLACK_MS = 5 * 60_000;
@@ -33,7 +34,8 @@ function fieldsFor(rules: readonly AlertRule[]): { fields: string[]; has: (f: st
     if (r.scope.kind === 'team') need.add('teams');
     if (r.scope.kind === 'mcpServer' || r.metric === 'mcpToolErrorRate') need.add('mcpServer').add('mcpErrors');
     if (r.metric === 'p95TtftMs') need.add('ttftMs');
-    if (r.metric === 'costUsd') need.add('costUsd');
+    // A request no span reported a cost for is priced by its model from its token split, as the summaries price it.
+    if (r.metric === 'costUsd') for (const f of ['costUsd', 'model', 'provider', 'inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens']) need.add(f);
     if (r.metric === 'tokens') need.add('inputTokens').add('outputTokens');
   }
   return { fields: [...need], has: (f) => need.has(f) };
@@ -60,6 +62,9 @@ export interface WindowSpec {
   toMs: number;
 }
 
+/** A model's price for estimated costs (the catalog with the user's overrides), or null. */
+export type PriceOf = (provider: string, model: string) => ModelPrice | null;
+
 export interface GroupMetrics {
   rule: number;
   window: string;
@@ -81,6 +86,12 @@ const Row = z.object({
   rule: num,
   w: z.string(),
   scope: z.string(),
+  priced: z.string(),
+  provider: z.string(),
+  inTok: num,
+  readTok: num,
+  writeTok: num,
+  outTok: num,
   n: num,
   errors: num,
   p95Ms: numOrNull,
@@ -119,12 +130,12 @@ export interface EvaluationAnswer {
  * Computes every group of `windows` for `rules` in one query over the profile's service.
  * A request is in a window when its root started in (fromMs, toMs].
  */
-export async function evaluateWindows(location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal?: AbortSignal): Promise<EvaluationAnswer> {
+export async function evaluateWindows(location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal?: AbortSignal, priceOf: PriceOf = () => null): Promise<EvaluationAnswer> {
   if (windows.length === 0) return { groups: [], rowsRead: 0, elapsedMs: 0, fromMs: 0, toMs: 0 };
-  return withTracesTable(location, (t) => evaluateOn(t, location, service, rules, windows, signal));
+  return withTracesTable(location, (t) => evaluateOn(t, location, service, rules, windows, signal, priceOf));
 }
 
-async function evaluateOn(t: TracesTable, location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal?: AbortSignal): Promise<EvaluationAnswer> {
+async function evaluateOn(t: TracesTable, location: TracesLocation, service: string | null, rules: readonly AlertRule[], windows: readonly WindowSpec[], signal: AbortSignal | undefined, priceOf: PriceOf): Promise<EvaluationAnswer> {
   const params = new SqlParams();
   const fromMs = Math.min(...windows.map((w) => w.fromMs));
   const toMs = Math.max(...windows.map((w) => w.toMs));
@@ -144,28 +155,46 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
     }
     const from = params.add('UInt64', Math.max(0, Math.floor(w.fromMs)));
     const to = params.add('UInt64', Math.max(0, Math.floor(w.toMs)));
-    return `if(tsMs > ${from} AND tsMs <= ${to}, arrayMap(s -> (toUInt16(${w.rule}), '${w.window}', s), ${scopes}), [])`;
+    // Cost rules keep the requests without a reported cost apart by model, to price them after the query.
+    const priced = rule.metric === 'costUsd' ? 'pricedModel' : "''";
+    return `if(tsMs > ${from} AND tsMs <= ${to}, arrayMap(s -> (toUInt16(${w.rule}), '${w.window}', s, ${priced}), ${scopes}), [])`;
   });
   const or = (f: string, sql: string, none: string) => (has(f) ? sql : none);
   const perRequest = `SELECT intDiv(toUInt64(r_tsNs), 1000000) AS tsMs, r_status = 'error' AS failed, toUInt64(r_durationNs) / 1e6 AS durMs,
            ${or('model', 'r_model', "''")} AS model, ${or('user', 'r_user', "''")} AS user, ${or('mcpServer', 'r_mcpServer', "''")} AS mcpServer, ${or('mcpErrors', 'r_mcpErrors', '0')} AS mcpErrs,
            ${or('ttftMs', 'r_ttftMs', 'CAST(NULL AS Nullable(Float64))')} AS ttft, ${wantsErrors ? 'r_alertError' : "''"} AS errMsg,
            ${or('costUsd', 'ifNull(r_costUsd, 0)', '0')} AS cost, ${or('inputTokens', 'ifNull(r_inputTokens, 0) + ifNull(r_outputTokens, 0)', '0')} AS toks,
+           ${or('costUsd', "if(isNull(r_costUsd), r_model, '')", "''")} AS pricedModel, ${or('provider', 'r_provider', "''")} AS provider,
+           ${or('inputTokens', 'ifNull(r_inputTokens, 0)', '0')} AS inT, ${or('cacheReadTokens', 'ifNull(r_cacheReadTokens, 0)', '0')} AS readT,
+           ${or('cacheWriteTokens', 'ifNull(r_cacheWriteTokens, 0)', '0')} AS writeT, ${or('outputTokens', 'ifNull(r_outputTokens, 0)', '0')} AS outT,
            ${or('teams', "if(isValidJSON(r_teams), JSONExtract(r_teams, 'Array(String)'), if(r_teams != '', [r_teams], []))", 'CAST([] AS Array(String))')} AS teamList
     FROM (SELECT ${rollup.aggregates}${wantsErrors ? errorText.aggregate : ''}
           FROM (SELECT ${rollup.spanColumns}${wantsErrors ? errorText.column : ''}${wantsErrors && !/\btsNs64\b/.test(rollup.spanColumns) ? ', toUnixTimestamp64Nano(Timestamp) AS tsNs64' : ''} FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + ALERT_MEMBER_SLACK_MS)} AND ${svc})
           GROUP BY traceId HAVING r_hasRoot)`;
-  const sql = `SELECT k.1 AS rule, k.2 AS w, k.3 AS scope, count() AS n, countIf(failed) AS errors,
+  const sql = `SELECT k.1 AS rule, k.2 AS w, k.3 AS scope, k.4 AS priced, anyIf(provider, provider != '') AS provider,
+         sum(inT) AS inTok, sum(readT) AS readTok, sum(writeT) AS writeTok, sum(outT) AS outTok, count() AS n, countIf(failed) AS errors,
          quantile(0.95)(durMs) AS p95Ms,
          countIf(isNotNull(ttft)) AS ttftN, quantileIf(0.95)(ttft, isNotNull(ttft)) AS ttftP95,
          sum(cost) AS cost, sum(toks) AS tokens,
          countIf(mcpServer != '') AS mcpCalls, countIf(mcpServer != '' AND mcpErrs > 0) AS mcpErrors,
          topKIf(1)(substring(errMsg, 1, 300), failed AND errMsg != '') AS topErr
   FROM (SELECT *, arrayJoin(arrayConcat(${parts.join(',\n      ')})) AS k FROM (${perRequest}))
-  GROUP BY rule, w, scope`;
+  GROUP BY rule, w, scope, priced`;
   const answer = await queryRows(location, { kind: 'search', database: location.database, sql, params: params.values, signal, row: Row, timeoutMs: ALERT_QUERY_TIMEOUT_MS });
-  return {
-    groups: answer.rows.map((r) => ({
+  // A cost rule's group comes back in parts (reported costs, and each model's unpriced requests): priced and added up here.
+  const merged = new Map<string, GroupMetrics>();
+  for (const r of answer.rows) {
+    const estimate = r.priced ? ((p) => (p ? costAt(p, { inputTokens: r.inTok, cacheReadTokens: r.readTok, cacheWriteTokens: r.writeTok, outputTokens: r.outTok }) : 0))(priceOf(r.provider, r.priced)) : 0;
+    const key = `${r.rule}\u0000${r.w}\u0000${r.scope}`;
+    const g = merged.get(key);
+    if (g) {
+      g.requests += r.n;
+      g.errors += r.errors;
+      g.costUsd += r.cost + estimate;
+      g.tokens += r.tokens;
+      continue;
+    }
+    merged.set(key, {
       rule: r.rule,
       window: r.w,
       scope: r.scope,
@@ -178,7 +207,11 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
       mcpCalls: r.mcpCalls,
       mcpErrors: r.mcpErrors,
       topError: r.topErr[0] ?? '',
-    })),
+    });
+    merged.get(key)!.costUsd += estimate;
+  }
+  return {
+    groups: [...merged.values()],
     rowsRead: answer.rowsRead,
     elapsedMs: answer.elapsedMs,
     fromMs,

@@ -13,7 +13,7 @@ import { TypedEmitter } from '../typed-emitter.js';
 import { TFY } from '../semantics/gateway-attributes.js';
 import type { PipelineStateName } from '../../shared/pipeline-status.js';
 import { isFloor, isRate, METRIC_LABEL, thresholdText, type AlertRule, type AlertStatus, type ExploreSearch } from '../../shared/alert-rules.js';
-import { ALERT_QUERY_TIMEOUT_MS, evaluateWindows, type GroupMetrics, type WindowSpec } from './alert-query.js';
+import { ALERT_QUERY_TIMEOUT_MS, evaluateWindows, type GroupMetrics, type PriceOf, type WindowSpec } from './alert-query.js';
 import { BASELINE_REFRESH_MS, describe, isLongWindow, judgeRule, ruleSummary, step, windowsOf, type ScopeJudgement, type Track } from './alert-math.js';
 
 const log = logger('alerts');
@@ -36,6 +36,8 @@ export interface AlertServiceDeps {
    */
   ingestion?: (profileId: string) => { fine: boolean; state: PipelineStateName | null };
   clock?: Clock;
+  /** Prices for the requests no span reported a cost for (the catalog with the user's overrides). */
+  priceOf?: PriceOf;
 }
 
 interface ProfileAlerts {
@@ -156,7 +158,7 @@ export class AlertService {
     const windows: WindowSpec[] = rules.flatMap((r, i) => (isLongWindow(r) && baselineFresh ? [] : windowsOf(r, i, now, !baselineFresh)));
     try {
       const target = await this.deps.target(profileId);
-      const answer = await evaluateWindows(target, target.serviceName, rules, windows, signal);
+      const answer = await evaluateWindows(target, target.serviceName, rules, windows, signal, this.deps.priceOf);
       if (!baselineFresh) entry.baseline = { at: now, groups: answer.groups.filter((g) => g.window === 'baseline' || isLongWindow(rules[g.rule]!)), rulesKey };
       const cachedLong = baselineFresh ? (entry.baseline?.groups ?? []).filter((g) => g.window === 'current') : [];
       entry.status = this.apply(entry, rules, [...answer.groups, ...cachedLong], entry.baseline?.groups ?? [], now, answer.rowsRead, answer.elapsedMs);
