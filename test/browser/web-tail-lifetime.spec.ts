@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
+import { ALERT_QUERY_MARKER } from '../../electron/core/alerts/alert-query.js';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 // Its own app: the test makes a profile active that the other files do not expect.
@@ -12,8 +13,8 @@ test.use({ appGroup: 'tail-lifetime' });
 
 /** The live tail polls every 2 s (TAIL_POLL_MS); "stops within one poll" leaves it that long, plus the request in flight. */
 const ONE_POLL_MS = 2_000;
-/** The pipeline's freshness probe (per-minute counts) is not a tail; everything else through the proxy is the pages' work. */
-const notProbe = (sql: string) => !sql.includes('toStartOfMinute');
+/** The pipeline's freshness probe (per-minute counts) and the alert rules' evaluation are no tail; everything else through the proxy is the pages' work. */
+const notProbe = (sql: string) => !sql.includes('toStartOfMinute') && !sql.includes(ALERT_QUERY_MARKER);
 
 let proxy: CountingProxy | undefined;
 test.afterAll(() => proxy?.close());

@@ -17,6 +17,9 @@ import { ERROR_STATUS_SQL, spanFactSql } from '../semantics/span-columns-sql.js'
 import type { AlertRule, AlertScope } from '../../shared/alert-rules.js';
 import { costAt, type ModelPrice } from '../../shared/price-schema.js';
 
+/** The alias of the fan-out in the evaluation's SQL: tests that count ClickHouse requests tell an evaluation by it. */
+export const ALERT_QUERY_MARKER = 'alert_group';
+
 /** A request's spans start after its root: this much past the evaluation's time still belongs to the requests in it. */
 export const ALERT_MEMBER_SLACK_MS = 5 * 60_000;
 /** A poll that reads the previous 24 h of a busy gateway takes seconds: it may take this long (a poll never overlaps the next). */
@@ -171,14 +174,14 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
     FROM (SELECT ${rollup.aggregates}${wantsErrors ? errorText.aggregate : ''}
           FROM (SELECT ${rollup.spanColumns}${wantsErrors ? errorText.column : ''}${wantsErrors && !/\btsNs64\b/.test(rollup.spanColumns) ? ', toUnixTimestamp64Nano(Timestamp) AS tsNs64' : ''} FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + ALERT_MEMBER_SLACK_MS)} AND ${svc})
           GROUP BY traceId HAVING r_hasRoot)`;
-  const sql = `SELECT k.1 AS rule, k.2 AS w, k.3 AS scope, k.4 AS priced, anyIf(provider, provider != '') AS provider,
+  const sql = `SELECT ${ALERT_QUERY_MARKER}.1 AS rule, ${ALERT_QUERY_MARKER}.2 AS w, ${ALERT_QUERY_MARKER}.3 AS scope, ${ALERT_QUERY_MARKER}.4 AS priced, anyIf(provider, provider != '') AS provider,
          sum(inT) AS inTok, sum(readT) AS readTok, sum(writeT) AS writeTok, sum(outT) AS outTok, count() AS n, countIf(failed) AS errors,
          quantile(0.95)(durMs) AS p95Ms,
          countIf(isNotNull(ttft)) AS ttftN, quantileIf(0.95)(ttft, isNotNull(ttft)) AS ttftP95,
          sum(cost) AS cost, sum(toks) AS tokens,
          countIf(mcpServer != '') AS mcpCalls, countIf(mcpServer != '' AND mcpErrs > 0) AS mcpErrors,
          topKIf(1)(substring(errMsg, 1, 300), failed AND errMsg != '') AS topErr
-  FROM (SELECT *, arrayJoin(arrayConcat(${parts.join(',\n      ')})) AS k FROM (${perRequest}))
+  FROM (SELECT *, arrayJoin(arrayConcat(${parts.join(',\n      ')})) AS ${ALERT_QUERY_MARKER} FROM (${perRequest}))
   GROUP BY rule, w, scope, priced`;
   const answer = await queryRows(location, { kind: 'search', database: location.database, sql, params: params.values, signal, row: Row, timeoutMs: ALERT_QUERY_TIMEOUT_MS });
   // A cost rule's group comes back in parts (reported costs, and each model's unpriced requests): priced and added up here.
