@@ -312,3 +312,24 @@ describe('a requests-per-minute floor', () => {
     expect(broken.notes).toEqual([]);
   });
 });
+
+describe('the watcher', () => {
+  it('evaluates at start, even when the profiles were synced before it started, then once per poll interval', async () => {
+    const clock = new FakeClock(Date.now());
+    const { alerts } = service('gw-watch', defaultAlertRules(), clock);
+    await alerts.sync();
+    alerts.start();
+    const until = async (n: number) => {
+      for (let i = 0; i < 200 && alerts.polls('gw-watch') < n; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && alerts.status('gw-watch')?.evaluatedAt !== clock.now(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(1);
+    expect(alerts.polls('gw-watch')).toBe(1);
+    expect(alerts.status('gw-watch')!.error).toBeNull();
+    clock.advance(30_000);
+    await until(2);
+    expect(alerts.polls('gw-watch')).toBe(2);
+    expect(alerts.status('gw-watch')!.evaluatedAt).toBe(clock.now());
+    alerts.stop();
+  });
+});

@@ -112,7 +112,8 @@ export class AlertService {
       const rules = this.deps.rules(profile.id);
       const key = JSON.stringify([profile.name, profile.pollIntervalSeconds, rules]);
       const existing = this.profiles.get(profile.id);
-      if (existing?.key === key) continue;
+      // Unchanged and already watched as it should be (a sync before start() left it without a poller).
+      if (existing?.key === key && (existing.poller !== null || !this.running || !rules.some((r) => r.enabled))) continue;
       existing?.poller?.stop();
       const entry: ProfileAlerts = { profile, poller: null, key, tracks: existing?.tracks ?? new Map(), baseline: null, status: existing?.status ?? emptyStatus(profile) };
       // Scopes of rules that are gone or changed end their incidents now.
