@@ -165,7 +165,8 @@ export class AlertService {
       entry.status = this.apply(entry, rules, [...answer.groups, ...cachedLong], entry.baseline?.groups ?? [], now, answer.rowsRead, answer.elapsedMs);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      log.warn(`alert evaluation for ${entry.profile.name} failed: ${why}`);
+      // Said once per cause, not at every poll of a profile whose ClickHouse is away.
+      if (entry.status.error !== why.slice(0, 500)) log.warn(`alert evaluation for ${entry.profile.name} failed: ${why}`);
       // Nothing can be judged: open incidents stay as they are until an evaluation says otherwise.
       entry.status = { ...entry.status, evaluatedAt: now, error: why.slice(0, 500) };
     }
