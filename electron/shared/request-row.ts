@@ -54,7 +54,7 @@ function byStart(a: SpanRow, b: SpanRow): number {
 type NumberFact = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? K : never }[RequestFactName];
 type TextFact = Exclude<RequestFactName, NumberFact>;
 
-/** The spans none of whose children is also in the list: the failing hop, the innermost reporter. */
+/** The spans none of whose children is also in the list (the deepest failures). */
 function leaves(list: SpanRow[]): SpanRow[] {
   const parents = new Set(list.map((s) => s.parentSpanId));
   return list.filter((s) => !parents.has(s.spanId));
@@ -64,8 +64,7 @@ function metric(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): num
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
   if (models.length) return models.reduce((a, s) => a + s[m]!, 0);
   if (root && root[m] !== null) return root[m];
-  // A wrapper span repeating its child's numbers (two instrumentations on one call) is not counted twice.
-  const reporters = leaves(spans.filter((s) => s[m] !== null));
+  const reporters = spans.filter((s) => s[m] !== null);
   return reporters.length ? reporters.reduce((a, s) => a + s[m]!, 0) : null;
 }
 

@@ -86,21 +86,33 @@ function eventSinceStartSql(event: string): string {
   return `if(${at} > 0, (toUnixTimestamp64Nano(Events.Timestamp[${at}]) - toUnixTimestamp64Nano(Timestamp)) / 1e6, NULL)`;
 }
 
+/**
+ * Looks the keys up only on spans that have one of them: one pass over the span's keys instead
+ * of one per key (most spans carry none of a fact's keys), with the lookups short-circuited away
+ * (`if` evaluates its branch only where needed). Measured on 10 M gateway spans: the summary's
+ * dozen facts of four or five keys each cost twice as much without it.
+ */
+function whenAnyKey(layout: TableLayout, keys: readonly string[], sql: string, none: string): string {
+  if (layout.attributeStorage === 'json' || keys.length < 2) return sql;
+  return `if(hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}]), ${sql}, ${none})`;
+}
+
 /** A number fact: the first source present, converted to the fact's unit (seconds → ms), NULL when none. */
 function numberFactSql(layout: TableLayout, spec: SpanFactSpec): string {
   const parts = spec.keys.map((s) => {
     const v = `toFloat64OrNull(${projectedAttributeSql(layout, 'SpanAttributes', keyLiteral(s.key))})`;
     return s.unit === 's' ? `${v} * 1000` : v;
   });
-  if (layout.hasEvents) parts.push(...(spec.events ?? []).map((e) => eventSinceStartSql(e.event)));
-  return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`;
+  const fromKeys = whenAnyKey(layout, spec.keys.map((k) => k.key), parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`, 'CAST(NULL AS Nullable(Float64))');
+  const events = layout.hasEvents ? (spec.events ?? []).map((e) => eventSinceStartSql(e.event)) : [];
+  return events.length ? `coalesce(${fromKeys}, ${events.join(', ')})` : fromKeys;
 }
 
 /** A span fact as SQL over the table, per the spec. */
 export function spanFactSql(layout: TableLayout, fact: SpanFactName): string {
   const spec = SPAN_FACTS[fact];
   if (SPAN_FACT_KINDS[fact] === 'number') return numberFactSql(layout, spec);
-  const text = firstAttributeSql(layout, spec.keys.map((s) => s.key));
+  const text = whenAnyKey(layout, spec.keys.map((s) => s.key), firstAttributeSql(layout, spec.keys.map((s) => s.key)), "''");
   const whenPresent = spec.whenPresent ? `if(${text} != '', ${text}, if(${anyKeyPresentSql(layout, [spec.whenPresent.key])}, ${keyLiteral(spec.whenPresent.value)}, ''))` : text;
   return spec.cap ? `substring(${whenPresent}, 1, ${spec.cap})` : whenPresent;
 }
