@@ -37,8 +37,8 @@ function fieldsFor(rules: readonly AlertRule[]): { fields: string[]; has: (f: st
     if (r.scope.kind === 'team') need.add('teams');
     if (r.scope.kind === 'mcpServer' || r.metric === 'mcpToolErrorRate') need.add('mcpServer').add('mcpErrors');
     if (r.metric === 'p95TtftMs') need.add('ttftMs');
-    // A request no span reported a cost for is priced by its model from its token split, as the summaries price it.
-    if (r.metric === 'costUsd') for (const f of ['costUsd', 'model', 'provider', 'inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens']) need.add(f);
+    // A request no span reported a cost for is priced by the model it called (the rollup's pricedModel) from its token split, as the summaries price it.
+    if (r.metric === 'costUsd') for (const f of ['costUsd', 'pricedModel', 'provider', 'inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens']) need.add(f);
     if (r.metric === 'tokens') need.add('inputTokens').add('outputTokens');
   }
   return { fields: [...need], has: (f) => need.has(f) };
@@ -167,7 +167,7 @@ async function evaluateOn(t: TracesTable, location: TracesLocation, service: str
            ${or('model', 'r_model', "''")} AS model, ${or('user', 'r_user', "''")} AS user, ${or('mcpServer', 'r_mcpServer', "''")} AS mcpServer, ${or('mcpErrors', 'r_mcpErrors', '0')} AS mcpErrs,
            ${or('ttftMs', 'r_ttftMs', 'CAST(NULL AS Nullable(Float64))')} AS ttft, ${wantsErrors ? 'r_alertError' : "''"} AS errMsg,
            ${or('costUsd', 'ifNull(r_costUsd, 0)', '0')} AS cost, ${or('inputTokens', 'ifNull(r_inputTokens, 0) + ifNull(r_outputTokens, 0)', '0')} AS toks,
-           ${or('costUsd', "if(isNull(r_costUsd), r_model, '')", "''")} AS pricedModel, ${or('provider', 'r_provider', "''")} AS provider,
+           ${or('pricedModel', "if(isNull(r_costUsd), r_pricedModel, '')", "''")} AS pricedModel, ${or('provider', 'r_provider', "''")} AS provider,
            ${or('inputTokens', 'ifNull(r_inputTokens, 0)', '0')} AS inT, ${or('cacheReadTokens', 'ifNull(r_cacheReadTokens, 0)', '0')} AS readT,
            ${or('cacheWriteTokens', 'ifNull(r_cacheWriteTokens, 0)', '0')} AS writeT, ${or('outputTokens', 'ifNull(r_outputTokens, 0)', '0')} AS outT,
            ${or('teams', "if(isValidJSON(r_teams), JSONExtract(r_teams, 'Array(String)'), if(r_teams != '', [r_teams], []))", 'CAST([] AS Array(String))')} AS teamList
