@@ -10,6 +10,7 @@ import { describe } from '../core/alerts/alert-math.js';
 import { closeAllClients } from '../core/clickhouse/clickhouse-clients.js';
 import { IncidentNotifier } from '../core/health/incident-notifier.js';
 import { TraceService } from '../core/traces/trace-service.js';
+import { PriceCatalog } from '../core/semantics/price-catalog.js';
 import { defaultAlertRules, formatMetric, type AlertRule, type AlertStatus } from '../shared/alert-rules.js';
 import { resolveCliTarget, type CliTargetOptions } from './cli-target.js';
 
@@ -48,6 +49,8 @@ export function alertsCommand(): Command {
         rules: () => rules,
         target: () => traces.target(CLI_PROFILE),
         notifier: new IncidentNotifier(() => undefined),
+        // Unpriced requests are estimated as in the app: with the profile's per-model prices, or the catalog alone.
+        priceOf: resolved.priceOf ?? new PriceCatalog(() => []).priceOf,
         // A cron job asks about traffic, whatever the collector's health checks would say.
         ingestion: () => ({ fine: true, state: 'Healthy' }),
       });

@@ -11,6 +11,7 @@ import { appVersion } from '../node-shared/app-files.js';
 import { SandboxSupervisor } from '../core/sandbox-supervisor.js';
 import type { CheckTarget } from '../core/setup/check-target.js';
 import type { AlertRule } from '../shared/alert-rules.js';
+import type { PriceOf } from '../core/alerts/alert-query.js';
 import { sandboxSelfCommand } from './self-command.js';
 import { liveHolder, type LockHolder } from '../node-shared/instance-lock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +57,8 @@ export interface CliTarget {
   close(): Promise<void>;
   /** The profile's alert rules (the defaults for a target from the environment). */
   alertRules?: AlertRule[];
+  /** Prices for estimated costs (the catalog with the app's per-model prices), when the target is a profile. */
+  priceOf?: PriceOf;
   /** Remembers a database found on the way, when the target is a profile. */
   onDatabase?: (db: string) => void;
 }
@@ -90,7 +93,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   const app = liveHolder(dataDir);
   // Started only if the chosen profile is the sandbox and none runs yet: zero setup works from the terminal too.
   const sandbox = new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir) });
-  const { profiles, setup, vault, alertRules } = composeCore({
+  const { profiles, setup, vault, alertRules, prices } = composeCore({
     transport: 'web',
     version: appVersion(),
     dataDir,
@@ -130,6 +133,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     label,
     hyperdxUrl: profile.hyperdxUrl,
     alertRules: alertRules.rules(profile.id),
+    priceOf: prices.catalog.priceOf,
     close: () => sandbox.stop(),
     onDatabase: app ? undefined : (db) => profiles.recordDatabase(profile.id, db),
   };

@@ -50,6 +50,7 @@ export interface ComposedCore {
   traces: TraceService;
   alerts: AlertService;
   alertRules: AlertRulesStore;
+  prices: Prices;
 }
 
 export function composeCore(options: ComposeOptions): ComposedCore {
@@ -100,5 +101,5 @@ export function composeCore(options: ComposeOptions): ComposedCore {
     alertRules,
     clock: options.clock ? () => options.clock!.now() : undefined,
   });
-  return { core, profiles, setup, vault, testTraces, pipeline, traces, alerts, alertRules };
+  return { core, profiles, setup, vault, testTraces, pipeline, traces, alerts, alertRules, prices };
 }
