@@ -60,18 +60,25 @@ function leaves(list: SpanRow[]): SpanRow[] {
   return list.filter((s) => !parents.has(s.spanId));
 }
 
-function metric(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): number | null {
+/** The first root (in start order) that reports the number. */
+function reportingRoot(spans: SpanRow[], m: NumberFact): SpanRow | undefined {
+  return spans.find((s) => s.parentSpanId === '' && s[m] !== null);
+}
+
+function metric(spans: SpanRow[], m: NumberFact): number | null {
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
   if (models.length) return models.reduce((a, s) => a + s[m]!, 0);
-  if (root && root[m] !== null) return root[m];
+  const root = reportingRoot(spans, m);
+  if (root) return root[m];
   const reporters = spans.filter((s) => s[m] !== null);
   return reporters.length ? reporters.reduce((a, s) => a + s[m]!, 0) : null;
 }
 
-function answering(spans: SpanRow[], root: SpanRow | undefined, m: NumberFact): number | null {
+function answering(spans: SpanRow[], m: NumberFact): number | null {
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
   if (models.length) return models[models.length - 1]![m];
-  if (root && root[m] !== null) return root[m];
+  const root = reportingRoot(spans, m);
+  if (root) return root[m];
   return spans.find((s) => s[m] !== null)?.[m] ?? null;
 }
 
@@ -85,8 +92,8 @@ function first(spans: SpanRow[], root: SpanRow | undefined, pick: (s: SpanRow) =
 function fold(rule: RollupRule, name: RequestFactName, spans: SpanRow[], root: SpanRow | undefined): string | number | null {
   if (SPAN_FACT_KINDS[name] === 'number') {
     const m = name as NumberFact;
-    if (rule === 'metric') return metric(spans, root, m);
-    if (rule === 'answering') return answering(spans, root, m);
+    if (rule === 'metric') return metric(spans, m);
+    if (rule === 'answering') return answering(spans, m);
     throw new Error(`rule ${rule} does not apply to the number ${name}`);
   }
   const t = name as TextFact;
@@ -100,7 +107,8 @@ function numbersDialect(spans: SpanRow[], root: SpanRow | undefined): string {
   const reports = (s: SpanRow) => s.inputTokens !== null || s.outputTokens !== null;
   const model = spans.find((s) => s.spanType === MODEL && reports(s));
   if (model) return model.dialect;
-  if (root && reports(root)) return root.dialect;
+  const rootReporter = spans.find((s) => s.parentSpanId === '' && reports(s));
+  if (rootReporter) return rootReporter.dialect;
   return spans.find(reports)?.dialect ?? first(spans, root, (s) => s.dialect);
 }
 

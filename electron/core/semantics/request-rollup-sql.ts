@@ -24,38 +24,14 @@ const ORDER = 'ord';
 const ORDERED = ['ord'];
 export const ORDER_SQL = 'bitOr(bitShiftLeft(toUInt128(toUnixTimestamp64Nano(Timestamp)), 64), toUInt128(reinterpretAsUInt64(reverse(unhex(SpanId)))))';
 
-/** The trace's first root's value of a number (NULL without a root, or when it does not report it: an array keeps the NULL). */
-function rootNumber(col: string): string {
-  return `argMinIf([${col}], ${ORDER}, ${ROOT})[1]`;
-}
-
-/** The facts the `metric` rule rolls up, in one fixed order: they share five aggregates. */
-const METRIC_FACTS = (Object.entries(REQUEST_FACT_RULES) as [RequestFactName, RollupRule][]).filter(([, r]) => r === 'metric').map(([f]) => f);
-const METRIC_READS = [...METRIC_FACTS, 'spanType', 'parentSpanId', ...ORDERED];
-const values = (wrap: (col: string) => string) => `[${METRIC_FACTS.map(wrap).join(', ')}]`;
-
 /**
- * The `metric` rule for every metric fact at once, as element-wise arrays: per request the Model
- * spans' sums and reporter counts, the first root's values, and every span's sums and counts.
- * A summary holds millions of requests' aggregate states at once and is bound by their memory:
- * five states for all six facts instead of six each (measured on 10 M gateway spans).
+ * Model spans' sum when any reports it; else the first reporting root's value; else the sum over
+ * whichever spans report it; NULL when none. Sums and argMin over a Nullable are NULL when nothing
+ * matched, so each case is one aggregate state: a summary holds millions of requests' states at
+ * once and is bound by their memory (measured on 10 M spans: counting reporters per case doubled it).
  */
-const METRIC_GROUP: Record<string, Aggregate> = {
-  _mModelSum: { sql: `sumForEachIf(${values((c) => `ifNull(${c}, 0)`)}, ${IS_MODEL})`, reads: METRIC_READS },
-  _mModelCount: { sql: `sumForEachIf(${values((c) => `toUInt32(isNotNull(${c}))`)}, ${IS_MODEL})`, reads: METRIC_READS },
-  _mRoot: { sql: `argMinIf(${values((c) => c)}, ${ORDER}, ${ROOT})`, reads: METRIC_READS },
-  _mSum: { sql: `sumForEach(${values((c) => `ifNull(${c}, 0)`)})`, reads: METRIC_READS },
-  _mCount: { sql: `sumForEach(${values((c) => `toUInt32(isNotNull(${c}))`)})`, reads: METRIC_READS },
-};
-
-/** Model spans' sum when any reports it; else the root's value; else the sum over whichever spans report it; NULL when none. */
 function metric(col: string): Aggregate {
-  const i = METRIC_FACTS.indexOf(col as RequestFactName) + 1;
-  return {
-    sql: `multiIf(r__mModelCount[${i}] > 0, r__mModelSum[${i}], isNotNull(r__mRoot[${i}]), r__mRoot[${i}], r__mCount[${i}] > 0, r__mSum[${i}], NULL)`,
-    reads: [],
-    needs: Object.keys(METRIC_GROUP),
-  };
+  return { sql: `coalesce(sumIf(${col}, ${IS_MODEL}), argMinIf(${col}, ${ORDER}, ${ROOT} AND isNotNull(${col})), sum(${col}))`, reads: [col, 'spanType', 'parentSpanId', ...ORDERED] };
 }
 
 /** The root's value, else the first non-empty one in start order. */
@@ -72,10 +48,7 @@ function head(col: string): string {
 
 /** The value of the call that answered: the last Model span to start that reports it, else the root's, else the first reported. */
 function answering(col: string): string {
-  return `multiIf(countIf(${IS_MODEL} AND isNotNull(${col})) > 0, argMaxIf(${col}, ${ORDER}, ${IS_MODEL} AND isNotNull(${col})),
-          isNotNull(${rootNumber(col)}), ${rootNumber(col)},
-          countIf(isNotNull(${col})) > 0, argMinIf(${col}, ${ORDER}, isNotNull(${col})),
-          NULL)`;
+  return `coalesce(argMaxIf(${col}, ${ORDER}, ${IS_MODEL} AND isNotNull(${col})), argMinIf(${col}, ${ORDER}, ${ROOT} AND isNotNull(${col})), argMinIf(${col}, ${ORDER}, isNotNull(${col})))`;
 }
 
 const RULE_SQL: Record<RollupRule, (col: string) => Aggregate> = {
@@ -95,7 +68,6 @@ function factAggregates(): Record<string, Aggregate> {
 }
 
 const REPORTS_TOKENS = '(isNotNull(inputTokens) OR isNotNull(outputTokens))';
-const ROOT_REPORTS_TOKENS = `(isNotNull(${rootNumber('inputTokens')}) OR isNotNull(${rootNumber('outputTokens')}))`;
 
 function calledIn(where: string): string {
   return `arrayDistinct(arrayMap(x -> x.2, arraySort(x -> x.1, groupArrayIf((ord, calledModel), ${where} AND calledModel != ''))))`;
@@ -121,7 +93,6 @@ interface Aggregate {
  * substituted inside the aggregates that read that column.
  */
 const AGGREGATES: Record<string, Aggregate> = {
-  ...METRIC_GROUP,
   traceId: { sql: 'any(traceId)', reads: ['traceId'] },
   hasRoot: { sql: `countIf(${ROOT}) > 0`, reads: ['parentSpanId'] },
   ts: { sql: head('ts'), reads: ['ts', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
@@ -143,7 +114,7 @@ const AGGREGATES: Record<string, Aggregate> = {
   // As `metric` picks the spans whose tokens count: a reporting Model span's, the root's, the first reporter's; else the first dialect named.
   dialect: {
     sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${IS_MODEL} AND ${REPORTS_TOKENS}),
-          ${ROOT_REPORTS_TOKENS}, argMinIf(dialect, ${ORDER}, ${ROOT}),
+          countIf(${ROOT} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${ROOT} AND ${REPORTS_TOKENS}),
           countIf(${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${REPORTS_TOKENS}), ${firstSql('dialect')})`,
     reads: ['dialect', 'spanType', 'parentSpanId', 'inputTokens', 'outputTokens', ...ORDERED],
   },
@@ -172,14 +143,14 @@ const AGGREGATES: Record<string, Aggregate> = {
 };
 
 /** Helper aggregates that are no RequestRow field. */
-const INTERNAL = new Set(['calledModelSpans', 'failedLeaf', 'pricedModel', ...Object.keys(METRIC_GROUP)]);
+const INTERNAL = new Set(['calledModelSpans', 'failedLeaf', 'pricedModel']);
 export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => !INTERNAL.has(f));
 
-/** The rollup's per-span inputs beyond the span-row map: a numeric start and duration, and ok/error/unset. */
-function extraColumns(): Record<string, string> {
+/** The rollup's per-span inputs beyond the span-row map: a numeric start and duration, the order, and ok/error/unset. */
+function extraColumns(tieBreak: boolean): Record<string, string> {
   return {
     tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
-    ord: ORDER_SQL,
+    ord: tieBreak ? ORDER_SQL : 'toUnixTimestamp64Nano(Timestamp)',
     durationNs64: 'Duration',
     status: `multiIf(${ERROR_STATUS_SQL}, 'error', ${OK_STATUS_SQL}, 'ok', 'unset')`,
   };
@@ -198,11 +169,21 @@ export interface RollupSql {
   contributes: string;
 }
 
-/** Fields that count or span every span of a trace: with them every span contributes. */
-const EVERY_SPAN = new Set(['spanCount', 'calledModels', 'calledModelSpans', 'durationNs']);
+/**
+ * Fields that count every span of a trace: with them every span contributes. The rest read the
+ * root, failures, Model spans or reporters — for the requests every caller keeps (HAVING r_hasRoot:
+ * a rooted request's duration is its root's).
+ */
+const EVERY_SPAN = new Set(['spanCount']);
 
 /** The SQL for some fields of the rollup, with every field they depend on, in dependency order. */
-export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS): RollupSql {
+/**
+ * `tieBreak: false` orders spans by their start alone (UInt64 instead of UInt128): among spans that
+ * start in the same nanosecond the SQL may then pick another than the fold does. Summaries take it
+ * (their sums do not depend on order; on 10 M spans the 128-bit order cost 2–5 s of ~12, measured);
+ * the requests view, whose rows the live tail's fold must equal, keeps the exact order.
+ */
+export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS, opts: { tieBreak?: boolean } = {}): RollupSql {
   const ordered: string[] = [];
   const visit = (f: string) => {
     if (ordered.includes(f)) return;
@@ -213,7 +194,7 @@ export function requestRollupSql(layout: TableLayout, fields: readonly string[] 
   };
   for (const f of ['hasRoot', ...fields]) visit(f);
   const reads = new Set(['traceId', ...ordered.flatMap((f) => AGGREGATES[f]!.reads)]);
-  const columns = { ...spanColumnMap(layout), ...extraColumns() };
+  const columns = { ...spanColumnMap(layout), ...extraColumns(opts.tieBreak ?? true) };
   const facts = [...reads].filter((c): c is SpanFactName => c in SPAN_FACT_KINDS);
   const reports = facts.map((f) => (SPAN_FACT_KINDS[f] === 'number' ? `isNotNull(${f})` : `${f} != ''`));
   const contributes = ordered.some((f) => EVERY_SPAN.has(f)) ? '1' : [ROOT, ...(reads.has('status') ? [ERR] : []), ...(reads.has('spanType') ? [IS_MODEL] : []), ...reports].join(' OR ');

@@ -27,8 +27,8 @@ export const TURN_TEXT_CAP = 4_000;
 export const SERIES_TOP_MODELS = 6;
 
 /** One row per request (a trace with a root) whose spans satisfy `where`: the fields asked for, or all of them. */
-function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[]; onlyContributing?: boolean } = {}): string {
-  const sql = requestRollupSql(t.layout, extra.fields);
+function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
+  const sql = requestRollupSql(t.layout, extra.fields, { tieBreak: extra.tieBreak });
   const contributing = extra.onlyContributing && sql.contributes !== '1' ? ` WHERE ${sql.contributes}` : '';
   return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where})${contributing} GROUP BY traceId HAVING r_hasRoot`;
 }
@@ -167,7 +167,7 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
                    quantileIf(0.5)(r_ttftMs, isNotNull(r_ttftMs)) AS ttftP50Raw, if(countIf(isNotNull(r_ttftMs)) > 0, ttftP50Raw, NULL) AS ttftP50Ms,
                    uniqExactIf(r_model, r_model != '') AS models,
                    ${sumSql}
-            FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS, onlyContributing: true })}))
+            FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}))
             GROUP BY GROUPING SETS ((r_model), (r_user), (t), (r_model, r_pricedModel), (r_user, r_pricedModel), (t, r_model, r_pricedModel))`,
       params: params.values,
       settings: { force_grouping_standard_compatibility: 1 },
