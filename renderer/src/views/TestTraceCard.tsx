@@ -6,6 +6,7 @@ import { CopyButton } from '../components/CopyButton';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorText, useProfiles } from './setup/use-profiles';
 import { OTLP_PROTOCOL_LABELS } from '../../../electron/shared/profile-schema';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Result = z.infer<typeof TestTraceResult>;
 
@@ -74,11 +75,7 @@ export function TestTraceCard() {
           <input type="checkbox" checked={useGateway} onChange={(e) => setUseGateway(e.target.checked)} /> Use the gateway’s service name (shows up in real dashboards)
         </label>
       </div>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {current ? (
         <>
           <ol className="stages" data-testid="test-trace-stages">

@@ -6,6 +6,7 @@ import { StatusBadge, type Tone } from '../../components/StatusBadge';
 import { LatencyLine, Sparkbars } from './Sparkbars';
 import { ago } from '../../../../electron/shared/time-ago';
 import { STATE_TONE as PIPELINE_STATE_TONE, type ProbeFailureKind } from '../../../../electron/shared/pipeline-status';
+import { ErrorLine } from '../../components/ErrorLine';
 
 type Status = z.infer<typeof PipelineStatus>;
 
@@ -52,11 +53,7 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
           </button>
         </div>
       </div>
-      {checkError ? (
-        <p className="error-text" role="alert">
-          {checkError}
-        </p>
-      ) : null}
+      <ErrorLine error={checkError} />
       <p data-testid="pipeline-reason">
         {status.reason} <span className="muted">Since {ago(now - status.since)} ago.</span>
       </p>

@@ -16,6 +16,7 @@ import {
 } from '../../../../electron/shared/alert-rules';
 import { useApi } from '../../api/context';
 import { errorText, useProfiles } from '../setup/use-profiles';
+import { ErrorLine } from '../../components/ErrorLine';
 
 type Rule = z.infer<typeof AlertRule>;
 type Preview = z.infer<typeof AlertPreview>;
@@ -328,11 +329,7 @@ export function AlertRules() {
             {field('minRequests', 'Minimum requests in the window', '20')}
             {field('forMinutes', 'Minimum duration, minutes', '1')}
           </div>
-          {error ? (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorLine error={error} />
           {preview?.key === 'draft' ? (
             <p className={preview.error ? 'error-text' : 'muted'} data-testid="alert-preview">
               {preview.text}
@@ -352,11 +349,7 @@ export function AlertRules() {
         </form>
       ) : (
         <>
-          {error ? (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorLine error={error} />
           <div className="row">
             <button type="button" onClick={() => (setDraft(NEW), setError(null), setPreview(null))}>
               Add rule

@@ -4,6 +4,7 @@ import { PriceOverride, type PriceSource } from '../../../../electron/shared/pri
 import { useApi } from '../../api/context';
 import { errorText } from '../setup/use-profiles';
 import { forgetPrices } from '../traces/use-prices';
+import { ErrorLine } from '../../components/ErrorLine';
 
 type Source = z.infer<typeof PriceSource>;
 const EMPTY = { model: '', inputPerMTok: '', outputPerMTok: '', cacheReadPerMTok: '', cacheWritePerMTok: '' };
@@ -113,11 +114,7 @@ export function PriceOverrides() {
           {input('cacheReadPerMTok', 'Cache read (optional)', 'as input')}
           {input('cacheWritePerMTok', 'Cache write (optional)', 'as input')}
         </div>
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorLine error={error} />
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Set price'}
         </button>

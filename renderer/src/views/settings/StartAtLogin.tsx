@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { LoginItemState } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
+import { ErrorLine } from '../../components/ErrorLine';
 
 type State = z.infer<typeof LoginItemState>;
 
@@ -36,11 +37,7 @@ export function StartAtLogin() {
       <p id="login-item-detail" className="muted">
         {state ? state.detail : 'Reading the system’s login items…'}
       </p>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
     </section>
   );
 }

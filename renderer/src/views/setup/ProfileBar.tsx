@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/context';
 import { errorText, type ProfilesStateT } from './use-profiles';
+import { ErrorLine } from '../../components/ErrorLine';
 
 export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: ProfilesStateT; selectedId: string; onSelect: (id: string) => void; onNew: () => void }) {
   const api = useApi();
@@ -44,11 +45,7 @@ export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: Prof
           {selectedId === state.activeProfileId ? 'Active' : 'Make active'}
         </button>
       </div>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {state.loadProblem ? (
         <div className="banner error" role="alert">
           {state.loadProblem}

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { errorText } from './use-profiles';
 import { SecretField, type VaultBackend } from './SecretField';
+import { ErrorLine } from '../../components/ErrorLine';
 
 type View = z.infer<typeof ProfileView>;
 
@@ -126,11 +127,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {readOnly && draft.serviceName === profile?.serviceName ? null : (
         <div className="row">
           <button type="submit" disabled={saving}>
