@@ -100,6 +100,8 @@ describe('summarised', () => {
     for (const u of summary.users) {
       const t = users.get(u.user)!;
       expect([u.user, u.requests, u.inputTokens, u.outputTokens]).toEqual([u.user, t.requests, t.inputTokens, t.outputTokens]);
+      // MCP-only requests name no model: a user's model count holds only the models really asked for.
+      expect([u.user, u.models]).toEqual([u.user, new Set(sent.filter((r) => r.user === u.user && r.model).map((r) => r.model)).size]);
       expect(Math.abs(u.costUsd - t.costUsd)).toBeLessThan(0.000001);
     }
     const mcpTruth = new Map<string, { calls: number; errors: number }>();
