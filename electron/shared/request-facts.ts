@@ -80,7 +80,6 @@ export const REQUEST_FACT_RULES = {
   mcpMethod: 'firstMcp',
 } as const satisfies Partial<Record<SpanFactName, RollupRule>>;
 export type RequestFactName = keyof typeof REQUEST_FACT_RULES;
-export const REQUEST_FACT_NAMES = Object.keys(REQUEST_FACT_RULES) as RequestFactName[];
 
 /** The token split, in the order every view shows it. Input counts every input token, cached or not. */
 export const TOKEN_FACTS = ['inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens'] as const;
@@ -98,7 +97,7 @@ export function uncachedInput(t: { inputTokens: number | null; cacheReadTokens: 
 
 /** How a fact column of the request table reads: `format` picks the formatter (and its width). */
 export interface FactColumn {
-  field: RequestFactName | 'conversationId';
+  field: RequestFactName;
   label: string;
   format: 'text' | 'count' | 'ms' | 'tokens' | 'cache' | 'output' | 'usd' | 'conversation';
 }

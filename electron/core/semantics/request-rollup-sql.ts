@@ -22,7 +22,7 @@ const IS_MCP = `spanType = '${MCP_SPAN_TYPE}'`;
  */
 const ORDER = 'ord';
 const ORDERED = ['ord'];
-export const ORDER_SQL = 'bitOr(bitShiftLeft(toUInt128(toUnixTimestamp64Nano(Timestamp)), 64), toUInt128(reinterpretAsUInt64(reverse(unhex(SpanId)))))';
+const ORDER_SQL = 'bitOr(bitShiftLeft(toUInt128(toUnixTimestamp64Nano(Timestamp)), 64), toUInt128(reinterpretAsUInt64(reverse(unhex(SpanId)))))';
 
 /**
  * Model spans' sum when any reports it; else the first reporting root's value; else the sum over

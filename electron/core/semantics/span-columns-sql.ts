@@ -94,7 +94,15 @@ function eventSinceStartSql(event: string): string {
  */
 function whenAnyKey(layout: TableLayout, keys: readonly string[], sql: string, none: string): string {
   if (layout.attributeStorage === 'json' || keys.length < 2) return sql;
-  return `if(hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}]), ${sql}, ${none})`;
+  return `if(${hasAnyKeySql(layout, keys)}, ${sql}, ${none})`;
+}
+
+/**
+ * Any of the constant keys is present, for a SELECT list: one pass over a Map's keys. WHERE
+ * clauses keep anyKeyPresentSql, whose mapContains the key bloom filters recognise.
+ */
+function hasAnyKeySql(layout: TableLayout, keys: readonly string[]): string {
+  return layout.attributeStorage === 'json' ? anyKeyPresentSql(layout, keys) : `hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}])`;
 }
 
 /** A number fact: the first source present, converted to the fact's unit (seconds → ms), NULL when none. */
@@ -132,8 +140,7 @@ export function factEqualsSql(layout: TableLayout, fact: SpanFactName, valueSql:
 
 /** Which dialect a span speaks (DIALECT_MARKERS, in order), '' for none: one look at the map's keys per dialect. */
 export function dialectSql(layout: TableLayout): string {
-  const present = (keys: readonly string[]) => (layout.attributeStorage === 'json' ? anyKeyPresentSql(layout, keys) : `hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}])`);
-  return `multiIf(${DIALECT_MARKERS.map((m) => `${present(m.keys)}, '${m.dialect}'`).join(', ')}, '')`;
+  return `multiIf(${DIALECT_MARKERS.map((m) => `${hasAnyKeySql(layout, m.keys)}, '${m.dialect}'`).join(', ')}, '')`;
 }
 
 /** Either StatusCode spelling (Error, STATUS_CODE_ERROR; Ok, STATUS_CODE_OK). */
