@@ -79,6 +79,11 @@ test('GenAI spans beside the gateway: token split, estimated cost marked, a pric
   await expect(prices.getByTestId('price-override')).toHaveCount(1);
   await expect(prices.getByTestId('price-override')).toContainText('gpt-4o-mini-2024-07-18');
   await prices.screenshot({ path: `${SCREENSHOTS}/settings-prices.png` });
+  // In a small window the card still fits without sideways scrolling.
+  await page.setViewportSize({ width: 800, height: 600 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await prices.screenshot({ path: `${SCREENSHOTS}/settings-prices-800x600.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByRole('link', { name: 'Explore', exact: true }).click();
   await page.getByTestId('all-services').check();
   await page.getByRole('button', { name: 'Refresh' }).click();
