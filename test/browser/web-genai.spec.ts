@@ -81,7 +81,8 @@ test('GenAI spans beside the gateway: token split, estimated cost marked, a pric
   await prices.screenshot({ path: `${SCREENSHOTS}/settings-prices.png` });
   // In a small window the card still fits without sideways scrolling.
   await page.setViewportSize({ width: 800, height: 600 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  // A string body runs in the page, where the DOM exists (this file is typed for Node).
+  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await prices.screenshot({ path: `${SCREENSHOTS}/settings-prices-800x600.png` });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByRole('link', { name: 'Explore', exact: true }).click();
