@@ -161,7 +161,8 @@ export class TrayCore {
       'traces.get': ({ profileId, traceId, aroundMs }) => options.traces.trace(profileId, traceId, aroundMs),
       'traces.requests': ({ profileId, allServices, ...input }) => options.traces.requests(profileId, input, allServices),
       'traces.fields': ({ profileId }) => options.traces.fields(profileId),
-      'traces.summary': ({ profileId, fromMs, toMs, allServices }) => options.traces.summary(profileId, fromMs, toMs, allServices),
+      'traces.summary': ({ profileId, allServices, ...q }) => options.traces.summary(profileId, q, allServices),
+      'query.cancel': ({ queryId }) => options.traces.cancel(queryId),
       'prices.get': async () => options.prices.source(),
       'prices.setOverride': async ({ model, price }) => options.prices.setOverride(model, price),
       'prices.removeOverride': async ({ model }) => options.prices.removeOverride(model),
@@ -189,6 +190,7 @@ export class TrayCore {
     options.alerts.onStatus((s) => this.emit('alerts.status', s));
     options.traces.onBatch((b) => this.emit('tail.batch', b));
     options.traces.onState((s) => this.emit('tail.state', s));
+    options.traces.onProgress((p) => this.emit('query.progress', p));
     options.sandbox?.onStatus((status) => {
       this.emit('sandbox.status', status);
       // A sandbox that just came up should not wait out a failed poll's backoff to show as up.

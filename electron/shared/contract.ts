@@ -10,7 +10,7 @@ import { SECRET_KINDS } from './secret-vault-kinds.js';
 import { TestTraceResult } from './test-trace-result.js';
 import { Incident, PipelineNotification, PipelineStatus } from './pipeline-status.js';
 import { SpanRow } from './span-row.js';
-import { Conversation, ModelSummaryRow, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
+import { Conversation, ModelSummaryRow, QueryProgress, RequestCursor, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
 import { RequestRow } from './request-row.js';
 import { ModelPrice, PriceAnswer, PriceOverride, PriceSource } from './price-schema.js';
 import { AlertPreview, AlertRule, AlertStatus, ExploreSearch } from './alert-rules.js';
@@ -68,7 +68,7 @@ export const SetupGuide = z.object({
   warnings: z.array(z.string()),
 });
 
-export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, SearchResult, TraceSpan, ModelSummaryRow, RequestRow, RequestSearchResult, TrafficSummary, Conversation, SpanPayload, SearchFields };
+export { StepResult, TestTraceResult, PipelineStatus, Incident, PipelineNotification, SpanRow, QueryProgress, RequestCursor, SearchResult, TraceSpan, ModelSummaryRow, RequestRow, RequestSearchResult, TrafficSummary, Conversation, SpanPayload, SearchFields };
 
 export const VIEW_IDS = ['setup', 'health', 'tail', 'explore', 'settings'] as const;
 
@@ -78,6 +78,8 @@ const SecretValue = z.string().min(1, 'the secret is empty').max(4096, 'the secr
 const Url = z.string().max(2048).url();
 const SearchLanguageInput = z.enum(['lucene', 'sql']).default('lucene');
 const TraceIdInput = z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters');
+/** Names a long query so the page can follow its progress (query.progress) and stop it (query.cancel). */
+const QueryIdInput = z.string().regex(/^[0-9a-f-]{8,64}$/i, 'a query id is a UUID');
 
 /** A profile's alert rules, and whether they are still the defaults. */
 export const ProfileAlertRules = z.object({ profileId: z.string(), rules: z.array(AlertRule), defaults: z.boolean() });
@@ -123,19 +125,38 @@ export const methods = {
   'tail.stop': { input: z.object({ sessionId: z.string().max(64) }).strict(), output: z.object({ stopped: z.boolean() }) },
   'traces.search': {
     input: z
-      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false), language: SearchLanguageInput })
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false), language: SearchLanguageInput, queryId: QueryIdInput.optional() })
       .strict(),
     output: SearchResult,
   },
   'traces.get': { input: z.object({ profileId: ProfileId, traceId: TraceIdInput, aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
   'traces.requests': {
     input: z
-      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000).default(200), allServices: z.boolean().default(false), language: SearchLanguageInput })
+      .object({
+        profileId: ProfileId,
+        query: z.string().max(2000).default(''),
+        fromMs: z.number().int().nonnegative(),
+        toMs: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(1000).default(200),
+        allServices: z.boolean().default(false),
+        language: SearchLanguageInput,
+        /** The next page: requests older than this one (the previous page's `next`). */
+        before: RequestCursor.optional(),
+        queryId: QueryIdInput.optional(),
+      })
       .strict(),
     output: RequestSearchResult,
   },
   'traces.fields': { input: z.object({ profileId: ProfileId }).strict(), output: SearchFields },
-  'traces.summary': { input: z.object({ profileId: ProfileId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), allServices: z.boolean().default(false) }).strict(), output: TrafficSummary },
+  /** The summaries of the requests a search finds (all requests for an empty query) in the window. */
+  'traces.summary': {
+    input: z
+      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), language: SearchLanguageInput, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), allServices: z.boolean().default(false), queryId: QueryIdInput.optional() })
+      .strict(),
+    output: TrafficSummary,
+  },
+  /** Stops a query started with this queryId, on the server too; a newer search of a view cancels the older one. */
+  'query.cancel': { input: z.object({ queryId: QueryIdInput }).strict(), output: z.object({ cancelled: z.boolean(), detail: z.string() }) },
   /** The price catalog's name and version, and the user's prices per model (Settings). */
   'prices.get': { input: Empty, output: PriceSource },
   /** Sets the user's price for a model (used instead of the catalog's for estimates). */
@@ -181,6 +202,8 @@ export const events = {
   'tail.state': z.object({ sessionId: z.string(), live: z.boolean(), detail: z.string().max(500) }),
   /** A profile's rules were evaluated. */
   'alerts.status': AlertStatus,
+  /** A query started with a queryId is still running: what the server has read so far (every ~0.5 s after its first second). */
+  'query.progress': QueryProgress,
 } as const;
 
 export type Methods = typeof methods;

@@ -16,7 +16,26 @@ export const SearchInput = z.object({
   language: z.enum(['lucene', 'sql']).default('lucene'),
 });
 
-export const SearchResult = z.object({ spans: z.array(SpanRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean() });
+/**
+ * How far back a bounded search looked: a bare word without a text index is searched newest
+ * time slice first and stops when the page is full; older spans were not searched (null: the whole window was).
+ */
+const SearchedFrom = z.number().int().nullable();
+
+export const SearchResult = z.object({ spans: z.array(SpanRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean(), searchedFromMs: SearchedFrom.default(null) });
+
+/** Where the next page of requests starts: older than this request (newest first by start time, then trace id). */
+export const RequestCursor = z.object({ tsNs: z.string().regex(/^\d{1,20}$/, 'tsNs is a count of nanoseconds'), traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters') }).strict();
+
+/** A running query's progress, from ClickHouse's own counters. */
+export const QueryProgress = z.object({
+  queryId: z.string(),
+  rowsRead: z.number().int().nonnegative(),
+  bytesRead: z.number().int().nonnegative(),
+  /** The server's estimate of the rows it will read (0: not known). */
+  totalRowsToRead: z.number().int().nonnegative(),
+  elapsedMs: z.number().int().nonnegative(),
+});
 
 export const StrMap = z.record(z.string(), z.string());
 export const TraceSpan = SpanRow.extend({
@@ -82,11 +101,27 @@ export const TrafficSummary = z.object({
   users: z.array(UserSummaryRow),
   mcp: z.array(McpSummaryRow),
   series: z.array(SeriesPoint),
+  /** Every request summarised (of any model) and how many failed: the count a list of the same search pages through. */
+  requests: z.number().int().default(0),
+  errors: z.number().int().default(0),
+  /** The search the summary describes ('' for all requests). */
+  query: z.string().default(''),
   rowsRead: z.number().int(),
   elapsedMs: z.number().int(),
+  /** Quantiles are approximate (ClickHouse's quantile() samples); counts, tokens and costs are exact. */
+  quantilesApproximate: z.boolean().default(true),
 });
 
-export const RequestSearchResult = z.object({ requests: z.array(RequestRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean() });
+export const RequestSearchResult = z.object({
+  requests: z.array(RequestRow),
+  rowsRead: z.number().int(),
+  elapsedMs: z.number().int(),
+  /** More requests match than this page holds. */
+  truncated: z.boolean(),
+  /** The cursor of the next (older) page, when there is one. */
+  next: RequestCursor.nullable().default(null),
+  searchedFromMs: SearchedFrom.default(null),
+});
 
 /** One turn of a conversation: the request and the start of what was said. */
 export const ConversationTurn = RequestRow.extend({ input: z.string(), output: z.string() });

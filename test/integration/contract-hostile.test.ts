@@ -55,6 +55,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'traces.requests': { profileId: 'local-sandbox', query: '', fromMs: 0, toMs: 1, limit: 10, allServices: false },
   'traces.fields': { profileId: 'local-sandbox' },
   'traces.summary': { profileId: 'local-sandbox', fromMs: 0, toMs: 1, allServices: false },
+  'query.cancel': { queryId: '0b7c3c1e-5a3e-4a43-9d55-3f1f0f4f7a10' },
   'traces.conversation': { profileId: 'local-sandbox', conversationId: 'conv-1' },
   'traces.payload': { profileId: 'local-sandbox', traceId: TRACE_ID, spanId: 'b'.repeat(16) },
   'prices.get': {},

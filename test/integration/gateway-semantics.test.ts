@@ -6,7 +6,8 @@
  * SQL over the Model spans — and the live tail's fold must equal the SQL rollup.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversation, searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { conversation } from '../../electron/core/traces/conversation-query.js';
 import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
 import { toSpanRow, type SpanRow } from '../../electron/shared/span-row.js';
 import { rollupRequest } from '../../electron/shared/request-row.js';

@@ -7,6 +7,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHous
 import { z } from 'zod';
 import { ClickHouseFailure, toClickHouseFailure } from './clickhouse-failure.js';
 import { serverKey, type ClickHouseServer } from './server.js';
+import { nextQueryOfCall } from './running-queries.js';
 
 /** How long each kind of call may take before it is given up. */
 export const CALL_TIMEOUT_MS = {
@@ -95,7 +96,10 @@ function parseAnswer(text: string): unknown {
 export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>): Promise<QueryAnswer<T>> {
   const timeoutMs = o.timeoutMs ?? CALL_TIMEOUT_MS[o.kind];
   const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = o.signal ? AbortSignal.any([deadline, o.signal]) : deadline;
+  // A query of a call the person may cancel carries the call's id and stops with it.
+  const call = nextQueryOfCall(server);
+  const callers = [o.signal, call?.signal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = callers.length > 0 ? AbortSignal.any([deadline, ...callers]) : deadline;
   let answer: unknown;
   try {
     const rs = await clientFor(server, o.database ?? 'default').query({
@@ -103,12 +107,15 @@ export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>)
       query_params: o.params ?? {},
       format: 'JSON',
       abort_signal: signal,
-      clickhouse_settings: o.settings,
+      ...(call ? { query_id: call.queryId } : {}),
+      // A closed connection stops a read-only query on the server too (the cancel path's second line of defence).
+      clickhouse_settings: call ? { cancel_http_readonly_queries_on_client_close: 1, ...o.settings } : o.settings,
     });
     answer = parseAnswer(await rs.text());
   } catch (error) {
     // The caller's own abort (a poll deadline, a stopped tail) is its business, not a ClickHouse failure.
-    if (o.signal?.aborted && !deadline.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : error;
+    const aborted = [o.signal, call?.signal].find((s) => s?.aborted);
+    if (aborted && !deadline.aborted) throw aborted.reason instanceof Error ? aborted.reason : error;
     throw toClickHouseFailure(error, server.url, timeoutMs, deadline.aborted);
   }
   // A row that does not parse is our bug or a table we misread, not a network failure: let it say so.

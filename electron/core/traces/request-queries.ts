@@ -1,5 +1,5 @@
 /**
- * Requests (a gateway trace's root with its spans rolled up): search, one conversation, and
+ * Requests (a gateway trace's root with its spans rolled up): search and
  * the traffic summaries (by model, user, MCP tool, over time). All user values are parameters.
  */
 import { z } from 'zod';
@@ -7,27 +7,24 @@ import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { MCP_SPAN_TYPE } from '../semantics/gateway-attributes.js';
-import { INPUT_MESSAGES, keysOf, MCP_LATENCY_KEYS, messageKeys, OUTPUT_MESSAGES } from '../semantics/span-facts.js';
-import { firstSql, fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
-import { anyKeyEqualsSql, ERROR_STATUS_SQL, firstAttributeSql, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
+import { MCP_LATENCY_KEYS } from '../semantics/span-facts.js';
+import { fromRollupRow, requestRollupSql } from '../semantics/request-rollup-sql.js';
+import { ERROR_STATUS_SQL, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { RequestRow } from '../../shared/request-row.js';
 import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
 import { costAt, withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
-import { Conversation, ConversationTurn, McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
+import { McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
 export const MEMBER_SLACK_MS = 60 * 60_000;
-export const CONVERSATION_TURNS_MAX = 500;
-/** How much of each turn's input and output a transcript carries; the trace view fetches the rest. */
-export const TURN_TEXT_CAP = 4_000;
 /** Cost series per model: this many models by cost, the rest summed as "other". */
 export const SERIES_TOP_MODELS = 6;
 
 /** One row per request (a trace with a root) whose spans satisfy `where`: the fields asked for, or all of them. */
-function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
+export function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
   const sql = requestRollupSql(t.layout, extra.fields, { tieBreak: extra.tieBreak });
   const contributing = extra.onlyContributing && sql.contributes !== '1' ? ` WHERE ${sql.contributes}` : '';
   return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where})${contributing} GROUP BY traceId HAVING r_hasRoot`;
@@ -36,7 +33,7 @@ function rollupSql(t: TracesTable, where: string, extra: { columns?: string; sel
 /** What the summaries read of each request. */
 const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'pricedModel', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
 
-const Raw = z.record(z.string(), z.unknown());
+export const Raw = z.record(z.string(), z.unknown());
 
 /** A model's price for estimated costs (core/semantics/price-catalog.ts), or null when none is known. */
 export type PriceOf = (provider: string, model: string) => ModelPrice | null;
@@ -48,6 +45,8 @@ export interface RequestSearchInput {
   service: string | null;
   limit: number;
   language?: SearchLanguage;
+  /** Only requests older than this one (the previous page's last), newest first. */
+  before?: { tsNs: string; traceId: string };
 }
 
 /** The newest requests in the window whose trace has a span matching the search (every span, not only the root). */
@@ -61,40 +60,21 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     const matched = termWheres(search, params)
       .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${term})`)
       .join('');
-    const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${matched} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`;
+    const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', q.before.tsNs)})), ${params.add('String', q.before.traceId)})` : '';
+    const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${older}${matched} ORDER BY Timestamp DESC, TraceId DESC LIMIT ${q.limit + 1}`;
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `${rollupSql(t, `${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND TraceId IN (${roots})`)} ORDER BY toUInt64(r_tsNs) DESC`,
+      sql: `${rollupSql(t, `${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND TraceId IN (${roots})`)} ORDER BY toUInt64(r_tsNs) DESC, traceId DESC`,
       params: params.values,
       settings: settingsFor(search),
       row: Raw,
     });
     const requests = answer.rows.map((r) => withEstimatedCost(RequestRow.parse(fromRollupRow(r)), priceOf));
-    return { requests: requests.slice(0, q.limit), truncated: requests.length > q.limit, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
-  });
-}
-
-/** Every request of one conversation id, oldest first, with the start of each turn's input and output. */
-export async function conversation(location: TracesLocation, conversationId: string, fromMs: number, toMs: number, priceOf: PriceOf = () => null): Promise<z.infer<typeof Conversation>> {
-  return withTracesTable(location, async (t) => {
-    const params = new SqlParams();
-    const id = params.add('String', conversationId);
-    const inTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${anyKeyEqualsSql(t.layout, keysOf('conversationId'), id)}`;
-    // A turn's input is the whole history so far; the new turn is its last message (when it is a JSON list of messages).
-    const input = firstAttributeSql(t.layout, messageKeys(INPUT_MESSAGES));
-    const lastMessage = `if(isValidJSON(${input}) AND JSONType(${input}) = 'Array', JSONExtractRaw(${input}, -1), ${input})`;
-    const columns = `, substringUTF8(${lastMessage}, 1, ${TURN_TEXT_CAP}) AS inputText, substringUTF8(${firstAttributeSql(t.layout, messageKeys(OUTPUT_MESSAGES))}, 1, ${TURN_TEXT_CAP}) AS outputText`;
-    const select = `, ${firstSql('inputText')} AS r_input, ${firstSql('outputText')} AS r_output`;
-    const answer = await queryRows(location, {
-      kind: 'search',
-      database: location.database,
-      sql: `${rollupSql(t, `${timeWhere(params, fromMs, toMs + MEMBER_SLACK_MS)} AND TraceId IN (${inTraces})`, { columns, select })} ORDER BY toUInt64(r_tsNs) LIMIT ${CONVERSATION_TURNS_MAX + 1}`,
-      params: params.values,
-      row: Raw,
-    });
-    const turns = answer.rows.map((r) => withEstimatedCost(ConversationTurn.parse(fromRollupRow(r)), priceOf));
-    return { conversationId, turns: turns.slice(0, CONVERSATION_TURNS_MAX), truncated: turns.length > CONVERSATION_TURNS_MAX };
+    const page = requests.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const truncated = requests.length > q.limit;
+    return { requests: page, truncated, next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : null, searchedFromMs: null, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
   });
 }
 
@@ -150,12 +130,24 @@ function estimateOf(r: Grouped, priceOf: PriceOf): number {
  * tool in a second pass over MCP spans. A request no span reported a cost for is priced from
  * the catalog by its model (the estimate is kept apart as costEstimatedUsd).
  */
-export async function trafficSummary(location: TracesLocation, fromMs: number, toMs: number, service: string | null, priceOf: PriceOf = () => null): Promise<z.infer<typeof TrafficSummary>> {
+export async function trafficSummary(
+  location: TracesLocation,
+  fromMs: number,
+  toMs: number,
+  service: string | null,
+  priceOf: PriceOf = () => null,
+  searchInput: { query: string; language?: SearchLanguage } = { query: '' },
+): Promise<z.infer<typeof TrafficSummary>> {
   return withTracesTable(location, async (t) => {
     const bucketMs = bucketMsFor(toMs - fromMs);
     const params = new SqlParams();
     const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
-    const window = `${timeWhere(params, fromMs, toMs)} AND ${svc}`;
+    const search = await prepareSearch(searchInput.query, t, { fromMs, toMs }, searchInput.language);
+    // The same rule as the request list: each top-level AND term matches some span of the request.
+    const matched = termWheres(search, params)
+      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${term})`)
+      .join('');
+    const window = `${timeWhere(params, fromMs, toMs)} AND ${svc}${matched}`;
     const bucket = params.add('UInt64', bucketMs / 1000);
     const sumSql = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                   ');
     const grouped = await queryRows(location, {
@@ -170,7 +162,7 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
             FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000000 * ${bucket}) * ${bucket} * 1000 AS t FROM (${rollupSql(t, window, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}))
             GROUP BY GROUPING SETS ((r_model), (r_user), (t), (r_model, r_pricedModel), (r_user, r_pricedModel), (t, r_model, r_pricedModel))`,
       params: params.values,
-      settings: { force_grouping_standard_compatibility: 1 },
+      settings: { force_grouping_standard_compatibility: 1, ...settingsFor(search) },
       row: GroupedRow,
     });
     // grouping(model, user, t, pricedModel), standard SQL semantics (pinned by the setting above): a bit is 1 where the key is NOT in the set.
@@ -225,11 +217,16 @@ export async function trafficSummary(location: TracesLocation, fromMs: number, t
       p.costByModel[key] = (p.costByModel[key] ?? 0) + e.cost;
     }
     const mcp = await mcpSummary(location, t, fromMs, toMs, service);
+    const perBucket = rows.filter((x) => only(x, { t: true }));
     return {
       fromMs,
       toMs,
       bucketMs,
       service,
+      query: searchInput.query,
+      requests: perBucket.reduce((n, r) => n + r.requests, 0),
+      errors: perBucket.reduce((n, r) => n + r.errors, 0),
+      quantilesApproximate: true,
       models,
       users,
       mcp: mcp.rows,

@@ -44,7 +44,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
       row: z.unknown(),
     });
     const spans = answer.rows.map(toSpanRow);
-    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: null, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
   });
 }
 

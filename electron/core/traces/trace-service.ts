@@ -22,8 +22,12 @@ import { knownKeys } from '../search/attribute-keys.js';
 import { SEARCH_HELP } from '../search/compile-search.js';
 import { EXTENSIONS } from '../search/search-fields.js';
 import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
-import { conversation, searchRequests, trafficSummary, type PriceOf } from './request-queries.js';
+import { searchRequests, trafficSummary, type PriceOf } from './request-queries.js';
+import { conversation } from './conversation-query.js';
 import { getSpanPayload, getTrace, searchSpans, type SearchInput } from './trace-queries.js';
+import { RunningQueries } from '../clickhouse/running-queries.js';
+import type { QueryProgress } from '../../shared/trace-queries-schema.js';
+import type { RequestCursor } from '../../shared/trace-queries-schema.js';
 
 export const TAIL_POLL_MS = 2_000;
 export const MAX_TAIL_SESSIONS = 4;
@@ -81,7 +85,12 @@ export type TargetResolver = (profileId: string) => Promise<CheckTarget>;
 
 export class TraceService {
   private readonly sessions = new Map<string, Session>();
-  private readonly emitter = new TypedEmitter<{ batch: TailBatch; state: TailState }>();
+  private readonly emitter = new TypedEmitter<{ batch: TailBatch; state: TailState; progress: z.infer<typeof QueryProgress> }>();
+  /** The explorer's calls a person may follow and stop (queries with a queryId). */
+  private readonly queries = new RunningQueries(
+    async (server, sql, params) => (await queryRows(server, { kind: 'probe', sql, params, row: z.record(z.string(), z.unknown()) })).rows,
+    (p) => this.emitter.emit('progress', p),
+  );
 
   constructor(
     private readonly resolve: TargetResolver,
@@ -96,6 +105,16 @@ export class TraceService {
 
   onState(listener: (s: TailState) => void): () => void {
     return this.emitter.on('state', listener);
+  }
+
+  /** A running call's progress (rows and bytes read so far), every half second after its first second. */
+  onProgress(listener: (p: z.infer<typeof QueryProgress>) => void): () => void {
+    return this.emitter.on('progress', listener);
+  }
+
+  /** Stops a call started with this queryId, here and on the server. */
+  cancel(queryId: string): Promise<{ cancelled: boolean; detail: string }> {
+    return this.queries.cancel(queryId);
   }
 
   /** The profile's traces table, finding its database first when the profile does not know it yet. */
@@ -178,18 +197,18 @@ export class TraceService {
     for (const id of [...this.sessions.keys()]) this.stopTail(id);
   }
 
-  async search(profileId: string, input: Omit<z.input<typeof SearchInput>, 'service'>, allServices = false) {
+  async search(profileId: string, { queryId, ...input }: Omit<z.input<typeof SearchInput>, 'service'> & { queryId?: string }, allServices = false) {
     const target = await this.target(profileId);
-    return searchSpans(target, { ...input, service: allServices ? null : target.serviceName }).catch(userError);
+    return this.queries.run(queryId, () => searchSpans(target, { ...input, service: allServices ? null : target.serviceName })).catch(userError);
   }
 
   async trace(profileId: string, traceId: string, aroundMs?: number) {
     return { spans: await getTrace(await this.target(profileId), traceId, aroundMs) };
   }
 
-  async requests(profileId: string, input: { query: string; fromMs: number; toMs: number; limit: number; language?: 'lucene' | 'sql' }, allServices = false) {
+  async requests(profileId: string, { queryId, ...input }: { query: string; fromMs: number; toMs: number; limit: number; language?: 'lucene' | 'sql'; before?: z.infer<typeof RequestCursor>; queryId?: string }, allServices = false) {
     const target = await this.target(profileId);
-    return searchRequests(target, { ...input, service: allServices ? null : target.serviceName }, this.priceOf).catch(userError);
+    return this.queries.run(queryId, () => searchRequests(target, { ...input, service: allServices ? null : target.serviceName }, this.priceOf)).catch(userError);
   }
 
   /** Columns, short fields and attribute keys seen lately, for autocomplete; and the syntax help. */
@@ -206,9 +225,10 @@ export class TraceService {
     };
   }
 
-  async summary(profileId: string, fromMs: number, toMs: number, allServices = false) {
+  async summary(profileId: string, q: { fromMs: number; toMs: number; query?: string; language?: 'lucene' | 'sql'; queryId?: string }, allServices = false) {
     const target = await this.target(profileId);
-    return trafficSummary(target, fromMs, toMs, allServices ? null : target.serviceName, this.priceOf);
+    const search = { query: q.query ?? '', language: q.language ?? 'lucene' } as const;
+    return this.queries.run(q.queryId, () => trafficSummary(target, q.fromMs, q.toMs, allServices ? null : target.serviceName, this.priceOf, search)).catch(userError);
   }
 
   /** A conversation can run for days: by default the week before the request the user opened it from. */
