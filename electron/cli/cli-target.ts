@@ -53,6 +53,8 @@ export interface CliTarget {
   target: CheckTarget;
   label: string;
   hyperdxUrl: string | null;
+  /** HyperDX's traces source for the links; null: HyperDX's default source. */
+  hyperdxSourceId?: string | null;
   /** Stops what was started for this command (the sandbox). */
   close(): Promise<void>;
   /** The profile's alert rules (the defaults for a target from the environment). */
@@ -132,6 +134,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     target,
     label,
     hyperdxUrl: profile.hyperdxUrl,
+    hyperdxSourceId: profile.hyperdxSourceId,
     alertRules: alertRules.rules(profile.id),
     priceOf: prices.catalog.priceOf,
     close: () => sandbox.stop(),

@@ -30,7 +30,7 @@ export function testTraceCommand(): Command {
       try {
         if (!opts.json) process.stdout.write(`clickstack-tray test-trace — ${resolved.label}\n`);
         const result = await runTestTrace(
-          { target: resolved.target, profileId: 'cli', profileName: resolved.label, useGatewayServiceName: Boolean(opts.gatewayServiceName), hyperdxUrl: resolved.hyperdxUrl, onDatabase: resolved.onDatabase },
+          { target: resolved.target, profileId: 'cli', profileName: resolved.label, useGatewayServiceName: Boolean(opts.gatewayServiceName), hyperdxUrl: resolved.hyperdxUrl, hyperdxSourceId: resolved.hyperdxSourceId ?? null, onDatabase: resolved.onDatabase },
           show,
         );
         if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');

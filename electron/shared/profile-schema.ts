@@ -48,6 +48,13 @@ export const ProfileFields = z.object({
     .nullable()
     .default(null),
   hyperdxUrl: HttpUrl.nullable().default(null),
+  /** HyperDX's id of the traces source (its URL's `source=` on a traces search); null: HyperDX opens its default source. */
+  hyperdxSourceId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'a HyperDX source id has letters, digits, - and _ (copy it from source= in HyperDX’s address bar)')
+    .nullable()
+    .default(null),
   serviceName: z.string().trim().min(1).max(200).default(DEFAULT_SERVICE_NAME),
   stallThresholdMinutes: z.number().int().min(1).max(1440).default(10),
   pollIntervalSeconds: z.number().int().min(5).max(3600).default(30),

@@ -26,7 +26,7 @@ const profiles = {
   profiles: [
     { id: 'a', name: 'Local sandbox' },
     { id: 'b', name: 'Production' },
-  ].map((p) => ({ ...p, kind: 'remote' as const, otlpEndpoint: 'https://x/v1/traces', otlpProtocol: 'http/json' as const, otlpGrpcEndpoint: null, healthUrl: null, clickhouseUrl: 'https://c:8443', clickhouseUser: 'default', database: null, hyperdxUrl: null, serviceName: 's', stallThresholdMinutes: 10, pollIntervalSeconds: 30, canaryIntervalMinutes: null, passwordSet: false, tokenSet: false, warnings: [] })),
+  ].map((p) => ({ ...p, kind: 'remote' as const, otlpEndpoint: 'https://x/v1/traces', otlpProtocol: 'http/json' as const, otlpGrpcEndpoint: null, healthUrl: null, clickhouseUrl: 'https://c:8443', clickhouseUser: 'default', database: null, hyperdxUrl: null, hyperdxSourceId: null, serviceName: 's', stallThresholdMinutes: 10, pollIntervalSeconds: 30, canaryIntervalMinutes: null, passwordSet: false, tokenSet: false, warnings: [] })),
 };
 const empty = (id: string) => ({ id, title: id, ok: null, detail: '', failure: null, at: null, durationMs: null });
 const status = (state: 'Healthy' | 'Down' | 'Stalled' | 'Idle') => ({

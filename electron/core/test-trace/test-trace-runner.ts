@@ -30,6 +30,7 @@ export class TestTraceRunner {
           profileName: profile.name,
           useGatewayServiceName,
           hyperdxUrl: profile.hyperdxUrl,
+          hyperdxSourceId: profile.hyperdxSourceId,
           onDatabase: (db) => this.profiles.recordDatabase(profileId, db),
         },
         onProgress,

@@ -7,6 +7,7 @@ import { buildGatewayTrace } from './gateway-trace.js';
 import { awaitLanding } from './landing-check.js';
 import { sendOtlp } from './otlp-sender.js';
 import type { TestTraceResult, TestTraceStage } from '../../shared/test-trace-result.js';
+import { hyperdxSearchUrl } from '../../shared/hyperdx-url.js';
 
 export interface TestTraceRequest {
   target: CheckTarget;
@@ -14,16 +15,20 @@ export interface TestTraceRequest {
   profileName: string;
   useGatewayServiceName: boolean;
   hyperdxUrl: string | null;
+  /** HyperDX's traces source id; without it HyperDX opens its default source. */
+  hyperdxSourceId?: string | null;
   onDatabase?: (db: string) => void;
   landingTimeoutMs?: number;
 }
 
-function hyperdxLink(base: string | null, traceId: string): string | null {
-  if (!base) return null;
-  const u = new URL('/search', base);
-  u.searchParams.set('q', `TraceId:"${traceId}"`);
-  u.searchParams.set('source', 'traces');
-  return u.toString();
+/** Spans of the test trace are stamped when sent; a quarter hour either side holds them and a slow landing. */
+const HYPERDX_WINDOW_MS = 15 * 60_000;
+
+function hyperdxLink(req: TestTraceRequest, traceId: string, sentAtMs: number): string | null {
+  return hyperdxSearchUrl(
+    { hyperdxUrl: req.hyperdxUrl, hyperdxSourceId: req.hyperdxSourceId ?? null },
+    { where: `TraceId:"${traceId}"`, whereLanguage: 'lucene', fromMs: sentAtMs - HYPERDX_WINDOW_MS, toMs: sentAtMs + HYPERDX_WINDOW_MS, traceId },
+  );
 }
 
 /** Runs the test and reports each stage as it completes. */
@@ -51,7 +56,7 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
     stages,
     latencyMs: null,
     spans: [],
-    hyperdxUrl: hyperdxLink(req.hyperdxUrl, trace.traceId),
+    hyperdxUrl: hyperdxLink(req, trace.traceId, started),
   };
   const set = (i: number, status: TestTraceStage['status'], detail: string) => {
     stages[i] = { ...stages[i]!, status, detail, atMs: status === 'pending' ? null : Date.now() - started };

@@ -16,6 +16,7 @@ const EMPTY = {
   clickhouseUrl: 'https://clickhouse.example.com:8443',
   clickhouseUser: 'default',
   hyperdxUrl: '',
+  hyperdxSourceId: '',
   serviceName: 'tfy-llm-gateway',
   stallThresholdMinutes: 10,
   pollIntervalSeconds: 30,
@@ -34,6 +35,7 @@ function draftOf(p: View | null): Draft {
     clickhouseUrl: p.clickhouseUrl,
     clickhouseUser: p.clickhouseUser,
     hyperdxUrl: p.hyperdxUrl ?? '',
+    hyperdxSourceId: p.hyperdxSourceId ?? '',
     serviceName: p.serviceName,
     stallThresholdMinutes: p.stallThresholdMinutes,
     pollIntervalSeconds: p.pollIntervalSeconds,
@@ -78,6 +80,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
       otlpGrpcEndpoint: draft.otlpGrpcEndpoint.trim() || null,
       otlpProtocol: profile?.otlpProtocol ?? 'http/json',
       hyperdxUrl: draft.hyperdxUrl.trim() || null,
+      hyperdxSourceId: draft.hyperdxSourceId.trim() || null,
       canaryIntervalMinutes: draft.canaryIntervalMinutes === '' ? null : draft.canaryIntervalMinutes,
       stallThresholdMinutes: Number(draft.stallThresholdMinutes),
       pollIntervalSeconds: Number(draft.pollIntervalSeconds),
@@ -104,7 +107,14 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
         {field('healthUrl', 'Collector health URL', 'Empty: the collector host on port 13133', 'url')}
         {field('clickhouseUrl', 'ClickHouse URL', 'https://host:8443 or http://host:8123', 'url')}
         {field('clickhouseUser', 'ClickHouse user')}
-        {field('hyperdxUrl', 'HyperDX URL', 'For “open in HyperDX” links (optional)', 'url')}
+        {field('hyperdxUrl', 'HyperDX URL', 'For “open in HyperDX” links (optional); a path is kept, e.g. https://host/hyperdx/', 'url')}
+        {field(
+          'hyperdxSourceId',
+          'HyperDX traces source id',
+          draft.hyperdxSourceId.trim()
+            ? 'In HyperDX: Search, pick your traces source, copy the value after source= in the address bar'
+            : 'Empty: HyperDX opens its default source, which may not be your traces. In HyperDX: Search, pick your traces source, copy the value after source= in the address bar',
+        )}
         {field('stallThresholdMinutes', 'Stall threshold (minutes)', undefined, 'number')}
         {field('pollIntervalSeconds', 'Poll interval (seconds)', undefined, 'number')}
         {field('canaryIntervalMinutes', 'Canary every (minutes)', 'Empty: no canary. A canary tells “quiet” from “broken”.', 'number')}

@@ -19,6 +19,7 @@ export function fieldsOf(p: View) {
     clickhouseUser: p.clickhouseUser,
     database: p.database,
     hyperdxUrl: p.hyperdxUrl,
+    hyperdxSourceId: p.hyperdxSourceId,
     serviceName: p.serviceName,
     stallThresholdMinutes: p.stallThresholdMinutes,
     pollIntervalSeconds: p.pollIntervalSeconds,

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { hyperdxSearchUrl } from '../../../../electron/shared/hyperdx-url';
 import { useApi } from '../../api/context';
 import { IdCardHead } from '../../components/IdCardHead';
 import { VirtualList } from '../../components/VirtualList';
@@ -60,7 +61,7 @@ export function TraceView({ traceId, aroundMs, onClose }: { traceId: string; aro
   const model = useMemo(() => (spans ? buildWaterfall(spans, collapsed, filter) : null), [spans, collapsed, filter]);
   const span = spans?.find((s) => s.spanId === selected) ?? null;
   const total = model ? Math.max(1, model.traceEndNs - model.traceStartNs) : 1;
-  const hyperdx = profile?.hyperdxUrl ? `${new URL('/search', profile.hyperdxUrl).toString()}?source=traces&q=${encodeURIComponent(`TraceId:"${traceId}"`)}` : null;
+  const hyperdx = profile && model ? hyperdxSearchUrl(profile, { where: `TraceId:"${traceId}"`, whereLanguage: 'lucene', fromMs: model.traceStartNs / 1e6 - 3_600_000, toMs: model.traceEndNs / 1e6 + 3_600_000, traceId }) : null; // the trace's own time ±1 h, once its spans are in
 
   const exportJson = () => {
     if (!spans) return;
