@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { RequestRow } from './request-row.js';
 import { SpanRow } from './span-row.js';
-import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact, type TokenFact } from './request-facts.js';
+import { TurnMessage, TurnSide } from './conversation-turn.js';
+import { SPAN_FACT_NAMES, SUMMED_FACTS, TOKEN_FACTS, type SummedFact, type TokenFact } from './request-facts.js';
 
 export const SEARCH_LIMIT_MAX = 1_000;
 
@@ -38,15 +39,24 @@ export const QueryProgress = z.object({
 });
 
 export const StrMap = z.record(z.string(), z.string());
-export const TraceSpan = SpanRow.extend({
-  traceState: z.string(),
-  scope: z.string(),
+/**
+ * The span fields a trace leaves out when they are empty ('' or null, mcpError false): on a
+ * 50,000-span trace they were two thirds of the answer. The trace view fills them back in.
+ */
+export const TRACE_SPAN_SPARSE = ['statusMessage', 'dialect', 'mcpError', ...SPAN_FACT_NAMES] as const;
+const sparse = Object.fromEntries(TRACE_SPAN_SPARSE.map((k) => [k, true])) as { [K in (typeof TRACE_SPAN_SPARSE)[number]]: true };
+
+export const TraceSpan = SpanRow.partial(sparse).extend({
+  traceState: z.string().optional(),
+  scope: z.string().optional(),
   attributes: StrMap,
   resource: StrMap,
   /** The gateway's facts about this span, ready to show (the page never reads attribute keys). */
   llm: z.object({ spanType: z.string(), input: z.string(), output: z.string(), errorMessage: z.string() }),
   events: z.array(z.object({ ts: z.string(), name: z.string(), attributes: StrMap })),
   links: z.array(z.object({ traceId: z.string(), spanId: z.string(), traceState: z.string(), attributes: StrMap })),
+  /** On the first span only, when the trace holds more spans than were sent (the cap cut it): how many it holds. */
+  traceSpans: z.number().int().optional(),
 });
 export type TraceSpan = z.infer<typeof TraceSpan>;
 
@@ -123,9 +133,20 @@ export const RequestSearchResult = z.object({
   searchedFromMs: SearchedFrom.default(null),
 });
 
-/** One turn of a conversation: the request and the start of what was said. */
-export const ConversationTurn = RequestRow.extend({ input: z.string(), output: z.string() });
-export const Conversation = z.object({ conversationId: z.string(), turns: z.array(ConversationTurn), truncated: z.boolean() });
+/**
+ * One turn of a conversation: the request, the messages new in its input (not the history it
+ * repeats), its answer, and its system prompt when it differs from the previous turn's (the first
+ * turn's is always there). Messages are capped by count and size, each cut said (conversation-turn.ts).
+ */
+export const ConversationTurn = RequestRow.extend({ input: TurnSide, output: TurnSide, system: z.array(TurnMessage) });
+export const Conversation = z.object({
+  conversationId: z.string(),
+  turns: z.array(ConversationTurn),
+  /** More turns than shown (the first ones are). */
+  truncated: z.boolean(),
+  /** A message's text is cut to this many characters; the page fetches the rest. */
+  messageCapChars: z.number().int(),
+});
 
 /** A span's full input and output, fetched when the LLM panel opens; capped so a huge prompt cannot freeze the page. */
 export const SpanPayload = z.object({ input: z.string(), output: z.string(), inputBytes: z.number().int(), outputBytes: z.number().int(), capBytes: z.number().int() });

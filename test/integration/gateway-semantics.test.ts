@@ -160,7 +160,7 @@ describe('summarised', () => {
     const got = await conversation(sandboxLocation(sandbox), convo.conversationId, window.fromMs, window.toMs);
     expect(got.turns.map((t) => t.traceId)).toEqual(turns.map((t) => t.traceId));
     // Each turn carries its newest message, not the history before it.
-    expect(got.turns.map((t) => JSON.parse(t.input) as { role: string; content: string })).toEqual(turns.map((_, i) => ({ role: 'user', content: expect.stringContaining(`Question ${i + 1} in ${convo.conversationId}`) })));
+    expect(got.turns.map((t) => t.input.messages.map((m) => ({ role: m.role, text: m.text })))).toEqual(turns.map((_, i) => [{ role: 'user', text: expect.stringContaining(`Question ${i + 1} in ${convo.conversationId}`) }]));
   });
 });
 });
