@@ -48,7 +48,12 @@ function asText(value: unknown): string {
         if (!part.success) return typeof p === 'string' ? p : JSON.stringify(p);
         if (part.data.text !== undefined) return part.data.text;
         if (typeof part.data.content === 'string') return part.data.content;
-        if (part.data.type === 'tool_call' || part.data.type === 'tool_call_response') return '';
+        if (part.data.type === 'tool_call') return ''; // shown as a tool call
+        // GenAI's tool answer: { type: 'tool_call_response', id, response } — the answer is the message's text.
+        if (part.data.type === 'tool_call_response') {
+          const response = (p as Record<string, unknown>).response;
+          return typeof response === 'string' ? response : response === undefined ? '' : JSON.stringify(response, null, 2);
+        }
         return `[${part.data.type ?? 'part'}]`;
       })
       .filter(Boolean)
@@ -76,7 +81,9 @@ function asArgs(v: unknown): string {
 function toMessage(raw: unknown): ChatMessage | null {
   const m = RawMessage.safeParse(raw);
   if (!m.success) return null;
-  return { role: m.data.role, text: asText(m.data.parts ?? m.data.content), toolCalls: toolCallsOf(m.data), toolCallId: m.data.tool_call_id ?? '' };
+  const answered = m.data.parts?.find((p) => p.type === 'tool_call_response') as Record<string, unknown> | undefined;
+  const toolCallId = m.data.tool_call_id ?? (typeof answered?.id === 'string' ? answered.id : '');
+  return { role: m.data.role, text: asText(m.data.parts ?? m.data.content), toolCalls: toolCallsOf(m.data), toolCallId };
 }
 
 function toMessages(list: unknown[]): ChatMessage[] | null {

@@ -25,6 +25,19 @@ describe('parseChat', () => {
     expect(parseChat('[{"role":"user","parts":[{"type":"text","content":"hey"}]}]')?.[0]?.text).toBe('hey');
   });
 
+  it('reads GenAI tool calls and tool answers in parts, the answer as text with the call it answers', () => {
+    const input = JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'lookup_order', arguments: { order: 1001 } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: { status: 'packed' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c2', response: 'done' }] },
+    ]);
+    expect(parseChat(input)).toEqual([
+      { role: 'assistant', text: '', toolCalls: [{ name: 'lookup_order', arguments: '{\n  "order": 1001\n}' }], toolCallId: '' },
+      { role: 'tool', text: '{\n  "status": "packed"\n}', toolCalls: [], toolCallId: 'c1' },
+      { role: 'tool', text: 'done', toolCalls: [], toolCallId: 'c2' },
+    ]);
+  });
+
   it('says "not a chat" for plain text, other JSON, and half-chats', () => {
     expect(parseChat('OK')).toBeNull();
     expect(parseChat('{"embedding":[0.1,0.2]}')).toBeNull();
