@@ -4,7 +4,7 @@
  * answer, never the repeated history or raw JSON unless "Raw" is asked for, and "show all" bringing
  * a long message back whole. Screenshots at 1440×900 and 800×600 in test-results/screenshots.
  */
-import { gatewayConversation } from '../support/conversation-traffic.js';
+import { gatewayConversation, hugeToolConversation } from '../support/conversation-traffic.js';
 import { otlpBody } from '../support/gateway-traffic.js';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
@@ -53,6 +53,7 @@ test('a 3-turn conversation with 6 KB prompts reads as chat', async ({ page, app
   await expect(third).toHaveAttribute('data-folded', 'false');
   await expect(third).toContainText(`Q3-${id} END.`);
   await expect(third.getByRole('button', { name: 'Show less' })).toBeVisible();
+  await expect(view).not.toContainText('could not be loaded');
 
   // The system prompt opens to its text, folded like any long message.
   await system.locator('summary').click();
@@ -74,4 +75,31 @@ test('a 3-turn conversation with 6 KB prompts reads as chat', async ({ page, app
   const overflow = await page.evaluate("(() => { const el = document.querySelector('[data-testid=conversation-view]'); return el.scrollWidth - el.clientWidth; })()");
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${SCREENSHOTS}/conversation-chat-800x600.png` });
+});
+
+test('a turn too big to read with the conversation says so and loads on demand', async ({ page, app }) => {
+  const otlp = await openOnSandbox(page, app.launchUrl);
+  const c = hugeToolConversation(Date.now());
+  const res = await page.request.post(otlp, { headers: { 'content-type': 'application/json' }, data: otlpBody(c.requests) });
+  expect(res.status()).toBe(200);
+  const id = c.conversationId;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${new URL(page.url()).origin}/#/explore/conversation/${encodeURIComponent(id)}`);
+  const view = page.getByTestId('conversation-view');
+  await expect(view).toHaveAttribute('data-state', 'loaded');
+  const second = view.getByTestId('turn').nth(1);
+  // Said, not silently empty: its size, and a way to read it. Its answer is there meanwhile.
+  await expect(second.getByTestId('turn-deferred')).toContainText(/Its input is \d{3} KB, too big to read with the conversation\./);
+  await expect(second.getByTestId('turn-output')).toContainText(`A2-${id}`);
+  await expect(second.getByTestId('turn-input')).toHaveCount(0);
+  await second.getByRole('button', { name: 'Load the input' }).click();
+  await expect(second.getByTestId('turn-input')).toHaveCount(1);
+  await expect(second.getByTestId('turn-input')).toContainText(`Q2-${id} BEGIN.`);
+  await expect(second).not.toContainText(`TOOL-${id}`);
+  // Loaded whole: a long message folds on screen only, and "show all" unfolds it without another fetch.
+  await second.getByTestId('turn-input').getByRole('button', { name: /^Show all/ }).click();
+  await expect(second.getByTestId('turn-input')).toContainText(`Q2-${id} END.`);
+  await expect(view).not.toContainText('could not be loaded');
+  await second.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}/conversation-deferred-1440x900.png` });
 });

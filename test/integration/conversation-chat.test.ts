@@ -9,7 +9,7 @@ import { conversation, MESSAGE_CAP_CHARS } from '../../electron/core/traces/conv
 import { getSpanPayload } from '../../electron/core/traces/trace-queries.js';
 import { readInput } from '../../electron/shared/conversation-turn.js';
 import type { TurnMessage } from '../../electron/shared/conversation-turn.js';
-import { dialectConversations, gatewayConversation, type ConversationCase } from '../support/conversation-traffic.js';
+import { dialectConversations, gatewayConversation, hugeToolConversation, type ConversationCase } from '../support/conversation-traffic.js';
 import { otlpBody } from '../support/gateway-traffic.js';
 import { postOtlp } from '../support/otlp-http.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -31,10 +31,11 @@ describe.each(['clickstack', 'exporter-json'] as const)('a conversation as chat 
   let sandbox: TestSandbox;
   const now = Date.now();
   const cases: ConversationCase[] = [gatewayConversation(now), ...dialectConversations(now)];
+  const huge = hugeToolConversation(now);
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ args: ['--schema', schema] });
-    const r = await postOtlp(sandbox.otlp, otlpBody(cases.flatMap((c) => c.requests)));
+    const r = await postOtlp(sandbox.otlp, otlpBody([...cases, huge].flatMap((c) => c.requests)));
     expect([r.status, r.text]).toEqual([200, '{"partialSuccess":{}}']);
   }, 60_000);
   afterAll(async () => {
@@ -75,5 +76,21 @@ describe.each(['clickstack', 'exporter-json'] as const)('a conversation as chat 
       const whole = readInput(payload.input).fresh.find((m) => m.index === cut.index)!;
       expect(whole.message.text, c.dialect).toBe(c.turns[2]!.fresh[0]!.text);
     }
+  });
+
+  it('a turn whose input is too big to read with the conversation says so, keeps its answer, and its payload still gives the new message', async () => {
+    const got = await conversation(sandboxLocation(sandbox), huge.conversationId, now - 3600_000, now + 60_000);
+    expect(got.turns.map((t) => t.input.kind)).toEqual(['chat', 'deferred', 'deferred']);
+    for (const turn of got.turns.slice(1)) {
+      expect(turn.input.messages).toEqual([]);
+      expect(turn.input.note).toMatch(/^Its input is \d{3} KB, too big to read with the conversation\.$/);
+      expect(turn.input.spanId).not.toBe('');
+    }
+    // The answers are small and read as usual.
+    expect(got.turns.map((t) => t.output.messages[0]?.text)).toEqual(huge.turns.map((t) => t.answer.slice(0, MESSAGE_CAP_CHARS)));
+    expect(got.turns[0]!.system).toHaveLength(1);
+    const turn = got.turns[1]!;
+    const payload = await getSpanPayload(sandboxLocation(sandbox), turn.traceId, turn.input.spanId, Math.floor(Number(BigInt(turn.tsNs) / 1_000_000n)));
+    expect(readInput(payload.input).fresh.map((m) => m.message.text)).toEqual([huge.turns[1]!.fresh[0]!.text]);
   });
 });

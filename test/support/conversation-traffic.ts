@@ -147,3 +147,18 @@ export function dialectConversations(endMs: number): ConversationCase[] {
     { dialect: 'openinference', conversationId: oiId, system: o.system, turns: o.turns, requests: openinference },
   ];
 }
+
+/**
+ * The gateway's three turns where a tool answered with about 300 KB (a file, a query result): from
+ * turn 2 on, each input carries it in its history, past what a transcript reads with the conversation.
+ */
+export function hugeToolConversation(endMs: number, seed = 11): ConversationCase {
+  const c = gatewayConversation(endMs, seed);
+  const huge = bigText(`TOOL-${c.conversationId}`, 300_000);
+  for (const r of c.requests.slice(1)) {
+    const root = r.spans.find((x) => x.parentSpanId === '')!;
+    const input = JSON.parse(String(root.attributes['tfy.input'])) as Msg[];
+    root.attributes['tfy.input'] = JSON.stringify(input.map((m) => (m.role === 'tool' ? { ...m, content: huge } : m)));
+  }
+  return c;
+}

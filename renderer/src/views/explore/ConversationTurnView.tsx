@@ -42,7 +42,7 @@ export function TurnMessageView({ turn, spanId, which, m, payloads, testId }: { 
         cut: m.cut && !full,
         onShowAll: () => payloads.load(turn.traceId, spanId, atMs(turn.tsNs)),
         loading: p?.status === 'loading',
-        error: p?.status === 'error' ? p.error : p?.status === 'done' && !full ? 'the message is not in the span’s payload any more' : null,
+        error: !m.cut ? null : p?.status === 'error' ? p.error : p?.status === 'done' && !full ? 'the message is not in the span’s payload any more' : null,
       }}
     />
   );

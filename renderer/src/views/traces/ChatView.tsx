@@ -41,7 +41,12 @@ export function MessageBubble({ message: m, fold, testId }: { message: BubbleMes
         {m.role}
         {m.toolCallId ? ` · answers ${m.toolCallId}` : ''}
       </span>
-      {text ? <div className="msg-text">{text}</div> : null}
+      {/* Opened with "show all", the whole text is the point: no scroll box inside the bubble. */}
+      {text ? (
+        <div className="msg-text" style={fold && long && !folded ? { maxHeight: 'none' } : undefined}>
+          {text}
+        </div>
+      ) : null}
       {(folded ? [] : m.toolCalls).map((c, j) => (
         <div key={j} className="tool-call">
           <span className="muted small">calls tool</span> <code>{c.name}</code>
