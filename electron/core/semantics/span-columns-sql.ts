@@ -105,6 +105,17 @@ function hasAnyKeySql(layout: TableLayout, keys: readonly string[]): string {
   return layout.attributeStorage === 'json' ? anyKeyPresentSql(layout, keys) : `hasAny(SpanAttributes.keys, [${keys.map(keyLiteral).join(', ')}])`;
 }
 
+/**
+ * The span reports any of these facts (one of their keys is present, or an event they are read
+ * from), as a WHERE that reads the map's keys only — never its values.
+ */
+export function reportsAnyFactSql(layout: TableLayout, facts: readonly SpanFactName[]): string {
+  const keys = [...new Set(facts.flatMap((f) => [...SPAN_FACTS[f].keys.map((k) => k.key), ...(SPAN_FACTS[f].whenPresent ? [SPAN_FACTS[f].whenPresent.key] : [])]))];
+  const events = layout.hasEvents ? [...new Set(facts.flatMap((f) => (SPAN_FACTS[f].events ?? []).map((e) => e.event)))] : [];
+  const parts = [...(keys.length ? [hasAnyKeySql(layout, keys)] : []), ...events.map((e) => `has(Events.Name, ${keyLiteral(e)})`)];
+  return parts.length ? parts.join(' OR ') : '0';
+}
+
 /** A number fact: the first source present, converted to the fact's unit (seconds → ms), NULL when none. */
 function numberFactSql(layout: TableLayout, spec: SpanFactSpec): string {
   const parts = spec.keys.map((s) => {

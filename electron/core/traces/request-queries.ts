@@ -25,9 +25,10 @@ export const SERIES_TOP_MODELS = 6;
 
 /** One row per request (a trace with a root) whose spans satisfy `where`: the fields asked for, or all of them. */
 export function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
-  const sql = requestRollupSql(t.layout, extra.fields, { tieBreak: extra.tieBreak });
-  const contributing = extra.onlyContributing && sql.contributes !== '1' ? ` WHERE ${sql.contributes}` : '';
-  return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where})${contributing} GROUP BY traceId HAVING r_hasRoot`;
+  const sql = requestRollupSql(t.layout, extra.fields, { tieBreak: extra.tieBreak, compactKey: extra.onlyContributing });
+  // Only the spans that can change the fields asked for: filtered on cheap columns before any attribute value is read.
+  const contributing = extra.onlyContributing && sql.prefilter !== '1' ? ` AND ${sql.prefilter}` : '';
+  return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where}${contributing}) GROUP BY ${sql.groupKey} HAVING r_hasRoot`;
 }
 
 /** What the summaries read of each request. */
