@@ -100,15 +100,17 @@ export interface FactColumn {
   field: RequestFactName;
   label: string;
   format: 'text' | 'count' | 'ms' | 'tokens' | 'cache' | 'output' | 'usd' | 'conversation';
+  /** Which columns a narrow table drops first: the highest number goes first (the table's own columns are 0–2). */
+  priority: number;
 }
 
 /** The request table's fact columns, after its own (time, request, model, status, duration). */
 export const REQUEST_FACT_COLUMNS: readonly FactColumn[] = [
-  { field: 'user', label: 'User', format: 'text' },
-  { field: 'ttftMs', label: 'TTFT', format: 'ms' },
-  { field: 'inputTokens', label: 'In', format: 'tokens' },
-  { field: 'cacheReadTokens', label: 'Cache', format: 'cache' },
-  { field: 'outputTokens', label: 'Out', format: 'output' },
-  { field: 'costUsd', label: 'Cost', format: 'usd' },
-  { field: 'conversationId', label: 'Conversation', format: 'conversation' },
+  { field: 'user', label: 'User', format: 'text', priority: 5 },
+  { field: 'ttftMs', label: 'TTFT', format: 'ms', priority: 6 },
+  { field: 'inputTokens', label: 'In', format: 'tokens', priority: 4 },
+  { field: 'cacheReadTokens', label: 'Cache', format: 'cache', priority: 8 },
+  { field: 'outputTokens', label: 'Out', format: 'output', priority: 4 },
+  { field: 'costUsd', label: 'Cost', format: 'usd', priority: 3 },
+  { field: 'conversationId', label: 'Conversation', format: 'conversation', priority: 7 },
 ];

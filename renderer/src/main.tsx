@@ -4,6 +4,7 @@ import { ApiProvider } from './api/context';
 import { createTrayApi } from './api/tray-api';
 import { App } from './App';
 import './styles.css';
+import './layout.css';
 
 const root = document.getElementById('root')!;
 createRoot(root).render(

@@ -8,8 +8,10 @@ import type { TracesTable } from '../clickhouse/traces-table.js';
 import { compileSearch, type CompileContext } from './compile-search.js';
 import { resolveFields } from './search-fields.js';
 import { andTerms, parseSearch, type SearchNode } from './search-tree.js';
+import { checkSqlSyntax } from './sql-syntax.js';
 import { checkWhereExpression, SQL_MODE_SETTINGS } from './sql-where.js';
 import type { SqlParams } from './sql-params.js';
+import { SearchSyntaxError } from './search-error.js';
 
 export const SEARCH_LANGUAGES = ['lucene', 'sql'] as const;
 export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
@@ -23,7 +25,15 @@ export interface PreparedSearch {
 
 export async function prepareSearch(query: string, table: TracesTable, range: { fromMs: number; toMs: number }, language: SearchLanguage = 'lucene'): Promise<PreparedSearch> {
   const ctx: CompileContext = { layout: table.layout, fields: new Map() };
-  if (language === 'sql') return { tree: null, ctx, sql: query.trim() ? checkWhereExpression(query) : null };
+  if (language === 'sql') {
+    const sql = query.trim() ? checkWhereExpression(query) : null;
+    // checkWhereExpression returns the text trimmed: positions are counted in what the user typed.
+    if (sql !== null) await checkSqlSyntax(sql, table.location).catch((e: unknown) => {
+      if (e instanceof SearchSyntaxError) throw new SearchSyntaxError(e.message, e.position + (query.length - query.trimStart().length));
+      throw e;
+    });
+    return { tree: null, ctx, sql };
+  }
   const tree = parseSearch(query);
   const fields = tree ? await resolveFields(tree, table.layout, table.location, range) : new Map();
   return { tree, ctx: { ...ctx, fields }, sql: null };

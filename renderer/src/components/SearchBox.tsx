@@ -1,9 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SearchFields } from '../../../electron/shared/contract';
-import type { z } from 'zod';
-import { useApi } from '../api/context';
-
-type Fields = z.infer<typeof SearchFields>;
+import { useMemo, useRef, useState } from 'react';
+import { useContractQuery } from '../api/contract-query';
 const HISTORY_KEY = 'clickstack-tray.search-history';
 const HISTORY_MAX = 20;
 const SUGGESTIONS_MAX = 8;
@@ -38,8 +34,8 @@ function currentWord(value: string): { start: number; word: string } {
  * syntax help one click away.
  */
 export function SearchBox({ profileId, value, onChange, language, onLanguage, placeholder }: { profileId: string | undefined; value: string; onChange: (v: string) => void; language: 'lucene' | 'sql'; onLanguage: (l: 'lucene' | 'sql') => void; placeholder: string }) {
-  const api = useApi();
-  const [fields, setFields] = useState<Fields | null>(null);
+  // Completion is a convenience: without the fields the box still works.
+  const fields = useContractQuery('traces.fields', profileId ? { profileId } : null, { staleTime: 5 * 60_000 }).data ?? null;
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const [help, setHelp] = useState(false);
@@ -50,18 +46,6 @@ export function SearchBox({ profileId, value, onChange, language, onLanguage, pl
     if (closing.current !== null) window.clearTimeout(closing.current);
     closing.current = null;
   };
-  useEffect(() => {
-    if (!profileId) return;
-    let live = true;
-    api.invoke('traces.fields', { profileId }).then(
-      (f) => live && setFields(f),
-      () => undefined, // completion is a convenience: without it the box still works
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, profileId]);
-
   const options = useMemo(() => {
     if (language === 'sql') return [];
     if (!value.trim()) return readHistory().map((q) => ({ label: q, insert: q, whole: true, note: 'recent' }));

@@ -31,6 +31,9 @@ export function modelText(requested: string, called: string[]): string {
 
 export const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
+/** A row's start (nanoseconds as text) in milliseconds: the trace lookup reads around it. */
+export const atMs = (tsNs: string) => Math.floor(Number(BigInt(tsNs) / 1_000_000n));
+
 /** The Explore address of a trace, with the time of the row it was opened from, so the lookup reads one hour, not thirty days. */
 export function traceHref(traceId: string, tsNs?: string): string {
   return `#/explore/trace/${traceId}${tsNs ? `@${Math.floor(Number(BigInt(tsNs) / 1_000_000n))}` : ''}`;

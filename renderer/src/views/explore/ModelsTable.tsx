@@ -1,0 +1,75 @@
+import { fmtNum } from '../traces/format';
+import { CostText, TokenSplit } from '../traces/TokenSplit';
+import { Drill, EXTRA_SUMS, fmtMs, q, type Summary } from './summary-bits';
+
+type ModelRow = Summary['models'][number];
+
+function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void }) {
+  const m = `model:${q(r.model)}`;
+  return (
+    <tr>
+      <td>
+        <Drill query={m} onSearch={onSearch} label={r.model}>
+          {r.model}
+        </Drill>
+      </td>
+      <td>
+        <Drill query={m} onSearch={onSearch} label="requests">
+          {fmtNum(r.requests)}
+        </Drill>
+      </td>
+      <td className={r.errorRate > 0 ? 'error-text' : ''}>
+        <Drill query={`${m} status:error`} onSearch={onSearch} label="errors">
+          {(r.errorRate * 100).toFixed(1)}%
+        </Drill>
+      </td>
+      <td>
+        <Drill query={`${m} duration:>=${Math.floor(r.p50Ms)}ms`} onSearch={onSearch} label="slower than p50">
+          {fmtMs(r.p50Ms)}
+        </Drill>
+      </td>
+      <td>
+        <Drill query={`${m} duration:>=${Math.floor(r.p95Ms)}ms`} onSearch={onSearch} label="slowest 5%">
+          {fmtMs(r.p95Ms)}
+        </Drill>
+      </td>
+      <td>{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
+      <td>
+        <Drill query={m} onSearch={onSearch} label="tokens">
+          <TokenSplit t={r} />
+        </Drill>
+      </td>
+      {EXTRA_SUMS.map((c) => (
+        <td key={c.fact}>{fmtNum(r[c.fact])}</td>
+      ))}
+      <td data-testid="model-cost">
+        <Drill query={m} onSearch={onSearch} label="cost">
+          <CostText usd={r.costUsd} estimatedUsd={r.costEstimatedUsd} />
+        </Drill>
+      </td>
+    </tr>
+  );
+}
+
+/** Per requested model: traffic, errors, latency, tokens and cost; each number searches its requests. */
+export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
+  if (!summary.models.length) return <p className="muted">No model requests in this range.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="history models" aria-label="Per-model summary" data-testid="models-table">
+        <thead>
+          <tr>
+            {['Model (requested)', 'Requests', 'Errors', 'p50', 'p95', 'TTFT p50', 'Tokens', ...EXTRA_SUMS.map((c) => c.label), 'Cost'].map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {summary.models.map((r) => (
+            <ModelLine key={r.model} r={r} onSearch={onSearch} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { hashKey, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { requestsKey, useRequestPages, useSummary, wasCancelled, type SearchWindow } from '../../api/explore-queries';
+import { QueryStatus } from '../../components/QueryStatus';
+import { plural } from '../traces/format';
+import { RequestTable, type Request } from '../traces/RequestTable';
+import type { ListProps } from './list-props';
+
+/** "1,280 requests, 200 loaded": the count is the summary's, for the same window and search. */
+function countText(loaded: number, total: number | null, more: boolean): string {
+  if (total === null) return `${plural(loaded, 'request')} loaded${more ? ', more as you scroll' : ''}`;
+  return total === loaded && !more ? plural(total, 'request') : `${plural(total, 'request')}, ${loaded.toLocaleString()} loaded`;
+}
+
+/** The requests the search finds, paged through the whole range as the list scrolls. */
+export function RequestResults({ window: w, height, activeKey, openKey, onActive, onOpen, onConversation }: ListProps<Request> & { onConversation: (id: string) => void }) {
+  const client = useQueryClient();
+  const query = useRequestPages(w);
+  const summary = useSummary(w);
+  const requests = useMemo(() => (query.error ? [] : (query.data?.pages.flatMap((p) => p.requests) ?? [])), [query.data, query.error]);
+  const shown = query.data?.pages[0]?.window ?? null;
+  const stale = query.isPlaceholderData;
+  const total = summary.data && !summary.isPlaceholderData ? summary.data.requests : null;
+  const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale ? () => void query.fetchNextPage() : undefined;
+  const last = query.data?.pages.at(-1);
+  return (
+    <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="requests" data-count={requests.length} data-total={total ?? undefined} data-complete={query.data && !query.hasNextPage && !stale ? 'true' : undefined}>
+      <div className="list-head">
+        <span className="muted small" data-testid="result-count">
+          {query.data && !query.error ? countText(requests.length, total, query.hasNextPage) : ''}
+          {last?.searchedFromMs ? ` · searched from ${new Date(last.searchedFromMs).toLocaleTimeString([], { hour12: false })}` : ''}
+        </span>
+        {query.isFetching ? (
+          <span className="muted small" role="status" data-testid="search-busy">
+            {query.isFetchingNextPage ? 'Loading older requests…' : 'Searching…'}
+          </span>
+        ) : null}
+        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={wasCancelled(query, w !== null)} onCancel={() => void client.cancelQueries({ queryKey: requestsKey(w) })} onRetry={() => void query.refetch()} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
+      </div>
+      {query.error ? (
+        <div className="banner error inset" role="alert" data-testid="search-error">
+          {query.error.message}
+        </div>
+      ) : null}
+      {stale ? <p className="muted small pad-x">Showing the previous search's requests until this one answers.</p> : null}
+      <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
+      {query.data && !query.error && !stale && !query.hasNextPage && requests.length > 0 ? (
+        <p className="muted small pad-x" data-testid="list-end">
+          That is every request of the range{w ? `, back to ${new Date(w.fromMs).toLocaleString([], { hour12: false })}` : ''}.
+        </p>
+      ) : null}
+      {requests.length === 0 && query.data && !query.error && !query.isFetching ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
+    </section>
+  );
+}
+
+export type { SearchWindow };

@@ -1,0 +1,37 @@
+import { hashKey, useQueryClient } from '@tanstack/react-query';
+import { spansKey, SPAN_LIMIT, useSpanSearch, wasCancelled } from '../../api/explore-queries';
+import { QueryStatus } from '../../components/QueryStatus';
+import { plural, type Span } from '../traces/format';
+import { SpanTable } from '../traces/SpanTable';
+import type { ListProps } from './list-props';
+
+/** Every span the search finds (the newest SPAN_LIMIT). */
+export function SpanResults({ window: w, height, activeKey, openKey, onActive, onOpen }: ListProps<Span>) {
+  const client = useQueryClient();
+  const query = useSpanSearch(w);
+  const spans = query.error ? [] : (query.data?.spans ?? []);
+  const shown = query.data?.window ?? null;
+  const stale = query.isPlaceholderData;
+  return (
+    <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="spans" data-count={spans.length}>
+      <div className="list-head">
+        <span className="muted small" data-testid="result-count">
+          {query.data && !query.error ? `${plural(spans.length, 'span')}${query.data.truncated ? `+ (the newest ${SPAN_LIMIT.toLocaleString()})` : ''} · read ${query.data.rowsRead.toLocaleString()} rows in ${query.data.elapsedMs} ms` : ''}
+        </span>
+        {query.isFetching ? (
+          <span className="muted small" role="status" data-testid="search-busy">
+            Searching…
+          </span>
+        ) : null}
+        <QueryStatus progressKey={hashKey(spansKey(w))} fetching={query.isFetching} cancelled={wasCancelled(query, w !== null)} onCancel={() => void client.cancelQueries({ queryKey: spansKey(w) })} onRetry={() => void query.refetch()} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
+      </div>
+      {query.error ? (
+        <div className="banner error inset" role="alert" data-testid="search-error">
+          {query.error.message}
+        </div>
+      ) : null}
+      <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
+      {spans.length === 0 && query.data && !query.error && !query.isFetching ? <p className="muted pad">No spans match in this range.</p> : null}
+    </section>
+  );
+}

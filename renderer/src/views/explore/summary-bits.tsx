@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import type { z } from 'zod';
+import type { TrafficSummary } from '../../../../electron/shared/contract';
+import { REQUEST_FACT_COLUMNS, SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../../../electron/shared/request-facts';
+
+export type Summary = z.infer<typeof TrafficSummary>;
+
+/** Summed facts beyond the token split and cost (shared/request-facts.ts SUMMED_FACTS) get a column of their own. */
+export const EXTRA_SUMS = SUMMED_FACTS.filter((f): f is SummedFact => !(TOKEN_FACTS as readonly string[]).includes(f) && f !== 'costUsd').map((fact) => ({ fact, label: REQUEST_FACT_COLUMNS.find((c) => c.field === fact)?.label ?? fact }));
+
+/** Quotes a value for the search box the way HyperDX does (field:"value"). */
+export const q = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** A number in a summary: a click searches for the requests behind it. */
+export function Drill({ query, onSearch, children, label }: { query: string; onSearch: (q: string) => void; children: ReactNode; label: string }) {
+  return (
+    <button type="button" className="drill" onClick={() => onSearch(query)} title={`Search ${query}`} aria-label={`${label}: search ${query}`}>
+      {children}
+    </button>
+  );
+}
+
+export const pct = (errors: number, total: number) => (total ? `${((errors / total) * 100).toFixed(1)}%` : '—');
+export const fmtMs = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+export const fmtUsd = (v: number) => (v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(2)}`);
