@@ -54,6 +54,7 @@ test('a 3-turn conversation with 6 KB prompts reads as chat', async ({ page, app
   await expect(third).toContainText(`Q3-${id} END.`);
   await expect(third.getByRole('button', { name: 'Show less' })).toBeVisible();
   await expect(view).not.toContainText('could not be loaded');
+  await third.screenshot({ path: `${SCREENSHOTS}/conversation-show-all-message.png` });
 
   // The system prompt opens to its text, folded like any long message.
   await system.locator('summary').click();
