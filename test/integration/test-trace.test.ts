@@ -70,14 +70,20 @@ describe.each(OTLP_PROTOCOLS)('test trace over %s', (protocol) => {
 describe('test trace against a sandbox', () => {
   it('lands, and every span reads back with its attributes, parent links and timings', async () => {
     const stagesSeen: string[] = [];
-    const result = await runTestTrace({ target: target({}), profileId: 'p', profileName: 'P', useGatewayServiceName: false, hyperdxUrl: 'https://hyperdx.example.com' }, (r) =>
+    const result = await runTestTrace({ target: target({}), profileId: 'p', profileName: 'P', useGatewayServiceName: false, hyperdxUrl: 'https://hyperdx.example.com/hdx/', hyperdxSourceId: 'traces-src' }, (r) =>
       stagesSeen.push(r.stages.map((s) => s.status).join(',')),
     );
     expect(result.ok).toBe(true);
     expect(result.stages.map((s) => [s.stage, s.status])).toEqual([['sent', 'passed'], ['accepted', 'passed'], ['queryable', 'passed']]);
     expect(stagesSeen[0]).toBe('passed,pending,pending'); // stages arrive as they complete
     expect(result.latencyMs).toBeGreaterThan(0);
-    expect(result.hyperdxUrl).toContain(result.traceId);
+    // HyperDX's own search URL (it ignores q): the traces source, the trace as a search around its time, and the trace opened.
+    const link = new URL(result.hyperdxUrl!);
+    expect(link.origin + link.pathname).toBe('https://hyperdx.example.com/hdx/search');
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({ source: 'traces-src', where: `TraceId:"${result.traceId}"`, whereLanguage: 'lucene', traceId: result.traceId });
+    expect(link.searchParams.has('q')).toBe(false);
+    expect(Number(link.searchParams.get('from'))).toBeLessThan(result.startedAt);
+    expect(Number(link.searchParams.get('to'))).toBeGreaterThan(result.startedAt + result.latencyMs!);
 
     const rows = await selectRows<{ SpanId: string; ParentSpanId: string; SpanName: string; SpanKind: string; ServiceName: string; Duration: number; StatusCode: string; SpanAttributes: Record<string, string> }>(
       sandbox.clickhouse,
