@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RequestRow } from './request-row.js';
 import { SpanRow } from './span-row.js';
 import { TurnMessage, TurnSide } from './conversation-turn.js';
-import { SPAN_FACT_NAMES, SUMMED_FACTS, TOKEN_FACTS, type SummedFact, type TokenFact } from './request-facts.js';
+import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, SUMMED_FACTS, TOKEN_FACTS, type SpanFactName, type SummedFact, type TokenFact } from './request-facts.js';
 
 export const SEARCH_LIMIT_MAX = 1_000;
 
@@ -40,15 +40,17 @@ export const QueryProgress = z.object({
 
 export const StrMap = z.record(z.string(), z.string());
 /**
- * The span fields a trace leaves out when they are empty ('' or null, mcpError false): on a
- * 50,000-span trace they were two thirds of the answer. The trace view fills them back in.
+ * The span fields most spans of a big trace leave empty ('' or null, mcpError false). A trace's
+ * span carries the non-empty ones in `facts`, and no `facts` when all are empty: at 50,000 spans
+ * the empty fields were two thirds of the answer, and checking 36 keys per span on both sides of
+ * the contract cost more than the rest of the span. fullTraceSpan puts them back.
  */
 export const TRACE_SPAN_SPARSE = ['statusMessage', 'dialect', 'mcpError', ...SPAN_FACT_NAMES] as const;
-const sparse = Object.fromEntries(TRACE_SPAN_SPARSE.map((k) => [k, true])) as { [K in (typeof TRACE_SPAN_SPARSE)[number]]: true };
+type Sparse = (typeof TRACE_SPAN_SPARSE)[number];
+const sparse = Object.fromEntries(TRACE_SPAN_SPARSE.map((k) => [k, true])) as { [K in Sparse]: true };
 
-export const TraceSpan = SpanRow.partial(sparse).extend({
-  traceState: z.string().optional(),
-  scope: z.string().optional(),
+export const TraceSpan = SpanRow.omit(sparse).extend({
+  facts: SpanRow.pick(sparse).extend({ traceState: z.string(), scope: z.string() }).partial().optional(),
   attributes: StrMap,
   resource: StrMap,
   /** The gateway's facts about this span, ready to show (the page never reads attribute keys). */
@@ -59,6 +61,26 @@ export const TraceSpan = SpanRow.partial(sparse).extend({
   traceSpans: z.number().int().optional(),
 });
 export type TraceSpan = z.infer<typeof TraceSpan>;
+export type TraceSpanFacts = NonNullable<TraceSpan['facts']>;
+
+/** A trace's span with every field present, as the trace view and its panels read it. */
+export type FullTraceSpan = SpanRow & Required<TraceSpanFacts> & Omit<TraceSpan, 'facts' | 'traceSpans'>;
+
+/** What a left-out field stands for. */
+const SPARSE_EMPTY = {
+  statusMessage: '',
+  dialect: '',
+  mcpError: false,
+  traceState: '',
+  scope: '',
+  ...(Object.fromEntries(SPAN_FACT_NAMES.map((k) => [k, SPAN_FACT_KINDS[k] === 'number' ? null : ''])) as Pick<SpanRow, SpanFactName>),
+} satisfies Required<TraceSpanFacts>;
+
+/** The span as received, its left-out fields filled back in. */
+export function fullTraceSpan(span: TraceSpan): FullTraceSpan {
+  const { facts, traceSpans: _count, ...rest } = span;
+  return { ...SPARSE_EMPTY, ...facts, ...rest };
+}
 
 /** The summed facts (the token split and cost); costUsd includes costEstimatedUsd, the catalog's estimate for requests no span reported a cost for. */
 const summed = { ...Object.fromEntries(SUMMED_FACTS.map((f) => [f, z.number()])), costEstimatedUsd: z.number() } as Record<SummedFact | 'costEstimatedUsd', z.ZodNumber>;

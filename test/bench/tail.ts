@@ -2,8 +2,8 @@
  * npm run bench:tail — the live tail against re-running the last-15-minutes query (HyperDX's
  * way), on a sandbox filled with a few million spans whose durations look like LLM traffic.
  * Reports, in the same run: average read_rows per poll for both, that nothing inside the
- * horizon was missed or repeated, and the time to first render of a 10,000-span trace in
- * Chromium next to a 10-span trace.
+ * horizon was missed or repeated; and the trace waterfall in Chromium: the first render of
+ * 10,000- and 50,000-span traces next to a 10-span one, and a collapse and a filter at 50,000 spans.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sq
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { startWebBridge } from '../../electron/web/web-bridge.js';
 import { CHROMIUM_PATH } from '../../playwright.config.js';
+import { wideTraceSql } from './wide-trace.js';
+import { median, renderOnce, repeat, timeCollapse, timeFilter } from './waterfall-timing.js';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 3_000_000);
 const POLLS = Number(process.env.BENCH_POLLS ?? 20);
@@ -100,18 +102,18 @@ async function main() {
   const repeated = [...shown.values()].filter((n) => n > 1).length;
   await tail.close();
 
-  // Time to first render of a 10,000-span trace, next to a 10-span one, in Chromium.
-  async function insertTrace(spans: number): Promise<string> {
-    const traceId = hex(16);
-    const ids = Array.from({ length: spans }, () => hex(8));
-    const base = Date.now() - 60_000;
-    const rows = ids.map((id, i) => ({ Timestamp: dt(base + i), TraceId: traceId, SpanId: id, ParentSpanId: i === 0 ? '' : ids[Math.floor((i - 1) / 4)]!, ServiceName: SERVICE, SpanName: i === 0 ? 'ChatCompletion' : `step ${i}`, SpanKind: 'Internal', Duration: (spans - i) * 1_000_000, StatusCode: 'Ok' }));
-    await client.insert({ table: 'otel_traces', values: rows, format: 'JSONEachRow' });
-    return traceId;
-  }
-  const big = await insertTrace(10_000);
-  const small = await insertTrace(10);
   await client.close();
+
+  // The waterfall in Chromium: first render of 10,000- and 50,000-span traces next to a 10-span one, then a
+  // collapse and a filter at 50,000 spans, each timed in the page (performance.now() until the next frame).
+  const insertTrace = async (spans: number) => {
+    const { traceId, sql } = wideTraceSql(spans);
+    await engine.query({ sql, format: 'TabSeparated' });
+    return traceId;
+  };
+  const small = await insertTrace(10);
+  const big = await insertTrace(10_000);
+  const huge = await insertTrace(50_000);
 
   const home = mkdtempSync(join(tmpdir(), 'cst-bench-tail-home-'));
   const { core, profiles } = composeCore({ transport: 'web', version: 'bench', dataDir: home, sandbox: null, openSettingsFile: openConfFile, keychainService: 'clickstack-tray-bench' });
@@ -119,25 +121,15 @@ async function main() {
   await profiles.activate(p.id);
   const bridge = await startWebBridge({ core, staticDir: join(projectRoot(), 'dist', 'renderer') });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(bridge.launchUrl);
   await page.waitForSelector('#root[data-app-state="ready"]');
-  async function renderMs(traceId: string): Promise<number> {
-    const samples: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      await page.goto(`${bridge.url}/#/settings`);
-      await page.waitForSelector('#root[data-app-state="ready"]');
-      const start = Date.now();
-      await page.evaluate((id) => {
-        (globalThis as unknown as { location: { hash: string } }).location.hash = `#/explore/trace/${id}`;
-      }, traceId);
-      await page.waitForSelector('#root[data-trace-state="rendered"] [data-testid="wf-row"]', { timeout: 60_000 });
-      samples.push(Date.now() - start);
-    }
-    return samples.sort((a, b) => a - b)[1]!;
-  }
-  const smallMs = await renderMs(small);
-  const bigMs = await renderMs(big);
+  const render = async (traceId: string) => median(await repeat(3, () => renderOnce(page, bridge.url, traceId)));
+  const smallRender = await render(small);
+  const bigRender = await render(big);
+  const hugeRender = await render(huge);
+  const collapse = await timeCollapse(page);
+  const filter = await timeFilter(page);
   await browser.close();
   await bridge.close();
   await sandbox.close();
@@ -160,15 +152,33 @@ async function main() {
     read_rows_ratio: Number((avg(windowReads) / Math.max(1, avg(tailReads))).toFixed(1)),
     missed_inside_horizon: missed,
     shown_twice: repeated,
-    render_10_spans_ms: smallMs,
-    render_10000_spans_ms: bigMs,
-    render_ratio: Number((bigMs / Math.max(1, smallMs)).toFixed(2)),
-    goal: 'tail reads >= 10x fewer rows, nothing missed',
-    met: avg(windowReads) / Math.max(1, avg(tailReads)) >= 10 && missed === 0 && repeated === 0 && [...expected].every((k) => otherShown['covered-blocks'].get(k) === 1 && otherShown['time-window'].get(k) === 1),
+    render_10_spans_ms: smallRender.totalMs,
+    render_10000_spans_ms: bigRender.totalMs,
+    render_ratio: Number((bigRender.totalMs / Math.max(1, smallRender.totalMs)).toFixed(2)),
+    render_50000_spans_ms: hugeRender.totalMs,
+    render_50000_ratio: Number((hugeRender.totalMs / Math.max(1, smallRender.totalMs)).toFixed(2)),
+    render_10000_fetch_ms: bigRender.fetchMs,
+    render_50000_fetch_ms: hugeRender.fetchMs,
+    render_50000_rows_in_dom: hugeRender.rowsInDom,
+    collapse_50000_ms: collapse.ms,
+    collapse_50000_rows: `${collapse.before} → ${collapse.after}`,
+    filter_50000_ms: filter.ms,
+    filter_50000_rows: `${filter.before} → ${filter.after}`,
+    goal: 'tail reads >= 10x fewer rows, nothing missed; waterfall first render 10,000 spans <= 300 ms and 50,000 <= 1,500 ms, collapse and filter at 50,000 < 100 ms',
+    met:
+      avg(windowReads) / Math.max(1, avg(tailReads)) >= 10 &&
+      missed === 0 &&
+      repeated === 0 &&
+      [...expected].every((k) => otherShown['covered-blocks'].get(k) === 1 && otherShown['time-window'].get(k) === 1) &&
+      bigRender.totalMs <= 300 &&
+      hugeRender.totalMs <= 1_500 &&
+      collapse.ms < 100 &&
+      filter.ms < 100,
   };
   console.log(`tail: ${result.tail_avg_read_rows_per_poll.toLocaleString()} rows read per poll; last-15-min query: ${result.window_query_avg_read_rows_per_poll.toLocaleString()} (${result.read_rows_ratio}x)`);
   console.log(`inside the horizon: ${missed} missed, ${repeated} shown twice`);
-  console.log(`first render of a trace: 10 spans ${smallMs} ms, 10,000 spans ${bigMs} ms (ratio ${result.render_ratio})`);
+  console.log(`first render of a trace: 10 spans ${smallRender.totalMs} ms, 10,000 spans ${bigRender.totalMs} ms (fetch ${bigRender.fetchMs}), 50,000 spans ${hugeRender.totalMs} ms (fetch ${hugeRender.fetchMs}, ${hugeRender.rowsInDom} rows in the DOM)`);
+  console.log(`at 50,000 spans: collapse ${collapse.ms} ms (${result.collapse_50000_rows} rows), filter ${filter.ms} ms (${result.filter_50000_rows} rows)`);
   console.log(JSON.stringify(result));
 }
 

@@ -7,14 +7,17 @@ import { BadInputError, DomainError } from '../errors.js';
 import { attributeMapSql, attributeMapsSql, spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { inputText, llmFields, outputText } from '../semantics/span-fields.js';
+import { SPAN_FACT_KINDS, SPAN_FACT_NAMES } from '../../shared/request-facts.js';
 import { toSpanRow } from '../../shared/span-row.js';
-import { SearchInput, SearchResult, SpanPayload, StrMap, type TraceSpan } from '../../shared/trace-queries-schema.js';
+import { SearchInput, SearchResult, SpanPayload, StrMap, TRACE_SPAN_SPARSE, type TraceSpan } from '../../shared/trace-queries-schema.js';
+import { SpanRow } from '../../shared/span-row.js';
 import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 
 export { SearchInput };
 
-export const TRACE_SPAN_LIMIT = 20_000;
+/** HyperDX's own limit for one trace's waterfall. */
+export const TRACE_SPAN_LIMIT = 50_000;
 /** A trace id alone could be anywhere in the table's 30-day TTL; a window lets partitions be pruned. */
 export const TRACE_LOOKUP_WINDOW_MS = 30 * 24 * 3600_000;
 
@@ -103,32 +106,103 @@ export async function getTrace(location: TracesLocation, traceId: string, around
   return withTracesTable(location, (t) => inTraceWindows(aroundMs, (w) => traceIn(location, t, traceId, w)));
 }
 
+/** A span row's columns, as spanRowColumnsSql names them (statusCode where SpanRow has status). */
+const ROW_COLUMNS = [...Object.keys(SpanRow.shape).filter((k) => k !== 'status'), 'statusCode'];
+const EXTRA_COLUMNS = Object.keys(RawTraceExtras.shape);
+const TRACE_COLUMNS = [...ROW_COLUMNS, ...EXTRA_COLUMNS];
+const SPARSE = new Set<string>([...TRACE_SPAN_SPARSE, 'traceState', 'scope']);
+const DENSE_ROW_COLUMNS = ROW_COLUMNS.filter((k) => !SPARSE.has(k) && k !== 'statusCode');
+const SPARSE_COLUMNS = [...SPARSE];
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const stringColumn = z.custom<string[]>(strings, 'expected a column of strings');
+const numberColumn = z.custom<(number | null)[]>((v) => Array.isArray(v) && v.every((x) => x === null || typeof x === 'number'), 'expected a column of numbers or nulls');
+const listsColumn = z.custom<string[][]>((v) => Array.isArray(v) && v.every(strings), 'expected a column of string arrays');
+const NUMBER_FACTS = new Set<string>(SPAN_FACT_NAMES.filter((k) => SPAN_FACT_KINDS[k] === 'number'));
+
+/** Each column checked as a whole: plain types with one predicate over the array (a zod pass per value cost ~0.5 s at 50,000 spans), attribute maps with their schema. */
+const columnOf = (k: string): z.ZodType => {
+  if (k === 'mcpError') return z.array(z.union([z.number(), z.boolean()]).transform(Boolean));
+  if (NUMBER_FACTS.has(k)) return numberColumn;
+  if (k === 'attributes' || k === 'resource') return z.array(AttributesAnswer);
+  if (k === 'eventAttrs' || k === 'linkAttrs') return z.array(z.array(AttributesAnswer));
+  if (k in RawTraceExtras.shape && k !== 'traceState' && k !== 'scope') return listsColumn;
+  return stringColumn;
+};
+/** The answer's one row: an array per column. */
+const RawTraceColumns = z.object(Object.fromEntries(TRACE_COLUMNS.map((k) => [k, columnOf(k)])));
+type Columns = Record<string, unknown[]>;
+
+/** Both StatusCode spellings (Error and STATUS_CODE_ERROR), as toSpanRow reads them. */
+const statusOf = (code: string) => {
+  const c = code.toLowerCase();
+  return c.includes('error') ? 'error' : c.includes('ok') ? 'ok' : 'unset';
+};
+
+/** Span i of the columns, the non-empty sparse fields (the schema's TRACE_SPAN_SPARSE) in `facts`. */
+function spanOf(c: Columns, i: number): TraceSpan {
+  const span: Record<string, unknown> = {};
+  for (const k of DENSE_ROW_COLUMNS) span[k] = c[k]![i];
+  let facts: Record<string, unknown> | null = null;
+  for (const k of SPARSE_COLUMNS) {
+    const v = c[k]![i];
+    if (v !== '' && v !== null && v !== false) (facts ??= {})[k] = v;
+  }
+  if (facts) span.facts = facts;
+  span.status = statusOf(c.statusCode![i] as string);
+  const attributes = c.attributes![i] as Record<string, string>;
+  const at = <T>(k: string) => c[k]![i] as T[];
+  const eventTimes = at<string>('eventTimes');
+  const linkTraceIds = at<string>('linkTraceIds');
+  span.attributes = attributes;
+  span.resource = c.resource![i];
+  span.llm = llmFields(attributes);
+  span.events = eventTimes.map((ts, j) => ({ ts, name: at<string>('eventNames')[j] ?? '', attributes: at<Record<string, string>>('eventAttrs')[j] ?? {} }));
+  span.links = linkTraceIds.map((id, j) => ({ traceId: id, spanId: at<string>('linkSpanIds')[j] ?? '', traceState: at<string>('linkStates')[j] ?? '', attributes: at<Record<string, string>>('linkAttrs')[j] ?? {} }));
+  // Every value was checked with its column above; this only names the shape they make.
+  return span as TraceSpan;
+}
+
+/**
+ * The trace's spans, the first TRACE_SPAN_LIMIT by start. ClickHouse answers with one row of
+ * column arrays (groupArray of a tuple, so NULLs keep their place), not a JSON object per span:
+ * at 50,000 spans the per-row keys were most of 46 MB and of the time. When the cap cut the
+ * trace, the first span says how many spans it holds.
+ */
 async function traceIn(location: TracesLocation, t: TracesTable, traceId: string, w: { fromMs: number; toMs: number }): Promise<TraceSpan[]> {
   const params = new SqlParams();
   const where = `TraceId = ${params.add('String', traceId)} AND ${timeWhere(params, w.fromMs, w.toMs)}`;
+  const spans = `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, ${attributeMapSql(t.layout, 'SpanAttributes', TRACE_ATTRIBUTE_CAP)} AS attributes, ${attributeMapSql(t.layout, 'ResourceAttributes')} AS resource,
+              ${eventsAndLinksSql(t)}
+            FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT + 1}`;
+  const columns = TRACE_COLUMNS.map((k, i) => `arrayMap(r -> r.${i + 1}, rows) AS ${k}`).join(', ');
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
-    sql: `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, ${attributeMapSql(t.layout, 'SpanAttributes', TRACE_ATTRIBUTE_CAP)} AS attributes, ${attributeMapSql(t.layout, 'ResourceAttributes')} AS resource,
-              ${eventsAndLinksSql(t)}
-            FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT}`,
+    sql: `SELECT ${columns} FROM (SELECT groupArray(tuple(${TRACE_COLUMNS.join(', ')})) AS rows FROM (${spans}))`,
     params: params.values,
-    row: z.unknown(),
+    row: RawTraceColumns,
   });
-  return answer.rows.map((raw) => {
-    const base = toSpanRow(raw);
-    const x = RawTraceExtras.parse(raw);
-    return {
-      ...base,
-      traceState: x.traceState,
-      scope: x.scope,
-      attributes: x.attributes,
-      resource: x.resource,
-      llm: llmFields(x.attributes),
-      events: x.eventTimes.map((ts, i) => ({ ts, name: x.eventNames[i] ?? '', attributes: x.eventAttrs[i] ?? {} })),
-      links: x.linkTraceIds.map((id, i) => ({ traceId: id, spanId: x.linkSpanIds[i] ?? '', traceState: x.linkStates[i] ?? '', attributes: x.linkAttrs[i] ?? {} })),
-    };
+  const c = answer.rows[0] as Columns | undefined;
+  const found = c?.spanId?.length ?? 0;
+  if (!c || found === 0) return [];
+  const n = Math.min(found, TRACE_SPAN_LIMIT);
+  const out = new Array<TraceSpan>(n);
+  for (let i = 0; i < n; i++) out[i] = spanOf(c, i);
+  if (found > TRACE_SPAN_LIMIT) out[0] = { ...out[0]!, traceSpans: await traceSpanCount(location, t, where, params) };
+  return out;
+}
+
+/** How many spans the trace holds in the window (asked only when the cap cut it). */
+async function traceSpanCount(location: TracesLocation, t: TracesTable, where: string, params: SqlParams): Promise<number> {
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT count() AS n FROM ${fromTable(t)} WHERE ${where}`,
+    params: params.values,
+    row: z.object({ n: z.union([z.number(), z.string()]).transform(Number) }),
   });
+  return answer.rows[0]?.n ?? 0;
 }
 
 /** The most of one input or output the LLM panel loads; a bigger payload says how much was left out. */

@@ -1,71 +1,119 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hyperdxSearchUrl } from '../../../../electron/shared/hyperdx-url';
+import { fullTraceSpan } from '../../../../electron/shared/trace-queries-schema';
 import { useApi } from '../../api/context';
 import { IdCardHead } from '../../components/IdCardHead';
-import { VirtualList } from '../../components/VirtualList';
 import { errorText, useProfiles } from '../setup/use-profiles';
-import { formatDuration, formatTime } from './format';
-import { LlmPanel } from './LlmPanel';
-import { buildWaterfall, toOtlpJson, type FullSpan } from './waterfall';
+import { formatDuration } from './format';
+import { toOtlpJson } from './otlp-export';
+import { SpanDetail } from './SpanDetail';
+import { buildTree, filterTexts, matchFilter, revealed, spanAt, visibleRows, type FullSpan, type TraceTree } from './waterfall';
+import { WaterfallGrid } from './WaterfallGrid';
 
-function KeyValues({ title, values }: { title: string; values: Record<string, string> }) {
-  const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
-  if (!entries.length) return null;
-  return (
-    <details open>
-      <summary>
-        {title} ({entries.length})
-      </summary>
-      <dl className="kv">
-        {entries.map(([k, v]) => (
-          <div key={k}>
-            <dt title={k}>{k}</dt>
-            <dd>
-              <code>{v}</code>
-            </dd>
-          </div>
-        ))}
-      </dl>
-    </details>
-  );
+export interface TraceViewProps {
+  traceId: string;
+  aroundMs?: number;
+  onClose: () => void;
+  /** The open span, when the host keeps it (e.g. in the URL); without it the view keeps its own, starting at the root. */
+  selectedSpanId?: string;
+  /** A span was selected (click, Enter), or null when `selectedSpanId` names no span of this trace. */
+  onSelectSpan?: (spanId: string | null) => void;
 }
 
-export function TraceView({ traceId, aroundMs, onClose }: { traceId: string; aroundMs?: number; onClose: () => void }) {
+interface Loaded {
+  spans: FullSpan[];
+  /** Spans the trace holds: more than `spans.length` when the app's cap cut it. */
+  total: number;
+}
+
+export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelectSpan }: TraceViewProps) {
   const api = useApi();
   const { state } = useProfiles();
   const profile = state?.profiles.find((p) => p.id === state.activeProfileId);
-  const [spans, setSpans] = useState<FullSpan[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  // Answers and the own selection belong to one request (profile, trace): another trace starts afresh.
+  const key = `${state?.activeProfileId ?? ''}:${traceId}:${aroundMs ?? ''}`;
+  const [answer, setAnswer] = useState<{ key: string; loaded: Loaded | null; error: string | null } | null>(null);
+  const loaded = answer?.key === key ? answer.loaded : null;
+  const error = answer?.key === key ? answer.error : null;
   const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<string | null>(null);
+  const [own, setOwn] = useState<{ key: string; spanId: string } | null>(null);
+  const ownSelection = own?.key === key ? own.spanId : null;
 
   useEffect(() => {
     if (!state) return;
     let live = true;
     api.invoke('traces.get', { profileId: state.activeProfileId, traceId, aroundMs }).then(
-      (r) => {
-        if (!live) return;
-        setSpans(r.spans);
-        setSelected(r.spans.find((s) => !s.parentSpanId)?.spanId ?? r.spans[0]?.spanId ?? null);
-        document.getElementById('root')?.setAttribute('data-trace-state', 'rendered');
-      },
-      (e: unknown) => live && setError(errorText(e)),
+      (r) => live && setAnswer({ key, loaded: { spans: r.spans.map(fullTraceSpan), total: Math.max(r.spans.length, r.spans[0]?.traceSpans ?? 0) }, error: null }),
+      (e: unknown) => live && setAnswer({ key, loaded: null, error: errorText(e) }),
     );
     return () => {
       live = false;
-      document.getElementById('root')?.removeAttribute('data-trace-state');
     };
-  }, [api, state?.activeProfileId, traceId, aroundMs]); // eslint-disable-line react-hooks/exhaustive-deps -- reload on profile or trace only
+  }, [api, key]); // eslint-disable-line react-hooks/exhaustive-deps -- key names the profile and the trace
 
-  const model = useMemo(() => (spans ? buildWaterfall(spans, collapsed, filter) : null), [spans, collapsed, filter]);
-  const span = spans?.find((s) => s.spanId === selected) ?? null;
-  const total = model ? Math.max(1, model.traceEndNs - model.traceStartNs) : 1;
-  const hyperdx = profile && model ? hyperdxSearchUrl(profile, { where: `TraceId:"${traceId}"`, whereLanguage: 'lucene', fromMs: model.traceStartNs / 1e6 - 3_600_000, toMs: model.traceEndNs / 1e6 + 3_600_000, traceId }) : null; // the trace's own time ±1 h, once its spans are in
+  // Built once per trace; collapse and filter below are passes over its arrays.
+  const tree = useMemo(() => (loaded ? buildTree(loaded.spans) : null), [loaded]);
+  // Collapse flags by depth-first position, belonging to one tree: a new trace starts all open.
+  const [fold, setFold] = useState<{ tree: TraceTree | null; flags: Uint8Array }>({ tree: null, flags: new Uint8Array(0) });
+  const collapsed = useMemo(() => (fold.tree === tree ? fold.flags : new Uint8Array(tree?.order.length ?? 0)), [fold, tree]);
+  const setCollapsed = useCallback((change: (flags: Uint8Array) => Uint8Array) => setFold((f) => ({ tree, flags: change(f.tree === tree ? f.flags : new Uint8Array(tree?.order.length ?? 0)) })), [tree]);
+  // The filter's lower-cased texts, made on the first filter rather than for every trace opened.
+  const textsOf = useMemo(() => {
+    let texts: string[] | null = null;
+    return () => (texts ??= tree ? filterTexts(tree) : []);
+  }, [tree]);
+  const matches = useMemo(() => (tree ? matchFilter(textsOf, filter) : null), [tree, textsOf, filter]);
+  const rows = useMemo(() => (tree ? visibleRows(tree, collapsed, matches) : new Int32Array(0)), [tree, collapsed, matches]);
+
+  const rootId = tree && tree.order.length ? spanAt(tree, 0).spanId : null;
+  const selectedId = selectedSpanId ?? ownSelection ?? rootId;
+  const selectedPos = tree && selectedId !== null ? (tree.positionOf.get(selectedId) ?? null) : null;
+
+  // A selection from the host naming no span of this trace is handed back, so a stale link can be dropped.
+  useEffect(() => {
+    if (tree && selectedSpanId !== undefined && !tree.positionOf.has(selectedSpanId)) onSelectSpan?.(null);
+  }, [tree, selectedSpanId]); // eslint-disable-line react-hooks/exhaustive-deps -- once per trace and selection
+  // A span the host selects is shown even if a collapsed ancestor hid it (adjusted while rendering, once per new selection).
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  if (tree && selectedSpanId !== undefined && selectedSpanId !== revealedFor && selectedPos !== null) {
+    setRevealedFor(selectedSpanId);
+    setCollapsed((c) => revealed(tree, c, selectedPos));
+  }
+
+  // Tests and bench:tail wait on this marker: set once the answer's rows are in the page (they render with it).
+  const ready = loaded !== null;
+  useEffect(() => {
+    if (!ready) return;
+    const root = document.getElementById('root');
+    root?.setAttribute('data-trace-state', 'rendered');
+    return () => root?.removeAttribute('data-trace-state');
+  }, [ready, traceId]);
+
+  const select = useCallback(
+    (pos: number) => {
+      if (!tree) return;
+      const id = spanAt(tree, pos).spanId;
+      setOwn({ key, spanId: id });
+      onSelectSpan?.(id);
+    },
+    [tree, key, onSelectSpan],
+  );
+  const toggle = useCallback(
+    (pos: number) =>
+      setCollapsed((c) => {
+        const next = c.slice();
+        next[pos] = next[pos] ? 0 : 1;
+        return next;
+      }),
+    [setCollapsed],
+  );
+
+  const span = tree && selectedPos !== null ? spanAt(tree, selectedPos) : null;
+  const hyperdx = profile && tree ? hyperdxSearchUrl(profile, { where: `TraceId:"${traceId}"`, whereLanguage: 'lucene', fromMs: tree.startMs - 3_600_000, toMs: tree.startMs + tree.totalNs / 1e6 + 3_600_000, traceId }) : null; // the trace's own time ±1 h, once its spans are in
 
   const exportJson = () => {
-    if (!spans) return;
-    const url = URL.createObjectURL(new Blob([toOtlpJson(spans)], { type: 'application/json' }));
+    if (!loaded) return;
+    const url = URL.createObjectURL(new Blob([toOtlpJson(loaded.spans)], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = `trace-${traceId}.json`;
@@ -81,101 +129,30 @@ export function TraceView({ traceId, aroundMs, onClose }: { traceId: string; aro
             Open in HyperDX
           </a>
         ) : null}
-        <button type="button" className="secondary small" onClick={exportJson} disabled={!spans}>
+        <button type="button" className="secondary small" onClick={exportJson} disabled={!loaded}>
           Export OTLP/JSON
         </button>
       </IdCardHead>
       {error ? <p className="error-text">{error}</p> : null}
-      {spans && spans.length === 0 ? <p className="muted">No spans of this trace were found in the last 30 days.</p> : null}
-      {model && spans?.length ? (
+      {!loaded && !error ? <p className="muted">Loading the trace…</p> : null}
+      {loaded && loaded.spans.length === 0 ? <p className="muted">No spans of this trace were found in the last 30 days.</p> : null}
+      {tree && loaded && loaded.spans.length ? (
         <>
           <div className="row">
-            <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter spans in this trace" aria-label="Filter spans in this trace" />
-            <span className="muted">
-              {spans.length.toLocaleString()} spans · {formatDuration(total)}
+            <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter spans: name, service, attribute" aria-label="Filter spans in this trace" />
+            <span className="muted" data-testid="trace-counts">
+              {matches ? `${rows.length.toLocaleString()} of ` : ''}
+              {loaded.spans.length.toLocaleString()} spans · {formatDuration(tree.totalNs)}
             </span>
           </div>
-          <div className="trace-layout">
-            <VirtualList
-              label="Waterfall"
-              count={model.rows.length}
-              rowHeight={26}
-              height={Math.min(560, Math.max(120, model.rows.length * 26 + 4))}
-              renderRow={(i) => {
-                const r = model.rows[i]!;
-                const left = (r.startNs / total) * 100;
-                const width = Math.max(0.3, (r.durationNs / total) * 100);
-                return (
-                  <div className={`wf-row ${r.span.spanId === selected ? 'selected' : ''} ${r.span.status === 'error' ? 'is-error' : ''}`} data-testid="wf-row">
-                    <span className="wf-name" style={{ paddingLeft: 4 + r.depth * 14 }}>
-                      {r.hasChildren ? (
-                        <button
-                          type="button"
-                          className="twisty"
-                          aria-label={collapsed.has(r.span.spanId) ? `Expand ${r.span.name}` : `Collapse ${r.span.name}`}
-                          aria-expanded={!collapsed.has(r.span.spanId)}
-                          onClick={() =>
-                            setCollapsed((c) => {
-                              const n = new Set(c);
-                              if (n.has(r.span.spanId)) n.delete(r.span.spanId);
-                              else n.add(r.span.spanId);
-                              return n;
-                            })
-                          }
-                        >
-                          {collapsed.has(r.span.spanId) ? '▸' : '▾'}
-                        </button>
-                      ) : (
-                        <span className="twisty" />
-                      )}
-                      <button type="button" className="linklike" onClick={() => setSelected(r.span.spanId)}>
-                        {r.span.name}
-                      </button>
-                    </span>
-                    <span className="wf-track">
-                      <span className="wf-bar" style={{ left: `${left}%`, width: `${width}%` }} title={formatDuration(r.durationNs)} />
-                    </span>
-                    <span className="wf-dur">{formatDuration(r.durationNs)}</span>
-                  </div>
-                );
-              }}
-            />
-            {span ? (
-              <aside className="span-panel" aria-label="Span details" data-testid="span-panel">
-                <h3>{span.name}</h3>
-                <p className="muted">
-                  {span.service} · {span.kind} · {formatTime(span.ts)} · {formatDuration(span.durationNs)} · <span className={`status-${span.status}`}>{span.status}</span>
-                </p>
-                {span.statusMessage ? <p className="error-text">{span.statusMessage}</p> : null}
-                {state ? <LlmPanel span={span} spans={spans!} profileId={state.activeProfileId} /> : null}
-                <KeyValues title="Attributes" values={span.attributes} />
-                <KeyValues title="Resource" values={span.resource} />
-                {span.events.length ? (
-                  <details open>
-                    <summary>Events ({span.events.length})</summary>
-                    {span.events.map((e, i) => (
-                      <div key={i} className="event">
-                        <strong>{e.name}</strong> <span className="muted">{formatTime(e.ts)}</span>
-                        <KeyValues title="Attributes" values={e.attributes} />
-                      </div>
-                    ))}
-                  </details>
-                ) : null}
-                {span.links.length ? (
-                  <details open>
-                    <summary>Links ({span.links.length})</summary>
-                    {span.links.map((l, i) => (
-                      <p key={i}>
-                        <a href={`#/explore/trace/${l.traceId}`}>
-                          <code>{l.traceId}</code>
-                        </a>{' '}
-                        span <code>{l.spanId}</code>
-                      </p>
-                    ))}
-                  </details>
-                ) : null}
-              </aside>
-            ) : null}
+          {loaded.total > loaded.spans.length ? (
+            <p className="trace-note" role="status" data-testid="trace-cut">
+              Showing the first {loaded.spans.length.toLocaleString()} of {loaded.total.toLocaleString()} spans (by start time); the rest are not loaded.
+            </p>
+          ) : null}
+          <div className="trace-body">
+            <WaterfallGrid tree={tree} rows={rows} collapsed={collapsed} filter={filter.trim().toLowerCase()} selectedPos={selectedPos} onToggle={toggle} onSelect={select} idPrefix={`wf-${traceId}`} />
+            {span ? <SpanDetail span={span} spans={loaded.spans} profileId={state?.activeProfileId ?? null} /> : null}
           </div>
         </>
       ) : null}

@@ -1,90 +1,199 @@
-import type { TraceSpan } from '../../../../electron/shared/contract';
-import type { z } from 'zod';
+/**
+ * The waterfall's tree, computed once per trace in flat arrays (depth-first order, children by
+ * start time), so that what a collapse or a filter changes is one linear pass over typed arrays:
+ * at 50,000 spans neither may rebuild the tree nor re-render every row.
+ */
+import type { FullTraceSpan } from '../../../../electron/shared/trace-queries-schema';
 
-export type FullSpan = z.infer<typeof TraceSpan>;
+/** A span as the trace view and its panels read it: every fact present (the wire leaves empty ones out). */
+export type FullSpan = FullTraceSpan;
 
-export interface WaterfallRow {
-  span: FullSpan;
-  depth: number;
-  hasChildren: boolean;
-  startNs: number;
-  durationNs: number;
+export interface TraceTree {
+  /** The spans, as received. */
+  spans: FullSpan[];
+  /** Depth-first position → index in `spans`. */
+  order: Int32Array;
+  /** By position: nesting depth (roots 0), the position just past the subtree, the parent's position (-1 for a root). */
+  depth: Int32Array;
+  end: Int32Array;
+  parent: Int32Array;
+  /** By position: start relative to the trace's first span, and duration, in ns (exact below 104 days). */
+  startNs: Float64Array;
+  durationNs: Float64Array;
+  /** By position: 1 when the span failed. */
+  failed: Uint8Array;
+  /** Span id → position. */
+  positionOf: Map<string, number>;
+  /** The trace's extent in ns, from its first start to its last end; and that first start, in epoch ms. */
+  totalNs: number;
+  startMs: number;
 }
 
-/** Orders spans as a tree from ParentSpanId (children by start time); orphans become roots. */
-export function buildWaterfall(spans: FullSpan[], collapsed: Set<string>, filter: string): { rows: WaterfallRow[]; traceStartNs: number; traceEndNs: number } {
-  const ids = new Set(spans.map((s) => s.spanId));
-  const children = new Map<string, FullSpan[]>();
-  const roots: FullSpan[] = [];
-  for (const s of spans) {
-    if (s.parentSpanId && ids.has(s.parentSpanId)) {
-      const list = children.get(s.parentSpanId) ?? [];
-      list.push(s);
-      children.set(s.parentSpanId, list);
-    } else roots.push(s);
-  }
-  const byStart = (a: FullSpan, b: FullSpan) => (BigInt(a.tsNs) < BigInt(b.tsNs) ? -1 : BigInt(a.tsNs) > BigInt(b.tsNs) ? 1 : 0);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const s of spans) {
-    const start = Number(s.tsNs);
-    min = Math.min(min, start);
-    max = Math.max(max, start + Number(s.durationNs));
-  }
-  const needle = filter.trim().toLowerCase();
-  const matches = (s: FullSpan) => !needle || s.name.toLowerCase().includes(needle) || s.service.toLowerCase().includes(needle) || s.model.toLowerCase().includes(needle);
-  const rows: WaterfallRow[] = [];
-  // Iterative DFS: a 10,000-span chain must not blow the stack.
-  const stack: { span: FullSpan; depth: number }[] = roots.sort(byStart).reverse().map((span) => ({ span, depth: 0 }));
-  while (stack.length) {
-    const { span, depth } = stack.pop()!;
-    const kids = (children.get(span.spanId) ?? []).sort(byStart);
-    if (matches(span)) rows.push({ span, depth, hasChildren: kids.length > 0, startNs: Number(span.tsNs) - min, durationNs: Number(span.durationNs) });
-    if (!collapsed.has(span.spanId)) for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, depth: depth + 1 });
-  }
-  return { rows, traceStartNs: min, traceEndNs: max };
-}
+/**
+ * A 19-digit ns timestamp as two exact halves (ms, ns within the ms): Number() of the whole
+ * string would round to 256 ns, which can reorder siblings that start within the same microsecond.
+ */
+const msOf = (tsNs: string) => Number(tsNs.slice(0, -6) || '0');
+const subMsOf = (tsNs: string) => Number(tsNs.slice(-6));
 
-/** The trace as OTLP/JSON (hex ids, integer enums, int64 as strings), for export. */
-export function toOtlpJson(spans: FullSpan[]): string {
-  const kinds: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
-  const status: Record<string, number> = { unset: 0, ok: 1, error: 2 };
-  const kv = (m: Record<string, string>) => Object.entries(m).map(([key, value]) => ({ key, value: { stringValue: value } }));
-  const byResource = new Map<string, FullSpan[]>();
-  for (const s of spans) {
-    const key = JSON.stringify(s.resource);
-    byResource.set(key, [...(byResource.get(key) ?? []), s]);
+export function buildTree(spans: FullSpan[]): TraceTree {
+  const n = spans.length;
+  const ms = new Float64Array(n);
+  let minMs = Infinity;
+  for (let i = 0; i < n; i++) {
+    ms[i] = msOf(spans[i]!.tsNs);
+    if (ms[i]! < minMs) minMs = ms[i]!;
   }
-  const toNs = (ts: string) => {
-    const d = new Date(`${ts.slice(0, 19).replace(' ', 'T')}Z`).getTime();
-    return (BigInt(d) * 1_000_000n + BigInt(ts.slice(20, 29).padEnd(9, '0'))).toString();
+  const start = new Float64Array(n);
+  const duration = new Float64Array(n);
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = (ms[i]! - minMs) * 1e6 + subMsOf(spans[i]!.tsNs);
+    duration[i] = Number(spans[i]!.durationNs);
+    last = Math.max(last, start[i]! + duration[i]!);
+  }
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(spans[i]!.spanId, i);
+
+  // Children lists in one flat array (counts, then offsets), filled in start order so each list comes out sorted.
+  const byStart = new Int32Array(n);
+  for (let i = 0; i < n; i++) byStart[i] = i;
+  byStart.sort((a, b) => start[a]! - start[b]! || a - b);
+  const parentOf = new Int32Array(n);
+  const counts = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const p = spans[i]!.parentSpanId ? (index.get(spans[i]!.parentSpanId) ?? -1) : -1;
+    // A span that names itself as its parent would loop; orphans and such become roots.
+    parentOf[i] = p === i ? -1 : p;
+    counts[parentOf[i]! + 1]!++;
+  }
+  const offset = new Int32Array(n + 2);
+  for (let i = 0; i <= n; i++) offset[i + 1] = offset[i]! + counts[i]!;
+  const fill = offset.slice(0, n + 1);
+  const kids = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = byStart[k]!;
+    kids[fill[parentOf[i]! + 1]!++] = i;
+  }
+
+  // Iterative depth-first walk: a 50,000-span chain must not blow the stack. Slot 0 holds the roots, slot i + 1 span i's children.
+  const order = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const end = new Int32Array(n);
+  const parent = new Int32Array(n);
+  const positionOf = new Map<string, number>();
+  const visited = new Uint8Array(n);
+  const stack: number[] = [];
+  const posStack: number[] = [];
+  let pos = 0;
+  const pushChildren = (slot: number, parentPos: number) => {
+    for (let c = offset[slot + 1]! - 1; c >= offset[slot]!; c--) {
+      stack.push(kids[c]!);
+      posStack.push(parentPos);
+    }
   };
-  return JSON.stringify(
-    {
-      resourceSpans: [...byResource.entries()].map(([res, list]) => ({
-        resource: { attributes: kv(JSON.parse(res) as Record<string, string>) },
-        scopeSpans: [
-          {
-            scope: { name: list[0]?.scope ?? '' },
-            spans: list.map((s) => ({
-              traceId: s.traceId,
-              spanId: s.spanId,
-              parentSpanId: s.parentSpanId,
-              traceState: s.traceState,
-              name: s.name,
-              kind: kinds[s.kind.replace(/^SPAN_KIND_/, '').replace(/^./, (c) => c.toUpperCase())] ?? 0,
-              startTimeUnixNano: s.tsNs,
-              endTimeUnixNano: (BigInt(s.tsNs) + BigInt(s.durationNs)).toString(),
-              attributes: kv(s.attributes),
-              events: s.events.map((e) => ({ timeUnixNano: toNs(e.ts), name: e.name, attributes: kv(e.attributes) })),
-              links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: kv(l.attributes) })),
-              status: { code: status[s.status] ?? 0, message: s.statusMessage },
-            })),
-          },
-        ],
-      })),
-    },
-    null,
-    2,
-  );
+  // Subtrees close when the walk leaves them: a span's subtree ends where the next span not below it starts.
+  const walk = () => {
+    const open: number[] = [];
+    while (stack.length) {
+      const i = stack.pop()!;
+      const pp = posStack.pop()!;
+      if (visited[i]) continue;
+      visited[i] = 1;
+      while (open.length && open[open.length - 1] !== pp) end[open.pop()!] = pos;
+      order[pos] = i;
+      parent[pos] = pp;
+      depth[pos] = pp < 0 ? 0 : depth[pp]! + 1;
+      positionOf.set(spans[i]!.spanId, pos);
+      open.push(pos);
+      pos++;
+      pushChildren(i + 1, pos - 1);
+    }
+    while (open.length) end[open.pop()!] = pos;
+  };
+  pushChildren(0, -1);
+  walk();
+  // Spans in a parent cycle are reachable from no root: each such cycle starts a tree of its own.
+  for (let k = 0; k < n && pos < n; k++) {
+    if (visited[byStart[k]!]) continue;
+    stack.push(byStart[k]!);
+    posStack.push(-1);
+    walk();
+  }
+
+  const startNs = new Float64Array(n);
+  const durationNs = new Float64Array(n);
+  const failed = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = order[p]!;
+    startNs[p] = start[i]!;
+    durationNs[p] = duration[i]!;
+    failed[p] = spans[i]!.status === 'error' ? 1 : 0;
+  }
+  return { spans, order, depth, end, parent, startNs, durationNs, failed, positionOf, totalNs: Math.max(1, last), startMs: n ? minMs : 0 };
+}
+
+/** The span at a depth-first position. */
+export const spanAt = (tree: TraceTree, pos: number): FullSpan => tree.spans[tree.order[pos]!]!;
+export const hasChildren = (tree: TraceTree, pos: number): boolean => tree.end[pos]! > pos + 1;
+
+/** What the filter looks in, lower-cased, by position: name, service, model and every attribute key and value. Built on first use. */
+export function filterTexts(tree: TraceTree): string[] {
+  const out = new Array<string>(tree.order.length);
+  for (let p = 0; p < out.length; p++) {
+    const s = spanAt(tree, p);
+    let text = `${s.name}\n${s.service}\n${s.model}`;
+    for (const k in s.attributes) text += `\n${k}=${s.attributes[k]}`;
+    out[p] = text.toLowerCase();
+  }
+  return out;
+}
+
+/** By position, 1 where the span matches the filter text; null when there is no filter. */
+export function matchFilter(texts: () => string[], filter: string): Uint8Array | null {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return null;
+  const all = texts();
+  const hit = new Uint8Array(all.length);
+  for (let p = 0; p < all.length; p++) hit[p] = all[p]!.includes(needle) ? 1 : 0;
+  return hit;
+}
+
+/**
+ * The rows shown, as positions in depth-first order (so the array is increasing): every span
+ * not inside a collapsed subtree, and, under a filter, only the ones that match.
+ */
+export function visibleRows(tree: TraceTree, collapsed: Uint8Array, matches: Uint8Array | null): Int32Array {
+  const n = tree.order.length;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let p = 0; p < n; ) {
+    if (!matches || matches[p]) out[k++] = p;
+    p = collapsed[p] ? tree.end[p]! : p + 1;
+  }
+  return out.slice(0, k);
+}
+
+/** The index in `rows` of the first row at or after position `pos` (rows are increasing). */
+export function rowAtOrAfter(rows: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The collapse flags with every collapsed ancestor of `pos` opened, so the span can be shown. */
+export function revealed(tree: TraceTree, collapsed: Uint8Array, pos: number): Uint8Array {
+  let next: Uint8Array | null = null;
+  for (let p = tree.parent[pos]!; p >= 0; p = tree.parent[p]!) {
+    if (collapsed[p]) {
+      next ??= collapsed.slice();
+      next[p] = 0;
+    }
+  }
+  return next ?? collapsed;
 }
