@@ -15,9 +15,14 @@ export const FOLD_CHARS = 600;
 
 const atMs = (tsNs: string) => Math.floor(Number(BigInt(tsNs) / 1_000_000n));
 
+/** The payload holds only the start of this side (over its 1 MB cap): its JSON cannot be read as messages. */
+export function payloadCut(p: PayloadState | null, which: Which): boolean {
+  return p?.status === 'done' && (which === 'output' ? p.value.outputBytes : p.value.inputBytes) > p.value.capBytes;
+}
+
 /** The messages of one side read from the span's full payload, with the same reader the query uses. */
 export function fromPayload(p: PayloadState | null, which: Which): PlacedMessage[] | null {
-  if (p?.status !== 'done') return null;
+  if (p?.status !== 'done' || payloadCut(p, which)) return null;
   if (which === 'output') return readOutput(p.value.output).messages;
   const read = readInput(p.value.input);
   return which === 'system' ? read.system : read.fresh;
@@ -42,7 +47,7 @@ export function TurnMessageView({ turn, spanId, which, m, payloads, testId }: { 
         cut: m.cut && !full,
         onShowAll: () => payloads.load(turn.traceId, spanId, atMs(turn.tsNs)),
         loading: p?.status === 'loading',
-        error: !m.cut ? null : p?.status === 'error' ? p.error : p?.status === 'done' && !full ? 'the message is not in the span’s payload any more' : null,
+        error: !m.cut ? null : p?.status === 'error' ? p.error : payloadCut(p, which) ? 'the span’s payload is over the 1 MB the app loads; Raw shows its start' : p?.status === 'done' && !full ? 'the message is not in the span’s payload any more' : null,
       }}
     />
   );
@@ -64,10 +69,11 @@ function SideView({ turn, side, which, payloads, label }: { turn: Turn; side: Tu
       {side.kind === 'deferred' && !loaded ? (
         <p className="muted small" data-testid="turn-deferred">
           {side.note}{' '}
-          <button type="button" className="secondary small" onClick={() => payloads.load(turn.traceId, side.spanId, atMs(turn.tsNs))} disabled={p?.status === 'loading'}>
+          <button type="button" className="secondary small" onClick={() => payloads.load(turn.traceId, side.spanId, atMs(turn.tsNs))} disabled={p?.status === 'loading' || payloadCut(p, which)}>
             {p?.status === 'loading' ? 'Loading…' : `Load the ${label}`}
           </button>
           {p?.status === 'error' ? <span className="error-text"> {p.error}</span> : null}
+          {payloadCut(p, which) ? <span className="error-text"> It is over the 1 MB the app loads: Raw shows its start.</span> : null}
         </p>
       ) : null}
       {side.kind === 'other' ? <p className="muted small">The {label} is {side.note.charAt(0).toLowerCase() + side.note.slice(1)}</p> : null}
