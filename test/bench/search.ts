@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { closeAllClients, queryRows } from '../../electron/core/clickhouse/clickhouse-clients.js';
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
-import { searchSpans, traceWindows } from '../../electron/core/traces/trace-queries.js';
+import { traceWindows } from '../../electron/core/traces/trace-queries.js';
+import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { fillSql } from './summary-fill.js';
 

@@ -7,7 +7,7 @@
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchSpans } from '../../electron/core/traces/trace-queries.js';
+import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { gatewayMix, otlpBody, type GenRequest } from '../support/gateway-traffic.js';
 import { postOtlp } from '../support/otlp-http.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';

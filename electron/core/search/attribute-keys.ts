@@ -9,9 +9,15 @@ import { quoteName, serverKey, type TracesLocation } from '../clickhouse/server.
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import { attributeExistsSql, attributeKeysSql } from '../semantics/span-columns-sql.js';
 
-/** How long a sample of keys is trusted, and how much of the table it reads. */
+/** How long a sample of keys is fresh; an older one is still answered at once while a new one is read. */
 export const KEYS_CACHE_MS = 5 * 60_000;
-const SAMPLE_ROWS = 20_000;
+/**
+ * What a sample reads: the map keys (never the values) of the spans of the newest minutes, at
+ * most this many rows whatever the table's size. The sort key is (ServiceName, SpanName, time),
+ * so a time slice holds every kind of span, where the first N rows of a day would hold one.
+ */
+export const SAMPLE_MINUTES = 15;
+export const SAMPLE_MAX_ROWS = 2_000_000;
 const MAX_KEYS = 2_000;
 
 export interface KnownKeys {
@@ -19,31 +25,56 @@ export interface KnownKeys {
   resource: string[];
 }
 
-const cache = new Map<string, { at: number; keys: Promise<KnownKeys> }>();
+const cache = new Map<string, { at: number; keys: Promise<KnownKeys>; refreshing: boolean }>();
 
 function table(l: TracesLocation): string {
   return `${quoteName(l.database)}.${quoteName(l.table)}`;
 }
 
-async function sample(l: TracesLocation, layout: TableLayout): Promise<KnownKeys> {
+const Sample = z.object({ span: z.array(z.string()), resource: z.array(z.string()) });
+
+/** The keys of the spans since `since` (a SQL time), reading the keys subcolumns only and at most SAMPLE_MAX_ROWS rows. */
+async function sampleSince(l: TracesLocation, layout: TableLayout, since: string): Promise<KnownKeys> {
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
     sql: `SELECT arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'SpanAttributes')})), 1, ${MAX_KEYS}) AS span,
                  arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'ResourceAttributes')})), 1, ${MAX_KEYS}) AS resource
-          FROM (SELECT SpanAttributes, ResourceAttributes FROM ${table(l)} WHERE Timestamp >= now64(3) - INTERVAL 1 DAY ORDER BY Timestamp DESC LIMIT ${SAMPLE_ROWS})`,
-    row: z.object({ span: z.array(z.string()), resource: z.array(z.string()) }),
+          FROM ${table(l)} WHERE Timestamp >= ${since}`,
+    // A busy table stops at the budget with what it has read (a sample), instead of failing.
+    settings: { max_rows_to_read: String(SAMPLE_MAX_ROWS), read_overflow_mode: 'break' },
+    row: Sample,
   });
   return rows[0] ?? { span: [], resource: [] };
 }
 
-/** Keys seen in the most recent spans of the last day (cached). */
+/** The newest minutes' keys; a table quiet for that long is sampled over its last day instead (same row budget). */
+async function sample(l: TracesLocation, layout: TableLayout): Promise<KnownKeys> {
+  const recent = await sampleSince(l, layout, `now64(3) - INTERVAL ${SAMPLE_MINUTES} MINUTE`);
+  if (recent.span.length + recent.resource.length > 0) return recent;
+  return sampleSince(l, layout, 'now64(3) - INTERVAL 1 DAY');
+}
+
+/**
+ * Keys seen in the newest spans (cached per table). A stale sample is answered at once and
+ * refreshed behind it, so only the first search of a process waits for one.
+ */
 export function knownKeys(l: TracesLocation, layout: TableLayout, now = Date.now()): Promise<KnownKeys> {
   const key = `${serverKey(l, l.database)}|${l.table}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < KEYS_CACHE_MS) return hit.keys;
+  if (hit) {
+    if (!hit.refreshing) {
+      hit.refreshing = true;
+      sample(l, layout).then(
+        (keys) => cache.set(key, { at: Date.now(), keys: Promise.resolve(keys), refreshing: false }),
+        () => (hit.refreshing = false),
+      );
+    }
+    return hit.keys;
+  }
   const keys = sample(l, layout);
-  cache.set(key, { at: now, keys });
+  cache.set(key, { at: now, keys, refreshing: false });
   keys.catch(() => cache.delete(key));
   return keys;
 }

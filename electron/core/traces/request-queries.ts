@@ -17,6 +17,8 @@ import { McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, Traff
 import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
+import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { scansText } from './span-search.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
 export const MEMBER_SLACK_MS = 60 * 60_000;
@@ -48,34 +50,78 @@ export interface RequestSearchInput {
   language?: SearchLanguage;
   /** Only requests older than this one (the previous page's last), newest first. */
   before?: { tsNs: string; traceId: string };
+  /** Where a scanning search stops going back (time-slices.ts SCAN_BUDGET by default). */
+  scanBudget?: ScanBudget;
 }
 
-/** The newest requests in the window whose trace has a span matching the search (every span, not only the root). */
+/** Member spans start this long before their root (clock skew between services) or end this long after it, at most. */
+export const MEMBER_MARGIN_MS = 60_000;
+
+const RootRow = z.object({ traceId: z.string(), tsNs: z.string(), endNs: z.string() });
+
+/**
+ * The newest requests in the window whose trace has a span matching the search (every span, not
+ * only the root). The page's roots are found first, newest time slice first, then only their
+ * traces are rolled up, over the few minutes those roots cover.
+ */
 export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
   return withTracesTable(location, async (t) => {
-    const params = new SqlParams();
-    const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
+    const base = new SqlParams();
+    const svc = q.service ? `ServiceName = ${base.add('String', q.service)}` : '1';
     const search = await prepareSearch(q.query, t, q, q.language);
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
-    const matched = termWheres(search, params)
-      .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND ${term})`)
-      .join('');
-    const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${params.add('UInt64', q.before.tsNs)})), ${params.add('String', q.before.traceId)})` : '';
-    const roots = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, q.fromMs, q.toMs)} AND ${svc} AND ParentSpanId = ''${older}${matched} ORDER BY Timestamp DESC, TraceId DESC LIMIT ${q.limit + 1}`;
+    const terms = termWheres(search, base);
+    const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${base.add('UInt64', q.before.tsNs)})), ${base.add('String', q.before.traceId)})` : '';
+    // A next page starts where the previous one ended, not at the window's end.
+    const range = { fromMs: q.fromMs, toMs: q.before ? Math.min(q.toMs, Math.ceil(Number(BigInt(q.before.tsNs) / 1_000_000n)) + 1) : q.toMs };
+    const roots = await readNewestFirst(
+      range,
+      q.limit,
+      async (slice, want) => {
+        const params = base.clone();
+        const members = { fromMs: slice.fromMs, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
+        const matched = terms.map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${sliceWhere(params, members)} AND ${svc} AND ${term})`).join('');
+        const a = await queryRows(location, {
+          kind: 'search',
+          database: location.database,
+          sql: `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(Timestamp)) AS tsNs, toString(toUnixTimestamp64Nano(Timestamp) + Duration) AS endNs
+                FROM ${fromTable(t)} WHERE ${sliceWhere(params, slice)} AND ${svc} AND ParentSpanId = ''${older}${matched}
+                ORDER BY Timestamp DESC, TraceId DESC LIMIT ${want}`,
+          params: params.values,
+          settings: settingsFor(search),
+          row: RootRow,
+        });
+        return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
+      },
+      terms.some((w) => scansText(w, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+    );
+    const stoppedAt = roots.searchedFromMs;
+    const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
+    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs };
+    const params = base.clone();
+    const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
+    const endMs = Math.max(...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
+    const around = `${timeWhere(params, startMs - MEMBER_MARGIN_MS, Math.min(endMs + MEMBER_MARGIN_MS, q.toMs + MEMBER_SLACK_MS))} AND ${svc} AND TraceId IN ${params.add('Array(String)', roots.rows.map((r) => r.traceId))}`;
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `${rollupSql(t, `${timeWhere(params, q.fromMs, q.toMs + MEMBER_SLACK_MS)} AND ${svc} AND TraceId IN (${roots})`)} ORDER BY toUInt64(r_tsNs) DESC, traceId DESC`,
+      sql: `${rollupSql(t, around)} ORDER BY toUInt64(r_tsNs) DESC, traceId DESC`,
       params: params.values,
-      settings: settingsFor(search),
       row: Raw,
     });
     const requests = answer.rows.map((r) => withEstimatedCost(RequestRow.parse(fromRollupRow(r)), priceOf));
     const page = requests.slice(0, q.limit);
     const last = page[page.length - 1];
     const truncated = requests.length > q.limit;
-    return { requests: page, truncated, next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : null, searchedFromMs: null, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+    return {
+      requests: page,
+      truncated,
+      next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : further,
+      searchedFromMs: stoppedAt,
+      rowsRead: roots.rowsRead + answer.rowsRead,
+      elapsedMs: roots.elapsedMs + answer.elapsedMs,
+    };
   });
 }
 

@@ -1,0 +1,54 @@
+/**
+ * The span search: the newest spans of a window that match, a page at a time, read newest time
+ * slice first (time-slices.ts). A search that has to scan text (a bare word, a substring, SQL
+ * mode) stops going back at a row budget and says how far back it looked.
+ */
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import type { TracesLocation } from '../clickhouse/server.js';
+import { withTracesTable } from '../clickhouse/traces-table.js';
+import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
+import { toSpanRow } from '../../shared/span-row.js';
+import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
+import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
+import { SqlParams } from '../search/sql-params.js';
+import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { fromTable } from './trace-queries.js';
+
+/**
+ * Whether a compiled search reads text it cannot find through an index (ILIKE, LIKE, a substring
+ * position): such a search is bounded by the scan budget. The SQL is ours, built by compile-search.
+ */
+export function scansText(whereSql: string | null, language: 'lucene' | 'sql'): boolean {
+  if (language === 'sql') return whereSql !== null;
+  return whereSql !== null && /\b(ILIKE|LIKE|positionCaseInsensitiveUTF8|match)\b/.test(whereSql);
+}
+
+export async function searchSpans(location: TracesLocation, input: z.input<typeof SearchInput>, budget: ScanBudget = SCAN_BUDGET): Promise<z.infer<typeof SearchResult>> {
+  const q = SearchInput.parse(input);
+  return withTracesTable(location, async (t) => {
+    const base = new SqlParams();
+    const prepared = await prepareSearch(q.query, t, q, q.language);
+    const search = whereOf(prepared, base);
+    const where = [...(q.service ? [`ServiceName = ${base.add('String', q.service)}`] : []), ...(search ? [search] : [])];
+    const answer = await readNewestFirst(
+      q,
+      q.limit,
+      async (slice, want) => {
+        const params = base.clone();
+        const a = await queryRows(location, {
+          kind: 'search',
+          database: location.database,
+          sql: `SELECT ${spanRowColumnsSql(t.layout)} FROM ${fromTable(t)} WHERE ${[sliceWhere(params, slice), ...where].join(' AND ')} ORDER BY Timestamp DESC LIMIT ${want}`,
+          params: params.values,
+          settings: settingsFor(prepared),
+          row: z.unknown(),
+        });
+        return { rows: a.rows.map(toSpanRow), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
+      },
+      scansText(search, q.language) ? budget : null,
+    );
+    const spans = answer.rows;
+    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Newest-first reads of a time window, one slice at a time. ClickStack's table is sorted by
+ * (ServiceName, SpanName, time), so `ORDER BY Timestamp DESC LIMIT n` over a whole window reads
+ * every row of it; asking the newest slice first and going back only while the page is not full
+ * reads a few minutes of a busy table instead of hours. A search that must scan (a bare word, a
+ * substring) also stops at a budget and says how far back it looked, so the page can offer to
+ * search further instead of reading the whole table.
+ */
+import type { SqlParams } from '../search/sql-params.js';
+
+export interface TimeSlice {
+  fromMs: number;
+  toMs: number;
+  /** The newest slice includes its end; older ones stop just before where the newer one began. */
+  toExclusive: boolean;
+}
+
+/** The first slice covers this much; each next one four times the one before (5 min, 20 min, 80 min, …). */
+export const FIRST_SLICE_MS = 5 * 60_000;
+export const SLICE_GROWTH = 4;
+
+/**
+ * When a scanning search stops going back (it says where it stopped). Counted in rows, not
+ * seconds, so the same search on the same table stops at the same place on any machine.
+ */
+export interface ScanBudget {
+  maxRowsRead: number;
+}
+export const SCAN_BUDGET: ScanBudget = { maxRowsRead: 4_000_000 };
+
+/** The slices of [fromMs, toMs], newest first; together they cover it once. */
+export function newestFirstSlices(fromMs: number, toMs: number, firstMs = FIRST_SLICE_MS): TimeSlice[] {
+  const out: TimeSlice[] = [];
+  let end = toMs;
+  let size = firstMs;
+  while (end > fromMs || out.length === 0) {
+    const start = Math.max(fromMs, end - size);
+    out.push({ fromMs: start, toMs: end, toExclusive: out.length > 0 });
+    if (start <= fromMs) break;
+    end = start;
+    size *= SLICE_GROWTH;
+  }
+  return out;
+}
+
+/** A slice as a WHERE on Timestamp (the primary key's time column: each slice reads only its own granules). */
+export function sliceWhere(params: SqlParams, s: TimeSlice): string {
+  return `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.fromMs))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.toMs))})`;
+}
+
+export interface SliceAnswer<T> {
+  rows: T[];
+  rowsRead: number;
+  elapsedMs: number;
+}
+
+export interface NewestFirst<T> extends SliceAnswer<T> {
+  /** Where the search stopped going back because of its budget (older rows were not searched); null: the whole window was. */
+  searchedFromMs: number | null;
+}
+
+/**
+ * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
+ * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
+ * budget — the reading so far is over it.
+ */
+export async function readNewestFirst<T>(
+  range: { fromMs: number; toMs: number },
+  limit: number,
+  read: (slice: TimeSlice, want: number) => Promise<SliceAnswer<T>>,
+  budget: ScanBudget | null = null,
+): Promise<NewestFirst<T>> {
+  const rows: T[] = [];
+  let rowsRead = 0;
+  let elapsedMs = 0;
+  for (const slice of newestFirstSlices(range.fromMs, range.toMs)) {
+    const answer = await read(slice, limit + 1 - rows.length);
+    rows.push(...answer.rows);
+    rowsRead += answer.rowsRead;
+    elapsedMs += answer.elapsedMs;
+    if (rows.length > limit) break;
+    const more = slice.fromMs > range.fromMs;
+    if (more && budget && rowsRead >= budget.maxRowsRead) return { rows, rowsRead, elapsedMs, searchedFromMs: slice.fromMs };
+  }
+  return { rows, rowsRead, elapsedMs, searchedFromMs: null };
+}
