@@ -37,11 +37,11 @@ export const TEXT_BUDGET_BYTES = 4_000_000;
 const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
 
 /** Which turns' inputs are read now: in order, each within the value cap, while the budget lasts. */
-function planReads(lengths: number[]): { read: boolean; note: string }[] {
+export function planReads(lengths: number[]): { read: boolean; note: string }[] {
   let spent = 0;
   return lengths.map((len) => {
     if (len > VALUE_CAP_BYTES) return { read: false, note: `Its input is ${kib(len)}, too big to read with the conversation.` };
-    if (spent + len > TEXT_BUDGET_BYTES) return { read: false, note: `Not read with the conversation: its turns’ text passed ${kib(TEXT_BUDGET_BYTES)}.` };
+    if (spent + len > TEXT_BUDGET_BYTES) return { read: false, note: `Not read with the conversation: the turns before it already hold ${TEXT_BUDGET_BYTES / 1_000_000} MB of text.` };
     spent += len;
     return { read: true, note: '' };
   });
