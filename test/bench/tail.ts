@@ -19,7 +19,7 @@ import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sq
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { startWebBridge } from '../../electron/web/web-bridge.js';
 import { CHROMIUM_PATH } from '../../playwright.config.js';
-import { wideTraceSql } from './wide-trace.js';
+import { wideTraceSql } from '../support/wide-trace.js';
 import { median, renderOnce, repeat, timeCollapse, timeFilter } from './waterfall-timing.js';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 3_000_000);

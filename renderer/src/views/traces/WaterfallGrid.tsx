@@ -88,12 +88,23 @@ export function WaterfallGrid({ tree, rows, collapsed, filter, selectedPos, onTo
     };
   }, [draw]);
 
+  // Scrolls row i into view, only if it is not in view: the virtualizer's scrollToIndex keeps
+  // correcting for a few frames, which would undo a scroll the person makes meanwhile.
+  const reveal = (i: number) => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    const top = i * ROW_HEIGHT;
+    const view = scroller.clientHeight - HEAD_HEIGHT;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + view) scroller.scrollTop = top + ROW_HEIGHT - view;
+  };
+
   // A selection from outside (a link, the URL) becomes the active row and is scrolled into view.
   useEffect(() => {
     if (selectedPos === null) return;
     setActive(selectedPos);
     const i = rowAtOrAfter(rows, selectedPos);
-    if (rows[i] === selectedPos) virtualizer.scrollToIndex(i, { align: 'auto' });
+    if (rows[i] === selectedPos) reveal(i);
     // Only when the selection changes: rows changing (a filter) must not jump back to it.
   }, [selectedPos]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -105,7 +116,7 @@ export function WaterfallGrid({ tree, rows, collapsed, filter, selectedPos, onTo
     if (!rows.length) return;
     const i = Math.max(0, Math.min(rows.length - 1, index));
     setActive(rows[i]!);
-    virtualizer.scrollToIndex(i, { align: 'auto' });
+    reveal(i);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

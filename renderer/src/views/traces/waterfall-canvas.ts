@@ -38,9 +38,9 @@ function fit(canvas: HTMLCanvasElement, width: number, height: number): CanvasRe
   return ctx;
 }
 
-/** About one tick per 110 px, on a 1-2-5 step. */
+/** About one tick per 90 px (at least two), on a 1-2-5 step. */
 export function tickStep(totalNs: number, width: number): number {
-  const raw = totalNs / Math.max(1, Math.floor(width / 110));
+  const raw = totalNs / Math.max(2, width / 90);
   const pow = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
   return [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
 }
