@@ -143,12 +143,15 @@ export function ConversationTurnView({ turn: t, n, first, payloads }: { turn: Tu
         <span className="muted small">
           {formatTime(t.ts)} · {modelText(t.model, t.calledModels)} · {fmtNum(t.inputTokens)} in / {fmtNum(t.outputTokens)} out · {fmtCost(t.costUsd)} · {formatDuration(t.durationNs)}
         </span>
-        <button type="button" className="secondary small" aria-pressed={raw} onClick={toggleRaw}>
-          Raw
-        </button>
-        <a className="button secondary small" href={traceHref(t.traceId, t.tsNs)}>
-          Open trace
-        </a>
+        {/* The turn's two actions stay together at the end of the line, or of the next one when it wraps. */}
+        <span className="row tight" style={{ marginLeft: 'auto' }}>
+          <button type="button" className="secondary small" aria-pressed={raw} onClick={toggleRaw}>
+            Raw
+          </button>
+          <a className="button secondary small" href={traceHref(t.traceId, t.tsNs)}>
+            Open trace
+          </a>
+        </span>
       </div>
       {raw ? (
         <RawView turn={t} payloads={payloads} />
