@@ -1,7 +1,4 @@
-import { useEffect, useState } from 'react';
-import type { Conversation } from '../../../../electron/shared/contract';
-import type { z } from 'zod';
-import { useApi } from '../../api/context';
+import { useContractQuery } from '../../api/contract-query';
 import { IdCardHead } from '../../components/IdCardHead';
 import { errorText } from '../setup/use-profiles';
 import { fmtCost, fmtNum } from '../traces/format';
@@ -14,20 +11,10 @@ import { useSpanPayloads } from './use-span-payloads';
  * input repeats). Long messages fold; "show all" and "raw" fetch the span's payload.
  */
 export function ConversationView({ profileId, conversationId, onClose }: { profileId: string; conversationId: string; onClose: () => void }) {
-  const api = useApi();
   const payloads = useSpanPayloads(profileId);
-  const [conversation, setConversation] = useState<z.infer<typeof Conversation> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.invoke('traces.conversation', { profileId, conversationId }).then(
-      (c) => live && setConversation(c),
-      (e: unknown) => live && setError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, profileId, conversationId]);
+  const query = useContractQuery('traces.conversation', { profileId, conversationId });
+  const conversation = query.data ?? null;
+  const error = query.error ? errorText(query.error) : null;
   const turns = conversation?.turns ?? [];
   const cost = turns.reduce((a, t) => a + (t.costUsd ?? 0), 0);
   const tokens = turns.reduce((a, t) => a + (t.inputTokens ?? 0) + (t.outputTokens ?? 0), 0);
