@@ -81,6 +81,24 @@ function trailingFormat(sql: string): string | null {
 /** An insert whose data is a Native block in the body (clickhouse-go's batches): `INSERT INTO t (cols) FORMAT Native`. */
 const NATIVE_INSERT = /^\s*INSERT\s+INTO\s+([\s\S]+?)\s+FORMAT\s+Native\s*;?\s*$/i;
 
+/**
+ * KILL QUERY in the forms a client uses for its own queries: by query_id, or by a query_id prefix
+ * (the app names each call's queries `<id>:<n>`), either spelled out or as a {name:String}
+ * parameter. The sandbox answers it itself: the engine runs one statement at a time, so a KILL sent
+ * to it would wait behind the very statement it is meant to stop.
+ */
+const KILL_QUERY = /^\s*KILL\s+QUERY\s+WHERE\s+(?:query_id\s*=\s*(?<eq>'(?:[^'\\]|\\.)*'|\{[A-Za-z_]\w*:String\})|startsWith\s*\(\s*query_id\s*,\s*(?<prefix>'(?:[^'\\]|\\.)*'|\{[A-Za-z_]\w*:String\})\s*\))\s*(?:SYNC|ASYNC|TEST)?\s*(?:FORMAT\s+(?<format>\w+))?\s*;?\s*$/i;
+
+function killValue(token: string, rawParams: Record<string, string>): string {
+  if (token.startsWith('{')) {
+    const name = token.slice(1, token.indexOf(':'));
+    const value = rawParams[name];
+    if (value === undefined) throw new EngineError(456, 'UNKNOWN_QUERY_PARAMETER', `Code: 456. DB::Exception: Substitution \`${name}\` is not set. (UNKNOWN_QUERY_PARAMETER)`);
+    return value;
+  }
+  return token.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
 const STATISTICS_RE = /"statistics":\s*\{\s*"elapsed":\s*[\d.e+-]+,\s*"rows_read":\s*(\d+),\s*"bytes_read":\s*(\d+)/;
 
 /**
@@ -235,6 +253,21 @@ export class ClickHouseHttpServer {
     }
   }
 
+  /** KILL QUERY's answer, a row per matching statement with ClickHouse's kill_status ('finished' once dropped, 'cant_cancel' when running). */
+  private killQuery(res: ServerResponse, queryId: string, groups: Record<string, string | undefined>, rawParams: Record<string, string>, defaultFormat: string): void {
+    const exact = groups.eq ? killValue(groups.eq, rawParams) : null;
+    const prefix = groups.prefix ? killValue(groups.prefix, rawParams) : null;
+    const rows = this.options.engine.kill((id) => (exact !== null ? id === exact : id.startsWith(prefix ?? '\u0000'))).map((k) => ({ kill_status: k.status, query_id: k.queryId, user: 'default', query: k.query }));
+    const format = groups.format ?? defaultFormat;
+    const body = /^JSON$/i.test(format)
+      ? JSON.stringify({ meta: ['kill_status', 'query_id', 'user', 'query'].map((name) => ({ name, type: 'String' })), data: rows, rows: rows.length, statistics: { elapsed: 0, rows_read: 0, bytes_read: 0 } })
+      : /^JSONEachRow$/i.test(format)
+        ? rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '')
+        : rows.map((r) => [r.kill_status, r.query_id, r.user, r.query.replace(/[\t\n\\]/g, ' ')].join('\t')).join('\n') + (rows.length ? '\n' : '');
+    res.writeHead(200, { 'content-type': contentTypeFor(format), 'x-clickhouse-query-id': queryId, 'x-clickhouse-format': format, 'x-clickhouse-server-display-name': 'clickstack-tray-sandbox' });
+    res.end(body);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryId = url.searchParams.get('query_id') || randomUUID();
@@ -292,6 +325,14 @@ export class ClickHouseHttpServer {
     const params = bindParameters(sql, rawParams);
     const format = (/^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE)\b/i.test(sql) ? null : trailingFormat(sql)) ?? url.searchParams.get('default_format') ?? 'TabSeparated';
 
+    const kill = KILL_QUERY.exec(sql);
+    if (kill) return this.killQuery(res, queryId, kill.groups!, rawParams, url.searchParams.get('default_format') ?? 'TabSeparated');
+
+    // A client that hangs up before its statement's turn (a cancelled search) takes the statement with it.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const started = process.hrtime.bigint();
     const result: EngineResult = await this.options.engine.query({
       sql,
@@ -299,6 +340,8 @@ export class ClickHouseHttpServer {
       database: url.searchParams.get('database') ?? undefined,
       params,
       settings,
+      queryId,
+      signal: gone.signal,
     });
     const elapsedNs = process.hrtime.bigint() - started;
 

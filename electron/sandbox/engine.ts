@@ -20,7 +20,29 @@ export interface EngineQuery {
   /** Query parameters as the values chdb binds (strings are re-escaped by chdb). */
   params?: Record<string, string | null>;
   settings?: [name: string, value: string][];
+  /** The client's query_id: the sandbox's process list names statements by it (KILL QUERY, /queries). */
+  queryId?: string;
+  /** Aborted when the client has gone away: a statement still waiting its turn is then dropped, never run. */
+  signal?: AbortSignal;
 }
+
+/** A statement the engine is running or that waits for its turn. */
+export interface EngineProcess {
+  queryId: string;
+  state: 'queued' | 'running';
+  sinceMs: number;
+  query: string;
+}
+
+/** What became of a statement, kept for the last few (the sandbox's /queries shows them). */
+export interface EngineOutcome {
+  queryId: string;
+  outcome: 'finished' | 'failed' | 'cancelled';
+  atMs: number;
+}
+const OUTCOMES_KEPT = 100;
+
+const cancelledError = (queryId: string) => new EngineError(394, 'QUERY_WAS_CANCELLED', `Code: 394. DB::Exception: Query ${queryId} was cancelled before it started. (QUERY_WAS_CANCELLED)`);
 
 /** An error as ClickHouse reports it: numeric code, symbolic name, full message. */
 export class EngineError extends Error {
@@ -53,6 +75,8 @@ export function sqlString(value: string): string {
 export class Engine {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly processes = new Map<string, EngineProcess & { cancel: () => void }>();
+  private readonly outcomes: EngineOutcome[] = [];
   readonly version: Promise<string>;
 
   private constructor(private readonly session: Session) {
@@ -71,8 +95,73 @@ export class Engine {
     return run;
   }
 
+  /** The statements running and waiting, oldest first (the process list: chdb runs one statement at a time). */
+  list(): EngineProcess[] {
+    return [...this.processes.values()].map(({ queryId, state, sinceMs, query }) => ({ queryId, state, sinceMs, query }));
+  }
+
+  /** The last statements that ended, newest last. */
+  recent(): EngineOutcome[] {
+    return [...this.outcomes];
+  }
+
+  /**
+   * KILL QUERY: drops the waiting statements whose id matches (their clients get QUERY_WAS_CANCELLED);
+   * a running one cannot be interrupted — chdb runs a statement to its end — and says so.
+   */
+  kill(matches: (queryId: string) => boolean): { queryId: string; query: string; status: 'finished' | 'cant_cancel' }[] {
+    const out: { queryId: string; query: string; status: 'finished' | 'cant_cancel' }[] = [];
+    for (const p of this.processes.values()) {
+      if (!matches(p.queryId)) continue;
+      if (p.state === 'queued') p.cancel();
+      out.push({ queryId: p.queryId, query: p.query, status: p.state === 'queued' ? 'finished' : 'cant_cancel' });
+    }
+    return out;
+  }
+
+  private noteOutcome(queryId: string, outcome: EngineOutcome['outcome']): void {
+    this.outcomes.push({ queryId, outcome, atMs: Date.now() });
+    if (this.outcomes.length > OUTCOMES_KEPT) this.outcomes.shift();
+  }
+
+  /** Runs a statement in its turn; one named by a queryId is in the process list meanwhile and can be dropped before it starts. */
   query(q: EngineQuery): Promise<EngineResult> {
-    return this.serialize(async () => {
+    const queryId = q.queryId ?? `internal-${Math.random().toString(36).slice(2)}`;
+    let dropped = false;
+    let rejectEarly: (e: EngineError) => void = () => undefined;
+    const early = new Promise<never>((_, reject) => (rejectEarly = reject));
+    const cancel = () => {
+      if (dropped) return;
+      dropped = true;
+      this.processes.delete(queryId);
+      this.noteOutcome(queryId, 'cancelled');
+      rejectEarly(cancelledError(queryId));
+    };
+    if (q.queryId) this.processes.set(queryId, { queryId, state: 'queued', sinceMs: Date.now(), query: q.sql.slice(0, 500), cancel });
+    if (q.signal?.aborted) cancel();
+    else q.signal?.addEventListener('abort', () => (this.processes.get(queryId)?.state === 'queued' ? cancel() : undefined), { once: true });
+    const run = this.serialize(async () => {
+      if (dropped) throw cancelledError(queryId);
+      const entry = this.processes.get(queryId);
+      if (entry) Object.assign(entry, { state: 'running', sinceMs: Date.now() });
+      try {
+        const result = await this.run(q);
+        if (q.queryId) this.noteOutcome(queryId, 'finished');
+        return result;
+      } catch (error) {
+        if (q.queryId) this.noteOutcome(queryId, 'failed');
+        throw error;
+      } finally {
+        this.processes.delete(queryId);
+      }
+    });
+    if (!q.queryId && !q.signal) return run;
+    run.catch(() => undefined);
+    return Promise.race([run, early]);
+  }
+
+  private run(q: EngineQuery): Promise<EngineResult> {
+    return (async () => {
       if (this.closed) throw new EngineError(1002, 'ABORTED', 'Code: 1002. DB::Exception: The sandbox engine is shutting down. (ABORTED)');
       const applied: string[] = [];
       let usedDatabase = false;
@@ -102,7 +191,7 @@ export class Engine {
         // A USE inside the statement itself must not leak into the next request either.
         if (usedDatabase || /^\s*USE\b/i.test(q.sql)) await this.session.queryAsync('USE default').catch(() => undefined);
       }
-    });
+    })();
   }
 
   /**

@@ -6,16 +6,31 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StorageState } from './storage-check.js';
+import type { EngineOutcome, EngineProcess } from './engine.js';
+
+/** The engine's process list, for GET /queries (ClickHouse's system.processes cannot answer while the one engine thread is busy). */
+export interface ProcessList {
+  list(): EngineProcess[];
+  recent(): EngineOutcome[];
+}
 
 export class HealthServer {
   private server: Server | null = null;
   private readonly upSince = new Date();
 
-  constructor(private readonly storage: (() => Promise<StorageState>) | null = null) {}
+  constructor(
+    private readonly storage: (() => Promise<StorageState>) | null = null,
+    private readonly processes: ProcessList | null = null,
+  ) {}
 
   async listen(port = 0): Promise<number> {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
+      if (path === '/queries' && req.method === 'GET' && this.processes) {
+        const now = Date.now();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ processes: this.processes.list().map((p) => ({ ...p, elapsedMs: now - p.sinceMs })), recent: this.processes.recent() }));
+      }
       if (path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         return void res.end('404 page not found\n');

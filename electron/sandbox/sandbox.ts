@@ -56,7 +56,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
   const receiver = new OtlpReceiver({ ingest, port: options.otlpPort, authToken: options.authToken });
   const grpcReceiver = new OtlpGrpcReceiver({ ingest, port: options.otlpGrpcPort, authToken: options.authToken });
-  const health = new HealthServer(() => storage.state());
+  const health = new HealthServer(() => storage.state(), engine);
   const [chPort, otlpPort, grpcPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), grpcReceiver.listen(), health.listen(options.healthPort)]);
   return {
     endpoints: {

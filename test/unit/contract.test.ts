@@ -42,6 +42,7 @@ describe('contract', () => {
       'profiles.duplicate',
       'profiles.list',
       'profiles.update',
+      'query.cancel',
       'sandbox.getStatus',
       'sandbox.restart',
       'secrets.clear',
@@ -62,7 +63,7 @@ describe('contract', () => {
       'traces.summary',
       'vault.useMemory',
     ]);
-    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state', 'alerts.status']);
+    expect(eventNames).toEqual(['sandbox.status', 'profiles.changed', 'testTrace.progress', 'pipeline.status', 'pipeline.notification', 'pipeline.paused', 'app.navigate', 'tail.batch', 'tail.state', 'alerts.status', 'query.progress']);
   });
 
   it('pins the types of inputs, outputs and events', () => {

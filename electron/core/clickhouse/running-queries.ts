@@ -37,8 +37,12 @@ export function nextQueryOfCall(server: ClickHouseServer): { queryId: string; si
   return { queryId: `${call.queryId}:${call.issued}`, signal: call.signal };
 }
 
-/** The ClickHouse-side runner the registry needs: one SELECT on a short deadline, rows as records. */
-export type ControlQuery = (server: ClickHouseServer, sql: string, params: Record<string, unknown>) => Promise<Record<string, unknown>[]>;
+/**
+ * The ClickHouse-side runner the registry needs: one statement, rows as records. A progress poll
+ * is `quick`: it gives up within a poll interval rather than wait behind a busy server (the
+ * sandbox runs one statement at a time), and the next poll tries again.
+ */
+export type ControlQuery = (server: ClickHouseServer, sql: string, params: Record<string, unknown>, quick: boolean) => Promise<Record<string, unknown>[]>;
 
 const ProcessesRow = z.object({ rows: z.coerce.number(), bytes: z.coerce.number(), total: z.coerce.number(), elapsed: z.coerce.number(), n: z.coerce.number() });
 
@@ -57,6 +61,9 @@ interface Running {
   call: CallContext;
   startedAt: number;
 }
+
+/** How long query.cancel waits for ClickHouse to acknowledge KILL QUERY before answering. */
+const KILL_ANSWER_WAIT_MS = 300;
 
 export class RunningQueries {
   private readonly running = new Map<string, Running>();
@@ -109,7 +116,11 @@ export class RunningQueries {
     if (!entry) return { cancelled: false, detail: 'That query had already finished.' };
     entry.controller.abort(new CancelledError());
     this.running.delete(queryId);
-    const killed = await Promise.allSettled([...entry.call.servers].map((s) => this.control(s, `KILL QUERY WHERE ${OF_CALL} ASYNC`, { prefix: `${queryId}:` })));
+    const kills = Promise.allSettled([...entry.call.servers].map((s) => this.control(s, `KILL QUERY WHERE ${OF_CALL} ASYNC`, { prefix: `${queryId}:` }, false)));
+    // The answer waits for KILL QUERY only briefly: a page over HTTP/1.1 has six connections to the app,
+    // and cancels held by a slow server would hold up the very search that replaced the cancelled one.
+    const killed = await Promise.race([kills, new Promise<null>((r) => setTimeout(() => r(null), KILL_ANSWER_WAIT_MS).unref())]);
+    if (killed === null) return { cancelled: true, detail: 'Cancelled; ClickHouse was told to stop it.' };
     const refused = killed.find((k): k is PromiseRejectedResult => k.status === 'rejected');
     return refused
       ? { cancelled: true, detail: `Stopped here; ClickHouse refused KILL QUERY (${String(refused.reason instanceof Error ? refused.reason.message : refused.reason).slice(0, 200)}), so it stops when it notices the closed connection.` }
@@ -123,7 +134,7 @@ export class RunningQueries {
     let totalRowsToRead = 0;
     for (const server of entry.call.servers) {
       try {
-        const [row] = await this.control(server, `SELECT sum(read_rows) AS rows, sum(read_bytes) AS bytes, sum(total_rows_approx) AS total, max(elapsed) AS elapsed, count() AS n FROM system.processes WHERE ${OF_CALL}`, { prefix: `${entry.call.queryId}:` });
+        const [row] = await this.control(server, `SELECT sum(read_rows) AS rows, sum(read_bytes) AS bytes, sum(total_rows_approx) AS total, max(elapsed) AS elapsed, count() AS n FROM system.processes WHERE ${OF_CALL}`, { prefix: `${entry.call.queryId}:` }, true);
         const p = ProcessesRow.parse(row ?? { rows: 0, bytes: 0, total: 0, elapsed: 0, n: 0 });
         rowsRead += p.rows;
         bytesRead += p.bytes;

@@ -26,7 +26,7 @@ import { searchRequests, trafficSummary, type PriceOf } from './request-queries.
 import { conversation } from './conversation-query.js';
 import { getSpanPayload, getTrace, type SearchInput } from './trace-queries.js';
 import { searchSpans } from './span-search.js';
-import { RunningQueries } from '../clickhouse/running-queries.js';
+import { PROGRESS_EVERY_MS, RunningQueries } from '../clickhouse/running-queries.js';
 import type { QueryProgress } from '../../shared/trace-queries-schema.js';
 import type { RequestCursor } from '../../shared/trace-queries-schema.js';
 
@@ -89,7 +89,7 @@ export class TraceService {
   private readonly emitter = new TypedEmitter<{ batch: TailBatch; state: TailState; progress: z.infer<typeof QueryProgress> }>();
   /** The explorer's calls a person may follow and stop (queries with a queryId). */
   private readonly queries = new RunningQueries(
-    async (server, sql, params) => (await queryRows(server, { kind: 'probe', sql, params, row: z.record(z.string(), z.unknown()) })).rows,
+    async (server, sql, params, quick) => (await queryRows(server, { kind: 'probe', sql, params, row: z.record(z.string(), z.unknown()), ...(quick ? { timeoutMs: PROGRESS_EVERY_MS * 2 } : {}) })).rows,
     (p) => this.emitter.emit('progress', p),
   );
 
