@@ -8,6 +8,8 @@ import type { Page } from 'playwright';
 
 export interface RenderTiming {
   totalMs: number;
+  /** From the address change to the traces.get call going out (routing, the drawer, the view mounting). */
+  beforeCallMs: number;
   /** The traces.get call alone (server, transfer), from the browser's resource timing. */
   fetchMs: number;
   rowsInDom: number;
@@ -43,7 +45,7 @@ export async function renderOnce(page: Page, baseUrl: string, traceId: string): 
     location.hash = '#/explore/trace/${traceId}';
     const totalMs = await untilFrame(t0, () => root.getAttribute('data-trace-state') === 'rendered' && root.querySelector('[data-testid="wf-row"]') !== null);
     const call = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/call/traces.get')).pop();
-    return { totalMs: Math.round(totalMs), fetchMs: call ? Math.round(call.responseEnd - call.startTime) : -1, rowsInDom: root.querySelectorAll('[data-testid="wf-row"]').length };
+    return { totalMs: Math.round(totalMs), beforeCallMs: call ? Math.round(call.startTime - t0) : -1, fetchMs: call ? Math.round(call.responseEnd - call.startTime) : -1, rowsInDom: root.querySelectorAll('[data-testid="wf-row"]').length };
   })()`);
 }
 

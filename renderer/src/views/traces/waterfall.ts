@@ -57,8 +57,13 @@ export function buildTree(spans: FullSpan[]): TraceTree {
 
   // Children lists in one flat array (counts, then offsets), filled in start order so each list comes out sorted.
   const byStart = new Int32Array(n);
-  for (let i = 0; i < n; i++) byStart[i] = i;
-  byStart.sort((a, b) => start[a]! - start[b]! || a - b);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    byStart[i] = i;
+    if (i > 0 && start[i]! < start[i - 1]!) sorted = false;
+  }
+  // The query sends spans by start already; sorting is for other senders (and costs a comparator call per comparison).
+  if (!sorted) byStart.sort((a, b) => start[a]! - start[b]! || a - b);
   const parentOf = new Int32Array(n);
   const counts = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
