@@ -7,7 +7,8 @@ import { errorText, useProfiles } from '../setup/use-profiles';
 import { formatDuration } from './format';
 import { toOtlpJson } from './otlp-export';
 import { SpanDetail } from './SpanDetail';
-import { buildTree, filterTexts, matchFilter, revealed, spanAt, visibleRows, type FullSpan, type TraceTree } from './waterfall';
+import { buildTree, filterTexts, matchFilter, revealed, spanAt, visibleRows, type TraceTree } from '../../../../electron/shared/trace-tree';
+import type { FullSpan } from './waterfall';
 import { WaterfallGrid } from './WaterfallGrid';
 
 export interface TraceViewProps {

@@ -9,7 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDuration } from './format';
 import { colorsOf, drawAxis, drawBars } from './waterfall-canvas';
-import { hasChildren, rowAtOrAfter, spanAt, type TraceTree } from './waterfall';
+import { hasChildren, rowAtOrAfter, spanAt, type TraceTree } from '../../../../electron/shared/trace-tree';
 import './waterfall.css';
 
 const ROW_HEIGHT = 26;

@@ -6,7 +6,7 @@
  * cells say in text, so nothing is shown by the canvas alone.
  */
 import { formatDuration } from './format';
-import type { TraceTree } from './waterfall';
+import type { TraceTree } from '../../../../electron/shared/trace-tree';
 
 export interface WaterfallColors {
   bar: string;

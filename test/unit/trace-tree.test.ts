@@ -1,7 +1,7 @@
 /** The waterfall's tree: depth-first order with children by start, subtree ranges, and collapse and filter as passes over them. */
 import { describe, expect, it } from 'vitest';
 import { fullTraceSpan } from '../../electron/shared/trace-queries-schema.js';
-import { buildTree, filterTexts, matchFilter, revealed, rowAtOrAfter, spanAt, visibleRows } from '../../renderer/src/views/traces/waterfall.js';
+import { buildTree, filterTexts, matchFilter, revealed, rowAtOrAfter, spanAt, visibleRows } from '../../electron/shared/trace-tree.js';
 
 const BASE_MS = 1_796_000_000_000;
 /** A span of a test trace: id, parent id, start offset in µs (so sub-ms order matters), name. */
