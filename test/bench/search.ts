@@ -1,8 +1,9 @@
 /**
- * npm run bench:search — common searches on BENCH_SPANS gateway spans (10,000,000 by default),
+ * npm run bench:search — common searches on 1 M and BENCH_SPANS gateway spans (10,000,000 by default),
  * on the bloom-filter ClickStack table and on the newest one with text indexes on attribute
  * items: rows read and engine time of our SQL against the SQL HyperDX's rules produce for the
- * same search on the same table, in the same run (median of BENCH_RUNS, alternating).
+ * same search on the same table, in the same run (median of BENCH_RUNS, alternating); and the
+ * first search of a fresh process (table description and attribute keys not yet known), end to end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,18 @@ import { traceWindows } from '../../electron/core/traces/trace-queries.js';
 import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { fillSql } from './summary-fill.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
-const TOTAL = Number(process.env.BENCH_SPANS ?? 10_000_000);
+const SIZES = [1_000_000, Number(process.env.BENCH_SPANS ?? 10_000_000)];
+let TOTAL = SIZES[0]!;
+const run = promisify(execFile);
+
+/** The first search of a fresh process (test/bench/first-search.ts), end to end. */
+async function firstSearch(url: string, query: string, window: { fromMs: number; toMs: number }): Promise<{ ms: number; rows: number }> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/bench/first-search.ts', url, query, String(window.fromMs), String(window.toMs)], { maxBuffer: 1 << 20 });
+  return z.object({ ms: z.number(), rows: z.number() }).parse(JSON.parse(stdout.trim().split('\n').pop()!));
+}
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WINDOW_MS = 6 * 3600_000;
 const LAYOUTS = ['compat', 'clickstack'] as const;
@@ -47,6 +58,9 @@ function cases(traceId: string): Case[] {
 
 async function main() {
   const out: Record<string, unknown>[] = [];
+  const first: Record<string, unknown>[] = [];
+  for (const size of SIZES) {
+  TOTAL = size;
   for (const schema of LAYOUTS) {
     const dataDir = mkdtempSync(join(tmpdir(), `cst-bench-search-${schema}-`));
     const sandbox = await startSandbox({ dataDir, schema });
@@ -60,6 +74,23 @@ async function main() {
       const table = await describeTracesTable(location);
       const window = { fromMs: now - WINDOW_MS, toMs: now };
       const [probe] = (await queryRows(location, { kind: 'search', sql: `SELECT TraceId AS t, toUnixTimestamp64Milli(Timestamp) AS at FROM otel_traces WHERE ServiceName = 'tfy-llm-gateway' AND ParentSpanId = '' ORDER BY Timestamp LIMIT 1 OFFSET ${Math.floor(TOTAL / 40)}`, row: z.object({ t: z.string(), at: z.union([z.number(), z.string()]) }) })).rows;
+      // The first search after starting: a conversation id, in a fresh process, against HyperDX's SQL for it (warm, as HyperDX's server is).
+      const convo = cases(probe!.t).find((c) => c.name === 'one conversation id')!;
+      if (size === SIZES[SIZES.length - 1]) {
+        const ours = await firstSearch(location.url, convo.query, window);
+        // HyperDX's SQL for it, end to end over the same HTTP interface.
+        const t1 = performance.now();
+        const b = await queryRows(location, {
+          kind: 'search',
+          sql: `SELECT Timestamp, ServiceName, StatusCode, round(Duration / 1e6), SpanName, TraceId, SpanId FROM otel_traces
+                WHERE Timestamp >= fromUnixTimestamp64Milli(${window.fromMs}) AND Timestamp <= fromUnixTimestamp64Milli(${window.toMs}) AND (${convo.hyperdx(table.layout.kind === 'clickstack-text')})
+                ORDER BY Timestamp DESC LIMIT 200`,
+          row: Row,
+        });
+        const hdxMs = Math.round(performance.now() - t1);
+        first.push({ layout: table.layout.kind, ours_ms: ours.ms, ours_rows: ours.rows, hyperdx_ms: hdxMs, hyperdx_rows: b.rowsRead });
+        console.log(`${table.layout.kind} first search of a fresh process: ${ours.ms} ms / ${ours.rows.toLocaleString()} rows; HyperDX's SQL ${hdxMs} ms / ${b.rowsRead.toLocaleString()} rows`);
+      }
       for (const c of cases(probe!.t)) {
         const ours: { rows: number; ms: number }[] = [];
         const theirs: { rows: number; ms: number }[] = [];
@@ -84,6 +115,7 @@ async function main() {
           theirs.push({ rows: b.rowsRead, ms: b.elapsedMs });
         }
         const r = {
+          spans: size,
           layout: table.layout.kind,
           search: c.name,
           query: c.query,
@@ -101,8 +133,21 @@ async function main() {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
+  }
   const worst = Math.max(...out.map((r) => Number(r.ours_rows) / Math.max(1, Number(r.hyperdx_rows))));
-  console.log(JSON.stringify({ benchmark: 'search', spans_in_table: TOTAL, results: out, worst_rows_ratio: Number(worst.toFixed(3)), goal: 'ours never reads more rows than HyperDX (ratio <= 1.0)', met: worst <= 1.0 }));
+  const worstFirst = Math.max(...first.map((r) => Number(r.ours_ms) / Math.max(1, Number(r.hyperdx_ms))));
+  console.log(
+    JSON.stringify({
+      benchmark: 'search',
+      spans_in_table: TOTAL,
+      results: out,
+      first_search: first,
+      worst_rows_ratio: Number(worst.toFixed(3)),
+      worst_first_search_ratio: Number(worstFirst.toFixed(2)),
+      goal: `ours never reads more rows than HyperDX (worst ${worst.toFixed(3)}), the first search of a fresh process <= 3x HyperDX's SQL (worst ${worstFirst.toFixed(2)})`,
+      met: worst <= 1.0 && worstFirst <= 3,
+    }),
+  );
 }
 
 main().catch((e: unknown) => {
