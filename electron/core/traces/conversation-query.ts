@@ -78,7 +78,8 @@ async function readMessages(location: TracesLocation, t: TracesTable, traceIds: 
   const params = new SqlParams();
   const inSql = params.add('Array(String)', inSpans);
   const outSql = params.add('Array(String)', outSpans);
-  // Map layouts send only the message keys, each cut at the cap; the JSON layout has no cheap filter and sends the span's attributes.
+  // Map layouts send only the message keys, each cut at the cap. The JSON layout has no cheap filter and sends the
+  // span's attributes whole: there the caps bound what is parsed and shown, not what is transferred.
   const attributes =
     t.layout.attributeStorage === 'json'
       ? 'toJSONString(SpanAttributes)'
