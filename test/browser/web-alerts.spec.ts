@@ -122,7 +122,7 @@ test.describe('alert rules', () => {
     await toast.click();
 
     // Explore, searching the model's failed requests over the rule's window.
-    await expect(page).toHaveURL(/#\/explore\/\?q=/);
+    await expect(page).toHaveURL(/#\/explore\/?\?q=/);
     await expect(page.getByRole('link', { name: 'Explore', exact: true })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByTestId('search-input')).toHaveValue(`model:"${SONNET}" status:error`);
     // The requests behind it: the 28 failed calls just sent, none of the earlier bursts' (outside the window).

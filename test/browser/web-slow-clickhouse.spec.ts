@@ -3,6 +3,7 @@
  * stays usable, says it is searching, and a newer search replaces a slow one.
  */
 import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
+import type { Page } from '@playwright/test';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 let proxy: DelayingProxy | undefined;
@@ -11,19 +12,33 @@ test.afterAll(() => {
   proxy?.close();
 });
 
-test('a slow ClickHouse leaves the page usable, and a newer search replaces a slow one', async ({ page, app }) => {
-  const otlp = await openOnSandbox(page, app.launchUrl);
-  const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
-  proxy = await startDelayingProxy(clickhouse);
-
-  await page.getByRole('button', { name: 'New profile' }).click();
-  const form = page.getByTestId('profile-form');
-  await form.locator('input[name="name"]').fill('Slow ClickHouse');
-  await form.locator('input[name="otlpEndpoint"]').fill(otlp);
-  await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
-  await form.getByRole('button', { name: 'Create profile' }).click();
-  await page.getByRole('button', { name: 'Make active' }).click();
+/** The app on a profile whose ClickHouse is the sandbox's behind the delaying proxy (made once per app). */
+async function onSlowProfile(page: Page, launchUrl: string) {
+  const otlp = await openOnSandbox(page, launchUrl);
+  if (!proxy) {
+    const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
+    proxy = await startDelayingProxy(clickhouse);
+  }
+  proxy.delayMs = 0;
+  const select = page.getByTestId('profile-select');
+  if (await select.locator('option', { hasText: 'Slow ClickHouse' }).count()) {
+    await select.selectOption({ label: 'Slow ClickHouse' });
+  } else {
+    await page.getByRole('button', { name: 'New profile' }).click();
+    const form = page.getByTestId('profile-form');
+    await form.locator('input[name="name"]').fill('Slow ClickHouse');
+    await form.locator('input[name="otlpEndpoint"]').fill(otlp);
+    await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
+    await form.getByRole('button', { name: 'Create profile' }).click();
+  }
+  const activate = page.getByRole('button', { name: 'Make active' });
+  if (await activate.isVisible()) await activate.click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
+  return proxy;
+}
+
+test('a slow ClickHouse leaves the page usable, and a newer search replaces a slow one', async ({ page, app }) => {
+  const proxy = await onSlowProfile(page, app.launchUrl);
 
   await page.getByRole('link', { name: 'Explore', exact: true }).click();
   const results = page.getByTestId('search-results');
@@ -51,8 +66,38 @@ test('a slow ClickHouse leaves the page usable, and a newer search replaces a sl
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(results).toHaveAttribute('data-query', 'name:"Network Call"', { timeout: 3_000 });
   // The slow search's answer comes back later; once the proxy has sent it, the page must still show the newer one.
-  await expect.poll(() => proxy!.inFlight, { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => proxy.inFlight, { timeout: 10_000 }).toBe(0);
   await page.waitForTimeout(300);
   await expect(results).toHaveAttribute('data-query', 'name:"Network Call"');
   await expect(results).toHaveAttribute('aria-busy', 'false');
+});
+
+test('a query that runs over a second shows its progress and stops on Cancel; Retry runs it again', async ({ page, app }) => {
+  const proxy = await onSlowProfile(page, app.launchUrl);
+  await page.getByRole('link', { name: 'Explore', exact: true }).click();
+  const results = page.getByTestId('search-results');
+  await expect(results).toHaveAttribute('aria-busy', 'false');
+
+  proxy.delayMs = 6_000;
+  await page.getByTestId('search-input').fill('status:error');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  // After a second each panel says it is reading (rows and bytes when the server reports them) and offers Cancel.
+  const progress = page.getByTestId('list-progress');
+  await expect(progress).toContainText(/Reading… .*\d+ s/, { timeout: 5_000 });
+  await expect(page.getByTestId('summary-progress')).toContainText('Reading…');
+  await page.screenshot({ path: `${SCREENSHOTS}/explore-progress.png`, fullPage: true });
+  await progress.getByRole('button', { name: 'Cancel the search' }).click();
+  // Cancelled, not failed: no error, and a Retry.
+  const cancelled = page.getByTestId('list-cancelled');
+  await expect(cancelled).toContainText('Cancelled');
+  await expect(page.getByTestId('search-error')).toHaveCount(0);
+  await expect(results).toHaveAttribute('aria-busy', 'false');
+  await page.getByTestId('summary-progress').getByRole('button', { name: 'Cancel the summary' }).click();
+  await expect(page.getByTestId('summary-cancelled')).toContainText('Cancelled');
+  await page.screenshot({ path: `${SCREENSHOTS}/explore-cancelled.png`, fullPage: true });
+  proxy.delayMs = 0;
+  await cancelled.getByRole('button', { name: 'Retry the search' }).click();
+  await expect(results).toHaveAttribute('data-query', 'status:error');
+  await expect(results).toHaveAttribute('aria-busy', 'false');
+  await expect(page.getByTestId('list-cancelled')).toHaveCount(0);
 });

@@ -6,7 +6,8 @@ import { useWidth } from './use-width';
 const ROW_HEIGHT = 28;
 const HEAD_HEIGHT = 30;
 const GAP = 6;
-const PADDING = 24;
+/** The row's side padding and the scroller's vertical scrollbar. */
+const PADDING = 24 + 16;
 /** How close to the last loaded row the next page is asked for. */
 const NEAR_END = 30;
 

@@ -69,7 +69,7 @@ export function ExploreView() {
             onOpen={(s) => set({ trace: s.traceId, at: atMs(s.tsNs), span: s.spanId, conv: undefined })}
           />
         )}
-        <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} />
+        <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
       </div>
       {open ? <Drawer target={search} onClose={close} /> : null}
     </div>

@@ -23,6 +23,7 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
   const total = summary.data && !summary.isPlaceholderData ? summary.data.requests : null;
   const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale ? () => void query.fetchNextPage() : undefined;
   const last = query.data?.pages.at(-1);
+  const cancelled = wasCancelled(query, w !== null);
   return (
     <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="requests" data-count={requests.length} data-total={total ?? undefined} data-complete={query.data && !query.hasNextPage && !stale ? 'true' : undefined}>
       <div className="list-head">
@@ -35,21 +36,21 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
             {query.isFetchingNextPage ? 'Loading older requests…' : 'Searching…'}
           </span>
         ) : null}
-        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={wasCancelled(query, w !== null)} onCancel={() => void client.cancelQueries({ queryKey: requestsKey(w) })} onRetry={() => void query.refetch()} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
+        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => void client.cancelQueries({ queryKey: requestsKey(w) })} onRetry={() => void query.refetch()} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
       </div>
       {query.error ? (
         <div className="banner error inset" role="alert" data-testid="search-error">
           {query.error.message}
         </div>
       ) : null}
-      {stale ? <p className="muted small pad-x">Showing the previous search's requests until this one answers.</p> : null}
+      {stale ? <p className="muted small pad-x">{cancelled ? "This search was cancelled: the requests below are the previous search's." : "Showing the previous search's requests until this one answers."}</p> : null}
       <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
       {query.data && !query.error && !stale && !query.hasNextPage && requests.length > 0 ? (
         <p className="muted small pad-x" data-testid="list-end">
           That is every request of the range{w ? `, back to ${new Date(w.fromMs).toLocaleString([], { hour12: false })}` : ''}.
         </p>
       ) : null}
-      {requests.length === 0 && query.data && !query.error && !query.isFetching ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
+      {requests.length === 0 && query.data && !stale && !query.error && !query.isFetching ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
     </section>
   );
 }

@@ -31,7 +31,7 @@ export function SpanResults({ window: w, height, activeKey, openKey, onActive, o
         </div>
       ) : null}
       <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
-      {spans.length === 0 && query.data && !query.error && !query.isFetching ? <p className="muted pad">No spans match in this range.</p> : null}
+      {spans.length === 0 && query.data && !stale && !query.error && !query.isFetching ? <p className="muted pad">No spans match in this range.</p> : null}
     </section>
   );
 }

@@ -24,11 +24,12 @@ function TabBody({ tab, summary, onSearch }: { tab: SummaryTab; summary: Summary
 }
 
 /** The summaries and charts of the requests the search finds, in the same window as the list; every number searches. */
-export function SummaryPanel({ window: w, tab, onTab, onSearch }: { window: SearchWindow | null; tab: SummaryTab; onTab: (t: SummaryTab) => void; onSearch: (q: string) => void }) {
+export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { window: SearchWindow | null; tab: SummaryTab; onTab: (t: SummaryTab) => void; onSearch: (q: string) => void; onRefresh: () => void }) {
   const client = useQueryClient();
   const query = useSummary(w);
   const summary = query.error ? null : (query.data ?? null);
   const stale = query.isPlaceholderData;
+  const cancelled = wasCancelled(query, w !== null);
   return (
     <section className={`card ${stale ? 'is-stale' : ''}`} data-testid="summary" aria-busy={query.isFetching} data-requests={summary && !stale ? summary.requests : undefined} data-query={summary && !stale ? summary.query : undefined}>
       <div className="card-head wrap">
@@ -45,10 +46,14 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch }: { window: Sear
               {plural(summary.requests, 'request')} · {pct(summary.errors, summary.requests)} failed · read {summary.rowsRead.toLocaleString()} rows in {summary.elapsedMs} ms
             </span>
           ) : null}
-          <QueryStatus progressKey={hashKey(summaryKey(w))} fetching={query.isFetching} cancelled={wasCancelled(query, w !== null)} onCancel={() => void client.cancelQueries({ queryKey: summaryKey(w) })} onRetry={() => void query.refetch()} asOfMs={summary && !stale ? summary.window.toMs : null} what="the summary" testId="summary" />
+          <QueryStatus progressKey={hashKey(summaryKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => void client.cancelQueries({ queryKey: summaryKey(w) })} onRetry={() => void query.refetch()} asOfMs={summary && !stale ? summary.window.toMs : null} what="the summary" testId="summary" />
+          {/* Refresh re-runs the whole view (list, summary, charts) over a range resolved anew, so they keep agreeing. */}
+          <button type="button" className="secondary small" onClick={onRefresh} disabled={query.isFetching}>
+            Refresh
+          </button>
         </div>
       </div>
-      {stale && summary ? <p className="muted small">These figures are for the previous search; the new ones are on their way.</p> : null}
+      {stale && summary ? <p className="muted small">{cancelled ? 'Cancelled: these figures are for the previous search.' : 'These figures are for the previous search; the new ones are on their way.'}</p> : null}
       {query.error ? (
         <p className="error-text" data-testid="summary-error">
           {query.error.message}

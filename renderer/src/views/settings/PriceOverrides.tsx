@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { PriceOverride, type PriceSource } from '../../../../electron/shared/price-schema';
@@ -18,6 +19,12 @@ const num = (text: string) => (text.trim() === '' ? undefined : Number(text));
  */
 export function PriceOverrides() {
   const api = useApi();
+  const client = useQueryClient();
+  // Estimates in cached answers were priced with the old price: they are asked again when next shown.
+  const repriced = () => {
+    forgetPrices();
+    for (const method of ['traces.requests', 'traces.search', 'traces.summary']) void client.invalidateQueries({ queryKey: [method] });
+  };
   const [source, setSource] = useState<Source | null>(null);
   const [draft, setDraft] = useState(EMPTY);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +50,7 @@ export function PriceOverrides() {
       .then((s) => {
         setSource(s);
         setDraft(EMPTY);
-        forgetPrices();
+        repriced();
       })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
@@ -55,7 +62,7 @@ export function PriceOverrides() {
       .invoke('prices.removeOverride', { model })
       .then((s) => {
         setSource(s);
-        forgetPrices();
+        repriced();
       })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
