@@ -9,7 +9,7 @@ import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { inputText, llmFields, outputText } from '../semantics/span-fields.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES } from '../../shared/request-facts.js';
 import { toSpanRow } from '../../shared/span-row.js';
-import { SearchInput, SearchResult, SpanPayload, StrMap, TRACE_SPAN_SPARSE, type TraceSpan } from '../../shared/trace-queries-schema.js';
+import { SearchInput, SearchResult, SpanPayload, StrMap, TRACE_SPAN_SPARSE, type TraceSpan, type TraceSpanFacts } from '../../shared/trace-queries-schema.js';
 import { SpanRow } from '../../shared/span-row.js';
 import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
@@ -111,7 +111,6 @@ const ROW_COLUMNS = [...Object.keys(SpanRow.shape).filter((k) => k !== 'status')
 const EXTRA_COLUMNS = Object.keys(RawTraceExtras.shape);
 const TRACE_COLUMNS = [...ROW_COLUMNS, ...EXTRA_COLUMNS];
 const SPARSE = new Set<string>([...TRACE_SPAN_SPARSE, 'traceState', 'scope']);
-const DENSE_ROW_COLUMNS = ROW_COLUMNS.filter((k) => !SPARSE.has(k) && k !== 'statusCode');
 const SPARSE_COLUMNS = [...SPARSE];
 
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -131,36 +130,73 @@ const columnOf = (k: string): z.ZodType => {
 };
 /** The answer's one row: an array per column. */
 const RawTraceColumns = z.object(Object.fromEntries(TRACE_COLUMNS.map((k) => [k, columnOf(k)])));
-type Columns = Record<string, unknown[]>;
+type StrMapValue = Record<string, string>;
+/** The checked columns (RawTraceColumns vouches for each type), the sparse ones by name. */
+interface Columns {
+  ts: string[];
+  tsNs: string[];
+  traceId: string[];
+  spanId: string[];
+  parentSpanId: string[];
+  service: string[];
+  name: string[];
+  kind: string[];
+  durationNs: string[];
+  statusCode: string[];
+  attributes: StrMapValue[];
+  resource: StrMapValue[];
+  eventTimes: string[][];
+  eventNames: string[][];
+  eventAttrs: StrMapValue[][];
+  linkTraceIds: string[][];
+  linkSpanIds: string[][];
+  linkStates: string[][];
+  linkAttrs: StrMapValue[][];
+  sparse: Record<string, unknown[]>;
+}
 
 /** Both StatusCode spellings (Error and STATUS_CODE_ERROR), as toSpanRow reads them. */
-const statusOf = (code: string) => {
+const statusOf = (code: string): TraceSpan['status'] => {
   const c = code.toLowerCase();
   return c.includes('error') ? 'error' : c.includes('ok') ? 'ok' : 'unset';
 };
 
-/** Span i of the columns, the non-empty sparse fields (the schema's TRACE_SPAN_SPARSE) in `facts`. */
-function spanOf(c: Columns, i: number): TraceSpan {
-  const span: Record<string, unknown> = {};
-  for (const k of DENSE_ROW_COLUMNS) span[k] = c[k]![i];
-  let facts: Record<string, unknown> | null = null;
-  for (const k of SPARSE_COLUMNS) {
-    const v = c[k]![i];
-    if (v !== '' && v !== null && v !== false) (facts ??= {})[k] = v;
+/**
+ * The spans from the columns: one object literal per span (one shape, which V8 builds fast),
+ * then each sparse column scanned for its few non-empty values, which go into the span's `facts`.
+ */
+function spansOf(c: Columns, n: number): TraceSpan[] {
+  const out = new Array<TraceSpan>(n);
+  for (let i = 0; i < n; i++) {
+    const attributes = c.attributes[i]!;
+    const eventTimes = c.eventTimes[i]!;
+    const linkTraceIds = c.linkTraceIds[i]!;
+    out[i] = {
+      ts: c.ts[i]!,
+      tsNs: c.tsNs[i]!,
+      traceId: c.traceId[i]!,
+      spanId: c.spanId[i]!,
+      parentSpanId: c.parentSpanId[i]!,
+      service: c.service[i]!,
+      name: c.name[i]!,
+      kind: c.kind[i]!,
+      status: statusOf(c.statusCode[i]!),
+      durationNs: c.durationNs[i]!,
+      attributes,
+      resource: c.resource[i]!,
+      llm: llmFields(attributes),
+      events: eventTimes.length ? eventTimes.map((ts, j) => ({ ts, name: c.eventNames[i]![j] ?? '', attributes: c.eventAttrs[i]![j] ?? {} })) : [],
+      links: linkTraceIds.length ? linkTraceIds.map((id, j) => ({ traceId: id, spanId: c.linkSpanIds[i]![j] ?? '', traceState: c.linkStates[i]![j] ?? '', attributes: c.linkAttrs[i]![j] ?? {} })) : [],
+    };
   }
-  if (facts) span.facts = facts;
-  span.status = statusOf(c.statusCode![i] as string);
-  const attributes = c.attributes![i] as Record<string, string>;
-  const at = <T>(k: string) => c[k]![i] as T[];
-  const eventTimes = at<string>('eventTimes');
-  const linkTraceIds = at<string>('linkTraceIds');
-  span.attributes = attributes;
-  span.resource = c.resource![i];
-  span.llm = llmFields(attributes);
-  span.events = eventTimes.map((ts, j) => ({ ts, name: at<string>('eventNames')[j] ?? '', attributes: at<Record<string, string>>('eventAttrs')[j] ?? {} }));
-  span.links = linkTraceIds.map((id, j) => ({ traceId: id, spanId: at<string>('linkSpanIds')[j] ?? '', traceState: at<string>('linkStates')[j] ?? '', attributes: at<Record<string, string>>('linkAttrs')[j] ?? {} }));
-  // Every value was checked with its column above; this only names the shape they make.
-  return span as TraceSpan;
+  for (const k of SPARSE_COLUMNS) {
+    const column = c.sparse[k]!;
+    for (let i = 0; i < n; i++) {
+      const v = column[i];
+      if (v !== '' && v !== null && v !== false) (out[i]!.facts ??= {} as TraceSpanFacts)[k as keyof TraceSpanFacts] = v as never;
+    }
+  }
+  return out;
 }
 
 /**
@@ -175,7 +211,8 @@ async function traceIn(location: TracesLocation, t: TracesTable, traceId: string
   const spans = `SELECT ${spanRowColumnsSql(t.layout)}, TraceState AS traceState, ScopeName AS scope, ${attributeMapSql(t.layout, 'SpanAttributes', TRACE_ATTRIBUTE_CAP)} AS attributes, ${attributeMapSql(t.layout, 'ResourceAttributes')} AS resource,
               ${eventsAndLinksSql(t)}
             FROM ${fromTable(t)} WHERE ${where} ORDER BY Timestamp LIMIT ${TRACE_SPAN_LIMIT + 1}`;
-  const columns = TRACE_COLUMNS.map((k, i) => `arrayMap(r -> r.${i + 1}, rows) AS ${k}`).join(', ');
+  // tupleElement of an array of tuples is the array of that element: no lambda per column to analyse.
+  const columns = TRACE_COLUMNS.map((k, i) => `tupleElement(rows, ${i + 1}) AS ${k}`).join(', ');
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
@@ -183,12 +220,12 @@ async function traceIn(location: TracesLocation, t: TracesTable, traceId: string
     params: params.values,
     row: RawTraceColumns,
   });
-  const c = answer.rows[0] as Columns | undefined;
-  const found = c?.spanId?.length ?? 0;
-  if (!c || found === 0) return [];
-  const n = Math.min(found, TRACE_SPAN_LIMIT);
-  const out = new Array<TraceSpan>(n);
-  for (let i = 0; i < n; i++) out[i] = spanOf(c, i);
+  const row = answer.rows[0] as Record<string, unknown[]> | undefined;
+  const found = row?.spanId?.length ?? 0;
+  if (!row || found === 0) return [];
+  // Every column's type was checked by RawTraceColumns; this names them.
+  const c = { ...(row as unknown as Omit<Columns, 'sparse'>), sparse: row };
+  const out = spansOf(c, Math.min(found, TRACE_SPAN_LIMIT));
   if (found > TRACE_SPAN_LIMIT) out[0] = { ...out[0]!, traceSpans: await traceSpanCount(location, t, where, params) };
   return out;
 }
