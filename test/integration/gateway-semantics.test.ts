@@ -6,11 +6,12 @@
  * SQL over the Model spans — and the live tail's fold must equal the SQL rollup.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { rollupSql, searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { fromRollupRow } from '../../electron/core/semantics/request-rollup-sql.js';
 import { conversation } from '../../electron/core/traces/conversation-query.js';
 import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
 import { toSpanRow, type SpanRow } from '../../electron/shared/span-row.js';
-import { rollupRequest } from '../../electron/shared/request-row.js';
+import { RequestRow, rollupRequest } from '../../electron/shared/request-row.js';
 import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
 import { postOtlp, selectRows } from '../support/otlp-http.js';
 import { sandboxLocation, sandboxTable, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -138,10 +139,16 @@ describe('summarised', () => {
 
   it('the live tail’s fold of spans equals the SQL rollup, field by field', async () => {
     const location = sandboxLocation(sandbox);
-    const rows = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: '', limit: 1000 });
-    expect(rows.requests).toHaveLength(sent.length);
-    // Every span, as the tail delivers them (the tail's own SELECT list), whatever order they come in.
+    // The SQL rollup (summaries, conversations, alerts use it), every field, every request of the window.
     const table = await sandboxTable(sandbox);
+    const sqlRows = await selectRows<Record<string, unknown>>(sandbox.clickhouse, rollupSql(table, 'ServiceName = {svc:String}'), { svc: GATEWAY_SERVICE });
+    const rows = { requests: sqlRows.map((r) => RequestRow.parse(fromRollupRow(r))) };
+    expect(rows.requests).toHaveLength(sent.length);
+    // The requests list folds its page's spans with the same rules: the same rows again.
+    const listed = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: '', limit: 1000 });
+    const bySql = new Map(rows.requests.map((r) => [r.traceId, r]));
+    for (const r of listed.requests) expect({ ...r, costUsd: 0 }).toEqual({ ...bySql.get(r.traceId)!, costUsd: 0 });
+    // Every span, as the tail delivers them (the tail's own SELECT list), whatever order they come in.
     const raw = await selectRows<unknown>(sandbox.clickhouse, `SELECT ${spanRowColumnsSql(table.layout)} FROM otel_traces WHERE ServiceName = {svc:String} ORDER BY rand()`, { svc: GATEWAY_SERVICE });
     const byTrace = new Map<string, SpanRow[]>();
     for (const s of raw.map(toSpanRow)) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
