@@ -69,6 +69,13 @@ test('the search, range, summary tab and open trace live in the URL: reload, Bac
   const firstRow = page.getByTestId('request-row').first();
   await firstRow.click();
   await expect(page.getByTestId('drawer').getByTestId('trace-view')).toBeVisible();
+  // The span picked in the waterfall is part of the address too.
+  const drawer = page.getByTestId('drawer');
+  const lastRow = drawer.getByTestId('wf-row').last();
+  await lastRow.click();
+  await expect(page).toHaveURL(/span=[0-9a-f]{16}/);
+  const spanId = /span=([0-9a-f]{16})/.exec(hash(page))![1]!;
+  await expect(drawer.getByTestId('span-panel')).toHaveAttribute('data-span-id', spanId);
   const withTrace = hash(page);
   expect(withTrace).toMatch(/trace=[0-9a-f]{32}/);
 
@@ -79,7 +86,7 @@ test('the search, range, summary tab and open trace live in the URL: reload, Bac
     await expect(page.getByTestId('range')).toHaveValue('6h');
     await expect(page.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
     await expect(results).toHaveAttribute('data-query', 'status:error');
-    await expect(page.getByTestId('drawer').getByTestId('trace-view')).toBeVisible();
+    await expect(page.getByTestId('drawer').getByTestId('span-panel')).toHaveAttribute('data-span-id', spanId);
   }
   await page.screenshot({ path: `${SCREENSHOTS}/explore-url-restored.png` });
 
@@ -104,7 +111,7 @@ test('the search, range, summary tab and open trace live in the URL: reload, Bac
   await expect(fresh.getByTestId('search-input')).toHaveValue('status:error');
   await expect(fresh.getByTestId('range')).toHaveValue('6h');
   await expect(fresh.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
-  await expect(fresh.getByTestId('drawer').getByTestId('trace-view')).toBeVisible();
+  await expect(fresh.getByTestId('drawer').getByTestId('span-panel')).toHaveAttribute('data-span-id', spanId);
   await fresh.close();
 
   // The addresses the app used before keep working: a trace, and an alert's search with its window.

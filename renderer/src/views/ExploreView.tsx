@@ -71,7 +71,7 @@ export function ExploreView() {
         )}
         <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
       </div>
-      {open ? <Drawer target={search} onClose={close} /> : null}
+      {open ? <Drawer target={search} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
     </div>
   );
 }

@@ -36,7 +36,7 @@ export function LiveTailView() {
     list.current?.querySelector<HTMLElement>('[role="grid"]')?.focus();
   };
   useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="tail-filter"]'), onEscape: open ? close : null });
-  const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), conv: undefined }, replace);
+  const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), span: undefined, conv: undefined }, replace);
   // Following the newest rows would pull the list away from the row the keyboard is on.
   const pinned = follow && !open;
   return (
@@ -73,13 +73,13 @@ export function LiveTailView() {
                 setActive(spanKey(s));
                 if (search.trace) openTrace(s.traceId, s.tsNs, true);
               }}
-              onOpen={(s) => openTrace(s.traceId, s.tsNs)}
+              onOpen={(s) => set({ trace: s.traceId, at: atMs(s.tsNs), span: s.spanId, conv: undefined })}
             />
           )}
           {tail.spans.length === 0 && !tail.error ? <p className="muted pad">Waiting for gateway traffic… send a test trace from the Health view to see one.</p> : null}
         </section>
       </div>
-      {open ? <Drawer target={search} onClose={close} /> : null}
+      {open ? <Drawer target={search} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { ConversationView } from './ConversationView';
 export interface DrawerTarget {
   trace?: string;
   at?: number;
+  span?: string;
   conv?: string;
 }
 
@@ -13,7 +14,7 @@ export interface DrawerTarget {
  * The open trace or conversation, beside the list (over it, full width, in a small window). The
  * list behind it stays mounted, so it keeps its scroll and selection.
  */
-export function Drawer({ target, onClose }: { target: DrawerTarget; onClose: () => void }) {
+export function Drawer({ target, onClose, onSelectSpan }: { target: DrawerTarget; onClose: () => void; onSelectSpan: (spanId: string | null) => void }) {
   const profile = useActiveProfile();
   const ref = useRef<HTMLElement>(null);
   const what = target.trace ? `Trace ${target.trace}` : `Conversation ${target.conv ?? ''}`;
@@ -23,7 +24,7 @@ export function Drawer({ target, onClose }: { target: DrawerTarget; onClose: () 
   }, [target.trace, target.conv]);
   return (
     <aside className="drawer" ref={ref} aria-label={what} data-testid="drawer">
-      {target.trace ? <TraceView key={target.trace} traceId={target.trace} aroundMs={target.at} onClose={onClose} /> : null}
+      {target.trace ? <TraceView key={target.trace} traceId={target.trace} aroundMs={target.at} selectedSpanId={target.span} onSelectSpan={onSelectSpan} onClose={onClose} /> : null}
       {!target.trace && target.conv && profile ? <ConversationView key={target.conv} profileId={profile.id} conversationId={target.conv} onClose={onClose} /> : null}
     </aside>
   );
