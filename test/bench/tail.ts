@@ -128,6 +128,7 @@ async function main() {
   const smallRender = await render(small);
   const bigRender = await render(big);
   const hugeRender = await render(huge);
+  for (const [name, r] of [['10', smallRender], ['10,000', bigRender], ['50,000', hugeRender]] as const) if (r.otherCalls.length) console.log(`while the ${name}-span trace opened, the app also called: ${r.otherCalls.join(', ')}`);
   const collapse = await timeCollapse(page);
   const filter = await timeFilter(page);
   await browser.close();

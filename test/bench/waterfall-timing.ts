@@ -13,6 +13,8 @@ export interface RenderTiming {
   /** The traces.get call alone (server, transfer), from the browser's resource timing. */
   fetchMs: number;
   rowsInDom: number;
+  /** Other app calls made while the trace opened (Explore's own queries share the engine with the trace's). */
+  otherCalls: string[];
 }
 
 /** Resolves on the first frame after `done()` holds (checked each frame), with the ms since t0. */
@@ -44,8 +46,10 @@ export async function renderOnce(page: Page, baseUrl: string, traceId: string): 
     const t0 = performance.now();
     location.hash = '#/explore/trace/${traceId}';
     const totalMs = await untilFrame(t0, () => root.getAttribute('data-trace-state') === 'rendered' && root.querySelector('[data-testid="wf-row"]') !== null);
-    const call = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/call/traces.get')).pop();
-    return { totalMs: Math.round(totalMs), beforeCallMs: call ? Math.round(call.startTime - t0) : -1, fetchMs: call ? Math.round(call.responseEnd - call.startTime) : -1, rowsInDom: root.querySelectorAll('[data-testid="wf-row"]').length };
+    const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/call/'));
+    const call = calls.filter((e) => e.name.includes('/api/call/traces.get')).pop();
+    const otherCalls = calls.filter((e) => e !== call).map((e) => e.name.split('/api/call/')[1] + ' ' + Math.round(e.startTime - t0) + '..' + Math.round(e.responseEnd - t0) + ' ms');
+    return { totalMs: Math.round(totalMs), beforeCallMs: call ? Math.round(call.startTime - t0) : -1, fetchMs: call ? Math.round(call.responseEnd - call.startTime) : -1, rowsInDom: root.querySelectorAll('[data-testid="wf-row"]').length, otherCalls };
   })()`);
 }
 
