@@ -22,6 +22,13 @@ const SIZES = [1_000_000, Number(process.env.BENCH_SPANS ?? 10_000_000)];
 let TOTAL = SIZES[0]!;
 const run = promisify(execFile);
 
+/** HyperDX's search page for a WHERE: its columns over the time range, newest first, a page of 200. */
+function hyperdxPage(window: { fromMs: number; toMs: number }, where: string): string {
+  return `SELECT Timestamp, ServiceName, StatusCode, round(Duration / 1e6), SpanName, TraceId, SpanId FROM otel_traces
+          WHERE Timestamp >= fromUnixTimestamp64Milli(${window.fromMs}) AND Timestamp <= fromUnixTimestamp64Milli(${window.toMs}) AND (${where})
+          ORDER BY Timestamp DESC LIMIT 200`;
+}
+
 /** The first search of a fresh process (test/bench/first-search.ts), end to end. */
 async function firstSearch(url: string, query: string, window: { fromMs: number; toMs: number }): Promise<{ ms: number; rows: number }> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/bench/first-search.ts', url, query, String(window.fromMs), String(window.toMs)], { maxBuffer: 1 << 20 });
@@ -82,9 +89,7 @@ async function main() {
         const t1 = performance.now();
         const b = await queryRows(location, {
           kind: 'search',
-          sql: `SELECT Timestamp, ServiceName, StatusCode, round(Duration / 1e6), SpanName, TraceId, SpanId FROM otel_traces
-                WHERE Timestamp >= fromUnixTimestamp64Milli(${window.fromMs}) AND Timestamp <= fromUnixTimestamp64Milli(${window.toMs}) AND (${convo.hyperdx(table.layout.kind === 'clickstack-text')})
-                ORDER BY Timestamp DESC LIMIT 200`,
+          sql: hyperdxPage(window, convo.hyperdx(table.layout.kind === 'clickstack-text')),
           row: Row,
         });
         const hdxMs = Math.round(performance.now() - t1);
@@ -107,9 +112,7 @@ async function main() {
           // HyperDX: its WHERE over the search's time range, newest first, a page of 200.
           const b = await queryRows(location, {
             kind: 'search',
-            sql: `SELECT Timestamp, ServiceName, StatusCode, round(Duration / 1e6), SpanName, TraceId, SpanId FROM otel_traces
-                  WHERE Timestamp >= fromUnixTimestamp64Milli(${window.fromMs}) AND Timestamp <= fromUnixTimestamp64Milli(${window.toMs}) AND (${c.hyperdx(table.layout.kind === 'clickstack-text')})
-                  ORDER BY Timestamp DESC LIMIT 200`,
+            sql: hyperdxPage(window, c.hyperdx(table.layout.kind === 'clickstack-text')),
             row: Row,
           });
           theirs.push({ rows: b.rowsRead, ms: b.elapsedMs });

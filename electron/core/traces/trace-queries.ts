@@ -1,4 +1,4 @@
-/** Explorer queries: search a time range, open one trace in full, summarise per model. All values are parameters. */
+/** Explorer queries: open one trace in full, one span's payload (the span search is span-search.ts). All values are parameters. */
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import { quoteName, type TracesLocation } from '../clickhouse/server.js';
@@ -8,10 +8,8 @@ import { attributeMapSql, attributeMapsSql, spanRowColumnsSql } from '../semanti
 import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { inputText, llmFields, outputText } from '../semantics/span-fields.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES } from '../../shared/request-facts.js';
-import { toSpanRow } from '../../shared/span-row.js';
-import { SearchInput, SearchResult, SpanPayload, StrMap, TRACE_SPAN_SPARSE, type TraceSpan, type TraceSpanFacts } from '../../shared/trace-queries-schema.js';
+import { SearchInput, SpanPayload, StrMap, TRACE_SPAN_SPARSE, type TraceSpan, type TraceSpanFacts } from '../../shared/trace-queries-schema.js';
 import { SpanRow } from '../../shared/span-row.js';
-import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 
 export { SearchInput };
@@ -27,28 +25,6 @@ export function timeWhere(params: SqlParams, fromMs: number, toMs: number): stri
 
 export function fromTable(t: TracesTable): string {
   return `${quoteName(t.location.database)}.${quoteName(t.location.table)}`;
-}
-
-export async function searchSpans(location: TracesLocation, input: z.input<typeof SearchInput>): Promise<z.infer<typeof SearchResult>> {
-  const q = SearchInput.parse(input);
-  return withTracesTable(location, async (t) => {
-    const params = new SqlParams();
-    const where = [timeWhere(params, q.fromMs, q.toMs)];
-    if (q.service) where.push(`ServiceName = ${params.add('String', q.service)}`);
-    const prepared = await prepareSearch(q.query, t, q, q.language);
-    const search = whereOf(prepared, params);
-    if (search) where.push(search);
-    const answer = await queryRows(location, {
-      kind: 'search',
-      database: location.database,
-      sql: `SELECT ${spanRowColumnsSql(t.layout)} FROM ${fromTable(t)} WHERE ${where.join(' AND ')} ORDER BY Timestamp DESC LIMIT ${q.limit + 1}`,
-      params: params.values,
-      settings: settingsFor(prepared),
-      row: z.unknown(),
-    });
-    const spans = answer.rows.map(toSpanRow);
-    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: null, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
-  });
 }
 
 /** An attribute map as the server sends it: a Map (JSON object), or the JSON layout's toJSONString text. */

@@ -27,8 +27,7 @@ import { conversation } from './conversation-query.js';
 import { getSpanPayload, getTrace, type SearchInput } from './trace-queries.js';
 import { searchSpans } from './span-search.js';
 import { PROGRESS_EVERY_MS, RunningQueries } from '../clickhouse/running-queries.js';
-import type { QueryProgress } from '../../shared/trace-queries-schema.js';
-import type { RequestCursor } from '../../shared/trace-queries-schema.js';
+import type { QueryProgress, RequestCursor } from '../../shared/trace-queries-schema.js';
 
 export const TAIL_POLL_MS = 2_000;
 export const MAX_TAIL_SESSIONS = 4;
