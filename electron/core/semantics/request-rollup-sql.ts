@@ -162,16 +162,11 @@ export interface RollupSql {
   /** The per-trace SELECT list over those rows (GROUP BY traceId). */
   aggregates: string;
   /**
-   * Over the span rows: the spans that can change these fields — roots, failures, Model spans and
-   * any span reporting one of the facts read — or '1' when a field counts every span. A summary
-   * aggregates only these (a gateway's Network Call and Guardrail spans report none of its facts).
-   */
-  contributes: string;
-  /**
-   * The same spans, as a WHERE over the table that reads only cheap columns (ParentSpanId,
-   * StatusCode, the map's keys): ClickHouse moves it to PREWHERE, so the attribute values of the
-   * spans that report nothing (a gateway's Network Call and Guardrail spans) are never read —
-   * '1' when every span counts. `contributes` filters after the columns are computed; this before.
+   * The spans that can change these fields — roots, failures and any span reporting one of the
+   * facts read — or '1' when a field counts every span, as a WHERE over the table that reads only
+   * cheap columns (ParentSpanId, StatusCode, the map's keys): ClickHouse moves it to PREWHERE, so
+   * the attribute values of the spans that report nothing (a gateway's Network Call and Guardrail
+   * spans) are never read. A summary aggregates only these.
    */
   prefilter: string;
   /** What GROUP BY groups on: the trace id as a UInt128 (a fixed-size hash key: a third faster than the 32-character string on 2 M requests, measured) or as text. */
@@ -208,9 +203,7 @@ export function requestRollupSql(layout: TableLayout, fields: readonly string[] 
   const reads = new Set(['traceId', ...ordered.flatMap((f) => AGGREGATES[f]!.reads)]);
   const columns = { ...spanColumnMap(layout), ...extraColumns(opts.tieBreak ?? true) };
   const facts = [...reads].filter((c): c is SpanFactName => c in SPAN_FACT_KINDS);
-  const reports = facts.map((f) => (SPAN_FACT_KINDS[f] === 'number' ? `isNotNull(${f})` : `${f} != ''`));
   const everySpan = ordered.some((f) => EVERY_SPAN.has(f));
-  const contributes = everySpan ? '1' : [ROOT, ...(reads.has('status') ? [ERR] : []), ...(reads.has('spanType') ? [IS_MODEL] : []), ...reports].join(' OR ');
   // A span's type alone changes nothing: IS_MODEL only selects among spans that report a fact read.
   const reported = facts.filter((f) => f !== 'spanType');
   const prefilter = everySpan ? '1' : `(ParentSpanId = '' OR ${reads.has('status') ? `${ERROR_STATUS_SQL} OR ` : ''}${reportsAnyFactSql(layout, reported)})`;
@@ -220,7 +213,6 @@ export function requestRollupSql(layout: TableLayout, fields: readonly string[] 
     groupKey: opts.compactKey ? 'traceKey' : 'traceId',
     spanColumns: [...[...reads].map((c) => `${columns[c]!} AS ${c}`), ...Object.entries(key).map(([n, sql]) => `${sql} AS ${n}`)].join(', '),
     aggregates: ordered.map((f) => `${AGGREGATES[f]!.sql} AS r_${f}`).join(',\n  '),
-    contributes,
   };
 }
 
