@@ -5,8 +5,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'test/browser',
-  // A Secret Service for the keychain tests: the one reachable here, else a private one (see README, Test it).
-  globalSetup: './test/support/keyring-global-setup.ts',
+  // The browser must exist, and a Secret Service for the keychain tests: the one reachable here, else a private one (see README, Test it).
+  globalSetup: './test/support/browser-global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 1,
