@@ -159,7 +159,9 @@ describe.each(GENAI_FAMILIES.flatMap((f) => PROTOCOLS.map((p) => [f, p] as const
     const call = run.calls.find((c) => c.kind === 'error')!;
     expect(call.ok).toBe(false);
     if (!call.traceId || call.spans.length === 0) {
-      expect(call.unended.length + call.spans.length, `${family} started or ended a span for the 429`).toBeGreaterThanOrEqual(0);
+      // Nothing exported for the call: the app must not invent a failed request for it either.
+      const failed = await searchRequests(sandboxLocation(sandbox), { ...window(), service: run.serviceName, query: 'status:error', limit: 5 }, catalog.priceOf);
+      expect(failed.requests, `${family}: no failed request shown for a call it never exported`).toEqual([]);
       say(`${family} ${run.versions.instrumentation} exports no span for a call that failed with 429 (${call.unended.length} started, never ended).`);
       return;
     }
