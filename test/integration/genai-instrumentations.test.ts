@@ -154,6 +154,24 @@ describe.each(GENAI_FAMILIES.flatMap((f) => PROTOCOLS.map((p) => [f, p] as const
     else say(`${family} ${run.versions.instrumentation} records no tokens for an embedding.`);
   });
 
+  it('the short fields find its chat by what it recorded, in its own keys', async () => {
+    const { run, answered } = get();
+    const call = run.calls.find((c) => c.kind === 'chat')!;
+    const truth = answered.find((a) => a.kind === 'chat');
+    if (!truth || truth.kind !== 'chat' || !call.traceId) throw new Error(`${family}: no chat to search for`);
+    const found = async (query: string) => (await searchRequests(sandboxLocation(sandbox), { ...window(), service: run.serviceName, query, limit: 20 }, catalog.priceOf)).requests.map((r) => r.traceId);
+    expect(await found(`model:*${truth.requestModel.slice(2)}*`), `${family}: model:*…* reads its model key`).toContain(call.traceId);
+    const row = (await requestOf(run, call))!;
+    if (row.inputTokens === null || row.outputTokens === null) {
+      say(`${family} ${run.versions.instrumentation} records no tokens on a chat: nothing for tokens: to find.`);
+      return;
+    }
+    // tokens: is input + output on a span, as HyperDX users write it over the gateway's keys.
+    const total = row.inputTokens + row.outputTokens;
+    expect(await found(`tokens:>${total - 1}`), `${family}: tokens: reads its token keys`).toContain(call.traceId);
+    expect(await found(`tokens:>${total}`)).not.toContain(call.traceId);
+  });
+
   it('a 429: a failed request naming the failing span and the provider’s message, where the library exports one', async () => {
     const { run } = get();
     const call = run.calls.find((c) => c.kind === 'error')!;
