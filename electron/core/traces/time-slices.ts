@@ -6,6 +6,7 @@
  * substring) also stops at a budget and says how far back it looked, so the page can offer to
  * search further instead of reading the whole table.
  */
+import { logger } from '../log.js';
 import type { SqlParams } from '../search/sql-params.js';
 
 export interface TimeSlice {
@@ -26,7 +27,20 @@ export const SLICE_GROWTH = 4;
 export interface ScanBudget {
   maxRowsRead: number;
 }
-export const SCAN_BUDGET: ScanBudget = { maxRowsRead: 4_000_000 };
+export const DEFAULT_SCAN_ROWS = 4_000_000;
+/**
+ * CLICKSTACK_TRAY_SCAN_BUDGET_ROWS moves the budget: lower on a slow laptop ClickHouse, higher on
+ * a cluster (and low in the browser tests, which cannot fill millions of rows).
+ */
+export function scanBudgetFrom(env: NodeJS.ProcessEnv): ScanBudget {
+  const raw = env.CLICKSTACK_TRAY_SCAN_BUDGET_ROWS;
+  if (raw === undefined || raw === '') return { maxRowsRead: DEFAULT_SCAN_ROWS };
+  const rows = Number(raw);
+  if (Number.isSafeInteger(rows) && rows >= 1) return { maxRowsRead: rows };
+  logger('search').warn(`CLICKSTACK_TRAY_SCAN_BUDGET_ROWS must be a whole number of rows above 0, not "${raw}": using ${DEFAULT_SCAN_ROWS.toLocaleString('en')} rows.`);
+  return { maxRowsRead: DEFAULT_SCAN_ROWS };
+}
+export const SCAN_BUDGET: ScanBudget = scanBudgetFrom(process.env);
 
 /** The slices of [fromMs, toMs], newest first; together they cover it once. */
 export function newestFirstSlices(fromMs: number, toMs: number, firstMs = FIRST_SLICE_MS): TimeSlice[] {

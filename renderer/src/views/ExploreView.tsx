@@ -67,6 +67,7 @@ export function ExploreView() {
               if (search.trace) set({ trace: s.traceId, at: atMs(s.tsNs), span: s.spanId, conv: undefined }, true);
             }}
             onOpen={(s) => set({ trace: s.traceId, at: atMs(s.tsNs), span: s.spanId, conv: undefined })}
+            onSearchOlder={(toMs) => w && searchFor({ from: w.fromMs, to: toMs })}
           />
         )}
         <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} onRefresh={rerun} />

@@ -5,6 +5,7 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { plural } from '../traces/format';
 import { RequestTable, type Request } from '../traces/RequestTable';
 import type { ListProps } from './list-props';
+import { SearchedBack } from './SearchedBack';
 
 /** "1,280 requests, 200 loaded": the count is the summary's, for the same window and search. */
 function countText(loaded: number, total: number | null, more: boolean): string {
@@ -21,15 +22,16 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
   const shown = query.data?.pages[0]?.window ?? null;
   const stale = query.isPlaceholderData;
   const total = summary.data && !summary.isPlaceholderData ? summary.data.requests : null;
-  const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale ? () => void query.fetchNextPage() : undefined;
   const last = query.data?.pages.at(-1);
+  // A page that stopped at the scan budget waits for the user: scrolling alone would read the whole range.
+  const stoppedAt = !query.error && !stale && query.hasNextPage ? (last?.searchedFromMs ?? null) : null;
+  const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale && stoppedAt === null ? () => void query.fetchNextPage() : undefined;
   const cancelled = wasCancelled(query, w !== null);
   return (
     <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="requests" data-count={requests.length} data-total={total ?? undefined} data-complete={query.data && !query.hasNextPage && !stale ? 'true' : undefined}>
       <div className="list-head">
         <span className="muted small" data-testid="result-count">
           {query.data && !query.error ? countText(requests.length, total, query.hasNextPage) : ''}
-          {last?.searchedFromMs ? ` · searched from ${new Date(last.searchedFromMs).toLocaleTimeString([], { hour12: false })}` : ''}
         </span>
         {query.isFetching ? (
           <span className="muted small" role="status" data-testid="search-busy">
@@ -45,12 +47,15 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
       ) : null}
       {stale ? <p className="muted small pad-x">{cancelled ? "This search was cancelled: the requests below are the previous search's." : "Showing the previous search's requests until this one answers."}</p> : null}
       <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
+      {stoppedAt !== null && w ? (
+        <SearchedBack searchedFromMs={stoppedAt} rangeFromMs={w.fromMs} rowsRead={last?.rowsRead ?? 0} found={requests.length} what="request" busy={query.isFetchingNextPage} onFurther={() => void query.fetchNextPage()} />
+      ) : null}
       {query.data && !query.error && !stale && !query.hasNextPage && requests.length > 0 ? (
         <p className="muted small pad-x" data-testid="list-end">
           That is every request of the range{w ? `, back to ${new Date(w.fromMs).toLocaleString([], { hour12: false })}` : ''}.
         </p>
       ) : null}
-      {requests.length === 0 && query.data && !stale && !query.error && !query.isFetching ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
+      {requests.length === 0 && query.data && !stale && !query.error && !query.isFetching && stoppedAt === null ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
     </section>
   );
 }

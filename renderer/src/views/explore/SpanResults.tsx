@@ -4,14 +4,17 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { plural, type Span } from '../traces/format';
 import { SpanTable } from '../traces/SpanTable';
 import type { ListProps } from './list-props';
+import { SearchedBack } from './SearchedBack';
 
 /** Every span the search finds (the newest SPAN_LIMIT). */
-export function SpanResults({ window: w, height, activeKey, openKey, onActive, onOpen }: ListProps<Span>) {
+/** onSearchOlder: the spans have no cursor, so searching further asks for the range's unsearched part. */
+export function SpanResults({ window: w, height, activeKey, openKey, onActive, onOpen, onSearchOlder }: ListProps<Span> & { onSearchOlder: (toMs: number) => void }) {
   const client = useQueryClient();
   const query = useSpanSearch(w);
   const spans = query.error ? [] : (query.data?.spans ?? []);
   const shown = query.data?.window ?? null;
   const stale = query.isPlaceholderData;
+  const stoppedAt = query.data && !query.error && !stale ? query.data.searchedFromMs : null;
   return (
     <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="spans" data-count={spans.length}>
       <div className="list-head">
@@ -31,7 +34,8 @@ export function SpanResults({ window: w, height, activeKey, openKey, onActive, o
         </div>
       ) : null}
       <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
-      {spans.length === 0 && query.data && !stale && !query.error && !query.isFetching ? <p className="muted pad">No spans match in this range.</p> : null}
+      {stoppedAt !== null && w ? <SearchedBack searchedFromMs={stoppedAt} rangeFromMs={w.fromMs} rowsRead={query.data?.rowsRead ?? 0} found={spans.length} what="span" busy={query.isFetching} onFurther={() => onSearchOlder(stoppedAt)} /> : null}
+      {spans.length === 0 && query.data && !stale && !query.error && !query.isFetching && stoppedAt === null ? <p className="muted pad">No spans match in this range.</p> : null}
     </section>
   );
 }
