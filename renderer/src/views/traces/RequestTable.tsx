@@ -15,7 +15,7 @@ const WIDTH: Record<FactColumn['format'], [string, number]> = {
   cache: ['62px', 62],
   output: ['62px', 62],
   usd: ['74px', 74],
-  conversation: ['minmax(60px, 1fr)', 60],
+  conversation: ['minmax(96px, 1fr)', 96],
 };
 
 function Status({ r }: { r: Request }) {
@@ -42,7 +42,7 @@ export function requestColumns(onConversation?: (id: string) => void): GridColum
     { id: 'what', label: 'Request', width: 'minmax(120px, 2fr)', minPx: 120, priority: 0, cell: (r) => <What r={r} /> },
     { id: 'model', label: 'Model', width: 'minmax(110px, 1.6fr)', minPx: 110, priority: 1, cell: (r) => <span title={modelText(r.model, r.calledModels)}>{modelText(r.model, r.calledModels)}</span> },
     { id: 'status', label: 'Status', width: '58px', minPx: 58, priority: 0, cell: (r) => <Status r={r} /> },
-    { id: 'duration', label: 'Duration', width: '60px', minPx: 60, priority: 2, cell: (r) => formatDuration(r.durationNs) },
+    { id: 'duration', label: 'Duration', width: '66px', minPx: 66, priority: 2, cell: (r) => formatDuration(r.durationNs) },
     ...REQUEST_FACT_COLUMNS.map((c) => ({ id: c.field, label: c.label, width: WIDTH[c.format][0], minPx: WIDTH[c.format][1], priority: c.priority, cell: (r: Request) => <FactCell c={c} r={r} onConversation={onConversation} /> })),
   ];
 }
