@@ -8,6 +8,7 @@ import { ProfileFields } from './profile-schema.js';
 import { STEP_IDS, StepResult } from './step-result.js';
 import { SECRET_KINDS } from './secret-vault-kinds.js';
 import { TestTraceResult } from './test-trace-result.js';
+import { TraceColumns } from './trace-columns.js';
 import { Incident, PipelineNotification, PipelineStatus } from './pipeline-status.js';
 import { SpanRow } from './span-row.js';
 import { Conversation, ModelSummaryRow, QueryProgress, RequestCursor, RequestSearchResult, SearchFields, SearchResult, SpanPayload, TraceSpan, TrafficSummary } from './trace-queries-schema.js';
@@ -129,7 +130,8 @@ export const methods = {
       .strict(),
     output: SearchResult,
   },
-  'traces.get': { input: z.object({ profileId: ProfileId, traceId: TraceIdInput, aroundMs: z.number().int().optional() }).strict(), output: z.object({ spans: z.array(TraceSpan) }) },
+  /** A whole trace, one array per field (shared/trace-columns.ts): the waterfall's first answer at 50,000 spans. */
+  'traces.get': { input: z.object({ profileId: ProfileId, traceId: TraceIdInput, aroundMs: z.number().int().optional() }).strict(), output: TraceColumns },
   'traces.requests': {
     input: z
       .object({

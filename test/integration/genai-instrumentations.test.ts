@@ -10,7 +10,7 @@
  * it is, the requests view must show it; where it is not, the test says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTrace } from '../../electron/core/traces/trace-queries.js';
+import { getTrace } from '../../electron/core/traces/trace-load.js';
 import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
 import { PriceCatalog } from '../../electron/core/semantics/price-catalog.js';
 import { parseChat } from '../../electron/shared/chat-messages.js';

@@ -12,7 +12,7 @@ import { sendOtlpJson } from '../../electron/core/test-trace/otlp-sender.js';
 import { prepareSearch, whereOf } from '../../electron/core/search/prepare-search.js';
 import { SqlParams } from '../../electron/core/search/sql-params.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
-import { getTrace } from '../../electron/core/traces/trace-queries.js';
+import { getTrace } from '../../electron/core/traces/trace-load.js';
 import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
 import { SCHEMA_VARIANTS, type SchemaVariant } from '../../electron/sandbox/schema.js';

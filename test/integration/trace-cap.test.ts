@@ -4,7 +4,8 @@
  * spans the trace holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACE_SPAN_LIMIT, getTrace } from '../../electron/core/traces/trace-queries.js';
+import { TRACE_SPAN_LIMIT } from '../../electron/core/traces/trace-queries.js';
+import { getTrace } from '../../electron/core/traces/trace-load.js';
 import { fullTraceSpan } from '../../electron/shared/trace-queries-schema.js';
 import { WIDE_TRACE_FAILURE, wideSpanFailed, wideSpanId, wideTraceSql } from '../support/wide-trace.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';

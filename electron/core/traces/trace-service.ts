@@ -24,7 +24,8 @@ import { EXTENSIONS } from '../search/search-fields.js';
 import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
 import { searchRequests, trafficSummary, type PriceOf } from './request-queries.js';
 import { conversation } from './conversation-query.js';
-import { getSpanPayload, getTrace, type SearchInput } from './trace-queries.js';
+import { getSpanPayload, type SearchInput } from './trace-queries.js';
+import { getTraceColumns } from './trace-load.js';
 import { searchSpans } from './span-search.js';
 import { PROGRESS_EVERY_MS, RunningQueries } from '../clickhouse/running-queries.js';
 import type { QueryProgress, RequestCursor } from '../../shared/trace-queries-schema.js';
@@ -203,7 +204,7 @@ export class TraceService {
   }
 
   async trace(profileId: string, traceId: string, aroundMs?: number) {
-    return { spans: await getTrace(await this.target(profileId), traceId, aroundMs) };
+    return getTraceColumns(await this.target(profileId), traceId, aroundMs);
   }
 
   async requests(profileId: string, { queryId, ...input }: { query: string; fromMs: number; toMs: number; limit: number; language?: 'lucene' | 'sql'; before?: z.infer<typeof RequestCursor>; queryId?: string }, allServices = false) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hyperdxSearchUrl } from '../../../../electron/shared/hyperdx-url';
-import { fullTraceSpan } from '../../../../electron/shared/trace-queries-schema';
+import { fullSpansOf } from '../../../../electron/shared/trace-columns';
 import { useApi } from '../../api/context';
 import { IdCardHead } from '../../components/IdCardHead';
 import { errorText, useProfiles } from '../setup/use-profiles';
@@ -44,7 +44,7 @@ export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelect
     if (!state) return;
     let live = true;
     api.invoke('traces.get', { profileId: state.activeProfileId, traceId, aroundMs }).then(
-      (r) => live && setAnswer({ key, loaded: { spans: r.spans.map(fullTraceSpan), total: Math.max(r.spans.length, r.spans[0]?.traceSpans ?? 0) }, error: null }),
+      (r) => live && setAnswer({ key, loaded: { spans: fullSpansOf(r), total: Math.max(r.spanId.length, r.traceSpans) }, error: null }),
       (e: unknown) => live && setAnswer({ key, loaded: null, error: errorText(e) }),
     );
     return () => {
