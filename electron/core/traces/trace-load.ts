@@ -25,7 +25,12 @@ type Window = { fromMs: number; toMs: number };
 type StrMapValue = Record<string, string>;
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isMap = (v: unknown): v is StrMapValue | string => typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
+const isMap = (v: unknown): v is StrMapValue | string => {
+  if (typeof v === 'string') return true;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const k in v) if (typeof (v as Record<string, unknown>)[k] !== 'string') return false;
+  return true;
+};
 const stringColumn = z.custom<string[]>(isStrings, 'expected a column of strings');
 const listsColumn = z.custom<string[][]>((v) => Array.isArray(v) && v.every(isStrings), 'expected a column of string arrays');
 /** An attribute map as the server sends it: a Map (JSON object), or the JSON layout's toJSONString text. */
