@@ -3,7 +3,8 @@
  * span has them, empty ones filled in — and an answer whose columns disagree is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { TraceColumns, fullSpansOf, traceSpansOf } from '../../electron/shared/trace-columns.js';
+import { TraceColumns, fullSpansOf, rollupSpansOf, traceSpansOf } from '../../electron/shared/trace-columns.js';
+import { rollupRequest } from '../../electron/shared/request-row.js';
 
 function columns(): TraceColumns {
   return {
@@ -53,5 +54,35 @@ describe('trace columns', () => {
     expect(TraceColumns.safeParse({ ...c, llm: { '5': c.llm['0'] } }).success).toBe(false);
     expect(TraceColumns.safeParse({ ...c, status: ['ok', 'failed'] }).success).toBe(false);
     expect(TraceColumns.safeParse({ ...c, attributes: [{ k: 1 }, {}] }).success).toBe(false);
+  });
+
+  it('roll the request up from the roots, failures and spans with facts alone: the same request but for the span count', () => {
+    const c = columns();
+    // 200 plain spans under the root: no facts, not failed.
+    const plain = 200;
+    const more = <T>(xs: T[], f: (i: number) => T) => [...xs, ...Array.from({ length: plain }, (_, i) => f(i))];
+    const t = TraceColumns.parse({
+      ...c,
+      traceSpans: 2 + plain,
+      ts: more(c.ts, () => '2026-12-02 14:00:00.002000000'),
+      tsNs: more(c.tsNs, (i) => String(1764684000002000000n + BigInt(i))),
+      spanId: more(c.spanId, (i) => (i + 3).toString(16).padStart(16, '0')),
+      parentSpanId: more(c.parentSpanId, () => '0000000000000001'),
+      service: more(c.service, () => 'tools'),
+      name: more(c.name, (i) => `plain ${i}`),
+      kind: more(c.kind, () => 'Internal'),
+      status: more(c.status, () => 'ok' as const),
+      durationNs: more(c.durationNs, () => '5000000'),
+      attributes: more(c.attributes, () => ({})),
+      resourceOf: more(c.resourceOf, () => 1),
+      facts: { ...c.facts, '2': { scope: 'tools' } },
+    });
+    const full = fullSpansOf(t);
+    const subset = rollupSpansOf(t, full);
+    expect(subset.map((s) => s.spanId)).toEqual(['0000000000000001', '0000000000000002', '0000000000000003']);
+    const { spanCount: all, ...whole } = rollupRequest(full);
+    const { spanCount: few, ...folded } = rollupRequest(subset);
+    expect([all, few]).toEqual([2 + plain, 3]);
+    expect(folded).toEqual(whole);
   });
 });

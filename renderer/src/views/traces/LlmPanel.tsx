@@ -1,7 +1,7 @@
 import { DIALECT_LABEL, type Dialect } from '../../../../electron/shared/request-facts';
 import { usePricedRequests } from './use-prices';
 import { CostText, TokenSplit } from './TokenSplit';
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SpanPayload } from '../../../../electron/shared/contract';
 import { rollupRequest } from '../../../../electron/shared/request-row';
 import type { z } from 'zod';
@@ -10,8 +10,6 @@ import { errorText } from '../setup/use-profiles';
 import { ChatView } from './ChatView';
 import { fmtCost, fmtNum, modelText } from './format';
 import type { FullSpan } from './waterfall';
-
-const NO_SPANS: FullSpan[] = [];
 
 function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -27,7 +25,8 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
  * (tokens and cost from its Model spans); on a Model span, that call; on an MCP span, the tool.
  * The full input and output are fetched when the panel opens, capped.
  */
-export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: FullSpan[]; profileId: string }) {
+/** `rollupSpans`: the trace's spans a request's rollup reads (shared/trace-columns.ts rollupSpansOf), not all of them. */
+export function LlmPanel({ span, rollupSpans, profileId }: { span: FullSpan; rollupSpans: FullSpan[]; profileId: string }) {
   const api = useApi();
   const [payload, setPayload] = useState<{ spanId: string; value: z.infer<typeof SpanPayload> } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -45,10 +44,7 @@ export function LlmPanel({ span, spans, profileId }: { span: FullSpan; spans: Fu
   }, [api, profileId, span.traceId, span.spanId, span.tsNs, hasText]);
 
   const isRoot = span.parentSpanId === '';
-  // The root's rollup reads every span (a sort and a fold: ~0.2 s at 50,000 spans), so it renders
-  // just after the frame that shows the waterfall's rows instead of holding that frame back.
-  const rollupSpans = useDeferredValue(isRoot ? spans : NO_SPANS, NO_SPANS);
-  const folded = useMemo(() => (rollupSpans.length ? [rollupRequest(rollupSpans)] : []), [rollupSpans]);
+  const folded = useMemo(() => (isRoot ? [rollupRequest(rollupSpans)] : []), [isRoot, rollupSpans]);
   const request = usePricedRequests(folded)[0] ?? null;
   const isModel = span.spanType === 'Model';
   const isMcp = span.spanType === 'MCP' || Boolean(span.mcpServer);

@@ -25,7 +25,7 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
   );
 }
 
-export function SpanDetail({ span, spans, profileId }: { span: FullSpan; spans: FullSpan[]; profileId: string | null }) {
+export function SpanDetail({ span, rollupSpans, profileId }: { span: FullSpan; rollupSpans: FullSpan[]; profileId: string | null }) {
   return (
     <aside className="span-panel" aria-label="Span details" data-testid="span-panel" data-span-id={span.spanId}>
       <h3>{span.name}</h3>
@@ -34,7 +34,7 @@ export function SpanDetail({ span, spans, profileId }: { span: FullSpan; spans: 
         <span className={`status-${span.status}`}>{span.status === 'error' ? '⚠ error' : span.status}</span>
       </p>
       {span.statusMessage ? <p className="error-text">{span.statusMessage}</p> : null}
-      {profileId ? <LlmPanel span={span} spans={spans} profileId={profileId} /> : null}
+      {profileId ? <LlmPanel span={span} rollupSpans={rollupSpans} profileId={profileId} /> : null}
       <KeyValues title="Attributes" values={span.attributes} />
       <KeyValues title="Resource" values={span.resource} />
       {span.events.length ? (

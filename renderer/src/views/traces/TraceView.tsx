@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hyperdxSearchUrl } from '../../../../electron/shared/hyperdx-url';
-import { fullSpansOf } from '../../../../electron/shared/trace-columns';
+import { fullSpansOf, rollupSpansOf } from '../../../../electron/shared/trace-columns';
 import { useApi } from '../../api/context';
 import { IdCardHead } from '../../components/IdCardHead';
 import { errorText, useProfiles } from '../setup/use-profiles';
@@ -23,6 +23,8 @@ export interface TraceViewProps {
 
 interface Loaded {
   spans: FullSpan[];
+  /** The spans the root's request rollup reads (rollupSpansOf). */
+  rollupSpans: FullSpan[];
   /** Spans the trace holds: more than `spans.length` when the app's cap cut it. */
   total: number;
 }
@@ -44,7 +46,11 @@ export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelect
     if (!state) return;
     let live = true;
     api.invoke('traces.get', { profileId: state.activeProfileId, traceId, aroundMs }).then(
-      (r) => live && setAnswer({ key, loaded: { spans: fullSpansOf(r), total: Math.max(r.spanId.length, r.traceSpans) }, error: null }),
+      (r) => {
+        if (!live) return;
+        const spans = fullSpansOf(r);
+        setAnswer({ key, loaded: { spans, rollupSpans: rollupSpansOf(r, spans), total: Math.max(r.spanId.length, r.traceSpans) }, error: null });
+      },
       (e: unknown) => live && setAnswer({ key, loaded: null, error: errorText(e) }),
     );
     return () => {
@@ -153,7 +159,7 @@ export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelect
           ) : null}
           <div className="trace-body">
             <WaterfallGrid tree={tree} rows={rows} collapsed={collapsed} filter={filter.trim().toLowerCase()} selectedPos={selectedPos} onToggle={toggle} onSelect={select} idPrefix={`wf-${traceId}`} />
-            {span ? <SpanDetail span={span} spans={loaded.spans} profileId={state?.activeProfileId ?? null} /> : null}
+            {span ? <SpanDetail span={span} rollupSpans={loaded.rollupSpans} profileId={state?.activeProfileId ?? null} /> : null}
           </div>
         </>
       ) : null}
