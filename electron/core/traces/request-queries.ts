@@ -19,7 +19,7 @@ import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
-import { scansText } from './span-search.js';
+import { scansText, servedByIndex } from './span-search.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
 export const MEMBER_SLACK_MS = 60 * 60_000;
@@ -96,6 +96,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
       terms.some((w) => scansText(w, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+      terms.some(servedByIndex),
     );
     const stoppedAt = roots.searchedFromMs;
     const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };

@@ -10,7 +10,7 @@ import { withTracesTable } from '../clickhouse/traces-table.js';
 import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, settingsFor, whereOf } from '../search/prepare-search.js';
+import { prepareSearch, settingsFor, termWheres, whereOf } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
@@ -24,6 +24,17 @@ export function scansText(whereSql: string | null, language: 'lucene' | 'sql'): 
   return whereSql !== null && /\b(ILIKE|LIKE|positionCaseInsensitiveUTF8|match)\b/.test(whereSql);
 }
 
+/**
+ * Whether an AND term of a compiled search is answered through a skip index: a trace id, or an
+ * exact attribute value (the items text index, or a map lookup's bloom filter on its values).
+ * A negated or OR-ed term is not: its other side can match anything. The SQL is ours (compile-search).
+ */
+export function servedByIndex(termSql: string): boolean {
+  if (/^\(*NOT\b/.test(termSql)) return false;
+  // Every side of an OR must be one (a fact read from several dialects' keys is an OR of exact matches).
+  return termSql.split(/\bOR\b/).every((side) => /\bhas\((Span|Resource)AttributeItems, |\bTraceId = \{|\] = \{/.test(side));
+}
+
 export async function searchSpans(location: TracesLocation, input: z.input<typeof SearchInput>, budget: ScanBudget = SCAN_BUDGET): Promise<z.infer<typeof SearchResult>> {
   const q = SearchInput.parse(input);
   return withTracesTable(location, async (t) => {
@@ -31,6 +42,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const prepared = await prepareSearch(q.query, t, q, q.language);
     const search = whereOf(prepared, base);
     const where = [...(q.service ? [`ServiceName = ${base.add('String', q.service)}`] : []), ...(search ? [search] : [])];
+    const selective = termWheres(prepared, new SqlParams()).some(servedByIndex);
     const answer = await readNewestFirst(
       q,
       q.limit,
@@ -47,6 +59,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         return { rows: a.rows.map(toSpanRow), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
       scansText(search, q.language) ? budget : null,
+      selective,
     );
     const spans = answer.rows;
     return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
