@@ -6,8 +6,7 @@ import { SpanTable } from '../traces/SpanTable';
 import type { ListProps } from './list-props';
 import { SearchedBack } from './SearchedBack';
 
-/** Every span the search finds (the newest SPAN_LIMIT). */
-/** onSearchOlder: the spans have no cursor, so searching further asks for the range's unsearched part. */
+/** Every span the search finds (the newest SPAN_LIMIT). The spans have no cursor: searching further (onSearchOlder) asks for the range's unsearched part. */
 export function SpanResults({ window: w, height, activeKey, openKey, onActive, onOpen, onSearchOlder }: ListProps<Span> & { onSearchOlder: (toMs: number) => void }) {
   const client = useQueryClient();
   const query = useSpanSearch(w);
