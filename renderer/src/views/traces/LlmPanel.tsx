@@ -23,9 +23,9 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
 /**
  * The gateway's facts about the selected span: on the root, the whole request rolled up
  * (tokens and cost from its Model spans); on a Model span, that call; on an MCP span, the tool.
- * The full input and output are fetched when the panel opens, capped.
+ * The full input and output are fetched when the panel opens, capped. `rollupSpans`: the trace's
+ * spans a request's rollup reads (shared/trace-columns.ts rollupSpansOf), not all of them.
  */
-/** `rollupSpans`: the trace's spans a request's rollup reads (shared/trace-columns.ts rollupSpansOf), not all of them. */
 export function LlmPanel({ span, rollupSpans, profileId }: { span: FullSpan; rollupSpans: FullSpan[]; profileId: string }) {
   const api = useApi();
   const [payload, setPayload] = useState<{ spanId: string; value: z.infer<typeof SpanPayload> } | null>(null);
