@@ -1,11 +1,9 @@
 import { DIALECT_LABEL, type Dialect } from '../../../../electron/shared/request-facts';
 import { usePricedRequests } from './use-prices';
 import { CostText, TokenSplit } from './TokenSplit';
-import { useEffect, useMemo, useState } from 'react';
-import type { SpanPayload } from '../../../../electron/shared/contract';
+import { useMemo } from 'react';
 import { rollupRequest } from '../../../../electron/shared/request-row';
-import type { z } from 'zod';
-import { useApi } from '../../api/context';
+import { useContractQuery } from '../../api/contract-query';
 import { errorText } from '../setup/use-profiles';
 import { ChatView } from './ChatView';
 import { fmtCost, fmtNum, modelText } from './format';
@@ -27,21 +25,10 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
  * spans a request's rollup reads (shared/trace-columns.ts rollupSpansOf), not all of them.
  */
 export function LlmPanel({ span, rollupSpans, profileId }: { span: FullSpan; rollupSpans: FullSpan[]; profileId: string }) {
-  const api = useApi();
-  const [payload, setPayload] = useState<{ spanId: string; value: z.infer<typeof SpanPayload> } | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const hasText = Boolean(span.llm.input || span.llm.output);
-  useEffect(() => {
-    if (!hasText) return;
-    let live = true;
-    api.invoke('traces.payload', { profileId, traceId: span.traceId, spanId: span.spanId, aroundMs: Math.floor(Number(BigInt(span.tsNs) / 1_000_000n)) }).then(
-      (value) => live && setPayload({ spanId: span.spanId, value }),
-      (e: unknown) => live && setLoadError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, profileId, span.traceId, span.spanId, span.tsNs, hasText]);
+  // The same cache entry as the conversation's "show all" (use-span-payloads.ts): a span's payload does not change.
+  const payload = useContractQuery('traces.payload', hasText ? { profileId, traceId: span.traceId, spanId: span.spanId, aroundMs: Math.floor(Number(BigInt(span.tsNs) / 1_000_000n)) } : null, { staleTime: Infinity });
+  const loadError = payload.error ? errorText(payload.error) : null;
 
   const isRoot = span.parentSpanId === '';
   const folded = useMemo(() => (isRoot ? [rollupRequest(rollupSpans)] : []), [isRoot, rollupSpans]);
@@ -49,7 +36,7 @@ export function LlmPanel({ span, rollupSpans, profileId }: { span: FullSpan; rol
   const isModel = span.spanType === 'Model';
   const isMcp = span.spanType === 'MCP' || Boolean(span.mcpServer);
   if (!request && !isModel && !isMcp && !hasText && !span.model) return null;
-  const full = payload?.spanId === span.spanId ? payload.value : null;
+  const full = payload.data ?? null;
   return (
     <section className="llm" aria-label="LLM call" data-testid="llm-panel">
       <h3>{request ? `Request · ${request.spanType || request.name}` : isMcp ? 'MCP tool call' : isModel ? 'Model call' : 'LLM'}</h3>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hyperdxSearchUrl } from '../../../../electron/shared/hyperdx-url';
 import { fullSpansOf, rollupSpansOf } from '../../../../electron/shared/trace-columns';
-import { useApi } from '../../api/context';
+import { useContractQuery } from '../../api/contract-query';
 import { IdCardHead } from '../../components/IdCardHead';
 import { errorText, useProfiles } from '../setup/use-profiles';
 import { formatDuration } from './format';
@@ -29,34 +29,25 @@ interface Loaded {
   total: number;
 }
 
+/** A closed trace stays cached this long (Back reopens it at once), not the default five minutes: a 50,000-span trace is large. */
+const TRACE_CACHE_MS = 60_000;
+
 export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelectSpan }: TraceViewProps) {
-  const api = useApi();
   const { state } = useProfiles();
   const profile = state?.profiles.find((p) => p.id === state.activeProfileId);
   // Answers and the own selection belong to one request (profile, trace): another trace starts afresh.
   const key = `${state?.activeProfileId ?? ''}:${traceId}:${aroundMs ?? ''}`;
-  const [answer, setAnswer] = useState<{ key: string; loaded: Loaded | null; error: string | null } | null>(null);
-  const loaded = answer?.key === key ? answer.loaded : null;
-  const error = answer?.key === key ? answer.error : null;
+  const query = useContractQuery('traces.get', state ? { profileId: state.activeProfileId, traceId, aroundMs } : null, { gcTime: TRACE_CACHE_MS });
+  const loaded = useMemo<Loaded | null>(() => {
+    const r = query.data;
+    if (!r) return null;
+    const spans = fullSpansOf(r);
+    return { spans, rollupSpans: rollupSpansOf(r, spans), total: Math.max(r.spanId.length, r.traceSpans) };
+  }, [query.data]);
+  const error = query.error ? errorText(query.error) : null;
   const [filter, setFilter] = useState('');
   const [own, setOwn] = useState<{ key: string; spanId: string } | null>(null);
   const ownSelection = own?.key === key ? own.spanId : null;
-
-  useEffect(() => {
-    if (!state) return;
-    let live = true;
-    api.invoke('traces.get', { profileId: state.activeProfileId, traceId, aroundMs }).then(
-      (r) => {
-        if (!live) return;
-        const spans = fullSpansOf(r);
-        setAnswer({ key, loaded: { spans, rollupSpans: rollupSpansOf(r, spans), total: Math.max(r.spanId.length, r.traceSpans) }, error: null });
-      },
-      (e: unknown) => live && setAnswer({ key, loaded: null, error: errorText(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, key]); // eslint-disable-line react-hooks/exhaustive-deps -- key names the profile and the trace
 
   // Built once per trace; collapse and filter below are passes over its arrays.
   const tree = useMemo(() => (loaded ? buildTree(loaded.spans) : null), [loaded]);
