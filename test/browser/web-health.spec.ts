@@ -58,6 +58,21 @@ test.describe('health', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
   });
 
+  test('pausing notifications is the core’s: it survives a reload and resumes on request', async ({ page, app }) => {
+    await openOnSandbox(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    const incidents = page.getByTestId('incidents');
+    await incidents.getByRole('button', { name: 'Pause notifications for 1 hour' }).click();
+    const resume = incidents.getByRole('button', { name: /^Resume notifications \(paused until / });
+    await expect(resume).toBeVisible();
+    await page.reload();
+    await expect(resume).toBeVisible();
+    await resume.click();
+    await expect(incidents.getByRole('button', { name: 'Pause notifications for 1 hour' })).toBeVisible();
+    await page.reload();
+    await expect(incidents.getByRole('button', { name: 'Pause notifications for 1 hour' })).toBeVisible();
+  });
+
   test('tray icons for every state', async ({ page }) => {
     const states = ['healthy', 'warning', 'down', 'idle'];
     const img = (file: string) => `data:image/png;base64,${readFileSync(`assets/${file}`).toString('base64')}`;

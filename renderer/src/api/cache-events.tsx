@@ -14,9 +14,15 @@ export function CacheEvents() {
     const offs = [
       api.on('profiles.changed', (state) => client.setQueryData(contractKey('profiles.list', {}), state)),
       api.on('sandbox.status', (status) => client.setQueryData(contractKey('sandbox.getStatus', {}), status)),
-      api.on('pipeline.status', (status) =>
-        client.setQueryData(contractKey('pipeline.statuses', {}), (old: typeof status[] | undefined) => (old ? [...old.filter((s) => s.profileId !== status.profileId), status] : old)),
-      ),
+      api.on('pipeline.status', (status) => {
+        client.setQueryData(contractKey('pipeline.statuses', {}), (old: typeof status[] | undefined) => (old ? [...old.filter((s) => s.profileId !== status.profileId), status] : old));
+        // A status may open or close an incident: the list is asked again.
+        void client.invalidateQueries({ queryKey: contractKey('pipeline.incidents', {}) });
+      }),
+      api.on('alerts.status', (status) => {
+        client.setQueryData(contractKey('alerts.status', {}), (old: typeof status[] | undefined) => (old ? [...old.filter((s) => s.profileId !== status.profileId), status] : old));
+        void client.invalidateQueries({ queryKey: contractKey('pipeline.incidents', {}) });
+      }),
       api.on('pipeline.paused', ({ pausedUntil }) =>
         client.setQueryData(contractKey('pipeline.incidents', {}), (old: { incidents: unknown[]; pausedUntil: number } | undefined) => (old ? { ...old, pausedUntil } : old)),
       ),

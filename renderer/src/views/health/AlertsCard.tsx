@@ -1,27 +1,14 @@
-import { useEffect, useState } from 'react';
-import { formatMetric, type AlertStatus } from '../../../../electron/shared/alert-rules';
-import { useApi } from '../../api/context';
+import { formatMetric } from '../../../../electron/shared/alert-rules';
+import { useContractQuery } from '../../api/contract-query';
 
 /** How many scopes of a rule the card lists (the most pressing first). */
 const SCOPES_SHOWN = 8;
 
 /** Each profile's alert rules as last evaluated: every scope's current value against its threshold. */
 export function AlertsCard({ activeProfileId }: { activeProfileId: string | undefined }) {
-  const api = useApi();
-  const [statuses, setStatuses] = useState<Record<string, AlertStatus>>({});
-  useEffect(() => {
-    let live = true;
-    api.invoke('alerts.status', {}).then(
-      (list) => live && setStatuses((cur) => ({ ...Object.fromEntries(list.map((s) => [s.profileId, s])), ...cur })),
-      () => undefined,
-    );
-    const off = api.on('alerts.status', (s) => setStatuses((cur) => ({ ...cur, [s.profileId]: s })));
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api]);
-  const status = activeProfileId ? statuses[activeProfileId] : undefined;
+  // Each evaluation's answer is written into this list as it comes (api/cache-events.tsx).
+  const statuses = useContractQuery('alerts.status', {});
+  const status = activeProfileId ? statuses.data?.find((s) => s.profileId === activeProfileId) : undefined;
   return (
     <section className="card" aria-labelledby="alerts-title" data-testid="alerts">
       <div className="card-head">

@@ -1,48 +1,35 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { Incident } from '../../../../electron/shared/contract';
-import type { z } from 'zod';
+import { contractKey, useContractQuery } from '../../api/contract-query';
 import { useApi } from '../../api/context';
 import { exploreHref } from '../../../../electron/shared/alert-rules';
 
 export function IncidentList() {
   const api = useApi();
-  const [incidents, setIncidents] = useState<z.infer<typeof Incident>[]>([]);
-  const [pausedUntil, setPausedUntil] = useState(0);
+  const client = useQueryClient();
+  // Asked again on each pipeline or alert status (api/cache-events.tsx); the pause is written there too.
+  const answer = useContractQuery('pipeline.incidents', {});
+  const incidents = answer.data?.incidents ?? [];
+  const until = answer.data?.pausedUntil ?? 0;
+  // A pause ends by itself; nobody announces that, so the page re-renders when it is over.
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    let live = true;
-    const load = () =>
-      api.invoke('pipeline.incidents', {}).then(
-        (r) => {
-          if (!live) return;
-          setIncidents(r.incidents);
-          setPausedUntil(r.pausedUntil);
-        },
-        () => undefined,
-      );
-    void load();
-    const off = api.on('pipeline.status', () => void load());
-    const offAlerts = api.on('alerts.status', () => void load());
-    // The core owns the pause; the tray menu can change it too.
-    const offPaused = api.on('pipeline.paused', (p) => setPausedUntil(p.pausedUntil));
-    return () => {
-      live = false;
-      off();
-      offAlerts();
-      offPaused();
-    };
-  }, [api]);
-  // A pause ends by itself; nobody announces that, so the page clears it on time.
-  useEffect(() => {
-    if (pausedUntil <= 0) return;
-    const t = setTimeout(() => setPausedUntil(0), Math.max(0, pausedUntil - Date.now()));
+    if (until <= now) return;
+    const t = setTimeout(() => setNow(Date.now()), Math.max(0, until - Date.now()));
     return () => clearTimeout(t);
-  }, [pausedUntil]);
+  }, [until, now]);
+  const pausedUntil = until > now ? until : 0;
+  const setPaused = (minutes: number) =>
+    void api.invoke('pipeline.pauseNotifications', { minutes }).then((r) => {
+      setNow(Date.now());
+      client.setQueryData(contractKey('pipeline.incidents', {}), (old: typeof answer.data) => (old ? { ...old, pausedUntil: r.pausedUntil } : old));
+    });
   const paused = pausedUntil > 0;
   return (
     <section className="card" aria-labelledby="incidents-title" data-testid="incidents">
       <div className="card-head">
         <h2 id="incidents-title">Incidents</h2>
-        <button type="button" className="secondary small" onClick={() => void api.invoke('pipeline.pauseNotifications', { minutes: paused ? 0 : 60 }).then((r) => setPausedUntil(r.pausedUntil))}>
+        <button type="button" className="secondary small" onClick={() => setPaused(paused ? 0 : 60)}>
           {paused ? `Resume notifications (paused until ${new Date(pausedUntil).toLocaleTimeString()})` : 'Pause notifications for 1 hour'}
         </button>
       </div>
