@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PipelineStatus } from '../../../electron/shared/contract';
 import type { z } from 'zod';
-import { useApi } from '../api/context';
+import { useContractQuery } from '../api/contract-query';
 import { ViewHeader } from '../components/ViewHeader';
 import { AlertsCard } from './health/AlertsCard';
 import { IncidentList } from './health/IncidentList';
@@ -12,29 +12,19 @@ import { useProfiles } from './setup/use-profiles';
 type Status = z.infer<typeof PipelineStatus>;
 
 export function HealthView() {
-  const api = useApi();
   const { state: profiles } = useProfiles();
-  const [statuses, setStatuses] = useState<Record<string, Status>>({});
+  // pipeline.status events are written into this list (api/cache-events.tsx).
+  const statuses = useContractQuery('pipeline.statuses', {});
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
-    let live = true;
-    api.invoke('pipeline.statuses', {}).then(
-      (list) => live && setStatuses((cur) => ({ ...Object.fromEntries(list.map((s) => [s.profileId, s])), ...cur })),
-      () => undefined,
-    );
-    const off = api.on('pipeline.status', (s) => setStatuses((cur) => ({ ...cur, [s.profileId]: s })));
     // Ages ("12 s ago") move on between polls.
     const tick = window.setInterval(() => setNow(Date.now()), 5_000);
-    return () => {
-      live = false;
-      off();
-      window.clearInterval(tick);
-    };
-  }, [api]);
+    return () => window.clearInterval(tick);
+  }, []);
 
   const active = profiles?.activeProfileId;
-  const ordered = (profiles?.profiles ?? []).map((p) => statuses[p.id]).filter((s): s is Status => Boolean(s));
+  const ordered = (profiles?.profiles ?? []).map((p) => statuses.data?.find((s) => s.profileId === p.id)).filter((s): s is Status => Boolean(s));
   ordered.sort((a, b) => Number(b.profileId === active) - Number(a.profileId === active));
 
   return (
