@@ -137,7 +137,7 @@ export function TraceView({ traceId, aroundMs, onClose, selectedSpanId, onSelect
       {tree && loaded && loaded.spans.length ? (
         <>
           <div className="row">
-            <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter spans: name, service, attribute" aria-label="Filter spans in this trace" />
+            <input className="trace-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter spans: name, service, attribute" aria-label="Filter spans in this trace" />
             <span className="muted" data-testid="trace-counts">
               {matches ? `${rows.length.toLocaleString()} of ` : ''}
               {loaded.spans.length.toLocaleString()} spans · {formatDuration(tree.totalNs)}
