@@ -12,7 +12,11 @@ export function CacheEvents() {
   const client = useQueryClient();
   useEffect(() => {
     const offs = [
-      api.on('profiles.changed', (state) => client.setQueryData(contractKey('profiles.list', {}), state)),
+      api.on('profiles.changed', (state) => {
+        client.setQueryData(contractKey('profiles.list', {}), state);
+        // Setup's guide is made from a profile's fields.
+        void client.invalidateQueries({ queryKey: ['setup.guide'] });
+      }),
       api.on('sandbox.status', (status) => client.setQueryData(contractKey('sandbox.getStatus', {}), status)),
       api.on('pipeline.status', (status) => {
         client.setQueryData(contractKey('pipeline.statuses', {}), (old: typeof status[] | undefined) => (old ? [...old.filter((s) => s.profileId !== status.profileId), status] : old));

@@ -42,7 +42,7 @@ export function SetupView() {
             <>
               {current.kind === 'sandbox' ? <SandboxCard /> : null}
               <ProfileForm key={current.id} profile={current} onSaved={setSelectedId} vaultBackend={state.vault.backend} />
-              <SetupSteps key={`steps-${current.id}`} profile={current} profileKey={`${current.otlpEndpoint}|${current.otlpProtocol}|${current.otlpGrpcEndpoint}|${current.clickhouseUrl}|${current.tokenSet}|${current.database}`} />
+              <SetupSteps key={`steps-${current.id}`} profile={current} />
             </>
           )}
         </>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SetupGuide } from '../../../../electron/shared/contract';
 import type { z } from 'zod';
+import { useContractQuery } from '../../api/contract-query';
 import { useApi } from '../../api/context';
 import { CopyButton } from '../../components/CopyButton';
 import { StepCard, type StepState } from './StepCard';
@@ -37,29 +37,17 @@ const OTLP_CHECK: Record<z.infer<typeof ProfileView>['otlpProtocol'], string> = 
   grpc: 'Calls TraceService/Export over gRPC with an empty request and expects OK.',
 };
 
-export function SetupSteps({ profile, profileKey }: { profile: z.infer<typeof ProfileView>; profileKey: string }) {
+export function SetupSteps({ profile }: { profile: z.infer<typeof ProfileView> }) {
   const profileId = profile.id;
   const api = useApi();
   const [steps, setSteps] = useState<Record<StepId, StepState>>(() => Object.fromEntries(ORDER.map((s) => [s, { phase: 'idle' }])) as Record<StepId, StepState>);
-  const [guide, setGuide] = useState<z.infer<typeof SetupGuide> | null>(null);
-  const [guideError, setGuideError] = useState<string | null>(null);
+  // Asked again when a profile changes (api/cache-events.tsx): the guide's values come from it.
+  const guideQuery = useContractQuery('setup.guide', { profileId });
+  const guide = guideQuery.data ?? null;
+  const guideError = guideQuery.error ? errorText(guideQuery.error) : null;
   const [waiting, setWaiting] = useState(false);
   const waitTimer = useRef<number | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    api.invoke('setup.guide', { profileId }).then(
-      (g) => {
-        if (!live) return;
-        setGuide(g);
-        setGuideError(null);
-      },
-      (e: unknown) => live && setGuideError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, profileId, profileKey]);
 
   // The inputs each result was found with, to tell when it went stale.
   const [ranWith, setRanWith] = useState<Partial<Record<StepId, { key: string; words: string }>>>({});
