@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TestTraceResult } from '../../../electron/shared/contract';
 import type { z } from 'zod';
+import { useQueryClient } from '@tanstack/react-query';
+import { contractKey, useContractQuery } from '../api/contract-query';
 import { useApi } from '../api/context';
 import { CopyButton } from '../components/CopyButton';
 import { StatusBadge } from '../components/StatusBadge';
@@ -24,22 +26,19 @@ export function TestTraceCard() {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [useGateway, setUseGateway] = useState(false);
-  const [history, setHistory] = useState<Result[]>([]);
+  const client = useQueryClient();
+  const history = useContractQuery('testTrace.history', {}).data ?? [];
   const profileId = state?.activeProfileId;
   // Progress events travel apart from the final answer and may arrive after it: a finished run ignores them.
   const finished = useRef(new Set<string>());
 
-  useEffect(() => {
-    let live = true;
-    api.invoke('testTrace.history', {}).then((h) => live && setHistory(h), () => undefined);
-    const off = api.on('testTrace.progress', (r) => {
-      if (r.profileId === profileId && !finished.current.has(r.id)) setCurrent(r);
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api, profileId]);
+  useEffect(
+    () =>
+      api.on('testTrace.progress', (r) => {
+        if (r.profileId === profileId && !finished.current.has(r.id)) setCurrent(r);
+      }),
+    [api, profileId],
+  );
 
   const send = () => {
     if (!profileId) return;
@@ -51,7 +50,7 @@ export function TestTraceCard() {
       .then((r) => {
         finished.current.add(r.id);
         setCurrent(r);
-        setHistory((h) => [r, ...h.filter((x) => x.id !== r.id)].slice(0, 20));
+        client.setQueryData(contractKey('testTrace.history', {}), (h: Result[] | undefined) => [r, ...(h ?? []).filter((x) => x.id !== r.id)].slice(0, 20));
       })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setRunning(false));
