@@ -13,6 +13,10 @@ test.describe('test trace', () => {
     await expect(page.getByTestId('test-trace-summary')).toContainText('went through the whole pipeline');
     await expect(card.getByRole('table', { name: 'Recent test traces' })).toContainText('landed');
     await card.screenshot({ path: `${SCREENSHOTS}/test-trace-passed.png` });
+    // The history is the core's: a reload shows the run again.
+    const rows = await card.getByRole('table', { name: 'Recent test traces' }).locator('tbody tr').count();
+    await page.reload();
+    await expect(card.getByRole('table', { name: 'Recent test traces' }).locator('tbody tr')).toHaveCount(rows);
   });
 
   test('a profile whose collector is down fails at the first hop, with the fix', async ({ page, app }) => {
