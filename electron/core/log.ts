@@ -9,11 +9,15 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 const MIN_REDACTED_LENGTH = 4;
 
 const secrets = new Set<string>();
-let threshold: LogLevel = (process.env.CLICKSTACK_TRAY_LOG_LEVEL as LogLevel | undefined) ?? 'info';
 // Standard error for every level: standard output belongs to the CLI's answers (JSON lines, the ready line).
 let sink: (level: LogLevel, line: string) => void = (_level, line) => {
   process.stderr.write(line + '\n');
 };
+const isLevel = (v: string | undefined): v is LogLevel => v !== undefined && Object.hasOwn(ORDER, v);
+const asked = process.env.CLICKSTACK_TRAY_LOG_LEVEL;
+// An unknown level would compare as NaN and silence every line: say so once and keep 'info'.
+let threshold: LogLevel = isLevel(asked) ? asked : 'info';
+if (asked && !isLevel(asked)) sink('warn', `CLICKSTACK_TRAY_LOG_LEVEL must be one of ${Object.keys(ORDER).join(', ')}, not "${asked}": logging at info.`);
 
 export function registerSecret(value: string): void {
   if (value.length >= MIN_REDACTED_LENGTH) secrets.add(value);
