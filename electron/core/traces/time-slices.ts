@@ -57,6 +57,32 @@ export function newestFirstSlices(fromMs: number, toMs: number, firstMs = FIRST_
   return out;
 }
 
+/**
+ * The slices to read, newest first. A search an index serves (a trace id, an exact attribute value)
+ * reads only the granules of its matches, so after each slice the next one is sized from the
+ * matches found so far to fill the page (1.5x the estimate, at least the usual growth): a rare value
+ * (one conversation over 6 h) is read in two queries instead of a query per slice, each paying
+ * ClickHouse's fixed cost, and a common one (a busy model) still fills from the newest slice.
+ * Other searches read every row of a slice, so they keep the fixed growth.
+ */
+export function* slicesFor(range: { fromMs: number; toMs: number }, selective: boolean, found: () => number, want: number): Generator<TimeSlice> {
+  if (!selective) {
+    yield* newestFirstSlices(range.fromMs, range.toMs);
+    return;
+  }
+  let end = range.toMs;
+  let size = FIRST_SLICE_MS;
+  for (let first = true; ; first = false) {
+    const start = Math.max(range.fromMs, end - size);
+    yield { fromMs: start, toMs: end, toExclusive: !first };
+    if (start <= range.fromMs) return;
+    const covered = range.toMs - start;
+    const estimate = (covered * (want - found())) / Math.max(found(), 0.5);
+    size = Math.max(size * SLICE_GROWTH, estimate * 1.5);
+    end = start;
+  }
+}
+
 /** A slice as a WHERE on Timestamp (the primary key's time column: each slice reads only its own granules). */
 export function sliceWhere(params: SqlParams, s: TimeSlice): string {
   return `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.fromMs))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.toMs))})`;
@@ -76,8 +102,7 @@ export interface NewestFirst<T> extends SliceAnswer<T> {
 /**
  * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
  * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
- * budget — the reading so far is over it. `selective`: the search is served by an index, and the
- * window is read in one slice.
+ * budget — the reading so far is over it. `selective`: an index serves the search (slicesFor).
  */
 export async function readNewestFirst<T>(
   range: { fromMs: number; toMs: number },
@@ -89,11 +114,7 @@ export async function readNewestFirst<T>(
   const rows: T[] = [];
   let rowsRead = 0;
   let elapsedMs = 0;
-  // A search an index serves (a trace id, an exact attribute value) reads only its few granules over
-  // any range: one query over the whole window costs less than a query per slice, each paying
-  // ClickHouse's fixed cost for a page it will not fill (a conversation's spans over 6 h: 4 slices).
-  const slices = selective && !budget ? [{ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }] : newestFirstSlices(range.fromMs, range.toMs);
-  for (const slice of slices) {
+  for (const slice of slicesFor(range, selective && !budget, () => rows.length, limit + 1)) {
     const answer = await read(slice, limit + 1 - rows.length);
     rows.push(...answer.rows);
     rowsRead += answer.rowsRead;
