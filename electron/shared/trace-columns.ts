@@ -65,16 +65,17 @@ export const TraceColumns = z
   });
 export type TraceColumns = z.infer<typeof TraceColumns>;
 
-/** One span with every column empty: spanFields' keys are read from it. */
-const EMPTY_COLUMNS = { traceId: '', traceSpans: 1, ts: [''], tsNs: [''], spanId: [''], parentSpanId: [''], service: [''], name: [''], kind: [''], status: ['unset'], durationNs: [''], attributes: [{}], resources: [{}], resourceOf: [0], facts: {}, llm: {}, events: {}, links: {} } as TraceColumns;
-
 /** Spans empty of what `llm` says: the same object for all of them (read-only). */
 const NO_LLM: TraceSpan['llm'] = Object.freeze({ spanType: '', input: '', output: '', errorMessage: '' });
 const NONE: never[] = Object.freeze([]) as unknown as never[];
 
-/** Span i's own fields from the columns: one object literal of one shape for every span. */
-function spanFields(t: TraceColumns, i: number): TraceSpan {
+/**
+ * Span i's own fields from the columns over `base`: one object literal of one shape for every span
+ * (assigning the facts' defaults onto a built span instead doubled the page's work at 10,000 spans).
+ */
+function withSpanFields<B extends object>(base: B, t: TraceColumns, i: number): B & TraceSpan {
   return {
+    ...base,
     ts: t.ts[i]!,
     tsNs: t.tsNs[i]!,
     traceId: t.traceId,
@@ -92,13 +93,14 @@ function spanFields(t: TraceColumns, i: number): TraceSpan {
     links: t.links[i] ?? NONE,
   };
 }
+const NO_BASE = Object.freeze({});
 
 /** The spans in the per-span form of TraceSpan: `facts` only where there are some, `traceSpans` on the first when the cap cut the trace. */
 export function traceSpansOf(t: TraceColumns): TraceSpan[] {
   const n = t.spanId.length;
   const out = new Array<TraceSpan>(n);
   for (let i = 0; i < n; i++) {
-    const span = spanFields(t, i);
+    const span: TraceSpan = withSpanFields(NO_BASE, t, i);
     const facts = t.facts[i];
     if (facts) span.facts = facts;
     out[i] = span;
@@ -107,18 +109,20 @@ export function traceSpansOf(t: TraceColumns): TraceSpan[] {
   return out;
 }
 
-/** What a span without facts has for each fact, without the span's own fields (which spanFields sets). */
-const FACT_DEFAULTS: Omit<FullTraceSpan, keyof TraceSpan> = Object.fromEntries(Object.entries(EMPTY_FACTS).filter(([k]) => !(k in spanFields(EMPTY_COLUMNS, 0)))) as Omit<FullTraceSpan, keyof TraceSpan>;
-
 /**
- * The spans with every field present, as the trace view and its panels read them: the fact
- * defaults and the span's facts assigned in place (spreading the defaults, the facts and the rest
- * into a new object per span took seconds at 50,000 spans).
+ * The spans with every field present, as the trace view and its panels read them: the empty
+ * facts and the span's fields in one literal, its facts filled in place (spreading the defaults,
+ * the facts and the rest into each span took seconds at 50,000 spans).
  */
 export function fullSpansOf(t: TraceColumns): FullTraceSpan[] {
   const n = t.spanId.length;
   const out = new Array<FullTraceSpan>(n);
-  for (let i = 0; i < n; i++) out[i] = Object.assign(spanFields(t, i), FACT_DEFAULTS, t.facts[i]) as FullTraceSpan;
+  for (let i = 0; i < n; i++) {
+    const span: FullTraceSpan = withSpanFields(EMPTY_FACTS, t, i);
+    const facts = t.facts[i];
+    if (facts) Object.assign(span, facts);
+    out[i] = span;
+  }
   return out;
 }
 
