@@ -44,7 +44,9 @@ export async function renderOnce(page: Page, baseUrl: string, traceId: string): 
     performance.clearResourceTimings();
     const root = document.getElementById('root');
     const t0 = performance.now();
-    location.hash = '#/explore/trace/${traceId}';
+    // As a click on a row opens it: with the row's time (at), which also makes each open its own
+    // query — the page caches a trace it has shown, and a reopen would not be timed at all.
+    location.hash = '#/explore/trace/${traceId}@' + Date.now();
     const totalMs = await untilFrame(t0, () => root.getAttribute('data-trace-state') === 'rendered' && root.querySelector('[data-testid="wf-row"]') !== null);
     const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/call/'));
     const call = calls.filter((e) => e.name.includes('/api/call/traces.get')).pop();
