@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
+// Its own app and sandbox: the first test starts from a sandbox no gateway span has reached yet
+// (Idle), which the shared app cannot promise once other files have sent gateway traffic into it.
+test.use({ appGroup: 'health' });
+
 test.describe('health', () => {
   test('shows the sandbox pipeline Healthy once gateway spans arrive', async ({ page, app }) => {
     await openOnSandbox(page, app.launchUrl);
