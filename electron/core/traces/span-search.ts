@@ -10,7 +10,7 @@ import { withTracesTable } from '../clickhouse/traces-table.js';
 import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
 import { toSpanRow } from '../../shared/span-row.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, settingsFor, termWheres, whereOf } from '../search/prepare-search.js';
+import { prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
@@ -40,9 +40,10 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
   return withTracesTable(location, async (t) => {
     const base = new SqlParams();
     const prepared = await prepareSearch(q.query, t, q, q.language);
-    const search = whereOf(prepared, base);
+    // Compiled once, by top-level AND term: the terms tell whether an index serves the search.
+    const terms = termWheres(prepared, base);
+    const search = terms.length ? terms.map((t) => `(${t})`).join(' AND ') : null;
     const where = [...(q.service ? [`ServiceName = ${base.add('String', q.service)}`] : []), ...(search ? [search] : [])];
-    const selective = termWheres(prepared, new SqlParams()).some(servedByIndex);
     const answer = await readNewestFirst(
       q,
       q.limit,
@@ -59,7 +60,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         return { rows: a.rows.map(toSpanRow), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
       scansText(search, q.language) ? budget : null,
-      selective,
+      terms.some(servedByIndex),
     );
     const spans = answer.rows;
     return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
