@@ -8,7 +8,7 @@
 import type { TracesLocation } from '../clickhouse/server.js';
 import type { AttributeMap, TableLayout } from '../clickhouse/table-layout.js';
 import { FACT_SEARCH_FIELDS } from '../semantics/span-facts.js';
-import { keyOccurs, knownKeys, type KnownKeys } from './attribute-keys.js';
+import { keyOccurs, knownKeys, sampledKeys, type KnownKeys } from './attribute-keys.js';
 import { SearchSyntaxError } from './search-error.js';
 import { fieldsOf, type SearchNode } from './search-tree.js';
 
@@ -113,11 +113,12 @@ export async function resolveFields(tree: SearchNode, layout: TableLayout, locat
     }
     const map: AttributeMap = target?.kind === 'map' ? target.map : 'SpanAttributes';
     const key = target?.kind === 'map' ? target.key : field;
-    const keys = await knownKeys(location, layout);
-    const seen = (map === 'SpanAttributes' ? keys.span : keys.resource).includes(key);
+    const sampled = sampledKeys(location);
+    const seen = sampled !== null && (map === 'SpanAttributes' ? sampled.span : sampled.resource).includes(key);
     if (!seen && (positive || !target) && !(await keyOccurs(location, layout, map, key, range.fromMs, range.toMs))) {
       const why = target ? `No span in this time range has the attribute "${key}" in ${map}, so "${field}" would match nothing.` : `"${field}" is not a column, a short field or an attribute key of any span in this time range.`;
-      throw unknownField(field, why, layout, keys, position);
+      // Only a search that fails waits for the sample: its suggestions come from it.
+      throw unknownField(field, why, layout, sampled ?? (await knownKeys(location, layout).catch(() => ({ span: [], resource: [] }))), position);
     }
     out.set(field, { kind: 'map', map, key });
   }

@@ -9,9 +9,10 @@ import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js
 import { MCP_SPAN_TYPE } from '../semantics/gateway-attributes.js';
 import { MCP_LATENCY_KEYS } from '../semantics/span-facts.js';
 import { requestRollupSql } from '../semantics/request-rollup-sql.js';
-import { ERROR_STATUS_SQL, spanRowColumnsSql, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
+import { spanRowSelect } from '../semantics/span-row-select.js';
+import { ERROR_STATUS_SQL, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { rollupRequest } from '../../shared/request-row.js';
-import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
+import type { SpanRow } from '../../shared/span-row.js';
 import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
 import { costAt, withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
 import { McpSummaryRow, ModelSummaryRow, RequestSearchResult, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
@@ -108,15 +109,16 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     // The page's spans, folded here by the rules the SQL rollup follows (shared/request-row.ts; a test
     // holds the two equal). For a few hundred traces the SQL rollup's ~40 aggregates cost more to
     // plan than the spans cost to read (150 ms of CPU on an empty range, measured on chDB 26.7).
+    const row = spanRowSelect(t.layout);
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `SELECT ${spanRowColumnsSql(t.layout)} FROM ${fromTable(t)} WHERE ${around}`,
+      sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${around}`,
       params: params.values,
       row: z.unknown(),
     });
     const byTrace = new Map<string, SpanRow[]>();
-    for (const span of answer.rows.map(toSpanRow)) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+    for (const span of answer.rows.map(row.parse)) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
     const requests = roots.rows
       .filter((r) => byTrace.has(r.traceId))
       .map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));

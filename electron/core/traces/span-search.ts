@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable } from '../clickhouse/traces-table.js';
-import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
-import { toSpanRow } from '../../shared/span-row.js';
+import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
@@ -43,6 +42,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     // Compiled once, by top-level AND term: the terms tell whether an index serves the search.
     const terms = termWheres(prepared, base);
     const search = terms.length ? terms.map((t) => `(${t})`).join(' AND ') : null;
+    const row = spanRowSelect(t.layout);
     const where = [...(q.service ? [`ServiceName = ${base.add('String', q.service)}`] : []), ...(search ? [search] : [])];
     const answer = await readNewestFirst(
       q,
@@ -52,12 +52,12 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         const a = await queryRows(location, {
           kind: 'search',
           database: location.database,
-          sql: `SELECT ${spanRowColumnsSql(t.layout)} FROM ${fromTable(t)} WHERE ${[sliceWhere(params, slice), ...where].join(' AND ')} ORDER BY Timestamp DESC LIMIT ${want}`,
+          sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${[sliceWhere(params, slice), ...where].join(' AND ')} ORDER BY Timestamp DESC LIMIT ${want}`,
           params: params.values,
           settings: settingsFor(prepared),
           row: z.unknown(),
         });
-        return { rows: a.rows.map(toSpanRow), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
+        return { rows: a.rows.map(row.parse), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
       scansText(search, q.language) ? budget : null,
       terms.some(servedByIndex),

@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesTable } from '../clickhouse/traces-table.js';
-import { spanRowColumnsSql } from '../semantics/span-columns-sql.js';
-import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
+import { spanRowSelect } from '../semantics/span-row-select.js';
+import type { SpanRow } from '../../shared/span-row.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable } from './trace-queries.js';
 import { CoveredBlocks, partsToRead, type PartInfo } from './tail/covered-blocks.js';
@@ -157,15 +157,16 @@ export class SpanTail {
   }
 
   private async select(extraWhere: string, params: SqlParams, order: string, limit: number): Promise<{ spans: SpanRow[]; hashes: bigint[]; rowsRead: number }> {
+    const row = spanRowSelect(this.table.layout);
     const answer = await queryRows(this.table.location, {
       kind: 'tail',
       database: this.table.location.database,
-      sql: `SELECT ${spanRowColumnsSql(this.table.layout)}, toString(cityHash64(TraceId, SpanId)) AS idHash FROM ${fromTable(this.table)} WHERE ${this.horizonWhere(params, extraWhere)} ORDER BY ${order} LIMIT ${limit}`,
+      sql: `SELECT ${row.sql}, toString(cityHash64(TraceId, SpanId)) AS idHash FROM ${fromTable(this.table)} WHERE ${this.horizonWhere(params, extraWhere)} ORDER BY ${order} LIMIT ${limit}`,
       params: params.values,
       row: z.unknown(),
     });
     this.rowsRead += answer.rowsRead;
-    return { spans: answer.rows.map(toSpanRow), hashes: answer.rows.map((r) => BigInt(IdHash.parse(r).idHash)), rowsRead: answer.rowsRead };
+    return { spans: answer.rows.map(row.parse), hashes: answer.rows.map((r) => BigInt(IdHash.parse(r).idHash)), rowsRead: answer.rowsRead };
   }
 
   /** The spans already in the horizon, as sorted hashes: what the tail must never call new. */

@@ -1,0 +1,122 @@
+/**
+ * The SELECT behind a span row (SpanRow) and how its answer becomes one. On Map layouts the server
+ * sends the span's own columns and only the attributes a fact reads (mapFilter), and the facts are
+ * read here, by the same spec and rules as span-columns-sql.ts writes them in SQL (a test holds
+ * the two equal on every dialect): ~36 fact expressions cost the server ~60 ms to plan on every
+ * span query (a first search read 16,384 rows in 85 ms with them, 25 ms without; chDB 26.7), more
+ * than the rows of a page cost to read. The exporter's JSON layout keeps the SQL columns.
+ */
+import { z } from 'zod';
+import type { TableLayout } from '../clickhouse/table-layout.js';
+import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
+import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
+import { DIALECT_MARKERS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
+import { spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
+
+/** Every attribute key a span fact, the dialect or the MCP error flag reads. */
+export const FACT_ATTRIBUTE_KEYS: readonly string[] = [
+  ...new Set([
+    ...SPAN_FACT_NAMES.flatMap((f) => [...SPAN_FACTS[f].keys.map((k) => k.key), ...(SPAN_FACTS[f].whenPresent ? [SPAN_FACTS[f].whenPresent.key] : [])]),
+    ...DIALECT_MARKERS.flatMap((m) => m.keys),
+    MCP_TOOL_ERROR.flag,
+    MCP_TOOL_ERROR.errorCode,
+    MCP_TOOL_ERROR.errorType,
+  ]),
+];
+const FACT_EVENTS = [...new Set(SPAN_FACT_NAMES.flatMap((f) => (SPAN_FACTS[f].events ?? []).map((e) => e.event)))];
+
+for (const key of [...FACT_ATTRIBUTE_KEYS, ...FACT_EVENTS]) if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
+
+/** The span's own columns, as span-columns-sql.ts names them. */
+const OWN_COLUMNS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs'];
+
+const FactInputs = z.object({
+  factAttributes: z.record(z.string(), z.string()),
+  /** Nanoseconds since the epoch of each fact event's first occurrence ('0' when none), in FACT_EVENTS order. */
+  factEventsNs: z.array(z.union([z.string(), z.number()])).optional(),
+});
+
+/**
+ * ClickHouse's toFloat64OrNull on the text forms an exporter writes: a decimal or exponent number,
+ * inf and nan; anything else (an empty value, '12abc', hex) is no number.
+ */
+export function toFloat64OrNull(text: string): number | null {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  const t = text.toLowerCase();
+  if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/.test(t)) return NaN;
+  return null;
+}
+
+/** ClickHouse's substring(s, 1, n): the first n bytes of the UTF-8 text. */
+function firstBytes(text: string, n: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= n ? text : bytes.subarray(0, n).toString('utf8');
+}
+
+function has(attrs: Record<string, string>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(attrs, key);
+}
+
+/** One fact of a span from its fact attributes and events, by the rules span-columns-sql.ts writes in SQL. */
+export function spanFactOf(fact: SpanFactName, attrs: Record<string, string>, eventMs: (event: string) => number | null): string | number | null {
+  const spec = SPAN_FACTS[fact];
+  if (SPAN_FACT_KINDS[fact] === 'number') {
+    for (const source of spec.keys) {
+      const v = has(attrs, source.key) ? toFloat64OrNull(attrs[source.key]!) : null;
+      if (v !== null) return source.unit === 's' ? v * 1000 : v;
+    }
+    for (const e of spec.events ?? []) {
+      const v = eventMs(e.event);
+      if (v !== null) return v;
+    }
+    return null;
+  }
+  let text = '';
+  for (const source of spec.keys) {
+    const v = attrs[source.key];
+    if (has(attrs, source.key) && v !== '') {
+      text = v!;
+      break;
+    }
+  }
+  if (text === '' && spec.whenPresent && has(attrs, spec.whenPresent.key)) text = spec.whenPresent.value;
+  return spec.cap ? firstBytes(text, spec.cap) : text;
+}
+
+export interface SpanRowSelect {
+  /** The SELECT list. */
+  sql: string;
+  /** One answer row as a span row. */
+  parse(raw: unknown): SpanRow;
+}
+
+/** The SELECT list of a span row on this layout, and how to read its answer. */
+export function spanRowSelect(layout: TableLayout): SpanRowSelect {
+  if (layout.attributeStorage === 'json') return { sql: spanRowColumnsSql(layout), parse: toSpanRow };
+  const keys = FACT_ATTRIBUTE_KEYS.map((k) => `'${k}'`).join(', ');
+  const events =
+    layout.hasEvents && FACT_EVENTS.length
+      ? `, [${FACT_EVENTS.map((e) => `toString(if(indexOf(Events.Name, '${e}') > 0, toUnixTimestamp64Nano(Events.Timestamp[indexOf(Events.Name, '${e}')]), 0))`).join(', ')}] AS factEventsNs`
+      : '';
+  return {
+    sql: `${spanColumnsSql(layout, OWN_COLUMNS)},\n  mapFilter((k, v) -> has([${keys}], k), SpanAttributes) AS factAttributes${events}`,
+    parse(raw) {
+      const inputs = FactInputs.parse(raw);
+      const attrs = inputs.factAttributes;
+      const own = z.object({ tsNs: z.string() }).passthrough().parse(raw);
+      const startNs = BigInt(own.tsNs);
+      const eventMs = (event: string): number | null => {
+        const at = inputs.factEventsNs?.[FACT_EVENTS.indexOf(event)];
+        if (at === undefined || String(at) === '0') return null;
+        return Number(BigInt(String(at)) - startNs) / 1e6;
+      };
+      const facts = Object.fromEntries(SPAN_FACT_NAMES.map((f) => [f, spanFactOf(f, attrs, eventMs)]));
+      const dialect = DIALECT_MARKERS.find((m) => m.keys.some((k) => has(attrs, k)))?.dialect ?? '';
+      const value = (k: string) => attrs[k] ?? '';
+      const mcpError = value(MCP_TOOL_ERROR.flag).toLowerCase() === 'true' || !['', '0'].includes(value(MCP_TOOL_ERROR.errorCode)) || value(MCP_TOOL_ERROR.errorType) === MCP_TOOL_ERROR.errorTypeValue;
+      const { factAttributes: _a, factEventsNs: _e, ...rest } = own as Record<string, unknown>;
+      return toSpanRow({ ...rest, ...facts, dialect, mcpError });
+    },
+  };
+}
