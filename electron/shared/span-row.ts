@@ -28,9 +28,13 @@ export type SpanRow = z.infer<typeof SpanRow>;
 const RawSpanRow = SpanRow.omit({ status: true, mcpError: true }).extend({ statusCode: z.string(), mcpError: z.union([z.number(), z.boolean()]) });
 
 /** Both StatusCode spellings (Error and STATUS_CODE_ERROR) become one. */
+export function spanStatusOf(statusCode: string): SpanRow['status'] {
+  const code = statusCode.toLowerCase();
+  return code.includes('error') ? 'error' : code.includes('ok') ? 'ok' : 'unset';
+}
+
 export function toSpanRow(raw: unknown): SpanRow {
   const r = RawSpanRow.parse(raw);
-  const code = r.statusCode.toLowerCase();
   const { statusCode: _drop, ...rest } = r;
-  return { ...rest, mcpError: Boolean(r.mcpError), status: code.includes('error') ? 'error' : code.includes('ok') ? 'ok' : 'unset' };
+  return { ...rest, mcpError: Boolean(r.mcpError), status: spanStatusOf(r.statusCode) };
 }

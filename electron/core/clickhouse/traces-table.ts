@@ -38,21 +38,23 @@ export async function findTracesDatabases(server: ClickHouseServer, kind: CallKi
   return rows.map((r) => r.database);
 }
 
+const Column = z.tuple([z.string(), z.string()]).transform(([name, type]) => ({ name, type }));
+const SkipIndex = z.tuple([z.string(), z.string(), z.string()]).transform(([name, type, expr]) => ({ name, type, expr }));
+
 async function describe(l: TracesLocation): Promise<TracesTable> {
-  const params = { d: l.database, t: l.table };
-  const [table, columns, indexes] = await Promise.all([
-    queryRows(l, {
-      kind: 'check',
-      sql: 'SELECT engine, engine_full AS engineFull, version() AS serverVersion FROM system.tables WHERE database = {d:String} AND name = {t:String}',
-      params,
-      row: z.object({ engine: z.string(), engineFull: z.string(), serverVersion: z.string() }),
-    }),
-    queryRows(l, { kind: 'check', sql: 'SELECT name, type FROM system.columns WHERE database = {d:String} AND table = {t:String}', params, row: z.object({ name: z.string(), type: z.string() }) }),
-    queryRows(l, { kind: 'check', sql: 'SELECT name, type, expr FROM system.data_skipping_indices WHERE database = {d:String} AND table = {t:String}', params, row: z.object({ name: z.string(), type: z.string(), expr: z.string() }) }),
-  ]);
+  // One round trip: a fresh process's first search waits for it (three queries in parallel cost ~50 ms each on the sandbox, one ~20).
+  const table = await queryRows(l, {
+    kind: 'check',
+    sql: `SELECT engine, engine_full AS engineFull, version() AS serverVersion,
+                 (SELECT groupArray(tuple(name, type)) FROM system.columns WHERE database = {d:String} AND table = {t:String}) AS columns,
+                 (SELECT groupArray(tuple(name, type, expr)) FROM system.data_skipping_indices WHERE database = {d:String} AND table = {t:String}) AS indexes
+          FROM system.tables WHERE database = {d:String} AND name = {t:String}`,
+    params: { d: l.database, t: l.table },
+    row: z.object({ engine: z.string(), engineFull: z.string(), serverVersion: z.string(), columns: z.array(Column), indexes: z.array(SkipIndex) }),
+  });
   const info = table.rows[0];
   if (!info) throw new ClickHouseFailure('no-table', `There is no ${l.table} in ${l.database}.`, 'Run the ClickHouse step in Setup so the profile reads the right database.', '60');
-  return { location: l, engine: info.engine, engineFull: info.engineFull, serverVersion: info.serverVersion, layout: detectLayout(columns.rows, indexes.rows) };
+  return { location: l, engine: info.engine, engineFull: info.engineFull, serverVersion: info.serverVersion, layout: detectLayout(info.columns, info.indexes) };
 }
 
 export function describeTracesTable(location: TracesLocation, options: { refresh?: boolean } = {}): Promise<TracesTable> {

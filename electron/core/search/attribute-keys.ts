@@ -93,16 +93,31 @@ export function sampledKeys(l: TracesLocation): KnownKeys | null {
   return cache.get(`${serverKey(l, l.database)}|${l.table}`)?.value ?? null;
 }
 
-/** Whether any span in the range carries the key. */
+/** Where a span carrying a key was found, per table and map: a later range that holds that time needs no new check. */
+const found = new Map<string, number>();
+const FOUND_MAX = 500;
+
+/**
+ * Whether any span in the range carries the key. A positive answer is remembered with the time of
+ * the span found, so refining a search (or the next page, or the summary beside the list) does not
+ * ask again: keys are not removed from spans, only aged out of the range.
+ */
 export async function keyOccurs(l: TracesLocation, layout: TableLayout, map: AttributeMap, key: string, fromMs: number, toMs: number): Promise<boolean> {
+  const id = `${serverKey(l, l.database)}|${l.table}|${map}|${key}`;
+  const at = found.get(id);
+  if (at !== undefined && at >= fromMs && at <= toMs) return true;
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
-    sql: `SELECT 1 AS hit FROM ${table(l)}
+    sql: `SELECT toUnixTimestamp64Milli(Timestamp) AS atMs FROM ${table(l)}
           WHERE Timestamp >= fromUnixTimestamp64Milli({f:Int64}) AND Timestamp <= fromUnixTimestamp64Milli({t:Int64}) AND ${attributeExistsSql(layout, map, '{k:String}')}
           LIMIT 1`,
     params: { f: fromMs, t: toMs, k: key },
-    row: z.object({ hit: z.union([z.number(), z.string()]) }),
+    row: z.object({ atMs: z.union([z.number(), z.string()]).transform(Number) }),
   });
-  return rows.length > 0;
+  const hit = rows[0];
+  if (!hit) return false;
+  if (found.size >= FOUND_MAX) found.clear();
+  found.set(id, hit.atMs);
+  return true;
 }

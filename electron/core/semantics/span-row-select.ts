@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { TableLayout } from '../clickhouse/table-layout.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
-import { toSpanRow, type SpanRow } from '../../shared/span-row.js';
+import { spanStatusOf, toSpanRow, type SpanRow } from '../../shared/span-row.js';
 import { DIALECT_MARKERS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
 import { spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
 
@@ -30,11 +30,24 @@ for (const key of [...FACT_ATTRIBUTE_KEYS, ...FACT_EVENTS]) if (!/^[A-Za-z0-9_. 
 /** The span's own columns, as span-columns-sql.ts names them. */
 const OWN_COLUMNS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs'];
 
+/** What the server sends for a span row on Map layouts: the span's own columns and its fact attributes. */
 const FactInputs = z.object({
+  ts: z.string(),
+  tsNs: z.string(),
+  traceId: z.string(),
+  spanId: z.string(),
+  parentSpanId: z.string(),
+  service: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  statusCode: z.string(),
+  statusMessage: z.string(),
+  durationNs: z.string(),
   factAttributes: z.record(z.string(), z.string()),
   /** Nanoseconds since the epoch of each fact event's first occurrence ('0' when none), in FACT_EVENTS order. */
   factEventsNs: z.array(z.union([z.string(), z.number()])).optional(),
 });
+type SpanFacts = Pick<SpanRow, SpanFactName>;
 
 /**
  * ClickHouse's toFloat64OrNull on the text forms an exporter writes: a decimal or exponent number,
@@ -102,21 +115,34 @@ export function spanRowSelect(layout: TableLayout): SpanRowSelect {
   return {
     sql: `${spanColumnsSql(layout, OWN_COLUMNS)},\n  mapFilter((k, v) -> has([${keys}], k), SpanAttributes) AS factAttributes${events}`,
     parse(raw) {
-      const inputs = FactInputs.parse(raw);
-      const attrs = inputs.factAttributes;
-      const own = z.object({ tsNs: z.string() }).passthrough().parse(raw);
-      const startNs = BigInt(own.tsNs);
+      const r = FactInputs.parse(raw);
+      const attrs = r.factAttributes;
       const eventMs = (event: string): number | null => {
-        const at = inputs.factEventsNs?.[FACT_EVENTS.indexOf(event)];
+        const at = r.factEventsNs?.[FACT_EVENTS.indexOf(event)];
         if (at === undefined || String(at) === '0') return null;
-        return Number(BigInt(String(at)) - startNs) / 1e6;
+        return Number(BigInt(String(at)) - BigInt(r.tsNs)) / 1e6;
       };
-      const facts = Object.fromEntries(SPAN_FACT_NAMES.map((f) => [f, spanFactOf(f, attrs, eventMs)]));
-      const dialect = DIALECT_MARKERS.find((m) => m.keys.some((k) => has(attrs, k)))?.dialect ?? '';
+      // Built field by field into one object (no second validation of our own values): a span row
+      // re-parsed by its zod schema after a spread cost ~80 µs, a page of 800 spans 60 ms.
+      const facts = {} as Record<SpanFactName, string | number | null>;
+      for (const f of SPAN_FACT_NAMES) facts[f] = spanFactOf(f, attrs, eventMs);
       const value = (k: string) => attrs[k] ?? '';
-      const mcpError = value(MCP_TOOL_ERROR.flag).toLowerCase() === 'true' || !['', '0'].includes(value(MCP_TOOL_ERROR.errorCode)) || value(MCP_TOOL_ERROR.errorType) === MCP_TOOL_ERROR.errorTypeValue;
-      const { factAttributes: _a, factEventsNs: _e, ...rest } = own as Record<string, unknown>;
-      return toSpanRow({ ...rest, ...facts, dialect, mcpError });
+      return {
+        ts: r.ts,
+        tsNs: r.tsNs,
+        traceId: r.traceId,
+        spanId: r.spanId,
+        parentSpanId: r.parentSpanId,
+        service: r.service,
+        name: r.name,
+        kind: r.kind,
+        status: spanStatusOf(r.statusCode),
+        statusMessage: r.statusMessage,
+        durationNs: r.durationNs,
+        dialect: DIALECT_MARKERS.find((m) => m.keys.some((k) => has(attrs, k)))?.dialect ?? '',
+        mcpError: value(MCP_TOOL_ERROR.flag).toLowerCase() === 'true' || !['', '0'].includes(value(MCP_TOOL_ERROR.errorCode)) || value(MCP_TOOL_ERROR.errorType) === MCP_TOOL_ERROR.errorTypeValue,
+        ...(facts as SpanFacts),
+      };
     },
   };
 }
