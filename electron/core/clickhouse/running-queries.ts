@@ -64,9 +64,23 @@ interface Running {
 
 /** How long query.cancel waits for ClickHouse to acknowledge KILL QUERY before answering. */
 const KILL_ANSWER_WAIT_MS = 300;
+/** A cancel can overtake its call (the call still resolving its profile): it waits this long for the call to start. */
+const EARLY_CANCEL_MS = 60_000;
+/** Ids remembered (ended calls, early cancels): enough for a page's worth of superseded searches. */
+const REMEMBERED_IDS = 1_000;
+
+/** Adds to a bounded insertion-ordered map, dropping the oldest. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED_IDS) map.delete(map.keys().next().value!);
+}
 
 export class RunningQueries {
   private readonly running = new Map<string, Running>();
+  private readonly ended = new Map<string, true>();
+  /** Cancels that arrived before their call started (a newer search superseding one at once): the call is refused when it comes. */
+  private readonly cancelledEarly = new Map<string, number>();
 
   constructor(
     private readonly control: ControlQuery,
@@ -81,6 +95,14 @@ export class RunningQueries {
   async run<T>(queryId: string | undefined, task: () => Promise<T>): Promise<T> {
     if (!queryId) return task();
     if (this.running.has(queryId)) throw new Error(`A query with id ${queryId} is already running.`);
+    const early = this.cancelledEarly.get(queryId);
+    if (early !== undefined) {
+      this.cancelledEarly.delete(queryId);
+      if (this.now() - early < EARLY_CANCEL_MS) {
+        remember(this.ended, queryId, true);
+        throw new CancelledError();
+      }
+    }
     const controller = new AbortController();
     const call: CallContext = { queryId, signal: controller.signal, issued: 0, servers: new Set() };
     const entry: Running = { controller, call, startedAt: this.now() };
@@ -102,6 +124,7 @@ export class RunningQueries {
     } finally {
       if (timer) clearTimeout(timer);
       this.running.delete(queryId);
+      remember(this.ended, queryId, true);
     }
   }
 
@@ -113,7 +136,12 @@ export class RunningQueries {
   /** Stops a call: its connections close at once, and the server is told to kill what it still runs. */
   async cancel(queryId: string): Promise<{ cancelled: boolean; detail: string }> {
     const entry = this.running.get(queryId);
-    if (!entry) return { cancelled: false, detail: 'That query had already finished.' };
+    if (!entry && this.ended.has(queryId)) return { cancelled: false, detail: 'That query had already finished.' };
+    if (!entry) {
+      // Not started yet: its call is still on the way here, and must not run when it arrives.
+      remember(this.cancelledEarly, queryId, this.now());
+      return { cancelled: true, detail: 'Cancelled before it started.' };
+    }
     entry.controller.abort(new CancelledError());
     this.running.delete(queryId);
     const kills = Promise.allSettled([...entry.call.servers].map((s) => this.control(s, `KILL QUERY WHERE ${OF_CALL} ASYNC`, { prefix: `${queryId}:` }, false)));
