@@ -159,6 +159,14 @@ export function messageKeys(sources: readonly MessageSource[]): string[] {
 
 /** An MCP call whose tool itself failed: the gateway's flag or error code, or `error.type = tool_error`. */
 export const MCP_TOOL_ERROR = { flag: TFY.mcp.isToolCallExecutionError, errorCode: TFY.mcp.errorCode, errorType: GEN_AI.errorType, errorTypeValue: MCP.toolErrorType } as const;
+/** Keys the dialect and the MCP tool error are read from, besides the facts' own. */
+export const MARKER_KEYS: readonly string[] = [...new Set([...DIALECT_MARKERS.flatMap((m) => m.keys), MCP_TOOL_ERROR.flag, MCP_TOOL_ERROR.errorCode, MCP_TOOL_ERROR.errorType])];
+/** Every attribute key a span fact, the dialect or the MCP tool error is read from. */
+export const FACT_ATTRIBUTE_KEYS: readonly string[] = [
+  ...new Set([...(Object.values(SPAN_FACTS) as SpanFactSpec[]).flatMap((spec) => [...spec.keys.map((k) => k.key), ...(spec.whenPresent ? [spec.whenPresent.key] : [])]), ...MARKER_KEYS]),
+];
+/** Every span event a fact is read from. */
+export const FACT_EVENTS: readonly string[] = [...new Set((Object.values(SPAN_FACTS) as SpanFactSpec[]).flatMap((spec) => (spec.events ?? []).map((e) => e.event)))];
 export const MCP_LATENCY_KEYS = [TFY.mcp.latencyMs] as const;
 
 /** The search short fields the spec names, each with its fact. */

@@ -10,20 +10,8 @@ import { z } from 'zod';
 import type { TableLayout } from '../clickhouse/table-layout.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
 import { spanStatusOf, toSpanRow, type SpanRow } from '../../shared/span-row.js';
-import { DIALECT_MARKERS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
+import { DIALECT_MARKERS, FACT_ATTRIBUTE_KEYS, FACT_EVENTS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
 import { spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
-
-/** Every attribute key a span fact, the dialect or the MCP error flag reads. */
-export const FACT_ATTRIBUTE_KEYS: readonly string[] = [
-  ...new Set([
-    ...SPAN_FACT_NAMES.flatMap((f) => [...SPAN_FACTS[f].keys.map((k) => k.key), ...(SPAN_FACTS[f].whenPresent ? [SPAN_FACTS[f].whenPresent.key] : [])]),
-    ...DIALECT_MARKERS.flatMap((m) => m.keys),
-    MCP_TOOL_ERROR.flag,
-    MCP_TOOL_ERROR.errorCode,
-    MCP_TOOL_ERROR.errorType,
-  ]),
-];
-const FACT_EVENTS = [...new Set(SPAN_FACT_NAMES.flatMap((f) => (SPAN_FACTS[f].events ?? []).map((e) => e.event)))];
 
 for (const key of [...FACT_ATTRIBUTE_KEYS, ...FACT_EVENTS]) if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
 

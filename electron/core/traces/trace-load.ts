@@ -13,7 +13,7 @@ import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js
 import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { BadInputError } from '../errors.js';
 import { anyKeyPresentSql, attributeMapSql, attributeMapsSql, reportsAnyFactSql, spanColumnsSql } from '../semantics/span-columns-sql.js';
-import { DIALECT_MARKERS, INPUT_MESSAGES, MCP_TOOL_ERROR, OUTPUT_MESSAGES, SPAN_FACTS, SYSTEM_INSTRUCTIONS_KEY } from '../semantics/span-facts.js';
+import { FACT_ATTRIBUTE_KEYS, FACT_EVENTS, INPUT_MESSAGES, MARKER_KEYS, OUTPUT_MESSAGES, SPAN_FACTS, SYSTEM_INSTRUCTIONS_KEY } from '../semantics/span-facts.js';
 import { llmFields } from '../semantics/span-fields.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES } from '../../shared/request-facts.js';
 import { setFacts, traceSpansOf, type TraceColumns } from '../../shared/trace-columns.js';
@@ -107,11 +107,8 @@ const FactRow = z.object({
   ...Object.fromEntries(SPAN_FACT_NAMES.map((k) => [k, SPAN_FACT_KINDS[k] === 'number' ? numberOrNull : z.string()])),
 });
 
-/** Keys the dialect and the MCP tool error are read from, besides the facts' own. */
-const MARKER_KEYS = [...new Set([...DIALECT_MARKERS.flatMap((m) => m.keys), MCP_TOOL_ERROR.flag, MCP_TOOL_ERROR.errorCode, MCP_TOOL_ERROR.errorType])];
-/** Every attribute key a fact, the dialect or the MCP tool error is read from, and the events facts are read from. */
-const FACT_KEYS = new Set([...SPAN_FACT_NAMES.flatMap((f) => [...SPAN_FACTS[f].keys.map((k) => k.key), ...(SPAN_FACTS[f].whenPresent ? [SPAN_FACTS[f].whenPresent.key] : [])]), ...MARKER_KEYS]);
-const FACT_EVENTS = new Set(SPAN_FACT_NAMES.flatMap((f) => (SPAN_FACTS[f].events ?? []).map((e) => e.event)));
+const FACT_KEYS = new Set(FACT_ATTRIBUTE_KEYS);
+const FACT_EVENT_NAMES = new Set(FACT_EVENTS);
 /** Every key llmFields reads (an indexed list is read only when its first message is there). */
 const LLM_KEYS = new Set([
   ...SPAN_FACTS.spanType.keys.map((k) => k.key),
@@ -181,7 +178,7 @@ async function traceIn(location: TracesLocation, t: TracesTable, traceId: string
   const trace = columnsOf(traceId, c, n, t.layout.attributeStorage === 'json');
   // The same test as carriesFactsSql, on the keys already here: most spans of a wide trace have none, and then there is no second query.
   const withFacts: number[] = [];
-  const factEvents = new Set(c.eventAt.filter((_, j) => c.eventNames[j]!.some((e) => FACT_EVENTS.has(e))).map((at) => at - 1));
+  const factEvents = new Set(c.eventAt.filter((_, j) => c.eventNames[j]!.some((e) => FACT_EVENT_NAMES.has(e))).map((at) => at - 1));
   for (let i = 0; i < n; i++) if (hasAnyKey(trace.attributes[i]!, FACT_KEYS) || factEvents.has(i)) withFacts.push(i);
   if (withFacts.length) await addFacts(location, t, where, params, trace, withFacts);
   if (found > TRACE_SPAN_LIMIT) trace.traceSpans = await traceSpanCount(location, t, where, params);
