@@ -25,6 +25,9 @@ export const SpanRow = z.object({
 });
 export type SpanRow = z.infer<typeof SpanRow>;
 
+/** A span's own columns as the server sends them (StatusCode in either spelling), without its facts. */
+export const SpanOwnColumns = SpanRow.pick({ ts: true, tsNs: true, traceId: true, spanId: true, parentSpanId: true, service: true, name: true, kind: true, statusMessage: true, durationNs: true }).extend({ statusCode: z.string() });
+
 const RawSpanRow = SpanRow.omit({ status: true, mcpError: true }).extend({ statusCode: z.string(), mcpError: z.union([z.number(), z.boolean()]) });
 
 /** Both StatusCode spellings (Error and STATUS_CODE_ERROR) become one. */

@@ -9,28 +9,17 @@
 import { z } from 'zod';
 import type { TableLayout } from '../clickhouse/table-layout.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
-import { spanStatusOf, toSpanRow, type SpanRow } from '../../shared/span-row.js';
+import { SpanOwnColumns, spanStatusOf, toSpanRow, type SpanRow } from '../../shared/span-row.js';
 import { DIALECT_MARKERS, FACT_ATTRIBUTE_KEYS, FACT_EVENTS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
 import { spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
 
 for (const key of [...FACT_ATTRIBUTE_KEYS, ...FACT_EVENTS]) if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
 
 /** The span's own columns, as span-columns-sql.ts names them. */
-const OWN_COLUMNS = ['ts', 'tsNs', 'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'statusCode', 'statusMessage', 'durationNs'];
+const OWN_COLUMNS = Object.keys(SpanOwnColumns.shape);
 
 /** What the server sends for a span row on Map layouts: the span's own columns and its fact attributes. */
-const FactInputs = z.object({
-  ts: z.string(),
-  tsNs: z.string(),
-  traceId: z.string(),
-  spanId: z.string(),
-  parentSpanId: z.string(),
-  service: z.string(),
-  name: z.string(),
-  kind: z.string(),
-  statusCode: z.string(),
-  statusMessage: z.string(),
-  durationNs: z.string(),
+const FactInputs = SpanOwnColumns.extend({
   factAttributes: z.record(z.string(), z.string()),
   /** Nanoseconds since the epoch of each fact event's first occurrence ('0' when none), in FACT_EVENTS order. */
   factEventsNs: z.array(z.union([z.string(), z.number()])).optional(),
