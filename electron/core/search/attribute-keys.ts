@@ -25,7 +25,15 @@ export interface KnownKeys {
   resource: string[];
 }
 
-const cache = new Map<string, { at: number; keys: Promise<KnownKeys>; refreshing: boolean; value?: KnownKeys }>();
+interface SampleEntry {
+  at: number;
+  keys: Promise<KnownKeys>;
+  refreshing: boolean;
+  /** The sample once read. */
+  value?: KnownKeys;
+}
+
+const cache = new Map<string, SampleEntry>();
 
 function table(l: TracesLocation): string {
   return `${quoteName(l.database)}.${quoteName(l.table)}`;
@@ -74,7 +82,7 @@ export function knownKeys(l: TracesLocation, layout: TableLayout, now = Date.now
     return hit.keys;
   }
   const keys = sample(l, layout);
-  const entry: { at: number; keys: Promise<KnownKeys>; refreshing: boolean; value?: KnownKeys } = { at: now, keys, refreshing: false };
+  const entry: SampleEntry = { at: now, keys, refreshing: false };
   cache.set(key, entry);
   keys.then(
     (v) => (entry.value = v),
