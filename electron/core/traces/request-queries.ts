@@ -118,7 +118,11 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       row: z.unknown(),
     });
     const byTrace = new Map<string, SpanRow[]>();
-    for (const span of answer.rows.map(row.parse)) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+    for (const span of answer.rows.map(row.parse)) {
+      const spans = byTrace.get(span.traceId);
+      if (spans) spans.push(span);
+      else byTrace.set(span.traceId, [span]);
+    }
     const requests = roots.rows
       .filter((r) => byTrace.has(r.traceId))
       .map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
