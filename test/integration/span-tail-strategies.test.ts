@@ -7,6 +7,8 @@
  * merge, every span once. A user without system.parts gets time-window mode too; the embedded
  * engine has no access control to create such a user, so that case is checked through the rule.
  */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
@@ -93,6 +95,64 @@ describe('covered-blocks mode on real parts', () => {
     expect((await tail.poll()).spans).toEqual([]);
     expect([...shown].sort()).toEqual([...a, ...b, ...c].sort());
     expect(shown).not.toContain(before[0]);
+  });
+});
+
+/**
+ * A proxy in front of the sandbox that, once armed, merges the table's parts (OPTIMIZE … FINAL)
+ * just before it forwards the tail's next read of listed parts (`_part IN`): the parts the tail
+ * listed are gone by the time it reads them, as a background merge can make them go.
+ */
+async function mergingProxy(upstream: string) {
+  const target = new URL(upstream);
+  const state = { armed: false, merged: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const forward = () => {
+        const out = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        out.on('error', () => res.destroy());
+        out.end(body);
+      };
+      if (state.armed && body.toString('utf8').includes('_part IN')) {
+        state.armed = false;
+        void sql('OPTIMIZE TABLE default.otel_traces FINAL').then(() => {
+          state.merged++;
+          forward();
+        });
+      } else forward();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state, close: () => server.close() };
+}
+
+describe('covered-blocks mode when listed parts merge before they are read', () => {
+  it('reads the merged part later instead of counting the vanished ones as read', async () => {
+    const proxy = await mergingProxy(sandbox.clickhouse);
+    try {
+      const service = `merge-race-${hexId(8)}`;
+      await send(service, [-3_000]);
+      const table = await describeTracesTable(sandboxLocation({ clickhouse: proxy.url }));
+      const tail = new SpanTail(table, { where: `ServiceName = '${service}'`, strategy: 'covered-blocks' });
+      await tail.start();
+      // Two inserts (two parts) the next poll lists; the proxy merges them before that poll reads them.
+      const first = await send(service, [-900]);
+      const second = await send(service, [-800]);
+      proxy.state.armed = true;
+      const shown = (await tail.poll()).spans.map((s) => s.spanId);
+      expect(proxy.state.merged, 'the parts were merged between the listing and the read').toBe(1);
+      shown.push(...(await tail.poll()).spans.map((s) => s.spanId));
+      shown.push(...(await tail.poll()).spans.map((s) => s.spanId));
+      expect([...shown].sort()).toEqual([...first, ...second].sort());
+    } finally {
+      proxy.close();
+    }
   });
 });
 
