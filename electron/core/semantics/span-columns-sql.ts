@@ -8,7 +8,7 @@ import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../share
 import { DIALECT_MARKERS, MCP_TOOL_ERROR, SPAN_FACTS, type SpanFactSpec } from './span-facts.js';
 
 /** A constant key as a ClickHouse string literal; the keys are ours, checked to hold no quote. */
-function keyLiteral(key: string): string {
+export function keyLiteral(key: string): string {
   if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
   return `'${key}'`;
 }

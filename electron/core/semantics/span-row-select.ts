@@ -11,9 +11,7 @@ import type { TableLayout } from '../clickhouse/table-layout.js';
 import { SPAN_FACT_KINDS, SPAN_FACT_NAMES, type SpanFactName } from '../../shared/request-facts.js';
 import { SpanOwnColumns, spanStatusOf, toSpanRow, type SpanRow } from '../../shared/span-row.js';
 import { DIALECT_MARKERS, FACT_ATTRIBUTE_KEYS, FACT_EVENTS, MCP_TOOL_ERROR, SPAN_FACTS } from './span-facts.js';
-import { spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
-
-for (const key of [...FACT_ATTRIBUTE_KEYS, ...FACT_EVENTS]) if (!/^[A-Za-z0-9_. -]+$/.test(key)) throw new Error(`attribute key ${key} is not a plain constant`);
+import { keyLiteral, spanColumnsSql, spanRowColumnsSql } from './span-columns-sql.js';
 
 /** The span's own columns, as span-columns-sql.ts names them. */
 const OWN_COLUMNS = Object.keys(SpanOwnColumns.shape);
@@ -81,13 +79,21 @@ export interface SpanRowSelect {
   parse(raw: unknown): SpanRow;
 }
 
-/** The SELECT list of a span row on this layout, and how to read its answer. */
+const built = new WeakMap<TableLayout, SpanRowSelect>();
+
+/** The SELECT list of a span row on this layout, and how to read its answer (built once per layout: the tail asks every poll). */
 export function spanRowSelect(layout: TableLayout): SpanRowSelect {
+  let select = built.get(layout);
+  if (!select) built.set(layout, (select = buildSpanRowSelect(layout)));
+  return select;
+}
+
+function buildSpanRowSelect(layout: TableLayout): SpanRowSelect {
   if (layout.attributeStorage === 'json') return { sql: spanRowColumnsSql(layout), parse: toSpanRow };
-  const keys = FACT_ATTRIBUTE_KEYS.map((k) => `'${k}'`).join(', ');
+  const keys = FACT_ATTRIBUTE_KEYS.map(keyLiteral).join(', ');
   const events =
     layout.hasEvents && FACT_EVENTS.length
-      ? `, [${FACT_EVENTS.map((e) => `toString(if(indexOf(Events.Name, '${e}') > 0, toUnixTimestamp64Nano(Events.Timestamp[indexOf(Events.Name, '${e}')]), 0))`).join(', ')}] AS factEventsNs`
+      ? `, [${FACT_EVENTS.map(keyLiteral).map((e) => `toString(if(indexOf(Events.Name, ${e}) > 0, toUnixTimestamp64Nano(Events.Timestamp[indexOf(Events.Name, ${e})]), 0))`).join(', ')}] AS factEventsNs`
       : '';
   return {
     sql: `${spanColumnsSql(layout, OWN_COLUMNS)},\n  mapFilter((k, v) -> has([${keys}], k), SpanAttributes) AS factAttributes${events}`,
