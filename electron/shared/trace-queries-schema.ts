@@ -140,8 +140,11 @@ export const TrafficSummary = z.object({
   query: z.string().default(''),
   rowsRead: z.number().int(),
   elapsedMs: z.number().int(),
-  /** Quantiles are approximate (ClickHouse's quantile() samples); counts, tokens and costs are exact. */
+  /** Quantiles are approximate (ClickHouse's quantile() samples, merged across time slices); counts, tokens and costs are exact. */
   quantilesApproximate: z.boolean().default(true),
+  /** Time slices (one per bucket) taken from the previous summaries unchanged, and read from the table this time. */
+  slicesReused: z.number().int().default(0),
+  slicesRead: z.number().int().default(0),
 });
 
 export const RequestSearchResult = z.object({

@@ -6,7 +6,8 @@
  * SQL over the Model spans — and the live tail's fold must equal the SQL rollup.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollupSql, searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { rollupSql, searchRequests } from '../../electron/core/traces/request-queries.js';
+import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { fromRollupRow } from '../../electron/core/semantics/request-rollup-sql.js';
 import { conversation } from '../../electron/core/traces/conversation-query.js';
 import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';

@@ -11,7 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTrace } from '../../electron/core/traces/trace-load.js';
-import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { searchRequests } from '../../electron/core/traces/request-queries.js';
+import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { PriceCatalog } from '../../electron/core/semantics/price-catalog.js';
 import { parseChat } from '../../electron/shared/chat-messages.js';
 import { uncachedInput } from '../../electron/shared/request-facts.js';

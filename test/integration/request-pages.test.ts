@@ -6,7 +6,8 @@
  * back it looked, and its "search further" cursor goes on from there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchRequests, trafficSummary, type RequestSearchInput } from '../../electron/core/traces/request-queries.js';
+import { searchRequests, type RequestSearchInput } from '../../electron/core/traces/request-queries.js';
+import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
 import { postOtlp } from '../support/otlp-http.js';

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchRequests, trafficSummary } from '../../electron/core/traces/request-queries.js';
+import { searchRequests } from '../../electron/core/traces/request-queries.js';
+import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { postOtlp } from '../support/otlp-http.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 

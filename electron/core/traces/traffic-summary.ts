@@ -1,0 +1,370 @@
+/**
+ * The traffic summaries (by model, by user, over time, by MCP tool) of the requests whose root
+ * started in a window. Requests are rolled up in SQL and grouped per time slice (one per series
+ * bucket); the slices are cached (summary-slices.ts), so asking again reads only the slices whose
+ * spans changed and the window's edges. A request no span reported a cost for is priced from the
+ * catalog by its model (the estimate is kept apart as costEstimatedUsd). All user values are parameters.
+ */
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import type { TracesLocation } from '../clickhouse/server.js';
+import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
+import { MCP_SPAN_TYPE } from '../semantics/gateway-attributes.js';
+import { MCP_LATENCY_KEYS } from '../semantics/span-facts.js';
+import { ERROR_STATUS_SQL, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
+import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
+import { costAt } from '../../shared/price-schema.js';
+import { McpSummaryRow, ModelSummaryRow, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
+import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
+import { SqlParams } from '../search/sql-params.js';
+import { fromTable, timeWhere } from './trace-queries.js';
+import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, rollupSql, type PriceOf } from './request-queries.js';
+import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
+import { runsOf, slicesOf, spansIn, SummarySliceCache, wholeMinutes, type MinuteCounts, type Slice } from './summary-slices.js';
+
+/** Cost series per model: this many models by cost, the rest summed as "other". */
+export const SERIES_TOP_MODELS = 6;
+
+/** ~60 points over the window, on round intervals. */
+export function bucketMsFor(rangeMs: number): number {
+  const steps = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 3 * 3600_000, 6 * 3600_000, 24 * 3600_000];
+  return steps.find((s) => rangeMs / s <= 100) ?? steps[steps.length - 1]!;
+}
+
+/** What the summaries read of each request. */
+const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'pricedModel', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
+
+/**
+ * The grouping sets, by grouping(r_model, r_user, r_pricedModel) in standard SQL semantics
+ * (pinned by force_grouping_standard_compatibility): a bit is 1 where the key is NOT in the set.
+ * Every set is per slice as well.
+ */
+const SET = { slice: 7, model: 3, user: 5, modelPriced: 2, userPriced: 4 } as const;
+
+const num = z.union([z.number(), z.string()]).transform(Number);
+const numbers = z.array(z.union([z.number(), z.string(), z.null()])).transform((xs) => xs.map(Number).filter((x) => Number.isFinite(x)));
+
+function sums<P extends string>(prefix: P): Record<`${P}${SummedFact}`, typeof num> {
+  return Object.fromEntries(SUMMED_FACTS.map((f) => [`${prefix}${f}`, num])) as Record<`${P}${SummedFact}`, typeof num>;
+}
+
+const SliceRow = z.object({
+  g: num,
+  slice: num,
+  model: z.string(),
+  user: z.string(),
+  pricedModel: z.string(),
+  provider: z.string(),
+  requests: num,
+  errors: num,
+  /** Requests no span reported a cost for: what an estimate prices (their tokens are the uncosted_ sums). */
+  uncostedRequests: num,
+  /** When the slice's longest request ended (ns): its member window's end. */
+  maxEndNs: num,
+  /** A user's distinct models. */
+  models: z.array(z.string()),
+  durationSketch: numbers,
+  ttftCount: num,
+  ttftSketch: numbers,
+  ...sums('sum_'),
+  ...sums('uncosted_'),
+});
+type SliceRow = z.infer<typeof SliceRow>;
+
+/** The summaries' slices, shared by every caller in this process. */
+export const summarySlices = new SummarySliceCache<SliceRow>();
+
+const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
+const MinuteRow = z.object({ m: num, n: num });
+
+/** The SQL of a sketch of x: the values while a group has few, else its percentiles. */
+function sketchSql(x: string, count: string, cond?: string): string {
+  const levels = SKETCH_LEVELS.join(', ');
+  return cond
+    ? `if(${count} <= ${RAW_LIMIT}, arraySort(groupArrayIf(${RAW_LIMIT})(${x}, ${cond})), quantilesIf(${levels})(${x}, ${cond}))`
+    : `if(${count} <= ${RAW_LIMIT}, arraySort(groupArray(${RAW_LIMIT})(${x})), quantiles(${levels})(${x}))`;
+}
+
+/** A time range as a WHERE on Timestamp (the primary key's time column). */
+function rangeWhere(params: SqlParams, r: Slice, column = 'Timestamp'): string {
+  return `(${column} >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, r.fromMs))}) AND ${column} ${r.toInclusive ? '<=' : '<'} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, r.toMs))}))`;
+}
+
+/** Spans per minute in the window, as the slices' fingerprint. */
+async function minuteCounts(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
+  const params = new SqlParams();
+  const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT intDiv(toUnixTimestamp64Milli(Timestamp), 60000) AS m, count() AS n FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} GROUP BY m`,
+    params: params.values,
+    row: MinuteRow,
+  });
+  return { counts: new Map(answer.rows.map((r) => [r.m, r.n])) as MinuteCounts, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+}
+
+/**
+ * The slices of `runs`, rolled up and grouped. Each run reads its own spans from a minute before
+ * it, and past it only the spans of requests rooted in it (up to MEMBER_SLACK_MS later), so an
+ * edge of a few minutes reads a few minutes, not the hour after it.
+ */
+async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs: number; toMs: number; service: string | null; sliceMs: number }, runs: readonly Slice[], search: Awaited<ReturnType<typeof prepareSearch>>) {
+  const params = new SqlParams();
+  const svc = q.service ? `ServiceName = ${params.add('String', q.service)}` : '1';
+  const window: Slice = { fromMs: q.fromMs, toMs: q.toMs, toInclusive: true };
+  const spans = runs
+    .map((r) => {
+      const own = rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs, toInclusive: r.toInclusive });
+      const afterTo = Math.min(q.toMs, r.toMs + MEMBER_SLACK_MS);
+      if (r.toInclusive || afterTo <= r.toMs) return own;
+      const later = rangeWhere(params, { fromMs: r.toMs, toMs: afterTo, toInclusive: true });
+      return `${own} OR (${later} AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${rangeWhere(params, r)} AND ${svc} AND ParentSpanId = ''))`;
+    })
+    .join(' OR ');
+  // The same rule as the request list: each top-level AND term matches some span of the request.
+  const searched = runs.map((r) => rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs + MEMBER_SLACK_MS, toInclusive: true })).join(' OR ');
+  const matched = termWheres(search, params)
+    .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE (${searched}) AND ${svc} AND ${term})`)
+    .join('');
+  const where = `${rangeWhere(params, window)} AND ${svc} AND (${spans})${matched}`;
+  // A request belongs to the run its root started in.
+  const ns = (ms: number) => params.add('UInt64', String(BigInt(Math.max(0, Math.floor(ms))) * 1_000_000n));
+  const rooted = runs.map((r) => `(toUInt64(r_tsNs) >= ${ns(r.fromMs)} AND toUInt64(r_tsNs) ${r.toInclusive ? '<=' : '<'} ${ns(r.toMs)})`).join(' OR ');
+  const slice = params.add('UInt64', q.sliceMs);
+  const sumSql = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                 ');
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT grouping(r_model, r_user, r_pricedModel) AS g, slice, r_model AS model, r_user AS user, r_pricedModel AS pricedModel, anyIf(r_provider, r_provider != '') AS provider,
+                 count() AS requests, countIf(r_status = 'error') AS errors, countIf(isNull(r_costUsd)) AS uncostedRequests,
+                 toString(max(endNs)) AS maxEndNs,
+                 if(g = ${SET.user}, groupUniqArrayIf(r_model, r_model != ''), []) AS models,
+                 if(g IN (${SET.slice}, ${SET.model}), ${sketchSql('durationMs', 'requests')}, []) AS durationSketch,
+                 countIf(isNotNull(r_ttftMs)) AS ttftCount,
+                 if(g = ${SET.model}, ${sketchSql('ifNull(r_ttftMs, 0)', 'ttftCount', 'isNotNull(r_ttftMs)')}, []) AS ttftSketch,
+                 ${sumSql}
+          FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000 * ${slice}) * ${slice} AS slice, toUInt64(r_durationNs) / 1e6 AS durationMs, toUInt64(r_tsNs) + toUInt64(r_durationNs) AS endNs
+                FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}) WHERE ${rooted})
+          GROUP BY GROUPING SETS ((slice), (slice, r_model), (slice, r_user), (slice, r_model, r_pricedModel), (slice, r_user, r_pricedModel))
+          HAVING g != ${SET.userPriced} OR uncostedRequests > 0`,
+    params: params.values,
+    settings: { force_grouping_standard_compatibility: 1, ...settingsFor(search) },
+    row: SliceRow,
+  });
+  const bySlice = new Map<number, SliceRow[]>();
+  for (const r of answer.rows) {
+    const rows = bySlice.get(r.slice);
+    if (rows) rows.push(r);
+    else bySlice.set(r.slice, [r]);
+  }
+  // ClickHouse returns groups in any order; merged in one order, float sums come out the same every time.
+  const order = (r: SliceRow) => `${r.g}\u0000${r.model}\u0000${r.user}\u0000${r.pricedModel}`;
+  for (const rows of bySlice.values()) rows.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return { bySlice, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+}
+
+interface Totals {
+  requests: number;
+  errors: number;
+  sums: Record<SummedFact, number>;
+  uncosted: Record<SummedFact, number>;
+  provider: string;
+  durations: Sketch[];
+  ttfts: Sketch[];
+  models: Set<string>;
+}
+
+const zeros = () => Object.fromEntries(SUMMED_FACTS.map((f) => [f, 0])) as Record<SummedFact, number>;
+
+/** The slices' rows of one group, added up. */
+function add<K>(into: Map<K, Totals>, key: K, r: SliceRow): void {
+  let t = into.get(key);
+  if (!t) into.set(key, (t = { requests: 0, errors: 0, sums: zeros(), uncosted: zeros(), provider: '', durations: [], ttfts: [], models: new Set() }));
+  t.requests += r.requests;
+  t.errors += r.errors;
+  for (const f of SUMMED_FACTS) {
+    t.sums[f] += r[`sum_${f}`];
+    t.uncosted[f] += r[`uncosted_${f}`];
+  }
+  if (!t.provider && r.provider) t.provider = r.provider;
+  if (r.durationSketch.length > 0) t.durations.push({ count: r.requests, points: r.durationSketch });
+  if (r.ttftCount > 0 && r.ttftSketch.length > 0) t.ttfts.push({ count: r.ttftCount, points: r.ttftSketch });
+  for (const m of r.models) t.models.add(m);
+}
+
+/** The estimated cost of a group's uncosted requests, all of one priced model. */
+function estimateOf(t: Totals, pricedModel: string, priceOf: PriceOf): number {
+  const price = pricedModel ? priceOf(t.provider, pricedModel) : null;
+  return price ? costAt(price, t.uncosted) : 0;
+}
+
+/**
+ * The traffic summaries of the requests whose root started in [fromMs, toMs]: by model, by user
+ * and over time from the slices (cached ones still valid, the rest read in one query), by MCP
+ * server and tool in a query of its own over MCP spans.
+ */
+export async function trafficSummary(
+  location: TracesLocation,
+  fromMs: number,
+  toMs: number,
+  service: string | null,
+  priceOf: PriceOf = () => null,
+  searchInput: { query: string; language?: SearchLanguage } = { query: '' },
+): Promise<z.infer<typeof TrafficSummary>> {
+  return withTracesTable(location, async (t) => {
+    const sliceMs = bucketMsFor(toMs - fromMs);
+    const search = await prepareSearch(searchInput.query, t, { fromMs, toMs }, searchInput.language);
+    const key = SummarySliceCache.keyOf(location, [service, searchInput.language ?? 'lucene', searchInput.query.trim(), sliceMs]);
+    const cached = summarySlices.slices(key);
+    const slices = slicesOf(fromMs, toMs, sliceMs);
+    let rowsRead = 0;
+    let elapsedMs = 0;
+    // The fingerprint is read before the slices: a span that lands between the two makes a slice
+    // look changed next time (read again), never unchanged.
+    const counts = slices.some((s) => s.whole) ? await minuteCounts(location, t, fromMs, toMs, service) : null;
+    if (counts) {
+      rowsRead += counts.rowsRead;
+      elapsedMs += counts.elapsedMs;
+    }
+    const valid = (s: (typeof slices)[number]) => {
+      const c = cached.get(s.startMs);
+      if (!s.whole || !c || !counts) return false;
+      return wholeMinutes(c.minutes.first * 60_000, c.minutes.last * 60_000, fromMs, toMs) !== null && spansIn(counts.counts, c.minutes) === c.spans;
+    };
+    const reused = new Set(slices.filter(valid));
+    const reuse = [...reused];
+    const stale = slices.filter((s) => !reused.has(s));
+    const runs = runsOf(stale);
+    const [read, mcp] = await Promise.all([
+      runs.length > 0 ? readSlices(location, t, { fromMs, toMs, service, sliceMs }, runs, search) : Promise.resolve({ bySlice: new Map<number, SliceRow[]>(), rowsRead: 0, elapsedMs: 0 }),
+      mcpSummary(location, t, fromMs, toMs, service),
+    ]);
+    rowsRead += read.rowsRead + mcp.rowsRead;
+    elapsedMs += read.elapsedMs + mcp.elapsedMs;
+    // A whole slice read now is kept when every span its requests may have was in what was read.
+    for (const s of stale) {
+      if (!s.whole || !counts) continue;
+      const rows = read.bySlice.get(s.startMs) ?? [];
+      const own = rows.find((r) => r.g === SET.slice);
+      const endMs = Math.max(s.toMs, own ? Math.ceil(own.maxEndNs / 1e6) : 0);
+      const run = runs.find((r) => r.fromMs <= s.fromMs && s.toMs <= r.toMs)!;
+      if (endMs + MEMBER_MARGIN_MS > Math.min(toMs, run.toMs + MEMBER_SLACK_MS)) continue;
+      const minutes = wholeMinutes(s.fromMs - MEMBER_MARGIN_MS, endMs + MEMBER_MARGIN_MS, fromMs, toMs);
+      if (minutes) summarySlices.put(key, s.startMs, { rows, minutes, spans: spansIn(counts.counts, minutes) });
+    }
+    // In slice order, whichever way each came: sums of costs add up to the same float every time.
+    const all = slices.flatMap((s) => (reused.has(s) ? cached.get(s.startMs)!.rows : (read.bySlice.get(s.startMs) ?? [])));
+    return {
+      ...summaryOf(all, priceOf),
+      fromMs,
+      toMs,
+      bucketMs: sliceMs,
+      service,
+      query: searchInput.query,
+      quantilesApproximate: true,
+      mcp: mcp.rows,
+      slicesReused: reuse.length,
+      slicesRead: stale.length,
+      rowsRead,
+      elapsedMs,
+    };
+  });
+}
+
+/** The window's summaries from its slices' rows. */
+function summaryOf(rows: readonly SliceRow[], priceOf: PriceOf) {
+  const byModel = new Map<string, Totals>();
+  const byUser = new Map<string, Totals>();
+  const byModelPriced = new Map<string, Totals>();
+  const byUserPriced = new Map<string, Totals>();
+  const bySlice = new Map<number, Totals>();
+  const bySliceModelPriced = new Map<string, Totals>();
+  for (const r of rows) {
+    if (r.g === SET.slice) add(bySlice, r.slice, r);
+    else if (r.g === SET.model) add(byModel, r.model, r);
+    else if (r.g === SET.user) add(byUser, r.user, r);
+    else if (r.g === SET.modelPriced) {
+      add(byModelPriced, `${r.model}\u0000${r.pricedModel}`, r);
+      add(bySliceModelPriced, `${r.slice}\u0000${r.model}\u0000${r.pricedModel}`, r);
+    } else if (r.g === SET.userPriced) add(byUserPriced, `${r.user}\u0000${r.pricedModel}`, r);
+  }
+  // Estimates come from the groups split by the model priced: that model's price times its requests' tokens.
+  const estimates = (groups: Map<string, Totals>) => {
+    const out = new Map<string, number>();
+    for (const [k, tot] of groups) {
+      const parts = k.split('\u0000');
+      const owner = parts.slice(0, -1).join('\u0000');
+      out.set(owner, (out.get(owner) ?? 0) + estimateOf(tot, parts[parts.length - 1]!, priceOf));
+    }
+    return out;
+  };
+  const modelEstimate = estimates(byModelPriced);
+  const userEstimate = estimates(byUserPriced);
+  const sliceModelEstimate = estimates(bySliceModelPriced);
+  const withEstimate = (sums: Record<SummedFact, number>, estimate: number) => ({ ...sums, costUsd: sums.costUsd + estimate, costEstimatedUsd: estimate });
+  const models = [...byModel.entries()]
+    .filter(([model]) => model !== '')
+    .sort((a, b) => b[1].requests - a[1].requests)
+    .slice(0, 100)
+    .map(([model, r]) =>
+      ModelSummaryRow.parse({
+        model,
+        requests: r.requests,
+        errorRate: r.errors / r.requests,
+        p50Ms: quantileOf(r.durations, 0.5) ?? 0,
+        p95Ms: quantileOf(r.durations, 0.95) ?? 0,
+        ttftP50Ms: quantileOf(r.ttfts, 0.5),
+        ...withEstimate(r.sums, modelEstimate.get(model) ?? 0),
+      }),
+    );
+  const users = [...byUser.entries()]
+    .filter(([user]) => user !== '')
+    .map(([user, r]) => UserSummaryRow.parse({ user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models.size, ...withEstimate(r.sums, userEstimate.get(user) ?? 0) }))
+    .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
+    .slice(0, 100);
+  // Cost per bucket and model, reported plus estimated; the top models by cost named, the rest "other".
+  const bucketModelCost = new Map<string, { t: number; model: string; cost: number }>();
+  for (const [k, tot] of bySliceModelPriced) {
+    const [slice, model] = k.split('\u0000') as [string, string];
+    const key = `${slice}\u0000${model}`;
+    const entry = bucketModelCost.get(key) ?? { t: Number(slice), model, cost: sliceModelEstimate.get(key) ?? 0 };
+    entry.cost += tot.sums.costUsd;
+    bucketModelCost.set(key, entry);
+  }
+  const totalCost = new Map<string, number>();
+  for (const e of bucketModelCost.values()) totalCost.set(e.model, (totalCost.get(e.model) ?? 0) + e.cost);
+  const top = new Set([...totalCost.entries()].sort((a, b) => b[1] - a[1]).slice(0, SERIES_TOP_MODELS).map(([m]) => m));
+  const points = new Map<number, z.infer<typeof SeriesPoint>>();
+  for (const [slice, r] of bySlice) {
+    points.set(slice, { t: slice, requests: r.requests, errors: r.errors, p95Ms: quantileOf(r.durations, 0.95) ?? 0, costByModel: {}, ...Object.fromEntries(TOKEN_FACTS.map((f) => [f, r.sums[f]])) } as z.infer<typeof SeriesPoint>);
+  }
+  for (const e of bucketModelCost.values()) {
+    const p = points.get(e.t);
+    if (!p || e.cost === 0) continue;
+    const key = top.has(e.model) ? e.model || '(no model)' : 'other';
+    p.costByModel[key] = (p.costByModel[key] ?? 0) + e.cost;
+  }
+  const series = [...points.values()].sort((a, b) => a.t - b.t);
+  return { requests: series.reduce((n, p) => n + p.requests, 0), errors: series.reduce((n, p) => n + p.errors, 0), models, users, series };
+}
+
+async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
+  const params = new SqlParams();
+  const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const isMcp = factEqualsSql(t.layout, 'spanType', params.add('String', MCP_SPAN_TYPE), MCP_SPAN_TYPE);
+  const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT server, tool, count() AS calls, countIf(failed) AS errors, uniqExact(TraceId) AS requests,
+                 quantile(0.5)(latencyMs) AS p50Ms, quantile(0.95)(latencyMs) AS p95Ms
+          FROM (SELECT TraceId, ${spanFactSql(t.layout, 'mcpServer')} AS server, ${spanFactSql(t.layout, 'mcpTool')} AS tool,
+                       ${mcpErrorSql(t.layout)} OR ${ERROR_STATUS_SQL} AS failed, ${latency} AS latencyMs
+                FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} AND ${isMcp})
+          GROUP BY server, tool ORDER BY calls DESC LIMIT 200`,
+    params: params.values,
+    row: McpRaw,
+  });
+  return { rows: answer.rows.map((r) => McpSummaryRow.parse(r)), rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+}

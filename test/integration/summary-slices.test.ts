@@ -1,0 +1,101 @@
+/**
+ * The traffic summary asked again reuses the time slices whose spans did not change: the numbers
+ * must be the ones a summary computed afresh gives, a span that arrives late for an old request
+ * must still count, and the percentiles merged across slices must stay close to the sent ones.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarySlices, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
+import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
+import { postOtlp } from '../support/otlp-http.js';
+import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+
+const SEED = Number(process.env.GATEWAY_SEED ?? Date.now() % 100_000);
+const now = Date.now();
+/** Three hours: five-minute buckets, so 37 slices. */
+const window = { fromMs: now - 3 * 3600_000, toMs: now + 60_000 };
+const BUSY_MODEL = 'openai-main/gpt-4o';
+
+let sandbox: TestSandbox;
+let sent: GenRequest[];
+
+async function send(requests: GenRequest[]) {
+  for (let i = 0; i < requests.length; i += 100) {
+    const r = await postOtlp(sandbox.otlp, otlpBody(requests.slice(i, i + 100)));
+    expect([r.status, r.text]).toEqual([200, '{"partialSuccess":{}}']);
+  }
+}
+
+const summary = () => trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
+/** What a person sees: everything but how it was read. */
+const seen = (s: Awaited<ReturnType<typeof summary>>) => ({ requests: s.requests, errors: s.errors, models: s.models, users: s.users, series: s.series, mcp: s.mcp });
+
+beforeAll(async () => {
+  console.log(`summary slices seed: GATEWAY_SEED=${SEED}`);
+  sandbox = await startTestSandbox();
+  const rnd = seeded(SEED + 7);
+  // The mix over the last two hours, and a busy quarter hour of one model (over a hundred requests
+  // per five-minute slice, so its slices keep percentiles, not values).
+  const busy = Array.from({ length: 450 }, (_, i) => gatewayRequest('chat', now - 100 * 60_000 + i * 2_000, rnd, { model: 0 }));
+  sent = [...gatewayMix(300, SEED, now - 10 * 60_000, 2 * 3600_000), ...busy];
+  await send(sent);
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.dispose();
+});
+
+describe('the summary by time slices', () => {
+  it('asked again, reads only the window’s edges and shows the same numbers', async () => {
+    summarySlices.clear();
+    const first = await summary();
+    expect(first.slicesReused).toBe(0);
+    expect(first.requests).toBe(sent.length);
+    const again = await summary();
+    // The two partial slices at the window's ends, and the whole slice next to each when its
+    // requests' spans reach within a minute of the window's end (they could have spans outside it).
+    expect(again.slicesRead, `${again.slicesReused} reused`).toBeLessThanOrEqual(4);
+    expect(again.slicesReused).toBeGreaterThan(30);
+    expect(seen(again)).toEqual(seen(first));
+  });
+
+  it('a Model span that lands late for an old request counts: its slice is read again', async () => {
+    const before = await summary();
+    const old = sent.find((r) => r.kind === 'chat' && r.startMs < now - 60 * 60_000 && r.startMs > now - 80 * 60_000)!;
+    const root = old.spans.find((s) => s.parentSpanId === '')!;
+    // A retry's Model span exported late: the gateway sums the Model spans of a request.
+    const retry = { ...old, spans: [{ spanId: 'aa11bb22cc33dd44', parentSpanId: root.spanId, name: 'Model', kind: 1, startMs: old.startMs + 5, durationMs: 50, attributes: { 'tfy.span_type': 'Model', 'tfy.model.name': 'gpt-4o', 'tfy.model.metric.input_tokens': 1000, 'tfy.model.metric.output_tokens': 0, 'tfy.model.metric.cost_in_usd': 0.001 } }] };
+    await send([retry]);
+    const after = await summary();
+    // Its slice (and a neighbour whose requests' spans reach that minute), and the edges as above.
+    expect(after.slicesRead).toBeLessThanOrEqual(6);
+    const model = (s: typeof before) => s.models.find((m) => m.model === old.model)!;
+    expect(model(after).requests).toBe(model(before).requests);
+    expect(model(after).inputTokens).toBe(model(before).inputTokens + 1000);
+    expect(model(after).costUsd).toBeCloseTo(model(before).costUsd + 0.001, 9);
+    // And it equals a summary that reads every slice afresh.
+    summarySlices.clear();
+    expect(seen(await summary())).toEqual(seen(after));
+  });
+
+  it('a new request is counted, reading only the newest slices', async () => {
+    const before = await summary();
+    await send([gatewayRequest('chat', now - 30_000, seeded(SEED + 9), { model: 1 })]);
+    const after = await summary();
+    expect(after.requests).toBe(before.requests + 1);
+    expect(after.slicesRead).toBeLessThanOrEqual(4);
+  });
+
+  it('percentiles merged from many slices stay within a percent of rank of the durations sent', async () => {
+    const s = await summary();
+    const durations = sent
+      .filter((r) => r.model === BUSY_MODEL)
+      .map((r) => r.spans.find((x) => x.parentSpanId === '')!.durationMs)
+      .sort((a, b) => a - b);
+    const rank = (v: number) => durations.filter((d) => d <= v).length / durations.length;
+    const row = s.models.find((m) => m.model === BUSY_MODEL)!;
+    console.log(`${BUSY_MODEL}: ${durations.length} requests, p50 ${row.p50Ms.toFixed(1)} ms (rank ${rank(row.p50Ms).toFixed(3)}), p95 ${row.p95Ms.toFixed(1)} ms (rank ${rank(row.p95Ms).toFixed(3)})`);
+    expect(rank(row.p50Ms)).toBeGreaterThan(0.49);
+    expect(rank(row.p50Ms)).toBeLessThan(0.51 + 1 / durations.length);
+    expect(rank(row.p95Ms)).toBeGreaterThan(0.94);
+    expect(rank(row.p95Ms)).toBeLessThan(0.96 + 1 / durations.length);
+  });
+});
