@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { closeAllClients, queryRows } from '../../electron/core/clickhouse/clickhouse-clients.js';
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { searchRequests } from '../../electron/core/traces/request-queries.js';
-import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
+import { summarySlices, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import type { TracesLocation } from '../../electron/core/clickhouse/server.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
@@ -78,11 +78,15 @@ async function measureTable(spans: number, schema: (typeof LAYOUTS)[number]) {
     const window = { fromMs: now - WINDOW_MS, toMs: now };
     const table = await describeTracesTable(location);
     const peer = peers(location, window);
-    const m = { summary: [] as Measure[], reference: [] as Measure[], newest: [] as Measure[], hdxNewest: [] as Measure[], model: [] as Measure[], hdxModel: [] as Measure[] };
+    const m = { summary: [] as Measure[], again: [] as Measure[], reference: [] as Measure[], newest: [] as Measure[], hdxNewest: [] as Measure[], model: [] as Measure[], hdxModel: [] as Measure[] };
     // Alternating ours and theirs, so a busy moment of the machine falls on both.
     for (let i = 0; i < RUNS; i++) {
+      // The first summary of the window (nothing cached), then Explore opened again a minute later:
+      // the window has moved on, the slices in between are reused.
+      summarySlices.clear();
       m.summary.push(await timed(() => trafficSummary(location, window.fromMs, window.toMs, SERVICE)));
       m.reference.push(await timed(() => peer.groupByModel()));
+      m.again.push(await timed(() => trafficSummary(location, window.fromMs + 60_000, window.toMs + 60_000, SERVICE)));
       m.newest.push(await timed(() => searchRequests(location, { query: '', ...window, service: SERVICE, limit: 200 })));
       m.hdxNewest.push(await timed(() => peer.newestRoots()));
       m.model.push(await timed(() => searchRequests(location, { query: `model:"${MODEL}"`, ...window, service: SERVICE, limit: 200 })));
@@ -94,6 +98,7 @@ async function measureTable(spans: number, schema: (typeof LAYOUTS)[number]) {
       spans,
       requests_in_window: check.requests,
       summary: med(m.summary),
+      summary_again: med(m.again),
       reference: med(m.reference),
       newest: med(m.newest),
       hdx_newest: med(m.hdxNewest),
@@ -139,12 +144,14 @@ async function main() {
   const ratio = (a: Measure, b: Measure) => Number((a.ms / Math.max(1, b.ms)).toFixed(2));
   const worst = {
     summary: Math.max(...biggest.map((r) => ratio(r.summary, r.reference))),
+    again: Math.max(...biggest.map((r) => ratio(r.summary_again, r.reference))),
     newest: Math.max(...biggest.map((r) => ratio(r.newest, r.hdx_newest))),
     model: Math.max(...biggest.map((r) => ratio(r.model, r.hdx_model))),
     rows: Math.max(...biggest.flatMap((r) => [r.newest.rows / Math.max(1, r.hdx_newest.rows), r.model.rows / Math.max(1, r.hdx_model.rows)])),
   };
   const goals = [
-    { goal: `the summary <= 1.5x one GROUP BY model over the Model spans (worst ${worst.summary})`, met: worst.summary <= 1.5 },
+    { goal: `the summary <= 1.5x one GROUP BY model over the Model spans, the first of the window (worst ${worst.summary})`, met: worst.summary <= 1.5 },
+    { goal: `the summary <= 1.5x one GROUP BY model over the Model spans, asked again a minute later (worst ${worst.again})`, met: worst.again <= 1.5 },
     { goal: `the newest 200 requests <= 2x HyperDX's search over root spans (worst ${worst.newest})`, met: worst.newest <= 2 },
     { goal: `one model's requests <= 2x HyperDX's search over root spans (worst ${worst.model})`, met: worst.model <= 2 },
     { goal: `the request lists read no more rows than HyperDX's (worst ${worst.rows.toFixed(3)})`, met: worst.rows <= 1 },

@@ -2,7 +2,7 @@
  * Query parameters for ClickHouse: every user value — attribute keys included — travels as a
  * named parameter ({p0:String}…); the SQL text holds only names and operators this code chose.
  */
-export type ParamType = 'String' | 'UInt64' | 'Float64' | 'Array(String)';
+export type ParamType = 'String' | 'UInt64' | 'Float64' | 'Array(String)' | 'Array(UInt64)';
 
 export class SqlParams {
   readonly values: Record<string, unknown> = {};

@@ -18,15 +18,64 @@ export interface Slice {
   toInclusive: boolean;
 }
 
-/** The grid slices [k·sliceMs, (k+1)·sliceMs) that meet [fromMs, toMs], clipped to it. */
-export function slicesOf(fromMs: number, toMs: number, sliceMs: number): Array<Slice & { startMs: number; whole: boolean }> {
-  const out: Array<Slice & { startMs: number; whole: boolean }> = [];
-  for (let start = Math.floor(fromMs / sliceMs) * sliceMs; start <= toMs; start += sliceMs) {
-    const end = start + sliceMs;
+/** A slice of the window: a grid cell [startMs, startMs + lengthMs), clipped to the window. */
+export interface Piece extends Slice {
+  startMs: number;
+  lengthMs: number;
+  /** The whole cell lies in the window (a clipped one depends on where the window starts or ends). */
+  whole: boolean;
+  /** The cache's name for it. */
+  id: string;
+}
+
+/** The grid cells of `lengthMs` that meet [fromMs, toMs], clipped to it. */
+export function cellsOf(fromMs: number, toMs: number, lengthMs: number): Piece[] {
+  const out: Piece[] = [];
+  for (let start = Math.floor(fromMs / lengthMs) * lengthMs; start <= toMs; start += lengthMs) {
+    const end = start + lengthMs;
     const last = end > toMs;
-    out.push({ startMs: start, fromMs: Math.max(start, fromMs), toMs: last ? toMs : end, toInclusive: last, whole: start >= fromMs && end - 1 <= toMs });
+    out.push({ startMs: start, lengthMs, id: `${start}+${lengthMs}`, fromMs: Math.max(start, fromMs), toMs: last ? toMs : end, toInclusive: last, whole: start >= fromMs && end - 1 <= toMs });
   }
   return out;
+}
+
+/** A cell's minutes; the last ends where the cell does (exclusive: a span a nanosecond before the next cell is in it). */
+function minutesOf(cell: Piece): Piece[] {
+  const minutes = cellsOf(cell.fromMs, cell.toInclusive ? cell.toMs : cell.toMs - 1, MINUTE_MS);
+  const last = minutes[minutes.length - 1]!;
+  if (!cell.toInclusive) Object.assign(last, { toMs: cell.toMs, toInclusive: false });
+  return minutes;
+}
+
+/**
+ * Which slices of the window to take from the cache and which to read, in time order. A slice
+ * (one per series bucket) is taken whole when cached; else its minutes when each is. A slice the
+ * window cuts, and the newest two, are read by the minute, so when the window moves on by a minute
+ * only a minute is read at the old end, and at the new end the minutes whose requests are still
+ * running; any other slice is read whole.
+ */
+export function planSlices(fromMs: number, toMs: number, sliceMs: number, cached: (p: Piece) => boolean): { pieces: Piece[]; read: Piece[] } {
+  const pieces: Piece[] = [];
+  const read: Piece[] = [];
+  for (const cell of cellsOf(fromMs, toMs, sliceMs)) {
+    if (cell.whole && cached(cell)) {
+      pieces.push(cell);
+      continue;
+    }
+    const minutes = sliceMs > MINUTE_MS ? minutesOf(cell) : [cell];
+    // The newest cells hold requests still running: read by the minute, the minutes whose requests have ended are kept.
+    const recent = cell.toMs > toMs - 2 * sliceMs;
+    if (cell.whole && !recent && !minutes.every(cached)) {
+      pieces.push(cell);
+      read.push(cell);
+      continue;
+    }
+    for (const m of minutes) {
+      pieces.push(m);
+      if (!cached(m)) read.push(m);
+    }
+  }
+  return { pieces, read };
 }
 
 /** Runs of adjacent slices, as one range each. */
@@ -67,7 +116,7 @@ export interface CachedSlice<Row> {
  * In memory only: a summary is rebuilt from the table, and nothing of the spans outlives the app.
  */
 export class SummarySliceCache<Row> {
-  private readonly summaries = new Map<string, Map<number, CachedSlice<Row>>>();
+  private readonly summaries = new Map<string, Map<string, CachedSlice<Row>>>();
 
   constructor(private readonly maxSummaries = 16, private readonly maxSlicesEach = 20_000) {}
 
@@ -75,7 +124,7 @@ export class SummarySliceCache<Row> {
     return JSON.stringify([location.url, location.user, location.database, location.table, ...parts]);
   }
 
-  slices(key: string): Map<number, CachedSlice<Row>> {
+  slices(key: string): Map<string, CachedSlice<Row>> {
     let entry = this.summaries.get(key);
     if (entry) this.summaries.delete(key);
     else entry = new Map();
@@ -84,9 +133,9 @@ export class SummarySliceCache<Row> {
     return entry;
   }
 
-  put(key: string, startMs: number, slice: CachedSlice<Row>): void {
+  put(key: string, id: string, slice: CachedSlice<Row>): void {
     const entry = this.slices(key);
-    entry.set(startMs, slice);
+    entry.set(id, slice);
     while (entry.size > this.maxSlicesEach) entry.delete(entry.keys().next().value!);
   }
 
