@@ -196,6 +196,12 @@ function add<K>(into: Map<K, Totals>, key: K, r: SliceRow): void {
   for (const m of r.models) t.models.add(m);
 }
 
+/**
+ * A sum of dollars to the nano-dollar: slices added up in another grouping (a bucket cached whole,
+ * or minute by minute) give the same figure, not one that differs in the 17th digit.
+ */
+const money = (usd: number) => Math.round(usd * 1e9) / 1e9;
+
 /** The estimated cost of a group's uncosted requests, all of one priced model. */
 function estimateOf(t: Totals, pricedModel: string, priceOf: PriceOf): number {
   const price = pricedModel ? priceOf(t.provider, pricedModel) : null;
@@ -297,7 +303,7 @@ function summaryOf(rows: readonly SliceRow[], bucketMs: number, priceOf: PriceOf
   const modelEstimate = estimates(byModelPriced);
   const userEstimate = estimates(byUserPriced);
   const sliceModelEstimate = estimates(bySliceModelPriced);
-  const withEstimate = (sums: Record<SummedFact, number>, estimate: number) => ({ ...sums, costUsd: sums.costUsd + estimate, costEstimatedUsd: estimate });
+  const withEstimate = (sums: Record<SummedFact, number>, estimate: number) => ({ ...sums, costUsd: money(sums.costUsd + estimate), costEstimatedUsd: money(estimate) });
   const models = [...byModel.entries()]
     .filter(([model]) => model !== '')
     .sort((a, b) => b[1].requests - a[1].requests)
@@ -340,6 +346,7 @@ function summaryOf(rows: readonly SliceRow[], bucketMs: number, priceOf: PriceOf
     const key = top.has(e.model) ? e.model || '(no model)' : 'other';
     p.costByModel[key] = (p.costByModel[key] ?? 0) + e.cost;
   }
+  for (const p of points.values()) for (const k of Object.keys(p.costByModel)) p.costByModel[k] = money(p.costByModel[k]!);
   const series = [...points.values()].sort((a, b) => a.t - b.t);
   return { requests: series.reduce((n, p) => n + p.requests, 0), errors: series.reduce((n, p) => n + p.errors, 0), models, users, series };
 }
