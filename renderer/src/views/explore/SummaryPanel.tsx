@@ -44,6 +44,7 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { w
           {summary ? (
             <span className="muted small" data-testid="summary-totals">
               {plural(summary.requests, 'request')} · {pct(summary.errors, summary.requests)} failed · read {summary.rowsRead.toLocaleString()} rows in {summary.elapsedMs} ms
+              {summary.slicesReused > 0 ? <span title="Time slices whose spans have not changed since the last summary are not read again."> · {summary.slicesReused} of {summary.slicesReused + summary.slicesRead} time slices unchanged</span> : null}
             </span>
           ) : null}
           <QueryStatus progressKey={hashKey(summaryKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => void client.cancelQueries({ queryKey: summaryKey(w) })} onRetry={() => void query.refetch()} asOfMs={summary && !stale ? summary.window.toMs : null} what="the summary" testId="summary" />
