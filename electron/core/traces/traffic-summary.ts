@@ -119,8 +119,11 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
       const own = rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs, toInclusive: r.toInclusive });
       const afterTo = Math.min(q.toMs, r.toMs + MEMBER_SLACK_MS);
       if (r.toInclusive || afterTo <= r.toMs) return own;
-      const later = rangeWhere(params, { fromMs: r.toMs, toMs: afterTo, toInclusive: true });
-      return `${own} OR (${later} AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${rangeWhere(params, r)} AND ${svc} AND ParentSpanId = ''))`;
+      const roots = `FROM ${fromTable(t)} WHERE ${rangeWhere(params, r)} AND ${svc} AND ParentSpanId = ''`;
+      // Up to a minute after the run's longest request ends (a scalar subquery: the engine reads it
+      // first and bounds the primary-key range with it), not the hour the slack allows.
+      const ends = `least(fromUnixTimestamp64Milli(${params.add('UInt64', afterTo)}), (SELECT max(Timestamp + toIntervalNanosecond(Duration)) ${roots}) + toIntervalMillisecond(${MEMBER_MARGIN_MS}))`;
+      return `${own} OR (Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', r.toMs)}) AND Timestamp <= ${ends} AND TraceId IN (SELECT TraceId ${roots}))`;
     })
     .join(' OR ');
   // The same rule as the request list: each top-level AND term matches some span of the request.
