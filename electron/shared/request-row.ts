@@ -45,10 +45,14 @@ const MODEL = SPAN_TYPE.model;
 const MCP = SPAN_TYPE.mcp;
 
 /** Start order, ties broken by span id: the SQL rollup orders by (start, spanId) too. */
+/** Nanosecond starts are decimal integers without leading zeros: the longer is later, else the text compares as the number (no BigInt per comparison). */
+function compareNs(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function byStart(a: SpanRow, b: SpanRow): number {
-  const d = BigInt(a.tsNs) - BigInt(b.tsNs);
-  if (d !== 0n) return d < 0n ? -1 : 1;
-  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+  return compareNs(a.tsNs, b.tsNs) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
 }
 
 type NumberFact = { [K in RequestFactName]: (typeof SPAN_FACT_KINDS)[K] extends 'number' ? K : never }[RequestFactName];
@@ -126,7 +130,8 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
   const leaf = leaves(failed)[0];
   const called = unique(spans.filter((s) => s.spanType === MODEL).map((s) => s.calledModel));
   const calledModels = called.length ? called : unique(spans.filter((s) => s.parentSpanId !== '').map((s) => s.calledModel));
-  const end = spans.reduce((a, s) => (BigInt(s.tsNs) + BigInt(s.durationNs) > a ? BigInt(s.tsNs) + BigInt(s.durationNs) : a), 0n);
+  // A rootless trace lasts from its first start to its last end.
+  const rootless = () => String(spans.reduce((a, s) => (BigInt(s.tsNs) + BigInt(s.durationNs) > a ? BigInt(s.tsNs) + BigInt(s.durationNs) : a), 0n) - BigInt(head.tsNs));
   const facts = Object.fromEntries(Object.entries(REQUEST_FACT_RULES).map(([name, rule]) => [name, fold(rule, name as RequestFactName, spans, root)]));
   return {
     ...(facts as Pick<RequestRow, RequestFactName>),
@@ -137,7 +142,7 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
     name: head.name,
     spanType: head.spanType,
     status: failed.length ? 'error' : root?.status === 'ok' ? 'ok' : 'unset',
-    durationNs: root ? root.durationNs : String(end - BigInt(head.tsNs)),
+    durationNs: root ? root.durationNs : rootless(),
     model: (root?.model || calledModels[0]) ?? first(spans, root, (s) => s.model),
     calledModels,
     dialect: numbersDialect(spans, root),
