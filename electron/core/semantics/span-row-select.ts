@@ -38,6 +38,8 @@ export function toFloat64OrNull(text: string): number | null {
 
 /** ClickHouse's substring(s, 1, n): the first n bytes of the UTF-8 text. */
 function firstBytes(text: string, n: number): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most texts are short enough to keep without encoding them.
+  if (text.length * 3 <= n) return text;
   const bytes = Buffer.from(text, 'utf8');
   return bytes.length <= n ? text : bytes.subarray(0, n).toString('utf8');
 }
