@@ -6,7 +6,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { TracesTable } from '../clickhouse/traces-table.js';
 import { compileSearch, type CompileContext } from './compile-search.js';
-import { resolveFields } from './search-fields.js';
+import { checkKeys, resolveFields, type UncheckedKey } from './search-fields.js';
 import { andTerms, parseSearch, type SearchNode } from './search-tree.js';
 import { checkSqlSyntax } from './sql-syntax.js';
 import { checkWhereExpression, SQL_MODE_SETTINGS } from './sql-where.js';
@@ -21,9 +21,25 @@ export interface PreparedSearch {
   ctx: CompileContext;
   /** SQL mode: the user's WHERE expression, checked. */
   sql: string | null;
+  /** Keys to check when the answer is empty (prepareSearch's `proveKeys`). */
+  unchecked: UncheckedKey[];
 }
 
-export async function prepareSearch(query: string, table: TracesTable, range: { fromMs: number; toMs: number }, language: SearchLanguage = 'lucene'): Promise<PreparedSearch> {
+/**
+ * The fields whose key a non-empty answer proves: each is a top-level AND term's own, matched
+ * positively against a value that is not empty (every row of the answer then has the key).
+ */
+function provedByMatches(tree: SearchNode): Set<string> {
+  const out = new Set<string>();
+  for (const t of andTerms(tree)) if ((t.kind === 'term' && t.field !== null && t.value !== '') || t.kind === 'range') out.add(t.field!);
+  return out;
+}
+
+/**
+ * `proveKeys`: the caller shows a list of matches, and calls keysOfEmptyAnswer when it is empty;
+ * a key its answer proves is not checked first (one query fewer for the first search of a session).
+ */
+export async function prepareSearch(query: string, table: TracesTable, range: { fromMs: number; toMs: number }, language: SearchLanguage = 'lucene', opts: { proveKeys?: boolean } = {}): Promise<PreparedSearch> {
   const ctx: CompileContext = { layout: table.layout, fields: new Map() };
   if (language === 'sql') {
     const sql = query.trim() ? checkWhereExpression(query) : null;
@@ -32,11 +48,16 @@ export async function prepareSearch(query: string, table: TracesTable, range: { 
       if (e instanceof SearchSyntaxError) throw new SearchSyntaxError(e.message, e.position + (query.length - query.trimStart().length));
       throw e;
     });
-    return { tree: null, ctx, sql };
+    return { tree: null, ctx, sql, unchecked: [] };
   }
   const tree = parseSearch(query);
-  const fields = tree ? await resolveFields(tree, table.layout, table.location, range) : new Map();
-  return { tree, ctx: { ...ctx, fields }, sql: null };
+  const resolved = tree ? await resolveFields(tree, table.layout, table.location, range, opts.proveKeys ? provedByMatches(tree) : new Set()) : { fields: new Map(), unchecked: [] };
+  return { tree, ctx: { ...ctx, fields: resolved.fields }, sql: null, unchecked: resolved.unchecked };
+}
+
+/** An empty answer: the search error for a key it named that no span in the range has, if any. */
+export async function keysOfEmptyAnswer(prepared: PreparedSearch, table: TracesTable, range: { fromMs: number; toMs: number }): Promise<void> {
+  await checkKeys(prepared.unchecked, table.layout, table.location, range);
 }
 
 /** The WHERE fragment of a prepared search (or of one of its parts), or null when the search is empty. */

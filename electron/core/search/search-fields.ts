@@ -98,12 +98,45 @@ function firstPosition(node: SearchNode, field: string): number {
   return l >= 0 ? l : firstPosition(node.right, field);
 }
 
+/** A positive attribute key whose existence was not checked yet (the search's answer may prove it). */
+export interface UncheckedKey {
+  field: string;
+  map: AttributeMap;
+  key: string;
+  /** Named as a bare key (no column, short field or map prefix). */
+  bare: boolean;
+  position: number;
+}
+
+function missingKey(k: UncheckedKey, layout: TableLayout, keys: KnownKeys): SearchSyntaxError {
+  const why = !k.bare ? `No span in this time range has the attribute "${k.key}" in ${k.map}, so "${k.field}" would match nothing.` : `"${k.field}" is not a column, a short field or an attribute key of any span in this time range.`;
+  return unknownField(k.field, why, layout, keys, k.position);
+}
+
+/** Fails with the search error for the first of these keys that no span in the range has. */
+export async function checkKeys(unchecked: readonly UncheckedKey[], layout: TableLayout, location: TracesLocation, range: { fromMs: number; toMs: number }): Promise<void> {
+  for (const k of unchecked) {
+    if (await keyOccurs(location, layout, k.map, k.key, range.fromMs, range.toMs)) continue;
+    // Only a search that fails waits for the sample: its suggestions come from it.
+    throw missingKey(k, layout, sampledKeys(location) ?? (await knownKeys(location, layout).catch(() => ({ span: [], resource: [] }))));
+  }
+}
+
 /**
  * Resolves every field of a search. An attribute key used positively must occur in the range
  * (checked exactly, on the server); a bare name that is no column, short field or key is an error.
+ * Fields in `provable` are left unchecked (returned): a caller whose answer holds a match has
+ * proved the key exists, and checks only when its answer is empty.
  */
-export async function resolveFields(tree: SearchNode, layout: TableLayout, location: TracesLocation, range: { fromMs: number; toMs: number }): Promise<Map<string, FieldTarget>> {
+export async function resolveFields(
+  tree: SearchNode,
+  layout: TableLayout,
+  location: TracesLocation,
+  range: { fromMs: number; toMs: number },
+  provable: ReadonlySet<string> = new Set(),
+): Promise<{ fields: Map<string, FieldTarget>; unchecked: UncheckedKey[] }> {
   const out = new Map<string, FieldTarget>();
+  const unchecked: UncheckedKey[] = [];
   for (const [field, positive] of fieldsOf(tree)) {
     const target = resolveStatic(field, layout);
     const position = Math.max(0, firstPosition(tree, field));
@@ -113,14 +146,13 @@ export async function resolveFields(tree: SearchNode, layout: TableLayout, locat
     }
     const map: AttributeMap = target?.kind === 'map' ? target.map : 'SpanAttributes';
     const key = target?.kind === 'map' ? target.key : field;
+    out.set(field, { kind: 'map', map, key });
     const sampled = sampledKeys(location);
     const seen = sampled !== null && (map === 'SpanAttributes' ? sampled.span : sampled.resource).includes(key);
-    if (!seen && (positive || !target) && !(await keyOccurs(location, layout, map, key, range.fromMs, range.toMs))) {
-      const why = target ? `No span in this time range has the attribute "${key}" in ${map}, so "${field}" would match nothing.` : `"${field}" is not a column, a short field or an attribute key of any span in this time range.`;
-      // Only a search that fails waits for the sample: its suggestions come from it.
-      throw unknownField(field, why, layout, sampled ?? (await knownKeys(location, layout).catch(() => ({ span: [], resource: [] }))), position);
-    }
-    out.set(field, { kind: 'map', map, key });
+    if (seen || !(positive || !target)) continue;
+    const k = { field, map, key, bare: !target, position };
+    if (provable.has(field)) unchecked.push(k);
+    else await checkKeys([k], layout, location, range);
   }
-  return out;
+  return { fields: out, unchecked };
 }

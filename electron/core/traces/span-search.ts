@@ -9,7 +9,7 @@ import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable } from '../clickhouse/traces-table.js';
 import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
+import { keysOfEmptyAnswer, prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
@@ -38,7 +38,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
   const q = SearchInput.parse(input);
   return withTracesTable(location, async (t) => {
     const base = new SqlParams();
-    const prepared = await prepareSearch(q.query, t, q, q.language);
+    const prepared = await prepareSearch(q.query, t, q, q.language, { proveKeys: true });
     // Compiled once, by top-level AND term: the terms tell whether an index serves the search.
     const terms = termWheres(prepared, base);
     const search = terms.length ? terms.map((t) => `(${t})`).join(' AND ') : null;
@@ -63,6 +63,8 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
       terms.some(servedByIndex),
     );
     const spans = answer.rows;
+    // Nothing matched: say so if it is because a key named is on no span.
+    if (spans.length === 0) await keysOfEmptyAnswer(prepared, t, q);
     return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
   });
 }
