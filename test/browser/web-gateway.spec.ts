@@ -52,6 +52,16 @@ test.describe('gateway traffic', () => {
     for (const chart of ['chart-traffic', 'chart-latency', 'chart-cost']) await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
     await page.getByTestId('summary').screenshot({ path: `${SCREENSHOTS}/gateway-charts.png` });
 
+    // Refreshed, the summary reads again only the time slices whose spans could have changed, and shows the same numbers.
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await page.getByTestId('summary').getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByTestId('summary-totals')).toContainText(/\d+ of \d+ time slices unchanged/);
+    for (const [model, cost] of truth) {
+      const row = rows.filter({ hasText: model }).filter({ has: page.getByRole('button', { name: `${model}: search model:"${model}"` }) });
+      await expect(row.getByTestId('model-cost')).toHaveText(`$${cost < 0.01 ? cost.toPrecision(2) : cost.toFixed(4)}`);
+    }
+    await page.getByTestId('summary').screenshot({ path: `${SCREENSHOTS}/gateway-summary-refreshed.png` });
+
     // A number in a summary searches for the requests behind it.
     await page.getByRole('tab', { name: 'Models' }).click();
     const [someModel] = [...truth.keys()];
