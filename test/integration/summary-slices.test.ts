@@ -3,6 +3,7 @@
  * must be the ones a summary computed afresh gives, a span that arrives late for an old request
  * must still count, and the percentiles merged across slices must stay close to the sent ones.
  */
+import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarySlices, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
@@ -74,6 +75,23 @@ describe('the summary by time slices', () => {
     // And it equals a summary that reads every slice afresh.
     summarySlices.clear();
     expect(seen(await summary())).toEqual(seen(after));
+  });
+
+  it('after the table’s parts merge, the slices are still reused (their spans per minute are the same)', async () => {
+    const before = await summary();
+    const client = createClient({ url: sandbox.clickhouse });
+    try {
+      await client.command({ query: 'OPTIMIZE TABLE default.otel_traces FINAL' });
+    } finally {
+      await client.close();
+    }
+    const after = await summary();
+    expect(after.slicesReused).toBeGreaterThan(30);
+    expect(seen(after)).toEqual(seen(before));
+    // And once checked by their spans, the merged parts stand for them: asked again, no span is counted.
+    const again = await summary();
+    expect(again.slicesReused).toBe(after.slicesReused);
+    expect(again.rowsRead).toBeLessThan(after.rowsRead);
   });
 
   it('a new request is counted, reading only the newest slices', async () => {

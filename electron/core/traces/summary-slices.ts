@@ -3,9 +3,10 @@
  * summary asked again — Explore reopened, the window moved on, a wider range — reads only the
  * slices whose spans changed. A slice's result depends on the spans of its requests: those
  * starting from a minute before the slice to a minute after its longest request ends (its member
- * window). Each cached slice keeps how many spans its member window held when it was read; a
- * per-minute count (one cheap query over the window's time column) tells whether that still
- * holds. New spans of a slice's requests, late arrivals, deletions all change it; merges do not.
+ * window). Each cached slice keeps which of the table's parts held its minutes and how many
+ * spans they held. The same parts (system.parts, a few milliseconds) mean the same spans: every
+ * insert, delete or TTL drop makes or removes a part. When the parts differ (a merge, an insert
+ * nearby), a per-minute count of spans (one query over the time column) decides.
  */
 import type { TracesLocation } from '../clickhouse/server.js';
 
@@ -92,14 +93,20 @@ export function runsOf(slices: readonly Slice[]): Slice[] {
 /** Spans per minute (minute = floor(ms / 60 000)) over a window. */
 export type MinuteCounts = ReadonlyMap<number, number>;
 
+/** Minutes first…last (minute = floor(ms / 60 000)). */
+export interface Minutes {
+  first: number;
+  last: number;
+}
+
 /** The minutes [first, last] of a member window, or null when a minute of it is not wholly inside [fromMs, toMs] (its count there would be partial). */
-export function wholeMinutes(memberFromMs: number, memberToMs: number, fromMs: number, toMs: number): { first: number; last: number } | null {
+export function wholeMinutes(memberFromMs: number, memberToMs: number, fromMs: number, toMs: number): Minutes | null {
   const first = Math.floor(memberFromMs / MINUTE_MS);
   const last = Math.floor(memberToMs / MINUTE_MS);
   return first * MINUTE_MS >= fromMs && (last + 1) * MINUTE_MS - 1 <= toMs ? { first, last } : null;
 }
 
-export function spansIn(counts: MinuteCounts, minutes: { first: number; last: number }): number {
+export function spansIn(counts: MinuteCounts, minutes: Minutes): number {
   let n = 0;
   for (let m = minutes.first; m <= minutes.last; m++) n += counts.get(m) ?? 0;
   return n;
@@ -107,8 +114,12 @@ export function spansIn(counts: MinuteCounts, minutes: { first: number; last: nu
 
 export interface CachedSlice<Row> {
   rows: readonly Row[];
-  minutes: { first: number; last: number };
-  spans: number;
+  /** Its member window: the minutes whose spans its requests may have. */
+  minutes: Minutes;
+  /** Spans in those minutes when it was read (null: not counted then). */
+  spans: number | null;
+  /** The table's parts that held rows of those minutes (null: the table lists none): while they are the same, so are the spans. */
+  parts: string | null;
 }
 
 /**

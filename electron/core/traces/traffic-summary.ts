@@ -20,7 +20,8 @@ import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, rollupSql, type PriceOf } from './request-queries.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
-import { MINUTE_MS, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type MinuteCounts, type Piece, type Slice } from './summary-slices.js';
+import { activeParts, partsSignature } from './table-parts.js';
+import { MINUTE_MS, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
 
 /** Cost series per model: this many models by cost, the rest summed as "other". */
 export const SERIES_TOP_MODELS = 6;
@@ -230,12 +231,30 @@ export async function trafficSummary(
     const key = SummarySliceCache.keyOf(location, [service, searchInput.language ?? 'lucene', searchInput.query.trim(), sliceMs]);
     const cached = summarySlices.slices(key);
     const memberFromMs = fromMs - MEMBER_MARGIN_MS;
-    // The fingerprint is read before the slices: a span that lands between the two makes a slice
+    const inWindow = (c: CachedSlice<SliceRow>) => wholeMinutes(c.minutes.first * MINUTE_MS, c.minutes.last * MINUTE_MS, memberFromMs, toMs) !== null;
+    // Fingerprints are read before the slices: a span that lands between the two makes a slice
     // look changed next time (read again), never unchanged.
-    const counts = await minuteCounts(location, t, memberFromMs, toMs, service);
-    const valid = (p: Piece) => {
+    const parts = await activeParts(location, t, memberFromMs, toMs);
+    const partsOf = (m: Minutes) => (parts ? partsSignature(parts.parts, m) : null);
+    const byParts = (p: Piece) => {
       const c = cached.get(p.id);
-      return p.whole && c !== undefined && wholeMinutes(c.minutes.first * MINUTE_MS, c.minutes.last * MINUTE_MS, memberFromMs, toMs) !== null && spansIn(counts.counts, c.minutes) === c.spans;
+      return p.whole && c !== undefined && inWindow(c) && c.parts !== null && c.parts === partsOf(c.minutes);
+    };
+    // Slices whose parts changed (a merge, an insert near them) are checked by their spans per minute;
+    // with nothing cached, the whole window is counted for the slices about to be read.
+    const doubtful = planSlices(fromMs, toMs, sliceMs, byParts).read.flatMap((p) => {
+      const c = cached.get(p.id);
+      return p.whole && c !== undefined && inWindow(c) && c.spans !== null ? [c.minutes] : [];
+    });
+    const countRange = doubtful.length > 0 ? { fromMs: Math.min(...doubtful.map((m) => m.first * MINUTE_MS)), toMs: Math.max(...doubtful.map((m) => (m.last + 1) * MINUTE_MS - 1)) } : cached.size === 0 || !parts ? { fromMs: memberFromMs, toMs } : null;
+    const counts = countRange ? await minuteCounts(location, t, countRange.fromMs, countRange.toMs, service) : null;
+    const spansOf = (m: Minutes) => (counts && countRange && m.first * MINUTE_MS >= countRange.fromMs && (m.last + 1) * MINUTE_MS - 1 <= countRange.toMs ? spansIn(counts.counts, m) : null);
+    const valid = (p: Piece) => {
+      if (byParts(p)) return true;
+      const c = cached.get(p.id);
+      if (!p.whole || c === undefined || !inWindow(c) || c.spans === null || spansOf(c.minutes) !== c.spans) return false;
+      c.parts = partsOf(c.minutes);
+      return true;
     };
     const plan = planSlices(fromMs, toMs, sliceMs, valid);
     const toRead = new Set(plan.read);
@@ -254,7 +273,7 @@ export async function trafficSummary(
       const run = runs.find((r) => r.fromMs <= p.fromMs && p.toMs <= r.toMs)!;
       if (endMs + MEMBER_MARGIN_MS > Math.min(toMs, run.toMs + MEMBER_SLACK_MS)) continue;
       const minutes = wholeMinutes(p.fromMs - MEMBER_MARGIN_MS, endMs + MEMBER_MARGIN_MS, memberFromMs, toMs);
-      if (minutes) summarySlices.put(key, p.id, { rows, minutes, spans: spansIn(counts.counts, minutes) });
+      if (minutes) summarySlices.put(key, p.id, { rows, minutes, spans: spansOf(minutes), parts: partsOf(minutes) });
     }
     // In time order, whichever way each came: sums of costs add up to the same float every time.
     const all = plan.pieces.flatMap((p) => (toRead.has(p) ? (read.bySlice.get(p.startMs) ?? []) : cached.get(p.id)!.rows));
@@ -269,8 +288,8 @@ export async function trafficSummary(
       mcp: mcp.rows,
       slicesReused: plan.pieces.length - plan.read.length,
       slicesRead: plan.read.length,
-      rowsRead: counts.rowsRead + read.rowsRead + mcp.rowsRead,
-      elapsedMs: counts.elapsedMs + read.elapsedMs + mcp.elapsedMs,
+      rowsRead: (counts?.rowsRead ?? 0) + read.rowsRead + mcp.rowsRead,
+      elapsedMs: (parts?.elapsedMs ?? 0) + (counts?.elapsedMs ?? 0) + read.elapsedMs + mcp.elapsedMs,
     };
   });
 }

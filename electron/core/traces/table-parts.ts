@@ -1,0 +1,54 @@
+/**
+ * The table's active parts and the time each covers (system.parts: its partition key's minmax of
+ * Timestamp): a part is written once, so while the parts holding some minutes stay the same, so
+ * do those minutes' rows. The summary slices' first fingerprint (summary-slices.ts).
+ */
+import { z } from 'zod';
+import { queryRows } from '../clickhouse/clickhouse-clients.js';
+import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
+import type { TracesLocation } from '../clickhouse/server.js';
+import type { TracesTable } from '../clickhouse/traces-table.js';
+import { MINUTE_MS, type Minutes } from './summary-slices.js';
+
+export interface PartSpan {
+  name: string;
+  fromMs: number;
+  /** The part's last row's second, to its end. */
+  toMs: number;
+}
+
+const PartRow = z.object({ name: z.string(), minS: z.union([z.number(), z.string()]).transform(Number), maxS: z.union([z.number(), z.string()]).transform(Number) });
+
+/**
+ * The active parts with rows in [fromMs, toMs], or null when they cannot tell: no parts of its own
+ * (View, Merge, Distributed), a user who may not read system.parts, or parts without times (a
+ * partition key not on Timestamp).
+ */
+export async function activeParts(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number): Promise<{ parts: PartSpan[]; elapsedMs: number } | null> {
+  if (!/MergeTree$/.test(t.engine)) return null;
+  try {
+    const answer = await queryRows(location, {
+      kind: 'search',
+      sql: `SELECT name, toUnixTimestamp(min_time) AS minS, toUnixTimestamp(max_time) AS maxS FROM system.parts
+            WHERE database = {d:String} AND table = {t:String} AND active AND max_time >= toDateTime(intDiv({f:Int64}, 1000)) AND min_time <= toDateTime(intDiv({to:Int64}, 1000))`,
+      params: { d: location.database, t: location.table, f: fromMs, to: toMs },
+      row: PartRow,
+    });
+    if (answer.rows.some((p) => p.minS === 0)) return null;
+    return { parts: answer.rows.map((p) => ({ name: p.name, fromMs: p.minS * 1000, toMs: p.maxS * 1000 + 999 })), elapsedMs: answer.elapsedMs };
+  } catch (error) {
+    if (error instanceof ClickHouseFailure && error.failure === 'no-access') return null;
+    throw error;
+  }
+}
+
+/** The names of the parts with rows in these minutes, as one string. */
+export function partsSignature(parts: readonly PartSpan[], m: Minutes): string {
+  const from = m.first * MINUTE_MS;
+  const to = (m.last + 1) * MINUTE_MS - 1;
+  return parts
+    .filter((p) => p.toMs >= from && p.fromMs <= to)
+    .map((p) => p.name)
+    .sort()
+    .join(' ');
+}
