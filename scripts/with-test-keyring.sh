@@ -11,12 +11,22 @@ mkdir -p "$XDG_DATA_HOME/keyrings"
 # Make the "login" keyring the default collection, so nothing asks a (headless) prompt to create one.
 printf 'login' > "$XDG_DATA_HOME/keyrings/default"
 printf 'ci-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# The daemon claims the Secret Service's bus name a moment after it forks. A client that asks
+# before then has D-Bus start a second daemon, which wants a (headless) prompt to create the login
+# keyring and fails: wait for the name (seen once on a loaded machine: CI failed before any test).
+for _ in $(seq 1 100); do
+  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then break; fi
+  sleep 0.1
+done
 # One round trip through the Secret Service before the tests: the login collection is created on
 # first use, and parallel test files creating it at once crashed the daemon once (a GLib trap in
 # gnome-keyring-daemon, seen in dmesg; every keychain test then failed).
 if command -v secret-tool >/dev/null; then
-  printf 'warm-up' | secret-tool store --label='clickstack-tray CI warm-up' clickstack-tray-ci warm-up
-  secret-tool lookup clickstack-tray-ci warm-up >/dev/null
-  secret-tool clear clickstack-tray-ci warm-up
+  warm() { printf 'warm-up' | secret-tool store --label='clickstack-tray CI warm-up' clickstack-tray-ci warm-up && secret-tool lookup clickstack-tray-ci warm-up >/dev/null && secret-tool clear clickstack-tray-ci warm-up; }
+  for attempt in 1 2 3; do
+    if warm; then break; fi
+    [ "$attempt" = 3 ] && { echo "with-test-keyring: the Secret Service did not answer a store/lookup/clear round trip after 3 tries" >&2; exit 1; }
+    sleep 1
+  done
 fi
 exec "$@"
