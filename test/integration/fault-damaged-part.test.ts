@@ -21,7 +21,9 @@ afterAll(async () => {
 describe('a damaged part', () => {
   it('set aside at start is reported with its spans, in health, Setup and the pipeline state', async () => {
     sandbox = await startTestSandbox();
-    await selectRows(sandbox.clickhouse, "INSERT INTO otel_traces (Timestamp, TraceId, SpanId, ServiceName, SpanName) SELECT now64(9) - toIntervalSecond(number), toString(number), toString(number), 'tfy-llm-gateway', 'ChatCompletion' FROM numbers(5500)");
+    // All in one day (yesterday, from noon), so one part whatever the hour: the table is partitioned
+    // by day, and spans reaching back past midnight made two parts — one survived the damage.
+    await selectRows(sandbox.clickhouse, "INSERT INTO otel_traces (Timestamp, TraceId, SpanId, ServiceName, SpanName) SELECT toDateTime64(toStartOfDay(now()) - toIntervalHour(12), 9) + toIntervalSecond(number), toString(number), toString(number), 'tfy-llm-gateway', 'ChatCompletion' FROM numbers(5500)");
     const [part] = await selectRows<{ path: string }>(sandbox.clickhouse, "SELECT path FROM system.parts WHERE table = 'otel_traces' AND active");
     expect((await checkCollectorHealth(sandbox.health)).status).toBe('passed');
     await sandbox.stop();
