@@ -24,7 +24,9 @@ describe('a damaged part', () => {
     // All in one day (yesterday, from noon), so one part whatever the hour: the table is partitioned
     // by day, and spans reaching back past midnight made two parts — one survived the damage.
     await selectRows(sandbox.clickhouse, "INSERT INTO otel_traces (Timestamp, TraceId, SpanId, ServiceName, SpanName) SELECT toDateTime64(toStartOfDay(now()) - toIntervalHour(12), 9) + toIntervalSecond(number), toString(number), toString(number), 'tfy-llm-gateway', 'ChatCompletion' FROM numbers(5500)");
-    const [part] = await selectRows<{ path: string }>(sandbox.clickhouse, "SELECT path FROM system.parts WHERE table = 'otel_traces' AND active");
+    const parts = await selectRows<{ path: string }>(sandbox.clickhouse, "SELECT path FROM system.parts WHERE table = 'otel_traces' AND active");
+    expect(parts, 'the spans should make one part, the one damaged below').toHaveLength(1);
+    const [part] = parts;
     expect((await checkCollectorHealth(sandbox.health)).status).toBe('passed');
     await sandbox.stop();
     const bin = readdirSync(part!.path).find((f) => f.endsWith('.bin'))!;
