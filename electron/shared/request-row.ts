@@ -72,8 +72,8 @@ function reportingRoot(spans: SpanRow[], m: NumberFact): SpanRow | undefined {
 function metric(spans: SpanRow[], m: NumberFact): number | null {
   const models = spans.filter((s) => s.spanType === MODEL && s[m] !== null);
   if (models.length) return models.reduce((a, s) => a + s[m]!, 0);
-  const root = reportingRoot(spans, m);
-  if (root) return root[m];
+  const roots = spans.filter((s) => s.parentSpanId === '' && s[m] !== null);
+  if (roots.length) return roots.reduce((a, s) => a + s[m]!, 0);
   const reporters = spans.filter((s) => s[m] !== null);
   return reporters.length ? reporters.reduce((a, s) => a + s[m]!, 0) : null;
 }
@@ -86,14 +86,15 @@ function answering(spans: SpanRow[], m: NumberFact): number | null {
   return spans.find((s) => s[m] !== null)?.[m] ?? null;
 }
 
-/** The root's value, else the first non-empty one in start order. */
-function first(spans: SpanRow[], root: SpanRow | undefined, pick: (s: SpanRow) => string): string {
-  if (root && pick(root)) return pick(root);
+/** The first root's value that is not empty, else the first non-empty one in start order. */
+function first(spans: SpanRow[], pick: (s: SpanRow) => string): string {
+  const root = spans.find((s) => s.parentSpanId === '' && pick(s));
+  if (root) return pick(root);
   for (const s of spans) if (pick(s)) return pick(s);
   return '';
 }
 
-function fold(rule: RollupRule, name: RequestFactName, spans: SpanRow[], root: SpanRow | undefined): string | number | null {
+function fold(rule: RollupRule, name: RequestFactName, spans: SpanRow[]): string | number | null {
   if (SPAN_FACT_KINDS[name] === 'number') {
     const m = name as NumberFact;
     if (rule === 'metric') return metric(spans, m);
@@ -101,19 +102,19 @@ function fold(rule: RollupRule, name: RequestFactName, spans: SpanRow[], root: S
     throw new Error(`rule ${rule} does not apply to the number ${name}`);
   }
   const t = name as TextFact;
-  if (rule === 'first') return first(spans, root, (s) => s[t]);
+  if (rule === 'first') return first(spans, (s) => s[t]);
   if (rule === 'firstMcp') return spans.find((s) => s.spanType === MCP)?.[t] ?? '';
   throw new Error(`rule ${rule} does not apply to the text ${name}`);
 }
 
 /** The spans whose numbers counted, for the dialect they came from: as `metric` picks them for tokens. */
-function numbersDialect(spans: SpanRow[], root: SpanRow | undefined): string {
+function numbersDialect(spans: SpanRow[]): string {
   const reports = (s: SpanRow) => s.inputTokens !== null || s.outputTokens !== null;
   const model = spans.find((s) => s.spanType === MODEL && reports(s));
   if (model) return model.dialect;
   const rootReporter = spans.find((s) => s.parentSpanId === '' && reports(s));
   if (rootReporter) return rootReporter.dialect;
-  return spans.find(reports)?.dialect ?? first(spans, root, (s) => s.dialect);
+  return spans.find(reports)?.dialect ?? first(spans, (s) => s.dialect);
 }
 
 function unique(values: string[]): string[] {
@@ -132,7 +133,7 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
   const calledModels = called.length ? called : unique(spans.filter((s) => s.parentSpanId !== '').map((s) => s.calledModel));
   // A rootless trace lasts from its first start to its last end.
   const rootless = () => String(spans.reduce((a, s) => (BigInt(s.tsNs) + BigInt(s.durationNs) > a ? BigInt(s.tsNs) + BigInt(s.durationNs) : a), 0n) - BigInt(head.tsNs));
-  const facts = Object.fromEntries(Object.entries(REQUEST_FACT_RULES).map(([name, rule]) => [name, fold(rule, name as RequestFactName, spans, root)]));
+  const facts = Object.fromEntries(Object.entries(REQUEST_FACT_RULES).map(([name, rule]) => [name, fold(rule, name as RequestFactName, spans)]));
   return {
     ...(facts as Pick<RequestRow, RequestFactName>),
     traceId: head.traceId,
@@ -143,14 +144,14 @@ export function rollupRequest(unsorted: SpanRow[]): RequestRow {
     spanType: head.spanType,
     status: failed.length ? 'error' : root?.status === 'ok' ? 'ok' : 'unset',
     durationNs: root ? root.durationNs : rootless(),
-    model: (root?.model || calledModels[0]) ?? first(spans, root, (s) => s.model),
+    model: spans.find((s) => s.parentSpanId === '' && s.model)?.model || calledModels[0] || first(spans, (s) => s.model),
     calledModels,
-    dialect: numbersDialect(spans, root),
+    dialect: numbersDialect(spans),
     costEstimated: false,
     spanCount: spans.length,
     errorCount: failed.length,
     failedSpan: leaf?.name ?? '',
-    errorMessage: leaf?.errorMessage || leaf?.statusMessage || first(spans, root, (s) => s.errorMessage) || (failed.find((s) => s.statusMessage)?.statusMessage ?? ''),
+    errorMessage: leaf?.errorMessage || leaf?.statusMessage || first(spans, (s) => s.errorMessage) || (failed.find((s) => s.statusMessage)?.statusMessage ?? ''),
     guardrails: spans.filter((s) => s.spanType === SPAN_TYPE.guardrail).map((s) => ({ name: s.guardrail, result: s.guardrailResult })),
     mcpErrors: spans.filter((s) => s.spanType === MCP && (s.mcpError || s.status === 'error')).length,
     hasRoot: root !== undefined,

@@ -25,21 +25,36 @@ const ORDERED = ['ord'];
 const ORDER_SQL = 'bitOr(bitShiftLeft(toUInt128(toUnixTimestamp64Nano(Timestamp)), 64), toUInt128(reinterpretAsUInt64(reverse(unhex(SpanId)))))';
 
 /**
- * Model spans' sum when any reports it; else the first reporting root's value; else the sum over
- * whichever spans report it; NULL when none. Sums and argMin over a Nullable are NULL when nothing
- * matched, so each case is one aggregate state: a summary holds millions of requests' states at
- * once and is bound by their memory (measured on 10 M spans: counting reporters per case doubled it).
+ * Model spans' sum when any reports it; else the roots' sum; else the sum over whichever spans
+ * report it; NULL when none. Sums over a Nullable are NULL when nothing matched, so each case is
+ * one aggregate state, and a sum's state is the smallest there is: a summary holds millions of
+ * requests' states at once and is bound by their memory (measured on 10 M spans: an argMin per
+ * metric cost ~35 bytes a request more, a -ArgMin state ~95).
  */
 function metric(col: string): Aggregate {
-  return { sql: `coalesce(sumIf(${col}, ${IS_MODEL}), argMinIf(${col}, ${ORDER}, ${ROOT} AND isNotNull(${col})), sum(${col}))`, reads: [col, 'spanType', 'parentSpanId', ...ORDERED] };
+  return { sql: `coalesce(sumIf(${col}, ${IS_MODEL}), sumIf(${col}, ${ROOT}), sum(${col}))`, reads: [col, 'spanType', 'parentSpanId'] };
 }
 
-/** The root's value, else the first non-empty one in start order. */
+/**
+ * The first root's value that is not empty, else the first non-empty one in start order: one
+ * state, ordered by `rootsFirst` (the start order with roots ahead of every other span).
+ */
 export function firstSql(col: string): string {
-  return `if(argMinIf(${col}, ${ORDER}, ${ROOT}) != '', argMinIf(${col}, ${ORDER}, ${ROOT}), argMinIf(${col}, ${ORDER}, ${col} != ''))`;
+  return `argMinIf(${col}, rootsFirst, ${col} != '')`;
 }
 /** What firstSql reads besides the column. */
-export const FIRST_READS = ['parentSpanId', ...ORDERED];
+export const FIRST_READS = ['rootsFirst'];
+
+/**
+ * The model asked for: a root's, else the first model called (a Model span's, else a child
+ * span's), else the first named — one state, ordered by class, then start (`classBit` shifts the
+ * class above the order's bits).
+ */
+function modelSql(order: string, shifted: (cls: string) => string): string {
+  const cls = `multiIf(${ROOT} AND model != '', 0, ${IS_MODEL} AND calledModel != '', 1, NOT ${ROOT} AND calledModel != '', 2, 3)`;
+  const pick = `if(${ROOT} AND model != '' OR calledModel = '' OR NOT (${IS_MODEL} OR NOT ${ROOT}), model, calledModel)`;
+  return `argMinIf(${pick}, bitOr(${order}, ${shifted(cls)}), model != '' OR (calledModel != '' AND (${IS_MODEL} OR NOT ${ROOT})))`;
+}
 
 /** The root's value when the trace has its root, else the earliest span's. */
 function head(col: string): string {
@@ -100,14 +115,12 @@ const AGGREGATES: Record<string, Aggregate> = {
   service: { sql: head('service'), reads: ['service', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
   name: { sql: head('name'), reads: ['name', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
   spanType: { sql: head('spanType'), reads: ['spanType', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
-  status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', argMinIf(status, ${ORDER}, ${ROOT}) = 'ok', 'ok', 'unset')`, reads: ['status', 'parentSpanId', ...ORDERED] },
+  // The root's status as a number in the state: a string state costs ~100 bytes more per request (measured).
+  status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', argMinIf(status = 'ok', ${ORDER}, ${ROOT}), 'ok', 'unset')`, reads: ['status', 'parentSpanId', ...ORDERED] },
   durationNs: { sql: `toString(if(r_hasRoot, argMinIf(durationNs64, ${ORDER}, ${ROOT}), max(tsNs64 + durationNs64) - min(tsNs64)))`, reads: ['durationNs64', 'parentSpanId', ...ORDERED], needs: ['hasRoot'] },
   calledModelSpans: { sql: calledIn(IS_MODEL), reads: ['calledModel', 'spanType', ...ORDERED] },
   calledModels: { sql: `if(length(r_calledModelSpans) > 0, r_calledModelSpans, ${calledIn(`NOT ${ROOT}`)})`, reads: ['calledModel', 'parentSpanId', ...ORDERED], needs: ['calledModelSpans'] },
-  model: {
-    sql: `if(argMinIf(model, ${ORDER}, ${ROOT}) != '', argMinIf(model, ${ORDER}, ${ROOT}), ${firstCalledOr(`argMinIf(model, ${ORDER}, model != '')`)})`,
-    reads: ['model', 'calledModel', 'spanType', 'parentSpanId', ...ORDERED],
-  },
+  model: { sql: modelSql(ORDER, (cls) => `bitShiftLeft(toUInt128(${cls}), 126)`), reads: ['model', 'calledModel', 'spanType', 'parentSpanId', ...ORDERED] },
   // The model an estimate prices: the one called first, else the one asked for (shared/price-schema.ts pricedModel).
   pricedModel: { sql: firstCalledOr('r_model'), reads: ['calledModel', 'spanType', 'parentSpanId', ...ORDERED], needs: ['model'] },
   ...factAggregates(),
@@ -116,7 +129,7 @@ const AGGREGATES: Record<string, Aggregate> = {
     sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${IS_MODEL} AND ${REPORTS_TOKENS}),
           countIf(${ROOT} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${ROOT} AND ${REPORTS_TOKENS}),
           countIf(${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${REPORTS_TOKENS}), ${firstSql('dialect')})`,
-    reads: ['dialect', 'spanType', 'parentSpanId', 'inputTokens', 'outputTokens', ...ORDERED],
+    reads: ['dialect', 'spanType', 'parentSpanId', 'inputTokens', 'outputTokens', ...ORDERED, ...FIRST_READS],
   },
   // Estimates are added after the query, from the price catalog (core/semantics/price-catalog.ts).
   costEstimated: { sql: 'false', reads: [] },
@@ -132,7 +145,7 @@ const AGGREGATES: Record<string, Aggregate> = {
   errorMessage: {
     sql: `multiIf(r_errorCount > 0 AND r_failedLeaf.5 != '', r_failedLeaf.5, r_errorCount > 0 AND r_failedLeaf.4 != '', r_failedLeaf.4,
           ${firstSql('errorMessage')} != '', ${firstSql('errorMessage')}, argMinIf(statusMessage, ${ORDER}, ${ERR} AND statusMessage != ''))`,
-    reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'status', ...ORDERED],
+    reads: ['errorMessage', 'statusMessage', 'parentSpanId', 'status', ...ORDERED, ...FIRST_READS],
     needs: ['errorCount', 'failedLeaf'],
   },
   guardrails: {
@@ -153,24 +166,19 @@ const ORDER_U = 'ordU';
 const TOP = '4611686018427387904'; // 2^62
 const TOP2 = '9223372036854775808'; // 2^63
 
-/** The class a span reports a metric in: Model spans (summed), else each root on its own (the first counts), else the rest (summed). */
-const METRIC_CLASS = `multiIf(${IS_MODEL}, toUInt64(0), ${ROOT}, toUInt64(1 + ${ORDER_U}), toUInt64(${TOP2}))`;
-
 /** The same rules with fewer states, for the start-only order (the fold's tie-break by span id is not kept). */
 function compactAggregates(): Record<string, Aggregate> {
   const reads = ['spanType', 'parentSpanId', ORDER_U];
   // The first model called: a Model span's, else a child span's, in start order.
   const called = `argMinIf(calledModel, ${ORDER_U} + if(${IS_MODEL}, toUInt64(0), toUInt64(${TOP})), calledModel != '' AND (${IS_MODEL} OR NOT ${ROOT}))`;
   const out: Record<string, Aggregate> = {
-    model: {
-      sql: `if(argMinIf(model, ${ORDER}, ${ROOT}) != '', argMinIf(model, ${ORDER}, ${ROOT}), if(${called} != '', ${called}, argMinIf(model, ${ORDER}, model != '')))`,
-      reads: ['model', 'calledModel', ...reads, ...ORDERED],
-    },
+    // Every request rolled up has its root (rollups keep only those: HAVING r_hasRoot), so no state for a rootless one's start and end.
+    tsNs: { sql: `toString(minIf(tsNs64, ${ROOT}))`, reads: ['tsNs64', 'parentSpanId'] },
+    durationNs: { sql: `toString(argMinIf(durationNs64, ${ORDER}, ${ROOT}))`, reads: ['durationNs64', 'parentSpanId', ...ORDERED] },
+    model: { sql: modelSql(ORDER_U, (cls) => `bitShiftLeft(toUInt64(${cls}), 62)`), reads: ['model', 'calledModel', ...reads] },
     pricedModel: { sql: `if(${called} != '', ${called}, r_model)`, reads: ['calledModel', ...reads], needs: ['model'] },
   };
   for (const [name, rule] of Object.entries(REQUEST_FACT_RULES)) {
-    // metric: the sum over the reporters of the lowest class; NULL when no span reports it.
-    if (rule === 'metric') out[name] = { sql: `sumArgMinIf(${name}, ${METRIC_CLASS}, isNotNull(${name}))`, reads: [name, ...reads] };
     // answering: the last Model span to start, else the first root, else the first span, among those reporting it.
     if (rule === 'answering')
       out[name] = { sql: `argMinIf(${name}, multiIf(${IS_MODEL}, toUInt64(${TOP} - ${ORDER_U}), ${ROOT}, toUInt64(${TOP}) + ${ORDER_U}, toUInt64(${TOP2}) + ${ORDER_U}), isNotNull(${name}))`, reads: [name, ...reads] };
@@ -189,6 +197,10 @@ function extraColumns(tieBreak: boolean): Record<string, string> {
     tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
     ord: tieBreak ? ORDER_SQL : 'toUnixTimestamp64Nano(Timestamp)',
     [ORDER_U]: 'toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0))',
+    // The order with roots first: the top bit (clear for roots) above the start's bits.
+    rootsFirst: tieBreak
+      ? `bitOr(${ORDER_SQL}, if(ParentSpanId = '', toUInt128(0), bitShiftLeft(toUInt128(1), 127)))`
+      : `bitOr(toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0)), if(ParentSpanId = '', toUInt64(0), toUInt64(${TOP})))`,
     durationNs64: 'Duration',
     status: `multiIf(${ERROR_STATUS_SQL}, 'error', ${OK_STATUS_SQL}, 'ok', 'unset')`,
   };

@@ -78,12 +78,20 @@ export const summarySlices = new SummarySliceCache<SliceRow>();
 const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
 const MinuteRow = z.object({ m: num, n: num });
 
-/** The SQL of a sketch of x: the values while a group has few, else its percentiles. */
-function sketchSql(x: string, count: string, cond?: string): string {
+/**
+ * A sketch of x as two aggregate states, kept per fine group (slice, model, user, priced model)
+ * and merged into each grouping set: the first RAW_LIMIT values and the percentiles' sample.
+ */
+function sketchStatesSql(x: string, name: string, cond?: string): string {
   const levels = SKETCH_LEVELS.join(', ');
   return cond
-    ? `if(${count} <= ${RAW_LIMIT}, arraySort(groupArrayIf(${RAW_LIMIT})(${x}, ${cond})), quantilesIf(${levels})(${x}, ${cond}))`
-    : `if(${count} <= ${RAW_LIMIT}, arraySort(groupArray(${RAW_LIMIT})(${x})), quantiles(${levels})(${x}))`;
+    ? `groupArrayStateIf(${RAW_LIMIT})(${x}, ${cond}) AS ${name}_raw, quantilesStateIf(${levels})(${x}, ${cond}) AS ${name}_q`
+    : `groupArrayState(${RAW_LIMIT})(${x}) AS ${name}_raw, quantilesState(${levels})(${x}) AS ${name}_q`;
+}
+
+/** The sketch from those states: the values while a group has few, else its percentiles. */
+function sketchMergeSql(name: string, count: string): string {
+  return `if(${count} <= ${RAW_LIMIT}, arraySort(groupArrayMerge(${RAW_LIMIT})(${name}_raw)), quantilesMerge(${SKETCH_LEVELS.join(', ')})(${name}_q))`;
 }
 
 /** A time range as a WHERE on Timestamp (the primary key's time column). */
@@ -139,20 +147,29 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
   const slice = params.add('UInt64', q.sliceMs);
   // Each request's piece: its bucket, or its minute in the buckets read by the minute.
   const pieceSql = `multiIf(has(${params.add('Array(UInt64)', byMinute)}, intDiv(ms, ${slice}) * ${slice}), intDiv(ms, ${MINUTE_MS}) * ${MINUTE_MS}, intDiv(ms, ${slice}) * ${slice})`;
-  const sumSql = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                 ');
+  const fineSums = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                 ');
+  const sums = SUMMED_FACTS.map((f) => `sum(sum_${f}) AS sum_${f}, sum(uncosted_${f}) AS uncosted_${f}`).join(', ');
+  // Requests are grouped once by (slice, model, user, priced model) — a few thousand groups — and the
+  // grouping sets are made of those: adding millions of requests into five sets' tables each cost more (measured).
+  const fine = `SELECT slice, r_model, r_user, r_pricedModel, anyIf(r_provider, r_provider != '') AS provider,
+                 count() AS requests, countIf(r_status = 'error') AS errors, countIf(isNull(r_costUsd)) AS uncostedRequests, max(endNs) AS maxEnd,
+                 ${sketchStatesSql('durationMs', 'duration')}, countIf(isNotNull(r_ttftMs)) AS ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'ttft', 'isNotNull(r_ttftMs)')},
+                 ${fineSums}
+          FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000) AS ms, ${pieceSql} AS slice, toUInt64(r_durationNs) / 1e6 AS durationMs, toUInt64(r_tsNs) + toUInt64(r_durationNs) AS endNs
+                FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}) WHERE ${rooted})
+          GROUP BY slice, r_model, r_user, r_pricedModel`;
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
-    sql: `SELECT grouping(r_model, r_user, r_pricedModel) AS g, slice, r_model AS model, r_user AS user, r_pricedModel AS pricedModel, anyIf(r_provider, r_provider != '') AS provider,
-                 count() AS requests, countIf(r_status = 'error') AS errors, countIf(isNull(r_costUsd)) AS uncostedRequests,
-                 toString(max(endNs)) AS maxEndNs,
+    sql: `SELECT grouping(r_model, r_user, r_pricedModel) AS g, slice, r_model AS model, r_user AS user, r_pricedModel AS pricedModel, anyIf(provider, provider != '') AS provider,
+                 sum(requests) AS requests, sum(errors) AS errors, sum(uncostedRequests) AS uncostedRequests,
+                 toString(max(maxEnd)) AS maxEndNs,
                  if(g = ${SET.user}, groupUniqArrayIf(r_model, r_model != ''), []) AS models,
-                 if(g IN (${SET.slice}, ${SET.model}), ${sketchSql('durationMs', 'requests')}, []) AS durationSketch,
-                 countIf(isNotNull(r_ttftMs)) AS ttftCount,
-                 if(g = ${SET.model}, ${sketchSql('ifNull(r_ttftMs, 0)', 'ttftCount', 'isNotNull(r_ttftMs)')}, []) AS ttftSketch,
-                 ${sumSql}
-          FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000) AS ms, ${pieceSql} AS slice, toUInt64(r_durationNs) / 1e6 AS durationMs, toUInt64(r_tsNs) + toUInt64(r_durationNs) AS endNs
-                FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}) WHERE ${rooted})
+                 if(g IN (${SET.slice}, ${SET.model}), ${sketchMergeSql('duration', 'requests')}, []) AS durationSketch,
+                 sum(ttftCount) AS ttftCount,
+                 if(g = ${SET.model}, ${sketchMergeSql('ttft', 'ttftCount')}, []) AS ttftSketch,
+                 ${sums}
+          FROM (${fine})
           GROUP BY GROUPING SETS ((slice), (slice, r_model), (slice, r_user), (slice, r_model, r_pricedModel), (slice, r_user, r_pricedModel))
           HAVING g != ${SET.userPriced} OR uncostedRequests > 0`,
     params: params.values,
