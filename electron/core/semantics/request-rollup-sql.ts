@@ -158,9 +158,10 @@ const AGGREGATES: Record<string, Aggregate> = {
 /**
  * Start order as a UInt64 (nanoseconds since 1970, below 2^62 until 2116), for the start-only order
  * (`tieBreak: false`). Leaves the two top bits free for a priority, so a rule that picks among
- * span classes ("the Model spans, else the root, else any") is one argMin or -ArgMin state instead
- * of one state per class: a summary holds millions of requests' states at once (on 10 M spans a
- * third fewer states read ~15 % faster, measured).
+ * span classes ("the last Model span, else the first root, else the first span") is one argMin
+ * state instead of one per class: a summary holds millions of requests' states at once, and on
+ * this machine its time goes with their memory (page faults: 5.8 GB at the peak before, 3.4 GB
+ * after, with the other changes of that commit, on 10 M spans).
  */
 const ORDER_U = 'ordU';
 const TOP = '4611686018427387904'; // 2^62
