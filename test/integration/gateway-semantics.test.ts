@@ -5,6 +5,7 @@
  * The summaries must equal totals computed independently — from what was sent, and in plain
  * SQL over the Model spans — and the live tail's fold must equal the SQL rollup.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSql, searchRequests } from '../../electron/core/traces/request-queries.js';
 import { SUMMARY_FIELDS, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
@@ -37,7 +38,11 @@ beforeAll(async () => {
   // A millisecond exporter starts several spans at once: a fallback whose spans all share one start, so "first" and "last" need a tie-break.
   const tied = gatewayRequest('fallback', now - 7 * 60_000, rnd);
   for (const s of tied.spans) s.startMs = tied.spans[0]!.startMs;
-  const must = [gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd), tied];
+  // Two roots in one trace (a caller that lost its parent link): the first names no user, a later one does; the first root's start and duration are the request's.
+  const twoRoots = gatewayRequest('chat', now - 11 * 60_000, rnd);
+  delete twoRoots.spans[0]!.attributes['tfy.request.created_by_subject'];
+  twoRoots.spans.push({ spanId: randomBytes(8).toString('hex'), parentSpanId: '', name: 'ChatCompletion', kind: 2, startMs: twoRoots.startMs + 50, durationMs: 20, attributes: { 'tfy.span_type': 'ChatCompletion', 'tfy.request.created_by_subject': twoRoots.user } });
+  const must = [twoRoots, gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd), tied];
   sent = [...gatewayMix(300, SEED, now), ...must];
   for (let i = 0; i < sent.length; i += 50) {
     const r = await postOtlp(sandbox.otlp, otlpBody(sent.slice(i, i + 50)));
@@ -175,7 +180,7 @@ describe('summarised', () => {
       const row = fromRollupRow(r);
       const spans = byTrace.get(String(row.traceId))!;
       const folded = rollupRequest(spans);
-      // Spans that start in the same nanosecond have no order without the span id: only sums are defined then.
+      // Spans that start in the same nanosecond have no order without the span id: only the sums, and the single root's status and duration, are defined then.
       const tied = new Set(spans.map((s) => s.tsNs)).size < spans.length;
       const fields = tied ? ['status', 'durationNs', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens'] : SUMMARY_FIELDS.filter((f) => f !== 'pricedModel' && f !== 'costUsd');
       const want = Object.fromEntries(fields.map((f) => [f, folded[f as keyof typeof folded]]));

@@ -47,7 +47,7 @@ export const FIRST_READS = ['rootsFirst'];
 
 /**
  * The model asked for: a root's, else the first model called (a Model span's, else a child
- * span's), else the first named — one state, ordered by class, then start (`classBit` shifts the
+ * span's), else the first named — one state, ordered by class, then start (`shifted` puts the
  * class above the order's bits).
  */
 function modelSql(order: string, shifted: (cls: string) => string): string {
@@ -124,7 +124,7 @@ const AGGREGATES: Record<string, Aggregate> = {
   // The model an estimate prices: the one called first, else the one asked for (shared/price-schema.ts pricedModel).
   pricedModel: { sql: firstCalledOr('r_model'), reads: ['calledModel', 'spanType', 'parentSpanId', ...ORDERED], needs: ['model'] },
   ...factAggregates(),
-  // As `metric` picks the spans whose tokens count: a reporting Model span's, the root's, the first reporter's; else the first dialect named.
+  // As `metric` picks the spans whose tokens count: a reporting Model span's, the first reporting root's, the first reporter's; else the first dialect named.
   dialect: {
     sql: `multiIf(countIf(${IS_MODEL} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${IS_MODEL} AND ${REPORTS_TOKENS}),
           countIf(${ROOT} AND ${REPORTS_TOKENS}) > 0, argMinIf(dialect, ${ORDER}, ${ROOT} AND ${REPORTS_TOKENS}),
@@ -175,7 +175,8 @@ function compactAggregates(): Record<string, Aggregate> {
   const out: Record<string, Aggregate> = {
     // Every request rolled up has its root (rollups keep only those: HAVING r_hasRoot), so no state for a rootless one's start and end.
     tsNs: { sql: `toString(minIf(tsNs64, ${ROOT}))`, reads: ['tsNs64', 'parentSpanId'] },
-    durationNs: { sql: `toString(argMinIf(durationNs64, ${ORDER}, ${ROOT}))`, reads: ['durationNs64', 'parentSpanId', ...ORDERED] },
+    durationNs: { sql: `toString(argMinIf(durationNs64, ${ORDER_U}, ${ROOT}))`, reads: ['durationNs64', 'parentSpanId', ORDER_U] },
+    status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', argMinIf(status = 'ok', ${ORDER_U}, ${ROOT}), 'ok', 'unset')`, reads: ['status', 'parentSpanId', ORDER_U] },
     model: { sql: modelSql(ORDER_U, (cls) => `bitShiftLeft(toUInt64(${cls}), 62)`), reads: ['model', 'calledModel', ...reads] },
     pricedModel: { sql: `if(${called} != '', ${called}, r_model)`, reads: ['calledModel', ...reads], needs: ['model'] },
   };
@@ -198,7 +199,7 @@ function extraColumns(tieBreak: boolean): Record<string, string> {
     tsNs64: 'toUnixTimestamp64Nano(Timestamp)',
     ord: tieBreak ? ORDER_SQL : 'toUnixTimestamp64Nano(Timestamp)',
     [ORDER_U]: 'toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0))',
-    // The order with roots first: the top bit (clear for roots) above the start's bits.
+    // The order with roots first: a bit above the start's bits (bit 127 of the UInt128 order, bit 62 of the UInt64 one), clear for roots.
     rootsFirst: tieBreak
       ? `bitOr(${ORDER_SQL}, if(ParentSpanId = '', toUInt128(0), bitShiftLeft(toUInt128(1), 127)))`
       : `bitOr(toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0)), if(ParentSpanId = '', toUInt64(0), toUInt64(${TOP})))`,
@@ -234,14 +235,18 @@ const TRACE_KEY_SQL = 'if(length(TraceId) = 32, reinterpretAsUInt128(unhex(Trace
  */
 const EVERY_SPAN = new Set(['spanCount']);
 
-/** The SQL for some fields of the rollup, with every field they depend on, in dependency order. */
 /**
- * `tieBreak: false` orders spans by their start alone (UInt64 instead of UInt128): among spans that
- * start in the same nanosecond the SQL may then pick another than the fold does. Summaries take it
- * (their sums do not depend on order; on 10 M spans the 128-bit order cost 2–5 s of ~12, measured);
- * the requests view, whose rows the live tail's fold must equal, keeps the exact order.
+ * The SQL for some fields of the rollup, with every field they depend on, in dependency order.
+ *
+ * `tieBreak: false` orders spans by their start alone (a 64-bit order instead of the 128-bit one
+ * with the span id): among spans that start in the same nanosecond the SQL may then pick another
+ * than the fold does (which root, which Model span answered). Summaries take it (on 10 M spans the
+ * 128-bit order cost 2–5 s of ~12, measured) together with the compact aggregates, which assume
+ * every request kept has its root: the caller must keep only those (HAVING r_hasRoot, as
+ * request-queries.ts rollupSql does). The requests view, whose rows the live tail's fold must
+ * equal, keeps the exact order. `extraReads`: span columns a caller's own aggregates read.
  */
-export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS, opts: { tieBreak?: boolean; compactKey?: boolean } = {}): RollupSql {
+export function requestRollupSql(layout: TableLayout, fields: readonly string[] = ALL_REQUEST_FIELDS, opts: { tieBreak?: boolean; compactKey?: boolean; extraReads?: readonly string[] } = {}): RollupSql {
   const aggregates = opts.tieBreak === false ? { ...AGGREGATES, ...COMPACT } : AGGREGATES;
   const ordered: string[] = [];
   const visit = (f: string) => {
@@ -252,7 +257,7 @@ export function requestRollupSql(layout: TableLayout, fields: readonly string[] 
     ordered.push(f);
   };
   for (const f of ['hasRoot', ...fields]) visit(f);
-  const reads = new Set(['traceId', ...ordered.flatMap((f) => aggregates[f]!.reads)]);
+  const reads = new Set(['traceId', ...ordered.flatMap((f) => aggregates[f]!.reads), ...(opts.extraReads ?? [])]);
   const columns = { ...spanColumnMap(layout), ...extraColumns(opts.tieBreak ?? true) };
   const facts = [...reads].filter((c): c is SpanFactName => c in SPAN_FACT_KINDS);
   const everySpan = ordered.some((f) => EVERY_SPAN.has(f));

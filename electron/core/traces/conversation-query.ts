@@ -14,7 +14,7 @@ import { flattenJsonAttributes } from '../clickhouse/json-attributes.js';
 import { withTracesTable, type TracesTable } from '../clickhouse/traces-table.js';
 import { INPUT_MESSAGES, keysOf, messageKeys, OUTPUT_MESSAGES, SYSTEM_INSTRUCTIONS_KEY, type MessageSource } from '../semantics/span-facts.js';
 import { inputText, outputText } from '../semantics/span-fields.js';
-import { firstSql, fromRollupRow } from '../semantics/request-rollup-sql.js';
+import { FIRST_READS, firstSql, fromRollupRow } from '../semantics/request-rollup-sql.js';
 import { anyKeyEqualsSql, firstAttributeSql } from '../semantics/span-columns-sql.js';
 import { withEstimatedCost } from '../../shared/price-schema.js';
 import { RequestRow } from '../../shared/request-row.js';
@@ -110,7 +110,7 @@ export async function conversation(location: TracesLocation, conversationId: str
     const params = new SqlParams();
     const id = params.add('String', conversationId);
     const inTraces = `SELECT TraceId FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${anyKeyEqualsSql(t.layout, keysOf('conversationId'), id)}`;
-    // Which span holds a turn's input and output (the root's, else the first span with one), and the input's size.
+    // Which span holds a turn's input and output (the first root with one, else the first span with one), and the input's size.
     const input = firstAttributeSql(t.layout, messageKeys(INPUT_MESSAGES));
     const output = firstAttributeSql(t.layout, messageKeys(OUTPUT_MESSAGES));
     const columns = `, if(${input} != '', SpanId, '') AS inputSpan, if(${input} != '', toString(length(${input})), '') AS inputLen, if(${output} != '', SpanId, '') AS outputSpan`;
@@ -118,7 +118,7 @@ export async function conversation(location: TracesLocation, conversationId: str
     const answer = await queryRows(location, {
       kind: 'search',
       database: location.database,
-      sql: `${rollupSql(t, `${timeWhere(params, fromMs, toMs + MEMBER_SLACK_MS)} AND TraceId IN (${inTraces})`, { columns, select })} ORDER BY toUInt64(r_tsNs) LIMIT ${CONVERSATION_TURNS_MAX + 1}`,
+      sql: `${rollupSql(t, `${timeWhere(params, fromMs, toMs + MEMBER_SLACK_MS)} AND TraceId IN (${inTraces})`, { columns, select, selectReads: FIRST_READS })} ORDER BY toUInt64(r_tsNs) LIMIT ${CONVERSATION_TURNS_MAX + 1}`,
       params: params.values,
       row: Raw,
     });

@@ -147,13 +147,15 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
   const slice = params.add('UInt64', q.sliceMs);
   // Each request's piece: its bucket, or its minute in the buckets read by the minute.
   const pieceSql = `multiIf(has(${params.add('Array(UInt64)', byMinute)}, intDiv(ms, ${slice}) * ${slice}), intDiv(ms, ${MINUTE_MS}) * ${MINUTE_MS}, intDiv(ms, ${slice}) * ${slice})`;
-  const fineSums = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS uncosted_${f}`).join(',\n                 ');
-  const sums = SUMMED_FACTS.map((f) => `sum(sum_${f}) AS sum_${f}, sum(uncosted_${f}) AS uncosted_${f}`).join(', ');
-  // Requests are grouped once by (slice, model, user, priced model) — a few thousand groups — and the
-  // grouping sets are made of those: adding millions of requests into five sets' tables each cost more (measured).
-  const fine = `SELECT slice, r_model, r_user, r_pricedModel, anyIf(r_provider, r_provider != '') AS provider,
-                 count() AS requests, countIf(r_status = 'error') AS errors, countIf(isNull(r_costUsd)) AS uncostedRequests, max(endNs) AS maxEnd,
-                 ${sketchStatesSql('durationMs', 'duration')}, countIf(isNotNull(r_ttftMs)) AS ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'ttft', 'isNotNull(r_ttftMs)')},
+  // Fine columns are f_-named: an outer alias equal to one would be read in its place inside the aggregates.
+  const fineSums = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS f_sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS f_uncosted_${f}`).join(',\n                 ');
+  const sums = SUMMED_FACTS.map((f) => `sum(f_sum_${f}) AS sum_${f}, sum(f_uncosted_${f}) AS uncosted_${f}`).join(', ');
+  // Requests are grouped once by (slice, model, user, priced model) — slices × models × users at
+  // most, far fewer than the requests — and the grouping sets are made of those groups: adding
+  // millions of requests into five sets' tables each cost more (measured).
+  const fine = `SELECT slice, r_model, r_user, r_pricedModel, anyIf(r_provider, r_provider != '') AS f_provider,
+                 count() AS f_requests, countIf(r_status = 'error') AS f_errors, countIf(isNull(r_costUsd)) AS f_uncostedRequests, max(endNs) AS f_maxEnd,
+                 ${sketchStatesSql('durationMs', 'f_duration')}, countIf(isNotNull(r_ttftMs)) AS f_ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'f_ttft', 'isNotNull(r_ttftMs)')},
                  ${fineSums}
           FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000) AS ms, ${pieceSql} AS slice, toUInt64(r_durationNs) / 1e6 AS durationMs, toUInt64(r_tsNs) + toUInt64(r_durationNs) AS endNs
                 FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}) WHERE ${rooted})
@@ -161,13 +163,13 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
-    sql: `SELECT grouping(r_model, r_user, r_pricedModel) AS g, slice, r_model AS model, r_user AS user, r_pricedModel AS pricedModel, anyIf(provider, provider != '') AS provider,
-                 sum(requests) AS requests, sum(errors) AS errors, sum(uncostedRequests) AS uncostedRequests,
-                 toString(max(maxEnd)) AS maxEndNs,
+    sql: `SELECT grouping(r_model, r_user, r_pricedModel) AS g, slice, r_model AS model, r_user AS user, r_pricedModel AS pricedModel, anyIf(f_provider, f_provider != '') AS provider,
+                 sum(f_requests) AS requests, sum(f_errors) AS errors, sum(f_uncostedRequests) AS uncostedRequests,
+                 toString(max(f_maxEnd)) AS maxEndNs,
                  if(g = ${SET.user}, groupUniqArrayIf(r_model, r_model != ''), []) AS models,
-                 if(g IN (${SET.slice}, ${SET.model}), ${sketchMergeSql('duration', 'requests')}, []) AS durationSketch,
-                 sum(ttftCount) AS ttftCount,
-                 if(g = ${SET.model}, ${sketchMergeSql('ttft', 'ttftCount')}, []) AS ttftSketch,
+                 if(g IN (${SET.slice}, ${SET.model}), ${sketchMergeSql('f_duration', 'requests')}, []) AS durationSketch,
+                 sum(f_ttftCount) AS ttftCount,
+                 if(g = ${SET.model}, ${sketchMergeSql('f_ttft', 'ttftCount')}, []) AS ttftSketch,
                  ${sums}
           FROM (${fine})
           GROUP BY GROUPING SETS ((slice), (slice, r_model), (slice, r_user), (slice, r_model, r_pricedModel), (slice, r_user, r_pricedModel))
