@@ -54,8 +54,9 @@ export const SPAN_FACT_NAMES = Object.keys(SPAN_FACT_KINDS) as SpanFactName[];
  * How a request's value of a fact comes from its spans:
  * - first: the first root's value that is not empty, else the first non-empty one in start order;
  * - metric: counted once — the Model spans' sum when any Model span reports it (a retry or a
- *   fallback's two calls add up), else the root's own value (older gateways put it there; roots, when a trace has several, add up), else
- *   the sum over whichever spans report it (an app's own GenAI instrumentation);
+ *   fallback's two calls add up), else the root's own value (older gateways put it there; a
+ *   trace's several roots add up), else the sum over whichever spans report it (an app's own
+ *   GenAI instrumentation);
  * - answering: the value of the call that answered — the last Model span to start that reports it,
  *   else the root's, else the first reported;
  * - firstMcp: the first MCP span's value.
