@@ -16,6 +16,7 @@ import { VaultManager } from './vault/vault-manager.js';
 import { logger } from './log.js';
 import { AlertService } from './alerts/alert-service.js';
 import { AlertRulesStore } from './alerts/alert-rules-store.js';
+import { rememberTablesIn } from './clickhouse/remembered-tables.js';
 
 const log = logger('settings');
 
@@ -53,7 +54,11 @@ export interface ComposedCore {
   prices: Prices;
 }
 
+/** The traces tables described in earlier runs (schema facts only): the first search after a start skips describing. */
+export const TABLE_DESCRIPTIONS_FILE = 'table-descriptions.json';
+
 export function composeCore(options: ComposeOptions): ComposedCore {
+  rememberTablesIn(join(options.dataDir, TABLE_DESCRIPTIONS_FILE));
   const loaded = loadSettingsFile(join(options.dataDir, `${SETTINGS_FILE_NAME}.json`));
   if (loaded.problem) log.warn(loaded.problem);
   const store = new ProfileStore(options.openSettingsFile(options.dataDir), loaded.settings);

@@ -70,6 +70,19 @@ describe('paging through the requests of a window', () => {
     expect(summary.models.map((m) => m.model)).toEqual(['anthropic-main/claude-sonnet-4']);
   });
 
+  it('an index-served search pages alike when its whole window is refused and it is read slice by slice', async () => {
+    const query = 'model:"anthropic-main/claude-sonnet-4"';
+    const expected = new Set(sent.filter((r) => r.model === 'anthropic-main/claude-sonnet-4').map((r) => r.traceId));
+    // A bound of one row: the index's estimate is over it, so every page falls back to the slices.
+    const { seen } = await allPages({ query, service: GATEWAY_SERVICE, wholeWindowRows: 1 }, 9);
+    expect(new Set(seen.map((s) => s.traceId))).toEqual(expected);
+    expect(seen).toEqual([...seen].sort(newestFirst));
+    // One conversation over the three hours: the whole window answers it, the same requests.
+    const conversation = sent.find((r) => r.conversationId)!.conversationId!;
+    const one = await searchRequests(sandboxLocation(sandbox), { ...window, query: `conversation:"${conversation}"`, service: GATEWAY_SERVICE, limit: 50 });
+    expect(new Set(one.requests.map((r) => r.traceId))).toEqual(new Set(sent.filter((r) => r.conversationId === conversation).map((r) => r.traceId)));
+  });
+
   it('a summary of a search that finds nothing counts nothing', async () => {
     const summary = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE, () => null, { query: 'model:"no-such-model"' });
     expect([summary.requests, summary.models.length]).toEqual([0, 0]);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { queryRows, type CallKind } from './clickhouse-clients.js';
 import { ClickHouseFailure } from './clickhouse-failure.js';
 import { TRACES_TABLE, serverKey, type ClickHouseServer, type TracesLocation } from './server.js';
+import { forgetRememberedTable, rememberedTable, rememberTable, type RememberedTable } from './remembered-tables.js';
 import { detectLayout, type TableLayout } from './table-layout.js';
 
 export interface TracesTable {
@@ -53,15 +54,43 @@ async function describe(l: TracesLocation): Promise<TracesTable> {
     row: z.object({ engine: z.string(), engineFull: z.string(), serverVersion: z.string(), columns: z.array(Column), indexes: z.array(SkipIndex) }),
   });
   const info = table.rows[0];
-  if (!info) throw new ClickHouseFailure('no-table', `There is no ${l.table} in ${l.database}.`, 'Run the ClickHouse step in Setup so the profile reads the right database.', '60');
+  if (!info) {
+    forgetRememberedTable(l);
+    throw new ClickHouseFailure('no-table', `There is no ${l.table} in ${l.database}.`, 'Run the ClickHouse step in Setup so the profile reads the right database.', '60');
+  }
+  rememberTable(l, info);
+  return tableOf(l, info);
+}
+
+function tableOf(l: TracesLocation, info: Omit<RememberedTable, 'seenAt'>): TracesTable {
   return { location: l, engine: info.engine, engineFull: info.engineFull, serverVersion: info.serverVersion, layout: detectLayout(info.columns, info.indexes) };
 }
+
+/** A description kept from an earlier run is checked again this long after it is first used, off the first search's path. */
+export const RECHECK_REMEMBERED_MS = 2_000;
 
 export function describeTracesTable(location: TracesLocation, options: { refresh?: boolean } = {}): Promise<TracesTable> {
   const key = cacheKey(location);
   if (!options.refresh) {
     const hit = cache.get(key);
     if (hit) return hit;
+    const kept = rememberedTable(location);
+    if (kept) {
+      const remembered = Promise.resolve(tableOf(location, kept));
+      cache.set(key, remembered);
+      // Described again in the background; what it finds replaces the kept one (a failure leaves it, and
+      // a query that finds the table changed describes it again at once: withTracesTable).
+      setTimeout(() => {
+        if (cache.get(key) !== remembered) return;
+        describe(location).then(
+          (fresh) => {
+            if (cache.get(key) === remembered) cache.set(key, Promise.resolve(fresh));
+          },
+          () => undefined,
+        );
+      }, RECHECK_REMEMBERED_MS).unref();
+      return remembered;
+    }
   }
   const pending = describe(location);
   cache.set(key, pending);

@@ -15,7 +15,7 @@ import { RequestSearchResult } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
-import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { boundedRead, readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
 import { scansText, servedByIndex } from './span-search.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
@@ -45,6 +45,8 @@ export interface RequestSearchInput {
   before?: { tsNs: string; traceId: string };
   /** Where a scanning search stops going back (time-slices.ts SCAN_BUDGET by default). */
   scanBudget?: ScanBudget;
+  /** The bound on asking an index-served search's whole window at once (time-slices.ts WHOLE_WINDOW_ROWS by default). */
+  wholeWindowRows?: number;
 }
 
 /** Member spans start this long before their root (clock skew between services) or end this long after it, at most. */
@@ -65,13 +67,15 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
     const terms = termWheres(search, base);
+    // The search, not the page or the window: what decides whether its whole window is worth asking at once.
+    const searchKey = JSON.stringify(['requests', location.url, location.database, location.table, svc, terms, base.values]);
     const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${base.add('UInt64', q.before.tsNs)})), ${base.add('String', q.before.traceId)})` : '';
     // A next page starts where the previous one ended, not at the window's end.
     const range = { fromMs: q.fromMs, toMs: q.before ? Math.min(q.toMs, Math.ceil(Number(BigInt(q.before.tsNs) / 1_000_000n)) + 1) : q.toMs };
     const roots = await readNewestFirst(
       range,
       q.limit,
-      async (slice, want) => {
+      async (slice, want, maxRows) => {
         const params = base.clone();
         const members = { fromMs: slice.fromMs, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
         const matched = terms.map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${sliceWhere(params, members)} AND ${svc} AND ${term})`).join('');
@@ -82,13 +86,17 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
                 FROM ${fromTable(t)} WHERE ${sliceWhere(params, slice)} AND ${svc} AND ParentSpanId = ''${older}${matched}
                 ORDER BY Timestamp DESC, TraceId DESC LIMIT ${want}`,
           params: params.values,
-          settings: settingsFor(search),
+          settings: { ...settingsFor(search), ...boundedRead(maxRows) },
           row: RootRow,
         });
         return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
-      terms.some((w) => scansText(w, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
-      terms.some(servedByIndex),
+      {
+        budget: terms.some((w) => scansText(w, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+        selective: terms.some(servedByIndex),
+        searchKey,
+        wholeWindowRows: q.wholeWindowRows,
+      },
     );
     const stoppedAt = roots.searchedFromMs;
     const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };

@@ -11,7 +11,7 @@ import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
 import { keysOfEmptyAnswer, prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
-import { readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { boundedRead, readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
 
 /**
@@ -47,20 +47,23 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const answer = await readNewestFirst(
       q,
       q.limit,
-      async (slice, want) => {
+      async (slice, want, maxRows) => {
         const params = base.clone();
         const a = await queryRows(location, {
           kind: 'search',
           database: location.database,
           sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${[sliceWhere(params, slice), ...where].join(' AND ')} ORDER BY Timestamp DESC LIMIT ${want}`,
           params: params.values,
-          settings: settingsFor(prepared),
+          settings: { ...settingsFor(prepared), ...boundedRead(maxRows) },
           row: z.unknown(),
         });
         return { rows: a.rows.map(row.parse), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
-      scansText(search, q.language) ? budget : null,
-      terms.some(servedByIndex),
+      {
+        budget: scansText(search, q.language) ? budget : null,
+        selective: terms.some(servedByIndex),
+        searchKey: JSON.stringify(['spans', location.url, location.database, location.table, where, base.values]),
+      },
     );
     const spans = answer.rows;
     // Nothing matched: say so if it is because a key named is on no span.

@@ -6,6 +6,7 @@
  * substring) also stops at a budget and says how far back it looked, so the page can offer to
  * search further instead of reading the whole table.
  */
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { logger } from '../log.js';
 import type { SqlParams } from '../search/sql-params.js';
 
@@ -100,21 +101,89 @@ export interface NewestFirst<T> extends SliceAnswer<T> {
 }
 
 /**
+ * A search an index serves is first asked over the whole window at once, bounded by this many
+ * rows: ClickHouse checks `max_rows_to_read` against its index estimate before reading, so a rare
+ * value (one conversation over 6 h: 2 granules) is answered in one query, and a common one (a busy
+ * model: millions of rows in its granules) fails in milliseconds and is read slice by slice.
+ */
+export const WHOLE_WINDOW_ROWS = 262_144;
+
+/**
+ * Searches whose whole window was refused lately, by the caller's key (the table and the search,
+ * not the window): a common value is not asked for its whole window again at every page or refresh.
+ */
+const refusedWhole = new Map<string, number>();
+export const REFUSAL_KEPT_MS = 10 * 60_000;
+const MAX_REFUSALS = 200;
+
+function refusedLately(key: string | undefined, now: number): boolean {
+  const until = key === undefined ? undefined : refusedWhole.get(key);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  refusedWhole.delete(key!);
+  return false;
+}
+
+function noteRefusal(key: string | undefined, now: number): void {
+  if (key === undefined) return;
+  refusedWhole.delete(key);
+  refusedWhole.set(key, now + REFUSAL_KEPT_MS);
+  if (refusedWhole.size > MAX_REFUSALS) refusedWhole.delete(refusedWhole.keys().next().value!);
+}
+
+/** The settings that bound a query to `maxRows` rows, refused before reading when the index's estimate is over. */
+export function boundedRead(maxRows: number | undefined): ClickHouseSettings {
+  return maxRows === undefined ? {} : { max_rows_to_read: String(maxRows), read_overflow_mode: 'throw' };
+}
+
+/**
+ * Reads one slice: up to `want` rows, newest first. With `maxRows`, the query carries
+ * boundedRead(maxRows) and may fail for reading too much (the caller then reads by slices).
+ */
+export type SliceReader<T> = (slice: TimeSlice, want: number, maxRows?: number) => Promise<SliceAnswer<T>>;
+
+/**
  * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
  * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
- * budget — the reading so far is over it. `selective`: an index serves the search (slicesFor).
+ * budget — the reading so far is over it. A search an index serves is also asked for its whole
+ * window, bounded (WHOLE_WINDOW_ROWS), beside the newest slice, unless the same search was refused lately.
  */
-export async function readNewestFirst<T>(
-  range: { fromMs: number; toMs: number },
-  limit: number,
-  read: (slice: TimeSlice, want: number) => Promise<SliceAnswer<T>>,
-  budget: ScanBudget | null = null,
-  selective = false,
-): Promise<NewestFirst<T>> {
+export interface NewestFirstOptions {
+  /** A scanning search's budget (null: none). */
+  budget?: ScanBudget | null;
+  /** An index serves the search (slicesFor). */
+  selective?: boolean;
+  /** The table and the search, not the window: a refusal of its whole window is remembered under it. */
+  searchKey?: string;
+  /** The whole window's bound (WHOLE_WINDOW_ROWS). */
+  wholeWindowRows?: number;
+}
+
+export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }, limit: number, read: SliceReader<T>, options: NewestFirstOptions = {}): Promise<NewestFirst<T>> {
+  const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS } = options;
   const rows: T[] = [];
   let rowsRead = 0;
   let elapsedMs = 0;
-  for (const slice of slicesFor(range, selective && !budget, () => rows.length, limit + 1)) {
+  const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1);
+  let next = slices.next();
+  if (selective && !budget && !next.done && next.value.fromMs > range.fromMs && !refusedLately(searchKey, Date.now())) {
+    // Beside the newest slice, not before it: a common value loses nothing waiting for the refusal.
+    const [whole, first] = await Promise.all([
+      read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeWindowRows).catch(() => {
+        noteRefusal(searchKey, Date.now());
+        return null;
+      }),
+      read(next.value, limit + 1),
+    ]);
+    rowsRead += first.rowsRead + (whole?.rowsRead ?? 0);
+    elapsedMs += Math.max(first.elapsedMs, whole?.elapsedMs ?? 0);
+    if (whole) return { rows: whole.rows, rowsRead, elapsedMs, searchedFromMs: null };
+    rows.push(...first.rows);
+    if (rows.length > limit) return { rows, rowsRead, elapsedMs, searchedFromMs: null };
+    next = slices.next();
+  }
+  for (; !next.done; next = slices.next()) {
+    const slice = next.value;
     const answer = await read(slice, limit + 1 - rows.length);
     rows.push(...answer.rows);
     rowsRead += answer.rowsRead;

@@ -1,0 +1,96 @@
+/**
+ * What traces-table.ts learnt about each table, kept in a file between runs, so the first search
+ * after a start does not wait for the table to be described (it is described again in the
+ * background). Only schema facts are kept — engine, version, columns, skip indexes — keyed by
+ * server URL, user, database and table; never a password or anything derived from one.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { logger } from '../log.js';
+import type { TracesLocation } from './server.js';
+
+const log = logger('clickhouse');
+
+export const RememberedTable = z.object({
+  engine: z.string(),
+  engineFull: z.string(),
+  serverVersion: z.string(),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  indexes: z.array(z.object({ name: z.string(), type: z.string(), expr: z.string() })),
+  /** When it was described (ms): the newest are kept. */
+  seenAt: z.number(),
+});
+export type RememberedTable = z.infer<typeof RememberedTable>;
+
+const RememberedFile = z.object({ version: z.literal(1), tables: z.record(z.string(), RememberedTable) });
+
+/** A file of a few tables, not of every server ever tried. */
+export const MAX_REMEMBERED_TABLES = 20;
+
+let file: string | null = null;
+let tables: Map<string, RememberedTable> | null = null;
+
+/** Keeps descriptions in `path` from now on (the composition root calls this); null keeps them in memory only. */
+export function rememberTablesIn(path: string | null): void {
+  file = path;
+  tables = null;
+}
+
+export function rememberedKey(l: TracesLocation): string {
+  return JSON.stringify([l.url, l.user, l.database, l.table]);
+}
+
+function load(): Map<string, RememberedTable> {
+  if (tables) return tables;
+  tables = new Map();
+  if (!file) return tables;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return tables; // Not written yet.
+  }
+  try {
+    const parsed = RememberedFile.safeParse(JSON.parse(text));
+    if (parsed.success) tables = new Map(Object.entries(parsed.data.tables));
+    else log.warn(`${file} does not hold table descriptions this version reads; the tables will be described again.`);
+  } catch {
+    log.warn(`${file} is not valid JSON; the tables will be described again.`);
+  }
+  return tables;
+}
+
+function save(): void {
+  if (!file || !tables) return;
+  const newest = [...tables.entries()].sort((a, b) => b[1].seenAt - a[1].seenAt).slice(0, MAX_REMEMBERED_TABLES);
+  tables = new Map(newest);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    // Written beside and renamed over: another process reading it never sees half a file.
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ version: 1, tables: Object.fromEntries(newest) }), { mode: 0o600 });
+    renameSync(temp, file);
+  } catch (error) {
+    log.warn(`Could not keep table descriptions in ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function rememberedTable(l: TracesLocation): RememberedTable | null {
+  return load().get(rememberedKey(l)) ?? null;
+}
+
+/** Keeps a table's description; true when it differs from what was kept. */
+export function rememberTable(l: TracesLocation, t: Omit<RememberedTable, 'seenAt'>, now = Date.now()): boolean {
+  const key = rememberedKey(l);
+  const before = load().get(key);
+  const facts = (x: Omit<RememberedTable, 'seenAt'>) => JSON.stringify([x.engine, x.engineFull, x.serverVersion, x.columns, x.indexes]);
+  const same = before !== undefined && facts(before) === facts(t);
+  load().set(key, { ...t, seenAt: now });
+  save();
+  return !same;
+}
+
+export function forgetRememberedTable(l: TracesLocation): void {
+  if (load().delete(rememberedKey(l))) save();
+}
