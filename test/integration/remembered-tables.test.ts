@@ -71,6 +71,9 @@ describe('the traces table described in an earlier run', () => {
     const location = { ...sandboxLocation(sandbox), password: secret };
     const first = await describeTracesTable(sandboxLocation(sandbox));
     expect(first.layout.kind).toBe('clickstack-text');
+    // A URL with the password written into it is kept without it.
+    const inUrl = { ...sandboxLocation(sandbox), url: sandbox.clickhouse.replace('//', `//default:${secret}@`) };
+    expect((await describeTracesTable(inUrl)).layout.kind).toBe('clickstack-text');
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('SpanAttributeItems');
     expect(text).not.toContain(secret);

@@ -37,8 +37,20 @@ export function rememberTablesIn(path: string | null): void {
   tables = null;
 }
 
+/** The server's URL without any user or password written into it. */
+function urlWithoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
 export function rememberedKey(l: TracesLocation): string {
-  return JSON.stringify([l.url, l.user, l.database, l.table]);
+  return JSON.stringify([urlWithoutCredentials(l.url), l.user, l.database, l.table]);
 }
 
 function load(): Map<string, RememberedTable> {

@@ -102,11 +102,12 @@ export interface NewestFirst<T> extends SliceAnswer<T> {
 
 /**
  * A search an index serves is first asked over the whole window at once, bounded by this many
- * rows: ClickHouse checks `max_rows_to_read` against its index estimate before reading, so a rare
- * value (one conversation over 6 h: 2 granules) is answered in one query, and a common one (a busy
- * model: millions of rows in its granules) fails in milliseconds and is read slice by slice.
+ * rows (16 granules): ClickHouse checks `max_rows_to_read` against its index estimate before
+ * reading, so a rare value (one conversation over 6 h: 2 granules) is answered in one query, and a
+ * common one (a busy model: millions of rows in its granules) is refused in milliseconds, having
+ * read nothing, and is read slice by slice.
  */
-export const WHOLE_WINDOW_ROWS = 262_144;
+export const WHOLE_WINDOW_ROWS = 131_072;
 
 /**
  * Searches whose whole window was refused lately, by the caller's key (the table and the search,
@@ -146,7 +147,7 @@ export type SliceReader<T> = (slice: TimeSlice, want: number, maxRows?: number) 
  * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
  * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
  * budget — the reading so far is over it. A search an index serves is also asked for its whole
- * window, bounded (WHOLE_WINDOW_ROWS), beside the newest slice, unless the same search was refused lately.
+ * window first, bounded (WHOLE_WINDOW_ROWS), unless the same search was refused lately.
  */
 export interface NewestFirstOptions {
   /** A scanning search's budget (null: none). */
@@ -167,20 +168,13 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1);
   let next = slices.next();
   if (selective && !budget && !next.done && next.value.fromMs > range.fromMs && !refusedLately(searchKey, Date.now())) {
-    // Beside the newest slice, not before it: a common value loses nothing waiting for the refusal.
-    const [whole, first] = await Promise.all([
-      read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeWindowRows).catch(() => {
-        noteRefusal(searchKey, Date.now());
-        return null;
-      }),
-      read(next.value, limit + 1),
-    ]);
-    rowsRead += first.rowsRead + (whole?.rowsRead ?? 0);
-    elapsedMs += Math.max(first.elapsedMs, whole?.elapsedMs ?? 0);
-    if (whole) return { rows: whole.rows, rowsRead, elapsedMs, searchedFromMs: null };
-    rows.push(...first.rows);
-    if (rows.length > limit) return { rows, rowsRead, elapsedMs, searchedFromMs: null };
-    next = slices.next();
+    // Before the slices, not beside them: when it is answered it has read what one query over the
+    // window reads (HyperDX's), no more; when it is refused it has read nothing.
+    const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeWindowRows).catch(() => {
+      noteRefusal(searchKey, Date.now());
+      return null;
+    });
+    if (whole) return { rows: whole.rows, rowsRead: whole.rowsRead, elapsedMs: whole.elapsedMs, searchedFromMs: null };
   }
   for (; !next.done; next = slices.next()) {
     const slice = next.value;
