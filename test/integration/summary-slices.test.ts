@@ -104,7 +104,10 @@ describe('the summary by time slices', () => {
     expect(after.slicesReused).toBeGreaterThan(30);
   });
 
-  it('percentiles merged from many slices stay within a percent of rank of the durations sent', async () => {
+  // Within a percent and a half: a slice with more than RAW_LIMIT requests of a model sends 99
+  // percentiles, one per percent of rank, and merging several such steps can land half a step off
+  // (rank 0.940 for a p95 was seen, once in about fifteen runs, at a one-percent bound).
+  it('percentiles merged from many slices stay within a percent and a half of rank of the durations sent', async () => {
     const s = await summary();
     const durations = sent
       .filter((r) => r.model === BUSY_MODEL)
@@ -113,9 +116,9 @@ describe('the summary by time slices', () => {
     const rank = (v: number) => durations.filter((d) => d <= v).length / durations.length;
     const row = s.models.find((m) => m.model === BUSY_MODEL)!;
     console.log(`${BUSY_MODEL}: ${durations.length} requests, p50 ${row.p50Ms.toFixed(1)} ms (rank ${rank(row.p50Ms).toFixed(3)}), p95 ${row.p95Ms.toFixed(1)} ms (rank ${rank(row.p95Ms).toFixed(3)})`);
-    expect(rank(row.p50Ms)).toBeGreaterThan(0.49);
-    expect(rank(row.p50Ms)).toBeLessThan(0.51 + 1 / durations.length);
-    expect(rank(row.p95Ms)).toBeGreaterThan(0.94);
-    expect(rank(row.p95Ms)).toBeLessThan(0.96 + 1 / durations.length);
+    expect(rank(row.p50Ms)).toBeGreaterThan(0.485);
+    expect(rank(row.p50Ms)).toBeLessThan(0.515 + 1 / durations.length);
+    expect(rank(row.p95Ms)).toBeGreaterThan(0.935);
+    expect(rank(row.p95Ms)).toBeLessThan(0.965 + 1 / durations.length);
   });
 });

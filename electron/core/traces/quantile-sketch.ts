@@ -41,7 +41,8 @@ function cdf(s: Sketch, x: number): number {
  * The level-quantile of every value the sketches stand for, or null when they hold none. Exact
  * (as ClickHouse's `quantile` is below 8192 values) when every sketch still holds its values, and
  * when one sketch holds them all; else approximate, from the count-weighted mixture of the
- * sketches' distributions (a percentile's error is under a percent of rank).
+ * sketches' distributions (a percentile's error is about a percent of rank: a 99-point sketch
+ * steps by one, and a p95 at rank 0.940 was seen; summary-slices.test.ts bounds it at 1.5).
  */
 export function quantileOf(sketches: readonly Sketch[], level: number): number | null {
   const present = sketches.filter((s) => s.count > 0 && s.points.length > 0);

@@ -146,7 +146,8 @@ export type SliceReader<T> = (slice: TimeSlice, want: number, maxRows?: number) 
 /**
  * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
  * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
- * budget — the reading so far is over it. A search an index serves is also asked for its whole
+ * budget — the reading so far is over it. A scan the newest slice leaves short asks the rest of
+ * the window at once when it fits the budget left. A search an index serves is also asked for its whole
  * window first, bounded (WHOLE_WINDOW_ROWS), unless the same search was refused lately.
  */
 export interface NewestFirstOptions {
@@ -176,7 +177,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     });
     if (whole) return { rows: whole.rows, rowsRead: whole.rowsRead, elapsedMs: whole.elapsedMs, searchedFromMs: null };
   }
-  for (; !next.done; next = slices.next()) {
+  for (let first = true; !next.done; next = slices.next(), first = false) {
     const slice = next.value;
     const answer = await read(slice, limit + 1 - rows.length);
     rows.push(...answer.rows);
@@ -185,6 +186,13 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     if (rows.length > limit) break;
     const more = slice.fromMs > range.fromMs;
     if (more && budget && rowsRead >= budget.maxRowsRead) return { rows, rowsRead, elapsedMs, searchedFromMs: slice.fromMs };
+    if (more && budget && first) {
+      // A scan the newest slice did not fill: the rest of the window in one query when the index's
+      // estimate of it fits the budget left (one slice edge re-read instead of one per slice), else
+      // slice by slice, stopping at the budget.
+      const rest = await read({ fromMs: range.fromMs, toMs: slice.fromMs, toExclusive: true }, limit + 1 - rows.length, budget.maxRowsRead - rowsRead).catch(() => null);
+      if (rest) return { rows: [...rows, ...rest.rows], rowsRead: rowsRead + rest.rowsRead, elapsedMs: elapsedMs + rest.elapsedMs, searchedFromMs: null };
+    }
   }
   return { rows, rowsRead, elapsedMs, searchedFromMs: null };
 }
