@@ -110,6 +110,12 @@ export interface NewestFirst<T> extends SliceAnswer<T> {
 export const WHOLE_WINDOW_ROWS = 131_072;
 
 /**
+ * A scan (a substring, a bare word) whose whole window the index estimates at this many rows or
+ * fewer is read in one query: a few tens of milliseconds, and no slice edge read twice.
+ */
+export const SMALL_SCAN_ROWS = 524_288;
+
+/**
  * Searches whose whole window was refused lately, by the caller's key (the table and the search,
  * not the window): a common value is not asked for its whole window again at every page or refresh.
  */
@@ -143,13 +149,7 @@ export function boundedRead(maxRows: number | undefined): ClickHouseSettings {
  */
 export type SliceReader<T> = (slice: TimeSlice, want: number, maxRows?: number) => Promise<SliceAnswer<T>>;
 
-/**
- * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
- * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
- * budget — the reading so far is over it. A scan the newest slice leaves short asks the rest of
- * the window at once when it fits the budget left. A search an index serves is also asked for its whole
- * window first, bounded (WHOLE_WINDOW_ROWS), unless the same search was refused lately.
- */
+/** How readNewestFirst reads a search. */
 export interface NewestFirstOptions {
   /** A scanning search's budget (null: none). */
   budget?: ScanBudget | null;
@@ -157,10 +157,18 @@ export interface NewestFirstOptions {
   selective?: boolean;
   /** The table and the search, not the window: a refusal of its whole window is remembered under it. */
   searchKey?: string;
-  /** The whole window's bound (WHOLE_WINDOW_ROWS). */
+  /** The whole window's bound for an index-served search (WHOLE_WINDOW_ROWS). */
   wholeWindowRows?: number;
 }
 
+/**
+ * Asks the slices newest first for up to `want` rows each (`want` shrinks as rows arrive) until
+ * `limit` rows (+1, to know there are more) are in hand, the window is covered, or — with a
+ * budget — the reading so far is over it. An index-served search is first asked for its whole
+ * window (WHOLE_WINDOW_ROWS at most), and so is a scan (SMALL_SCAN_ROWS), unless the same search
+ * was refused lately; a scan the newest slice leaves short asks the rest of the window at once
+ * when it fits the budget left.
+ */
 export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }, limit: number, read: SliceReader<T>, options: NewestFirstOptions = {}): Promise<NewestFirst<T>> {
   const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS } = options;
   const rows: T[] = [];
@@ -168,10 +176,12 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   let elapsedMs = 0;
   const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1);
   let next = slices.next();
-  if (selective && !budget && !next.done && next.value.fromMs > range.fromMs && !refusedLately(searchKey, Date.now())) {
-    // Before the slices, not beside them: when it is answered it has read what one query over the
-    // window reads (HyperDX's), no more; when it is refused it has read nothing.
-    const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeWindowRows).catch(() => {
+  // An index-served search, or a scan whose whole window is a small read: one query over the window
+  // first. Before the slices, not beside them: when it is answered it has read what one query over
+  // the window reads (HyperDX's), no more; when it is refused it has read nothing.
+  const wholeBound = selective && !budget ? wholeWindowRows : budget ? Math.min(budget.maxRowsRead, SMALL_SCAN_ROWS) : null;
+  if (wholeBound !== null && !next.done && next.value.fromMs > range.fromMs && !refusedLately(searchKey, Date.now())) {
+    const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeBound).catch(() => {
       noteRefusal(searchKey, Date.now());
       return null;
     });
