@@ -4,7 +4,7 @@
  * background). Only schema facts are kept — engine, version, columns, skip indexes — keyed by
  * server URL, user, database and table; never a password or anything derived from one.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { logger } from '../log.js';
@@ -37,15 +37,13 @@ export function rememberTablesIn(path: string | null): void {
   tables = null;
 }
 
-/** The server's URL without any user or password written into it. */
+/** The server's URL without any user, password or query string written into it (`?password=` is a URL ClickHouse accepts). */
 function urlWithoutCredentials(url: string): string {
   try {
     const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
+    return `${u.protocol}//${u.host}${u.pathname}`;
   } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
+    return url.replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '');
   }
 }
 
@@ -77,13 +75,15 @@ function save(): void {
   if (!file || !tables) return;
   const newest = [...tables.entries()].sort((a, b) => b[1].seenAt - a[1].seenAt).slice(0, MAX_REMEMBERED_TABLES);
   tables = new Map(newest);
+  // The data folder is the app's; one that is gone (a removed test folder) is not made again.
+  if (!existsSync(dirname(file))) return;
+  // Written beside and renamed over: another process reading it never sees half a file.
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    // Written beside and renamed over: another process reading it never sees half a file.
-    const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify({ version: 1, tables: Object.fromEntries(newest) }), { mode: 0o600 });
     renameSync(temp, file);
   } catch (error) {
+    rmSync(temp, { force: true });
     log.warn(`Could not keep table descriptions in ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -92,13 +92,17 @@ export function rememberedTable(l: TracesLocation): RememberedTable | null {
   return load().get(rememberedKey(l)) ?? null;
 }
 
+/** A kept description's time is renewed at most this often when nothing else changed: the file is not rewritten at every start. */
+const RENEW_SEEN_MS = 24 * 3600_000;
+
 /** Keeps a table's description; true when it differs from what was kept. */
 export function rememberTable(l: TracesLocation, t: Omit<RememberedTable, 'seenAt'>, now = Date.now()): boolean {
   const key = rememberedKey(l);
   const before = load().get(key);
   const facts = (x: Omit<RememberedTable, 'seenAt'>) => JSON.stringify([x.engine, x.engineFull, x.serverVersion, x.columns, x.indexes]);
   const same = before !== undefined && facts(before) === facts(t);
-  load().set(key, { ...t, seenAt: now });
+  if (same && now - before.seenAt < RENEW_SEEN_MS) return false;
+  load().set(key, { engine: t.engine, engineFull: t.engineFull, serverVersion: t.serverVersion, columns: t.columns, indexes: t.indexes, seenAt: now });
   save();
   return !same;
 }

@@ -42,6 +42,9 @@ export async function findTracesDatabases(server: ClickHouseServer, kind: CallKi
 const Column = z.tuple([z.string(), z.string()]).transform(([name, type]) => ({ name, type }));
 const SkipIndex = z.tuple([z.string(), z.string(), z.string()]).transform(([name, type, expr]) => ({ name, type, expr }));
 
+/** Tables taken from the file and not yet described by the server in this run. */
+const kept = new WeakSet<TracesTable>();
+
 async function describe(l: TracesLocation): Promise<TracesTable> {
   // One round trip: a fresh process's first search waits for it (three queries in parallel cost ~50 ms each on the sandbox, one ~20).
   const table = await queryRows(l, {
@@ -74,20 +77,22 @@ export function describeTracesTable(location: TracesLocation, options: { refresh
   if (!options.refresh) {
     const hit = cache.get(key);
     if (hit) return hit;
-    const kept = rememberedTable(location);
-    if (kept) {
-      const remembered = Promise.resolve(tableOf(location, kept));
+    const facts = rememberedTable(location);
+    if (facts) {
+      const table = tableOf(location, facts);
+      kept.add(table);
+      const remembered = Promise.resolve(table);
       cache.set(key, remembered);
       // Described again in the background; what it finds replaces the kept one (a failure leaves it, and
-      // a query that finds the table changed describes it again at once: withTracesTable).
+      // a query that fails on it describes the table again at once: withTracesTable). A newer description
+      // (a refresh in between) is left as it is.
       setTimeout(() => {
         if (cache.get(key) !== remembered) return;
-        describe(location).then(
-          (fresh) => {
-            if (cache.get(key) === remembered) cache.set(key, Promise.resolve(fresh));
-          },
-          () => undefined,
-        );
+        const fresh = describe(location);
+        cache.set(key, fresh);
+        fresh.catch(() => {
+          if (cache.get(key) === fresh) cache.set(key, remembered);
+        });
       }, RECHECK_REMEMBERED_MS).unref();
       return remembered;
     }
@@ -114,7 +119,11 @@ export async function withTracesTable<T>(location: TracesLocation, run: (table: 
   try {
     return await run(table);
   } catch (error) {
-    if (!(error instanceof ClickHouseFailure) || !error.code || !SCHEMA_CHANGED_CODES.has(error.code)) throw error;
+    if (!(error instanceof ClickHouseFailure)) throw error;
+    // A description kept from an earlier run may be out of date in more ways than a missing column
+    // (a server upgraded, a setting gone): any query failure on it asks the server once.
+    const stale = (error.code !== null && SCHEMA_CHANGED_CODES.has(error.code)) || (kept.has(table) && error.failure === 'query');
+    if (!stale) throw error;
     return run(await describeTracesTable(location, { refresh: true }));
   }
 }

@@ -7,6 +7,7 @@
  * search further instead of reading the whole table.
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
 import { logger } from '../log.js';
 import type { SqlParams } from '../search/sql-params.js';
 
@@ -116,8 +117,9 @@ export const WHOLE_WINDOW_ROWS = 131_072;
 export const SMALL_SCAN_ROWS = 524_288;
 
 /**
- * Searches whose whole window was refused lately, by the caller's key (the table and the search,
- * not the window): a common value is not asked for its whole window again at every page or refresh.
+ * Searches whose whole window was refused lately, by the caller's key (the table and the search)
+ * and the window's length to a power of two: a common value is not asked for its whole window
+ * again at every page or refresh, while a shorter window of the same search still may be.
  */
 const refusedWhole = new Map<string, number>();
 export const REFUSAL_KEPT_MS = 10 * 60_000;
@@ -138,9 +140,21 @@ function noteRefusal(key: string | undefined, now: number): void {
   if (refusedWhole.size > MAX_REFUSALS) refusedWhole.delete(refusedWhole.keys().next().value!);
 }
 
-/** The settings that bound a query to `maxRows` rows, refused before reading when the index's estimate is over. */
+/** The settings that bound a query to `maxRows` rows (at least one: 0 would mean no bound), refused before reading when the index's estimate is over. */
 export function boundedRead(maxRows: number | undefined): ClickHouseSettings {
-  return maxRows === undefined ? {} : { max_rows_to_read: String(maxRows), read_overflow_mode: 'throw' };
+  return maxRows === undefined ? {} : { max_rows_to_read: String(Math.max(1, Math.floor(maxRows))), read_overflow_mode: 'throw' };
+}
+
+/**
+ * ClickHouse's answers that mean a bounded read was not let through: over the rows or bytes it
+ * may read (158, 307, 396), or a user who may not set the bound (164 read-only, 452 a settings
+ * constraint). Those reads go slice by slice; any other failure is the search's own.
+ */
+const REFUSED_CODES = new Set(['158', '307', '396', '164', '452']);
+
+function refusedRead(error: unknown): null {
+  if (error instanceof ClickHouseFailure && error.code !== null && REFUSED_CODES.has(error.code)) return null;
+  throw error;
 }
 
 /**
@@ -176,16 +190,16 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   let elapsedMs = 0;
   const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1);
   let next = slices.next();
+  const refusalKey = searchKey === undefined ? undefined : `${searchKey}|${Math.round(Math.log2(Math.max(1, range.toMs - range.fromMs)))}`;
   // An index-served search, or a scan whose whole window is a small read: one query over the window
   // first. Before the slices, not beside them: when it is answered it has read what one query over
-  // the window reads (HyperDX's), no more; when it is refused it has read nothing.
+  // the window reads (HyperDX's), no more; when it is refused it has read nothing of the table
+  // (an IN subquery's own read may have run; that is not counted).
   const wholeBound = selective && !budget ? wholeWindowRows : budget ? Math.min(budget.maxRowsRead, SMALL_SCAN_ROWS) : null;
-  if (wholeBound !== null && !next.done && next.value.fromMs > range.fromMs && !refusedLately(searchKey, Date.now())) {
-    const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeBound).catch(() => {
-      noteRefusal(searchKey, Date.now());
-      return null;
-    });
+  if (wholeBound !== null && !next.done && next.value.fromMs > range.fromMs && !refusedLately(refusalKey, Date.now())) {
+    const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeBound).catch(refusedRead);
     if (whole) return { rows: whole.rows, rowsRead: whole.rowsRead, elapsedMs: whole.elapsedMs, searchedFromMs: null };
+    noteRefusal(refusalKey, Date.now());
   }
   for (let first = true; !next.done; next = slices.next(), first = false) {
     const slice = next.value;
@@ -196,11 +210,12 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     if (rows.length > limit) break;
     const more = slice.fromMs > range.fromMs;
     if (more && budget && rowsRead >= budget.maxRowsRead) return { rows, rowsRead, elapsedMs, searchedFromMs: slice.fromMs };
-    if (more && budget && first) {
-      // A scan the newest slice did not fill: the rest of the window in one query when the index's
-      // estimate of it fits the budget left (one slice edge re-read instead of one per slice), else
-      // slice by slice, stopping at the budget.
-      const rest = await read({ fromMs: range.fromMs, toMs: slice.fromMs, toExclusive: true }, limit + 1 - rows.length, budget.maxRowsRead - rowsRead).catch(() => null);
+    // A scan the newest slice left far short (at its rate the whole window would not fill the page
+    // twice over): the rest of the window in one query when the index's estimate of it fits the
+    // budget left — one slice edge read twice instead of one per slice — else slice by slice.
+    const rate = rows.length / Math.max(1, slice.toMs - slice.fromMs);
+    if (more && budget && first && rate * (range.toMs - range.fromMs) < 2 * (limit + 1)) {
+      const rest = await read({ fromMs: range.fromMs, toMs: slice.fromMs, toExclusive: true }, limit + 1 - rows.length, budget.maxRowsRead - rowsRead).catch(refusedRead);
       if (rest) return { rows: [...rows, ...rest.rows], rowsRead: rowsRead + rest.rowsRead, elapsedMs: elapsedMs + rest.elapsedMs, searchedFromMs: null };
     }
   }

@@ -1,0 +1,123 @@
+/**
+ * Which reads a search makes, newest first: what decides the rows it reads and the round trips it
+ * waits for. The reader here answers from a list of matches the way ClickHouse would — newest
+ * first, and refusing a bounded read (code 158) when its estimate is over the bound — so each
+ * test can say which windows were asked and that the page is the newest matches either way.
+ */
+import { describe, expect, it } from 'vitest';
+import { ClickHouseFailure } from '../../electron/core/clickhouse/clickhouse-failure.js';
+import { boundedRead, readNewestFirst, type SliceReader, type TimeSlice } from '../../electron/core/traces/time-slices.js';
+
+const H = 3600_000;
+const range = { fromMs: 1_000_000_000_000, toMs: 1_000_000_000_000 + 6 * H };
+let keys = 0;
+const freshKey = () => `search-${keys++}`;
+
+interface Ask {
+  fromMs: number;
+  toMs: number;
+  maxRows?: number;
+}
+
+/** Rows read by the reads that were answered. */
+const answered: WeakMap<Ask[], number> = new WeakMap();
+
+/**
+ * A table of `rowsPerMs` spans per millisecond over the window, of which those at `matches` (ms)
+ * match. A read of a slice reads all its rows (a scan) or only the matches' share (`selective`:
+ * an index serves it, 8192-row granules around each match); a bounded read over its estimate is refused.
+ */
+function table(matches: number[], opts: { rowsPerMs: number; selective: boolean }) {
+  const asked: Ask[] = [];
+  const inSlice = (s: TimeSlice) => matches.filter((m) => m >= s.fromMs && (s.toExclusive ? m < s.toMs : m <= s.toMs)).sort((a, b) => b - a);
+  const read: SliceReader<number> = async (s, want, maxRows) => {
+    asked.push({ fromMs: s.fromMs, toMs: s.toMs, ...(maxRows === undefined ? {} : { maxRows }) });
+    const found = inSlice(s);
+    const rowsRead = opts.selective ? found.length * 8192 : Math.round((s.toMs - s.fromMs) * opts.rowsPerMs);
+    if (maxRows !== undefined && rowsRead > maxRows) throw new ClickHouseFailure('query', 'Limit for rows exceeded', 'Narrow it.', '158');
+    answered.set(asked, (answered.get(asked) ?? 0) + rowsRead);
+    return { rows: found.slice(0, want), rowsRead, elapsedMs: 1 };
+  };
+  return { read, asked };
+}
+
+const every = (stepMs: number) => Array.from({ length: Math.floor((range.toMs - range.fromMs) / stepMs) }, (_, i) => range.toMs - i * stepMs);
+
+describe('an index-served search', () => {
+  it('asks a rare value over its whole window in one read', async () => {
+    const t = table([range.fromMs + H, range.fromMs + 2 * H], { rowsPerMs: 1, selective: true });
+    const r = await readNewestFirst(range, 200, t.read, { selective: true, searchKey: freshKey() });
+    expect(r.rows).toEqual([range.fromMs + 2 * H, range.fromMs + H]);
+    expect(t.asked).toEqual([{ ...range, maxRows: 131_072 }]);
+    expect(r.rowsRead).toBe(2 * 8192);
+  });
+
+  it('reads a common value slice by slice once its whole window is refused, and does not ask for that window again', async () => {
+    const matches = every(1_000);
+    const key = freshKey();
+    const t = table(matches, { rowsPerMs: 1, selective: true });
+    const r = await readNewestFirst(range, 200, t.read, { selective: true, searchKey: key });
+    expect(r.rows).toEqual(matches.slice(0, 201));
+    expect(t.asked[0]).toEqual({ ...range, maxRows: 131_072 });
+    expect(t.asked.slice(1).every((a) => a.maxRows === undefined), 'the slices are not bounded').toBe(true);
+    expect(r.rowsRead, 'rows read are those of the reads answered').toBe(answered.get(t.asked));
+
+    const again = table(matches, { rowsPerMs: 1, selective: true });
+    await readNewestFirst(range, 200, again.read, { selective: true, searchKey: key });
+    expect(again.asked[0]!.maxRows, 'the same search is not asked for its whole window again').toBeUndefined();
+    // A window a sixteenth as long is its own question.
+    const short = { fromMs: range.toMs - H / 2, toMs: range.toMs };
+    const shorter = table(matches.filter((m) => m >= short.fromMs), { rowsPerMs: 1, selective: true });
+    await readNewestFirst(short, 20, shorter.read, { selective: true, searchKey: key });
+    expect(shorter.asked[0]).toEqual({ ...short, maxRows: 131_072 });
+  });
+
+  it('lets any other failure through, unremembered', async () => {
+    const key = freshKey();
+    const down: SliceReader<number> = async () => {
+      throw new ClickHouseFailure('unreachable', 'ClickHouse did not answer.', 'Start it.', null);
+    };
+    await expect(readNewestFirst(range, 200, down, { selective: true, searchKey: key })).rejects.toThrow('did not answer');
+    const t = table([range.fromMs + H], { rowsPerMs: 1, selective: true });
+    await readNewestFirst(range, 200, t.read, { selective: true, searchKey: key });
+    expect(t.asked).toEqual([{ ...range, maxRows: 131_072 }]);
+  });
+});
+
+describe('a scan (a substring, a bare word)', () => {
+  const budget = { maxRowsRead: 4_000_000 };
+
+  it('reads a small window in one query', async () => {
+    const t = table([range.fromMs + H], { rowsPerMs: 0.01, selective: false });
+    const r = await readNewestFirst(range, 200, t.read, { budget, searchKey: freshKey() });
+    expect(t.asked).toEqual([{ ...range, maxRows: 524_288 }]);
+    expect(r.rows).toEqual([range.fromMs + H]);
+  });
+
+  it('reads the rest of a big window at once after a newest slice that found almost nothing', async () => {
+    const t = table([range.fromMs + H], { rowsPerMs: 0.1, selective: false });
+    const r = await readNewestFirst(range, 200, t.read, { budget, searchKey: freshKey() });
+    expect(t.asked.map((a) => a.maxRows)).toEqual([524_288, undefined, 4_000_000 - 30_000]);
+    expect(t.asked[2]).toMatchObject({ fromMs: range.fromMs, toMs: t.asked[1]!.fromMs });
+    expect(r.rows).toEqual([range.fromMs + H]);
+    expect(r.searchedFromMs).toBeNull();
+  });
+
+  it('goes on slice by slice when the matches come often, or the rest is over the budget left, and says where it stopped', async () => {
+    const often = table(every(20_000), { rowsPerMs: 0.1, selective: false });
+    const filled = await readNewestFirst(range, 200, often.read, { budget, searchKey: freshKey() });
+    expect(filled.rows).toEqual(every(20_000).slice(0, 201));
+    expect(often.asked.slice(1).every((a) => a.maxRows === undefined), 'no read of the rest: the page fills within a few slices').toBe(true);
+
+    const dense = table([range.fromMs + 1], { rowsPerMs: 1, selective: false });
+    const stopped = await readNewestFirst(range, 200, dense.read, { budget, searchKey: freshKey() });
+    expect(dense.asked.map((a) => a.maxRows)).toEqual([524_288, undefined, 4_000_000 - 300_000, undefined, undefined]);
+    expect(stopped.rows).toEqual([]);
+    expect(stopped.searchedFromMs, 'stopped at the budget, and says where').toBe(dense.asked[dense.asked.length - 1]!.fromMs);
+  });
+});
+
+it('never sends a bound of 0 rows, which ClickHouse reads as no bound', () => {
+  expect(boundedRead(0)).toEqual({ max_rows_to_read: '1', read_overflow_mode: 'throw' });
+  expect(boundedRead(undefined)).toEqual({});
+});
