@@ -173,6 +173,14 @@ const ORDER_U_SQL = 'toUInt64(greatest(toUnixTimestamp64Nano(Timestamp), 0))';
 const TOP = '4611686018427387904'; // 2^62
 const TOP2 = '9223372036854775808'; // 2^63
 
+/**
+ * The compact rollup's start and duration (ns) as numbers, for a caller's own per-request
+ * expressions (`select`, `having`): the same aggregates as its tsNs and durationNs fields, so the
+ * engine keeps one state for both.
+ */
+export const COMPACT_START_NS_SQL = `minIf(tsNs64, ${ROOT})`;
+export const COMPACT_DURATION_NS_SQL = `argMinIf(durationNs64, ${ORDER_U}, ${ROOT})`;
+
 /** The same rules with fewer states, for the start-only order (the fold's tie-break by span id is not kept). */
 function compactAggregates(): Record<string, Aggregate> {
   const reads = ['spanType', 'parentSpanId', ORDER_U];
@@ -180,8 +188,8 @@ function compactAggregates(): Record<string, Aggregate> {
   const called = `argMinIf(calledModel, ${ORDER_U} + if(${IS_MODEL}, toUInt64(0), toUInt64(${TOP})), calledModel != '' AND (${IS_MODEL} OR NOT ${ROOT}))`;
   const out: Record<string, Aggregate> = {
     // Every request rolled up has its root (rollups keep only those: HAVING r_hasRoot), so no state for a rootless one's start and end.
-    tsNs: { sql: `toString(minIf(tsNs64, ${ROOT}))`, reads: ['tsNs64', 'parentSpanId'] },
-    durationNs: { sql: `toString(argMinIf(durationNs64, ${ORDER_U}, ${ROOT}))`, reads: ['durationNs64', 'parentSpanId', ORDER_U] },
+    tsNs: { sql: `toString(${COMPACT_START_NS_SQL})`, reads: ['tsNs64', 'parentSpanId'] },
+    durationNs: { sql: `toString(${COMPACT_DURATION_NS_SQL})`, reads: ['durationNs64', 'parentSpanId', ORDER_U] },
     status: { sql: `multiIf(countIf(${ERR}) > 0, 'error', argMinIf(status = 'ok', ${ORDER_U}, ${ROOT}), 'ok', 'unset')`, reads: ['status', 'parentSpanId', ORDER_U] },
     model: { sql: modelSql(ORDER_U, (cls) => `bitShiftLeft(toUInt64(${cls}), 62)`), reads: ['model', 'calledModel', ...reads] },
     pricedModel: { sql: `if(${called} != '', ${called}, r_model)`, reads: ['calledModel', ...reads], needs: ['model'] },

@@ -22,11 +22,11 @@ import { scansText, servedByIndex } from './span-search.js';
 export const MEMBER_SLACK_MS = 60 * 60_000;
 
 /** One row per request (a trace with a root) whose spans satisfy `where`: the fields asked for, or all of them. */
-export function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; selectReads?: readonly string[]; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
+export function rollupSql(t: TracesTable, where: string, extra: { columns?: string; select?: string; selectReads?: readonly string[]; having?: string; fields?: readonly string[]; onlyContributing?: boolean; tieBreak?: boolean } = {}): string {
   const sql = requestRollupSql(t.layout, extra.fields, { tieBreak: extra.tieBreak, compactKey: extra.onlyContributing, extraReads: extra.selectReads });
   // Only the spans that can change the fields asked for: filtered on cheap columns before any attribute value is read.
   const contributing = extra.onlyContributing && sql.prefilter !== '1' ? ` AND ${sql.prefilter}` : '';
-  return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where}${contributing}) GROUP BY ${sql.groupKey} HAVING r_hasRoot`;
+  return `SELECT ${sql.aggregates}${extra.select ?? ''} FROM (SELECT ${sql.spanColumns}${extra.columns ?? ''} FROM ${fromTable(t)} WHERE ${where}${contributing}) GROUP BY ${sql.groupKey} HAVING r_hasRoot${extra.having ? ` AND (${extra.having})` : ''}`;
 }
 
 export const Raw = z.record(z.string(), z.unknown());

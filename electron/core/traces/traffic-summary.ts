@@ -19,6 +19,7 @@ import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, rollupSql, type PriceOf } from './request-queries.js';
+import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL } from '../semantics/request-rollup-sql.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
 import { activeParts, partsSignature } from './table-parts.js';
 import { MINUTE_MS, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
@@ -143,23 +144,25 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
   const where = `${rangeWhere(params, window)} AND ${svc} AND (${spans})${matched}`;
   // A request belongs to the run its root started in.
   const ns = (ms: number) => params.add('UInt64', String(BigInt(Math.max(0, Math.floor(ms))) * 1_000_000n));
-  const rooted = runs.map((r) => `(toUInt64(r_tsNs) >= ${ns(r.fromMs)} AND toUInt64(r_tsNs) ${r.toInclusive ? '<=' : '<'} ${ns(r.toMs)})`).join(' OR ');
+  const rooted = runs.map((r) => `(r_startNs >= ${ns(r.fromMs)} AND r_startNs ${r.toInclusive ? '<=' : '<'} ${ns(r.toMs)})`).join(' OR ');
   const slice = params.add('UInt64', q.sliceMs);
   // Each request's piece: its bucket, or its minute in the buckets read by the minute.
-  const pieceSql = `multiIf(has(${params.add('Array(UInt64)', byMinute)}, intDiv(ms, ${slice}) * ${slice}), intDiv(ms, ${MINUTE_MS}) * ${MINUTE_MS}, intDiv(ms, ${slice}) * ${slice})`;
+  const pieceSql = `multiIf(has(${params.add('Array(UInt64)', byMinute)}, intDiv(r_ms, ${slice}) * ${slice}), intDiv(r_ms, ${MINUTE_MS}) * ${MINUTE_MS}, intDiv(r_ms, ${slice}) * ${slice})`;
+  // Each request's own numbers, computed beside its rollup rather than in a SELECT * over it, and its
+  // start and duration as numbers rather than read back from text: ~10 ms less planning (measured).
+  const perRequest = `, ${COMPACT_START_NS_SQL} AS r_startNs, ${COMPACT_DURATION_NS_SQL} AS r_durationU, intDiv(r_startNs, 1000000) AS r_ms, ${pieceSql} AS r_slice, r_durationU / 1e6 AS r_durationMs, r_startNs + r_durationU AS r_endNs`;
   // Fine columns are f_-named: an outer alias equal to one would be read in its place inside the aggregates.
   const fineSums = SUMMED_FACTS.map((f) => `sum(ifNull(r_${f}, 0)) AS f_sum_${f}, sumIf(ifNull(r_${f}, 0), isNull(r_costUsd)) AS f_uncosted_${f}`).join(',\n                 ');
   const sums = SUMMED_FACTS.map((f) => `sum(f_sum_${f}) AS sum_${f}, sum(f_uncosted_${f}) AS uncosted_${f}`).join(', ');
   // Requests are grouped once by (slice, model, user, priced model) — slices × models × users at
   // most, far fewer than the requests — and the grouping sets are made of those groups: adding
   // millions of requests into five sets' tables each cost more (measured).
-  const fine = `SELECT slice, r_model, r_user, r_pricedModel, anyIf(r_provider, r_provider != '') AS f_provider,
-                 count() AS f_requests, countIf(r_status = 'error') AS f_errors, countIf(isNull(r_costUsd)) AS f_uncostedRequests, max(endNs) AS f_maxEnd,
-                 ${sketchStatesSql('durationMs', 'f_duration')}, countIf(isNotNull(r_ttftMs)) AS f_ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'f_ttft', 'isNotNull(r_ttftMs)')},
+  const fine = `SELECT r_slice AS slice, r_model, r_user, r_pricedModel, anyIf(r_provider, r_provider != '') AS f_provider,
+                 count() AS f_requests, countIf(r_status = 'error') AS f_errors, countIf(isNull(r_costUsd)) AS f_uncostedRequests, max(r_endNs) AS f_maxEnd,
+                 ${sketchStatesSql('r_durationMs', 'f_duration')}, countIf(isNotNull(r_ttftMs)) AS f_ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'f_ttft', 'isNotNull(r_ttftMs)')},
                  ${fineSums}
-          FROM (SELECT *, intDiv(toUInt64(r_tsNs), 1000000) AS ms, ${pieceSql} AS slice, toUInt64(r_durationNs) / 1e6 AS durationMs, toUInt64(r_tsNs) + toUInt64(r_durationNs) AS endNs
-                FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false })}) WHERE ${rooted})
-          GROUP BY slice, r_model, r_user, r_pricedModel`;
+          FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false, select: perRequest, having: rooted })})
+          GROUP BY r_slice, r_model, r_user, r_pricedModel`;
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
