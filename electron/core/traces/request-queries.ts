@@ -15,7 +15,7 @@ import { RequestSearchResult } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
-import { boundedRead, readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { scansText, servedByIndex } from './span-search.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
@@ -68,7 +68,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
     const terms = termWheres(search, base);
     // The search, not the page or the window: what decides whether its whole window is worth asking at once.
-    const searchKey = JSON.stringify(['requests', location.url, location.database, location.table, svc, terms, base.values]);
+    const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
     const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${base.add('UInt64', q.before.tsNs)})), ${base.add('String', q.before.traceId)})` : '';
     // A next page starts where the previous one ended, not at the window's end.
     const range = { fromMs: q.fromMs, toMs: q.before ? Math.min(q.toMs, Math.ceil(Number(BigInt(q.before.tsNs) / 1_000_000n)) + 1) : q.toMs };

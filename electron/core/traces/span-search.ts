@@ -11,7 +11,7 @@ import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
 import { keysOfEmptyAnswer, prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
-import { boundedRead, readNewestFirst, SCAN_BUDGET, sliceWhere, type ScanBudget } from './time-slices.js';
+import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
 
 /**
@@ -62,7 +62,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
       {
         budget: scansText(search, q.language) ? budget : null,
         selective: terms.some(servedByIndex),
-        searchKey: JSON.stringify(['spans', location.url, location.database, location.table, where, base.values]),
+        searchKey: searchKeyOf('spans', location, [where, base.values]),
       },
     );
     const spans = answer.rows;

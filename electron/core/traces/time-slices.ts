@@ -8,6 +8,7 @@
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
+import type { TracesLocation } from '../clickhouse/server.js';
 import { logger } from '../log.js';
 import type { SqlParams } from '../search/sql-params.js';
 
@@ -138,6 +139,11 @@ function noteRefusal(key: string | undefined, now: number): void {
   refusedWhole.delete(key);
   refusedWhole.set(key, now + REFUSAL_KEPT_MS);
   if (refusedWhole.size > MAX_REFUSALS) refusedWhole.delete(refusedWhole.keys().next().value!);
+}
+
+/** A search's key for the refusals: what it reads and looks for, not the window or the page. */
+export function searchKeyOf(kind: string, location: TracesLocation, search: unknown): string {
+  return JSON.stringify([kind, location.url, location.user, location.database, location.table, search]);
 }
 
 /** The settings that bound a query to `maxRows` rows (at least one: 0 would mean no bound), refused before reading when the index's estimate is over. */
