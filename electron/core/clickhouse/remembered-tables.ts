@@ -95,16 +95,15 @@ export function rememberedTable(l: TracesLocation): RememberedTable | null {
 /** A kept description's time is renewed at most this often when nothing else changed: the file is not rewritten at every start. */
 const RENEW_SEEN_MS = 24 * 3600_000;
 
-/** Keeps a table's description; true when it differs from what was kept. */
-export function rememberTable(l: TracesLocation, t: Omit<RememberedTable, 'seenAt'>, now = Date.now()): boolean {
+/** Keeps a table's description. */
+export function rememberTable(l: TracesLocation, t: Omit<RememberedTable, 'seenAt'>, now = Date.now()): void {
   const key = rememberedKey(l);
   const before = load().get(key);
   const facts = (x: Omit<RememberedTable, 'seenAt'>) => JSON.stringify([x.engine, x.engineFull, x.serverVersion, x.columns, x.indexes]);
   const same = before !== undefined && facts(before) === facts(t);
-  if (same && now - before.seenAt < RENEW_SEEN_MS) return false;
+  if (same && now - before.seenAt < RENEW_SEEN_MS) return;
   load().set(key, { engine: t.engine, engineFull: t.engineFull, serverVersion: t.serverVersion, columns: t.columns, indexes: t.indexes, seenAt: now });
   save();
-  return !same;
 }
 
 export function forgetRememberedTable(l: TracesLocation): void {

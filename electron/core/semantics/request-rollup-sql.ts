@@ -180,6 +180,8 @@ const TOP2 = '9223372036854775808'; // 2^63
  */
 export const COMPACT_START_NS_SQL = `minIf(tsNs64, ${ROOT})`;
 export const COMPACT_DURATION_NS_SQL = `argMinIf(durationNs64, ${ORDER_U}, ${ROOT})`;
+/** The span columns those two read (a caller passes them as its extra reads). */
+export const COMPACT_TIMES_READS = ['tsNs64', 'durationNs64', 'parentSpanId', ORDER_U];
 
 /** The same rules with fewer states, for the start-only order (the fold's tie-break by span id is not kept). */
 function compactAggregates(): Record<string, Aggregate> {

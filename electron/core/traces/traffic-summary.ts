@@ -19,7 +19,7 @@ import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, rollupSql, type PriceOf } from './request-queries.js';
-import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL } from '../semantics/request-rollup-sql.js';
+import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL, COMPACT_TIMES_READS } from '../semantics/request-rollup-sql.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
 import { activeParts, partsSignature } from './table-parts.js';
 import { MINUTE_MS, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
@@ -161,7 +161,7 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
                  count() AS f_requests, countIf(r_status = 'error') AS f_errors, countIf(isNull(r_costUsd)) AS f_uncostedRequests, max(r_endNs) AS f_maxEnd,
                  ${sketchStatesSql('r_durationMs', 'f_duration')}, countIf(isNotNull(r_ttftMs)) AS f_ttftCount, ${sketchStatesSql('ifNull(r_ttftMs, 0)', 'f_ttft', 'isNotNull(r_ttftMs)')},
                  ${fineSums}
-          FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false, select: perRequest, having: rooted })})
+          FROM (${rollupSql(t, where, { fields: SUMMARY_FIELDS, onlyContributing: true, tieBreak: false, select: perRequest, selectReads: COMPACT_TIMES_READS, having: rooted })})
           GROUP BY r_slice, r_model, r_user, r_pricedModel`;
   const answer = await queryRows(location, {
     kind: 'search',
