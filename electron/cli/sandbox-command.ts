@@ -1,10 +1,17 @@
 /** `clickstack-tray sandbox`: runs the embedded ClickStack in the foreground and prints one ready line. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { appDataDir, sandboxDataDir } from '../core/app-paths.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { DEFAULT_SCHEMA, SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
 import { acquireInstanceLock, heldMessage, LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
 import { parsePort, secretFromEnv } from './options.js';
+
+/** A user name for --readonly-user: a plain name, not the sandbox's full user. */
+function readOnlyUserName(value: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) throw new InvalidArgumentError(`"${value.slice(0, 64)}" is not a user name (1-64 letters, digits, _ . -).`);
+  if (value === 'default') throw new InvalidArgumentError('`default` is the sandbox’s full user; give the read-only user another name.');
+  return value;
+}
 
 export function sandboxCommand(): Command {
   return new Command('sandbox')
@@ -18,7 +25,9 @@ export function sandboxCommand(): Command {
     .option('--database <name>', 'database that holds otel_traces', 'default')
     .option('--auth-token-env <VAR>', 'require `authorization: <token>` on OTLP requests, the token read from this variable')
     .option('--clickhouse-password-env <VAR>', 'password of the ClickHouse user `default`, read from this variable')
-    .action(async (opts: { otlpPort: number; otlpGrpcPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string }) => {
+    .option('--readonly-user <name>', 'also serve a ClickHouse user with the readonly = 1 profile (reads only, no setting changed), as viewing accounts are set up', readOnlyUserName)
+    .option('--readonly-password-env <VAR>', 'password of the --readonly-user, read from this variable')
+    .action(async (opts: { otlpPort: number; otlpGrpcPort: number; clickhousePort: number; healthPort: number; dataDir: string; schema: SchemaVariant; database: string; authTokenEnv?: string; clickhousePasswordEnv?: string; readonlyUser?: string; readonlyPasswordEnv?: string }) => {
       const lock = acquireInstanceLock(opts.dataDir, 'a clickstack-tray sandbox');
       if (!lock.acquired) {
         // One line the supervisor reads, and an exit code it does not restart on.
@@ -36,6 +45,7 @@ export function sandboxCommand(): Command {
         database: opts.database,
         authToken: secretFromEnv(opts.authTokenEnv, '--auth-token-env'),
         clickhousePassword: secretFromEnv(opts.clickhousePasswordEnv, '--clickhouse-password-env'),
+        ...(opts.readonlyUser ? { clickhouseReadOnlyUser: { user: opts.readonlyUser, password: secretFromEnv(opts.readonlyPasswordEnv, '--readonly-password-env') ?? '' } } : {}),
       });
       // The lock now says where this sandbox answers: the CLI beside a running app uses it instead of starting its own.
       lock.describe({ endpoints: sandbox.endpoints });

@@ -18,6 +18,7 @@ import { BodyError, decodeContentEncoding, readLimitedBody } from '../node-share
 import { CompressedBlockError, readCompressedBlocks, writeCompressedBlocks } from './compressed-blocks.js';
 import { NativeFormatError, nativeForClientRevision } from './native-output.js';
 import { bindParameters } from './query-params.js';
+import { ReadOnlyProfile } from './read-only-profile.js';
 import { browserOrForeignRequest, reachesOutside } from './request-guard.js';
 
 export const MAX_QUERY_BODY_BYTES = 256 * 1024 * 1024;
@@ -129,6 +130,8 @@ export interface ClickHouseHttpOptions {
   port?: number;
   /** The password of the user `default`; '' accepts any request without a password, as stock ClickHouse does. */
   password?: string;
+  /** A second user with ClickHouse's readonly = 1 profile (read-only-profile.ts), as a viewing account is set up. */
+  readOnlyUser?: { user: string; password: string };
   /** Told of every engine error (the storage check notes damaged data found at query time). */
   onEngineError?: (code: number, message: string) => void;
 }
@@ -187,8 +190,11 @@ function settingsOf(url: URL): { settings: [string, string][]; rawParams: Record
 export class ClickHouseHttpServer {
   private server: Server | null = null;
   private version = '0.0.0';
+  private readonly readOnlyProfile: ReadOnlyProfile;
 
-  constructor(private readonly options: ClickHouseHttpOptions) {}
+  constructor(private readonly options: ClickHouseHttpOptions) {
+    this.readOnlyProfile = new ReadOnlyProfile(options.engine);
+  }
 
   async listen(): Promise<number> {
     this.version = await this.options.engine.version;
@@ -287,7 +293,9 @@ export class ClickHouseHttpServer {
 
     const { user, password } = credentialsOf(req, url);
     const expected = this.options.password ?? '';
-    if (user !== 'default' || !sameSecret(password, expected)) {
+    const readOnlyUser = this.options.readOnlyUser;
+    const readOnly = readOnlyUser !== undefined && user === readOnlyUser.user && sameSecret(password, readOnlyUser.password);
+    if (!readOnly && (user !== 'default' || !sameSecret(password, expected))) {
       throw new EngineError(516, 'AUTHENTICATION_FAILED', `Code: 516. DB::Exception: ${user}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)`);
     }
 
@@ -307,6 +315,8 @@ export class ClickHouseHttpServer {
     const sql = nativeInsert ? urlQuery! : urlQuery !== null ? (body.length ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery) : body.toString('utf8');
     const outside = reachesOutside(sql);
     if (outside) throw accessDenied(outside);
+    const notAllowed = readOnly ? await this.readOnlyProfile.refusal(sql, url) : null;
+    if (notAllowed) throw notAllowed;
     if (nativeInsert) return this.insertNative(req, res, url, queryId, nativeInsert[1]!, body);
     if (sql.trim() === '') {
       throw new EngineError(62, 'SYNTAX_ERROR', 'Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)');

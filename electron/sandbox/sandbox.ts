@@ -19,6 +19,8 @@ export interface SandboxOptions {
   database?: string;
   authToken?: string;
   clickhousePassword?: string;
+  /** A read-only ClickHouse user beside `default` (ClickHouse's readonly = 1 profile). */
+  clickhouseReadOnlyUser?: { user: string; password: string };
 }
 
 export interface RunningSandbox {
@@ -53,7 +55,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const storage = new StorageCheck(engine, database, options.dataDir, () => ingest.lastInsert);
   await storage.findSetAside('otel_traces');
   storage.noteDamagedJournal(replay.setAside.length, journal.damagedDir);
-  const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, onEngineError: (code, message) => storage.noteEngineError(code, message) });
+  const clickhouse = new ClickHouseHttpServer({ engine, port: options.clickhousePort, password: options.clickhousePassword, ...(options.clickhouseReadOnlyUser ? { readOnlyUser: options.clickhouseReadOnlyUser } : {}), onEngineError: (code, message) => storage.noteEngineError(code, message) });
   const receiver = new OtlpReceiver({ ingest, port: options.otlpPort, authToken: options.authToken });
   const grpcReceiver = new OtlpGrpcReceiver({ ingest, port: options.otlpGrpcPort, authToken: options.authToken });
   const health = new HealthServer(() => storage.state(), engine);

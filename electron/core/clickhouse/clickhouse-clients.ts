@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ClickHouseFailure, toClickHouseFailure } from './clickhouse-failure.js';
 import { serverKey, type ClickHouseServer } from './server.js';
 import { nextQueryOfCall } from './running-queries.js';
+import { hintsFor, learnRefusedHint } from './setting-hints.js';
 
 /** How long each kind of call may take before it is given up. */
 export const CALL_TIMEOUT_MS = {
@@ -61,7 +62,10 @@ export interface QueryOptions<T> {
   /** The database unqualified table names resolve in; 'default' when absent. */
   database?: string;
   signal?: AbortSignal;
+  /** Settings the answer depends on (a row bound, SQL mode's limits): a user who may not set them gets the failure. */
   settings?: ClickHouseSettings;
+  /** Settings that only make the query cheaper or easier to stop: left out for a user who may not change them (setting-hints.ts). */
+  hints?: ClickHouseSettings;
   row: z.ZodType<T>;
   timeoutMs?: number;
 }
@@ -94,10 +98,24 @@ function parseAnswer(text: string): unknown {
 
 /** Runs one SELECT; every failure comes back as a ClickHouseFailure with its kind. */
 export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>): Promise<QueryAnswer<T>> {
-  const timeoutMs = o.timeoutMs ?? CALL_TIMEOUT_MS[o.kind];
-  const deadline = AbortSignal.timeout(timeoutMs);
   // A query of a call the person may cancel carries the call's id and stops with it.
   const call = nextQueryOfCall(server);
+  // A closed connection stops a read-only query on the server too (the cancel path's second line of defence; KILL QUERY is the first).
+  const wanted: ClickHouseSettings = call ? { cancel_http_readonly_queries_on_client_close: 1, ...o.hints } : { ...o.hints };
+  for (;;) {
+    const hints = hintsFor(server, wanted);
+    try {
+      return await sendQuery(server, o, call, { ...hints, ...o.settings });
+    } catch (error) {
+      // A user who may not change settings runs the query without the hints (each refusal is learnt once).
+      if (!learnRefusedHint(server, error, hints)) throw error;
+    }
+  }
+}
+
+async function sendQuery<T>(server: ClickHouseServer, o: QueryOptions<T>, call: ReturnType<typeof nextQueryOfCall>, settings: ClickHouseSettings): Promise<QueryAnswer<T>> {
+  const timeoutMs = o.timeoutMs ?? CALL_TIMEOUT_MS[o.kind];
+  const deadline = AbortSignal.timeout(timeoutMs);
   const callers = [o.signal, call?.signal].filter((s): s is AbortSignal => s !== undefined);
   const signal = callers.length > 0 ? AbortSignal.any([deadline, ...callers]) : deadline;
   let answer: unknown;
@@ -108,8 +126,7 @@ export async function queryRows<T>(server: ClickHouseServer, o: QueryOptions<T>)
       format: 'JSON',
       abort_signal: signal,
       ...(call ? { query_id: call.queryId } : {}),
-      // A closed connection stops a read-only query on the server too (the cancel path's second line of defence).
-      clickhouse_settings: call ? { cancel_http_readonly_queries_on_client_close: 1, ...o.settings } : o.settings,
+      clickhouse_settings: settings,
     });
     answer = parseAnswer(await rs.text());
   } catch (error) {

@@ -46,11 +46,12 @@ async function sampleSince(l: TracesLocation, layout: TableLayout, since: string
   const { rows } = await queryRows(l, {
     kind: 'search',
     database: l.database,
-    sql: `SELECT arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'SpanAttributes')})), 1, ${MAX_KEYS}) AS span,
-                 arraySlice(arraySort(groupUniqArrayArray(${attributeKeysSql(layout, 'ResourceAttributes')})), 1, ${MAX_KEYS}) AS resource
-          FROM ${table(l)} WHERE Timestamp >= ${since}`,
-    // A busy table stops at the budget with what it has read (a sample), instead of failing.
-    settings: { max_rows_to_read: String(SAMPLE_MAX_ROWS), read_overflow_mode: 'break' },
+    // A busy table stops at the budget with what it has read (a sample): a LIMIT without ORDER BY
+    // stops the read there, as read_overflow_mode = 'break' would, and asks no setting of a read-only user.
+    sql: `SELECT arraySlice(arraySort(groupUniqArrayArray(spanKeys)), 1, ${MAX_KEYS}) AS span,
+                 arraySlice(arraySort(groupUniqArrayArray(resourceKeys)), 1, ${MAX_KEYS}) AS resource
+          FROM (SELECT ${attributeKeysSql(layout, 'SpanAttributes')} AS spanKeys, ${attributeKeysSql(layout, 'ResourceAttributes')} AS resourceKeys
+                FROM ${table(l)} WHERE Timestamp >= ${since} LIMIT ${SAMPLE_MAX_ROWS})`,
     row: Sample,
   });
   return rows[0] ?? { span: [], resource: [] };

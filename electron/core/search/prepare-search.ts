@@ -72,7 +72,11 @@ export function termWheres(prepared: PreparedSearch, params: SqlParams): string[
   return prepared.tree ? andTerms(prepared.tree).map((t) => compileSearch(t, params, prepared.ctx)) : [];
 }
 
-/** SQL mode runs read-only, with a time limit and a cap on rows. */
-export function settingsFor(prepared: PreparedSearch): ClickHouseSettings | undefined {
+/**
+ * SQL mode runs read-only, with a time limit and a cap on rows: sent as hints (setting-hints.ts),
+ * since a user who may not change settings is read-only already, the call has its own deadline
+ * (and KILL QUERY, which any user may run) and every query its LIMIT.
+ */
+export function sqlModeHints(prepared: PreparedSearch): ClickHouseSettings | undefined {
   return prepared.sql !== null ? (SQL_MODE_SETTINGS as unknown as ClickHouseSettings) : undefined;
 }

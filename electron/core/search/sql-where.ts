@@ -4,7 +4,7 @@
  * separator, no subquery or other clause, no table reached through IN, no function that reads
  * files, URLs, other servers or dictionaries — and it runs read-only with a time limit.
  * Hand-written because no package reads ClickHouse's expression grammar; the server still has
- * the last word (readonly, max_execution_time).
+ * the last word (readonly, max_execution_time) where the user may set them (prepare-search.ts sqlModeHints).
  */
 import { SearchSyntaxError } from './search-error.js';
 

@@ -12,7 +12,7 @@ import { rollupRequest } from '../../shared/request-row.js';
 import type { SpanRow } from '../../shared/span-row.js';
 import { withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
 import { RequestSearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, settingsFor, termWheres, type SearchLanguage } from '../search/prepare-search.js';
+import { prepareSearch, sqlModeHints, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
@@ -86,7 +86,8 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
                 FROM ${fromTable(t)} WHERE ${sliceWhere(params, slice)} AND ${svc} AND ParentSpanId = ''${older}${matched}
                 ORDER BY Timestamp DESC, TraceId DESC LIMIT ${want}`,
           params: params.values,
-          settings: { ...settingsFor(search), ...boundedRead(maxRows) },
+          settings: boundedRead(maxRows),
+          hints: sqlModeHints(search),
           row: RootRow,
         });
         return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };

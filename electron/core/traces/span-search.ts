@@ -9,7 +9,7 @@ import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable } from '../clickhouse/traces-table.js';
 import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
-import { keysOfEmptyAnswer, prepareSearch, settingsFor, termWheres } from '../search/prepare-search.js';
+import { keysOfEmptyAnswer, prepareSearch, sqlModeHints, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
@@ -54,7 +54,8 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
           database: location.database,
           sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${[sliceWhere(params, slice), ...where].join(' AND ')} ORDER BY Timestamp DESC LIMIT ${want}`,
           params: params.values,
-          settings: { ...settingsFor(prepared), ...boundedRead(maxRows) },
+          settings: boundedRead(maxRows),
+          hints: sqlModeHints(prepared),
           row: z.unknown(),
         });
         return { rows: a.rows.map(row.parse), rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
