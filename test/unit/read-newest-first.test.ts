@@ -117,6 +117,20 @@ describe('a scan (a substring, a bare word)', () => {
   });
 });
 
+describe('a user who may not set a row bound (readonly = 1)', () => {
+  it('is never sent a bounded read, and gets the same rows slice by slice', async () => {
+    const rare = [range.fromMs + H, range.fromMs + 2 * H];
+    const indexed = table(rare, { rowsPerMs: 1, selective: true });
+    const r = await readNewestFirst(range, 200, indexed.read, { selective: true, searchKey: freshKey(), bounds: false });
+    expect(r.rows).toEqual([...rare].reverse());
+    expect(indexed.asked.length).toBeGreaterThan(1);
+    const scan = table([range.fromMs + 1], { rowsPerMs: 0.01, selective: false });
+    const s = await readNewestFirst(range, 200, scan.read, { budget: { maxRowsRead: 4_000_000 }, searchKey: freshKey(), bounds: false });
+    expect(s.rows).toEqual([range.fromMs + 1]);
+    expect([...indexed.asked, ...scan.asked].every((a) => a.maxRows === undefined)).toBe(true);
+  });
+});
+
 it('never sends a bound of 0 rows, which ClickHouse reads as no bound', () => {
   expect(boundedRead(0)).toEqual({ max_rows_to_read: '1', read_overflow_mode: 'throw' });
   expect(boundedRead(undefined)).toEqual({});

@@ -18,6 +18,11 @@ export function hintsFor(server: ClickHouseServer, hints: ClickHouseSettings | u
   return no ? Object.fromEntries(Object.entries(hints).filter(([name]) => !no.has(name))) : hints;
 }
 
+/** False once the server said this user may change no setting (readonly = 1): a read's row bound cannot be set either. */
+export function mayChangeSettings(server: ClickHouseServer): boolean {
+  return refused.get(serverKey(server)) !== 'all';
+}
+
 /** The setting a 164 or 452 answer names. */
 function refusedSetting(error: ClickHouseFailure): string | null {
   const text = error.message;
@@ -32,12 +37,14 @@ function refusedSetting(error: ClickHouseFailure): string | null {
 export function learnRefusedHint(server: ClickHouseServer, error: unknown, sent: ClickHouseSettings): boolean {
   if (!(error instanceof ClickHouseFailure) || (error.code !== '164' && error.code !== '452')) return false;
   const name = refusedSetting(error);
-  if (name === null || !(name in sent)) return false;
+  if (name === null) return false;
+  // Refused any setting in readonly mode: this user may change none, whichever was refused first.
+  if (error.code === '164') refused.set(serverKey(server), 'all');
+  if (!(name in sent)) return false;
   // SQL mode's readonly guard goes only for a user who is read-only already (164), never past a constraint (452).
   if (error.code === '452' && name === 'readonly') return false;
   const key = serverKey(server);
   const known = refused.get(key);
-  if (error.code === '164') refused.set(key, 'all');
-  else if (known !== 'all') refused.set(key, new Set([...(known ?? []), name]));
+  if (error.code === '452' && known !== 'all') refused.set(key, new Set([...(known ?? []), name]));
   return true;
 }

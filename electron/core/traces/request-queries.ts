@@ -2,6 +2,7 @@
  * Requests (a gateway trace's root with its spans rolled up): the rollup's SQL and the request
  * search. The traffic summaries over them are traffic-summary.ts. All user values are parameters.
  */
+import { mayChangeSettings } from '../clickhouse/setting-hints.js';
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
@@ -97,6 +98,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         selective: terms.some(servedByIndex),
         searchKey,
         wholeWindowRows: q.wholeWindowRows,
+        bounds: mayChangeSettings(location),
       },
     );
     const stoppedAt = roots.searchedFromMs;

@@ -3,6 +3,7 @@
  * slice first (time-slices.ts). A search that has to scan text (a bare word, a substring, SQL
  * mode) stops going back at a row budget and says how far back it looked.
  */
+import { mayChangeSettings } from '../clickhouse/setting-hints.js';
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
 import type { TracesLocation } from '../clickhouse/server.js';
@@ -64,6 +65,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         budget: scansText(search, q.language) ? budget : null,
         selective: terms.some(servedByIndex),
         searchKey: searchKeyOf('spans', location, [where, base.values]),
+        bounds: mayChangeSettings(location),
       },
     );
     const spans = answer.rows;
