@@ -4,6 +4,7 @@
  * query's failure, not a hint to drop; SQL mode's readonly guard is dropped only for a user who
  * is read-only already.
  */
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { ClickHouseFailure } from '../../electron/core/clickhouse/clickhouse-failure.js';
 import { hintsFor, learnRefusedHint, mayChangeSettings } from '../../electron/core/clickhouse/setting-hints.js';
@@ -11,7 +12,7 @@ import { hintsFor, learnRefusedHint, mayChangeSettings } from '../../electron/co
 let n = 0;
 const server = () => ({ url: `http://127.0.0.1:${18000 + n++}`, user: 'viewer', password: 'x' });
 const failure = (code: string, message: string) => new ClickHouseFailure('query', message, 'fix', code);
-const hints = { optimize_group_by_function_keys: 0, cancel_http_readonly_queries_on_client_close: 1, readonly: '2' };
+const hints: ClickHouseSettings = { optimize_group_by_function_keys: 0, cancel_http_readonly_queries_on_client_close: 1, readonly: '2' };
 
 describe('hints a user may not be sent', () => {
   it('are all left out after a read-only refusal, for that server and user only', () => {
