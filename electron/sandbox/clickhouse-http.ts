@@ -191,6 +191,8 @@ export class ClickHouseHttpServer {
   private server: Server | null = null;
   private version = '0.0.0';
   private readonly readOnlyProfile: ReadOnlyProfile;
+  /** The read-only user's statements in flight: the ones its KILL QUERY may stop. */
+  private readonly readOnlyQueries = new Set<string>();
 
   constructor(private readonly options: ClickHouseHttpOptions) {
     this.readOnlyProfile = new ReadOnlyProfile(options.engine);
@@ -260,10 +262,13 @@ export class ClickHouseHttpServer {
   }
 
   /** KILL QUERY's answer, a row per matching statement with ClickHouse's kill_status ('finished' once dropped, 'cant_cancel' when running). */
-  private killQuery(res: ServerResponse, queryId: string, groups: Record<string, string | undefined>, rawParams: Record<string, string>, defaultFormat: string): void {
+  private killQuery(res: ServerResponse, queryId: string, groups: Record<string, string | undefined>, rawParams: Record<string, string>, defaultFormat: string, readOnly: boolean): void {
     const exact = groups.eq ? killValue(groups.eq, rawParams) : null;
     const prefix = groups.prefix ? killValue(groups.prefix, rawParams) : null;
-    const rows = this.options.engine.kill((id) => (exact !== null ? id === exact : id.startsWith(prefix ?? '\u0000'))).map((k) => ({ kill_status: k.status, query_id: k.queryId, user: 'default', query: k.query }));
+    const user = readOnly ? this.options.readOnlyUser!.user : 'default';
+    // Any user may kill its own queries; only the full user others' (ClickHouse's KILL QUERY grant).
+    const mine = (id: string) => !readOnly || this.readOnlyQueries.has(id);
+    const rows = this.options.engine.kill((id) => mine(id) && (exact !== null ? id === exact : id.startsWith(prefix ?? '\u0000'))).map((k) => ({ kill_status: k.status, query_id: k.queryId, user, query: k.query }));
     const format = groups.format ?? defaultFormat;
     const body = /^JSON$/i.test(format)
       ? JSON.stringify({ meta: ['kill_status', 'query_id', 'user', 'query'].map((name) => ({ name, type: 'String' })), data: rows, rows: rows.length, statistics: { elapsed: 0, rows_read: 0, bytes_read: 0 } })
@@ -336,7 +341,7 @@ export class ClickHouseHttpServer {
     const format = (/^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE)\b/i.test(sql) ? null : trailingFormat(sql)) ?? url.searchParams.get('default_format') ?? 'TabSeparated';
 
     const kill = KILL_QUERY.exec(sql);
-    if (kill) return this.killQuery(res, queryId, kill.groups!, rawParams, url.searchParams.get('default_format') ?? 'TabSeparated');
+    if (kill) return this.killQuery(res, queryId, kill.groups!, rawParams, url.searchParams.get('default_format') ?? 'TabSeparated', readOnly);
 
     // A client that hangs up before its statement's turn (a cancelled search) takes the statement with it.
     const gone = new AbortController();
@@ -344,15 +349,18 @@ export class ClickHouseHttpServer {
       if (!res.writableFinished) gone.abort();
     });
     const started = process.hrtime.bigint();
-    const result: EngineResult = await this.options.engine.query({
-      sql,
-      format,
-      database: url.searchParams.get('database') ?? undefined,
-      params,
-      settings,
-      queryId,
-      signal: gone.signal,
-    });
+    if (readOnly) this.readOnlyQueries.add(queryId);
+    const result: EngineResult = await this.options.engine
+      .query({
+        sql,
+        format,
+        database: url.searchParams.get('database') ?? undefined,
+        params,
+        settings,
+        queryId,
+        signal: gone.signal,
+      })
+      .finally(() => this.readOnlyQueries.delete(queryId));
     const elapsedNs = process.hrtime.bigint() - started;
 
     let payload = result.data;

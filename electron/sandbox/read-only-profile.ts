@@ -2,8 +2,9 @@
  * ClickHouse's `readonly = 1` profile (the stock `readonly` profile of users.xml, and what many
  * teams give a viewing tool), as the sandbox's read-only user meets it. The rules are the server's
  * (docs: operations/settings/permissions-for-queries; checked against chDB 26.7 with SET readonly = 1):
- * only reads (and KILL QUERY, which any user may run), and no setting changed — a setting sent
- * with its current value passes, any other value fails with 164 READONLY naming the setting.
+ * only reads (and KILL QUERY of its own queries, which any user may run), and no setting changed
+ * in the request — one sent with its current value passes, any other fails with 164 READONLY
+ * naming it. Not emulated: a SETTINGS clause inside the statement (the app sends none), SET's own wording.
  * Tests meet a read-only account the way a real one answers, without a second ClickHouse.
  */
 import { z } from 'zod';
@@ -18,6 +19,16 @@ const WRITES = /^\s*(INSERT|CREATE|DROP|ALTER|TRUNCATE|RENAME|OPTIMIZE|SYSTEM|DE
 
 const readonlyError = (message: string) => new EngineError(164, 'READONLY', `Code: 164. DB::Exception: ${message}. (READONLY)`);
 
+/** The statement past its leading comments and parentheses: a commented or bracketed INSERT is still a write. */
+function statementStart(sql: string): string {
+  let rest = sql;
+  for (let before = ''; before !== rest; ) {
+    before = rest;
+    rest = rest.replace(/^[\s(]+/, '').replace(/^--[^\n]*(\n|$)/, '').replace(/^\/\*[\s\S]*?\*\//, '');
+  }
+  return rest;
+}
+
 /** Booleans as system.settings writes them. */
 function normalized(value: string): string {
   const v = value.trim().toLowerCase();
@@ -31,7 +42,7 @@ export class ReadOnlyProfile {
 
   /** The failure ClickHouse would answer this request of a read-only user with, or null when it may run. */
   async refusal(sql: string, url: URL): Promise<EngineError | null> {
-    if (WRITES.test(sql)) return readonlyError('Cannot execute query in readonly mode');
+    // The server checks the request's settings before it looks at the statement.
     const current = await this.currentSettings();
     for (const [name, value] of url.searchParams) {
       if (name.startsWith('param_') || RESERVED_PARAMS.has(name)) continue;
@@ -39,6 +50,7 @@ export class ReadOnlyProfile {
       if (now === undefined) return new EngineError(115, 'UNKNOWN_SETTING', `Code: 115. DB::Exception: Unknown setting '${name.slice(0, 100)}'. (UNKNOWN_SETTING)`);
       if (normalized(value) !== normalized(now)) return readonlyError(`Cannot modify '${name}' setting in readonly mode`);
     }
+    if (WRITES.test(statementStart(sql))) return readonlyError('Cannot execute query in readonly mode');
     return null;
   }
 

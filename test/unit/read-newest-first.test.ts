@@ -121,11 +121,11 @@ describe('a user who may not set a row bound (readonly = 1)', () => {
   it('is never sent a bounded read, and gets the same rows slice by slice', async () => {
     const rare = [range.fromMs + H, range.fromMs + 2 * H];
     const indexed = table(rare, { rowsPerMs: 1, selective: true });
-    const r = await readNewestFirst(range, 200, indexed.read, { selective: true, searchKey: freshKey(), bounds: false });
+    const r = await readNewestFirst(range, 200, indexed.read, { selective: true, searchKey: freshKey(), rowBounds: false });
     expect(r.rows).toEqual([...rare].reverse());
     expect(indexed.asked.length).toBeGreaterThan(1);
     const scan = table([range.fromMs + 1], { rowsPerMs: 0.01, selective: false });
-    const s = await readNewestFirst(range, 200, scan.read, { budget: { maxRowsRead: 4_000_000 }, searchKey: freshKey(), bounds: false });
+    const s = await readNewestFirst(range, 200, scan.read, { budget: { maxRowsRead: 4_000_000 }, searchKey: freshKey(), rowBounds: false });
     expect(s.rows).toEqual([range.fromMs + 1]);
     expect([...indexed.asked, ...scan.asked].every((a) => a.maxRows === undefined)).toBe(true);
   });

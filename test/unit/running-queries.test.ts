@@ -6,7 +6,8 @@
  * the registry's injected runner, recorded here: this is the registry's own bookkeeping.
  */
 import { describe, expect, it } from 'vitest';
-import { CancelledError, RunningQueries } from '../../electron/core/clickhouse/running-queries.js';
+import { ClickHouseFailure } from '../../electron/core/clickhouse/clickhouse-failure.js';
+import { CancelledError, nextQueryOfCall, RunningQueries } from '../../electron/core/clickhouse/running-queries.js';
 
 function registry() {
   const control: string[] = [];
@@ -41,5 +42,27 @@ describe('cancelling a call by its queryId', () => {
     expect(await queries.run('call-2', async () => 'done')).toBe('done');
     expect(await queries.cancel('call-2')).toMatchObject({ cancelled: false });
     expect(await queries.run('call-3', async () => 'also done')).toBe('also done');
+  });
+});
+
+describe('a call whose query reached its deadline', () => {
+  it('tells the server to stop the call\'s queries, and still answers with the deadline', async () => {
+    const { queries, control } = registry();
+    const server = { url: 'http://127.0.0.1:1', user: 'viewer', password: '' };
+    const timedOut = new ClickHouseFailure('timeout', 'did not answer within 30 s', 'Check it.', null);
+    await expect(
+      queries.run('call-4', async () => {
+        nextQueryOfCall(server);
+        throw timedOut;
+      }),
+    ).rejects.toBe(timedOut);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(control).toEqual(['KILL QUERY WHERE startsWith(query_id, {prefix:String}) ASYNC']);
+  });
+
+  it('kills nothing when the call failed for another reason', async () => {
+    const { queries, control } = registry();
+    await expect(queries.run('call-5', async () => Promise.reject(new ClickHouseFailure('query', 'syntax', 'Fix it.', '62')))).rejects.toThrow('syntax');
+    expect(control).toEqual([]);
   });
 });

@@ -7,11 +7,13 @@
  * Progress comes from system.processes, polled on a second connection: ClickHouse's
  * X-ClickHouse-Progress headers arrive as one header block that Node's HTTP parser hands over only
  * when the answer starts, which is too late to show. Cancel closes the connection and runs
- * KILL QUERY for the call's ids, so the server stops reading too.
+ * KILL QUERY for the call's ids, so the server stops reading too; so does a call's query that
+ * reached its deadline.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import type { ClickHouseServer } from './server.js';
+import { ClickHouseFailure } from './clickhouse-failure.js';
 import type { QueryProgress } from '../../shared/trace-queries-schema.js';
 
 /** Progress is reported for a call still running after this long, then this often. */
@@ -120,6 +122,9 @@ export class RunningQueries {
       return await context.run(call, task);
     } catch (error) {
       if (controller.signal.aborted) throw new CancelledError();
+      // A query given up at its deadline may still run on the server (a read-only user cannot ask
+      // for cancel-on-close): it is told to stop, as Cancel tells it; the deadline's answer stands.
+      if (error instanceof ClickHouseFailure && error.failure === 'timeout') void this.kill(entry).catch(() => undefined);
       throw error;
     } finally {
       if (timer) clearTimeout(timer);
@@ -144,7 +149,7 @@ export class RunningQueries {
     }
     entry.controller.abort(new CancelledError());
     this.running.delete(queryId);
-    const kills = Promise.allSettled([...entry.call.servers].map((s) => this.control(s, `KILL QUERY WHERE ${OF_CALL} ASYNC`, { prefix: `${queryId}:` }, false)));
+    const kills = this.kill(entry);
     // The answer waits for KILL QUERY only briefly: a page over HTTP/1.1 has six connections to the app,
     // and cancels held by a slow server would hold up the very search that replaced the cancelled one.
     const killed = await Promise.race([kills, new Promise<null>((r) => setTimeout(() => r(null), KILL_ANSWER_WAIT_MS).unref())]);
@@ -153,6 +158,11 @@ export class RunningQueries {
     return refused
       ? { cancelled: true, detail: `Stopped here; ClickHouse refused KILL QUERY (${String(refused.reason instanceof Error ? refused.reason.message : refused.reason).slice(0, 200)}), so it stops when it notices the closed connection.` }
       : { cancelled: true, detail: 'Cancelled; ClickHouse was told to stop it.' };
+  }
+
+  /** KILL QUERY for every query of the call, on each server it used. */
+  private kill(entry: Running): Promise<PromiseSettledResult<Record<string, unknown>[]>[]> {
+    return Promise.allSettled([...entry.call.servers].map((s) => this.control(s, `KILL QUERY WHERE ${OF_CALL} ASYNC`, { prefix: `${entry.call.queryId}:` }, false)));
   }
 
   private async progressOf(entry: Running): Promise<void> {

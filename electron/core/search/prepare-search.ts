@@ -74,8 +74,8 @@ export function termWheres(prepared: PreparedSearch, params: SqlParams): string[
 
 /**
  * SQL mode runs read-only, with a time limit and a cap on rows: sent as hints (setting-hints.ts),
- * since a user who may not change settings is read-only already, the call has its own deadline
- * (and KILL QUERY, which any user may run) and every query its LIMIT.
+ * since a user who may not change settings is read-only already, a call's queries are killed at
+ * its deadline (running-queries.ts; any user may kill its own) and every query has its LIMIT.
  */
 export function sqlModeHints(prepared: PreparedSearch): ClickHouseSettings | undefined {
   return prepared.sql !== null ? (SQL_MODE_SETTINGS as unknown as ClickHouseSettings) : undefined;

@@ -98,7 +98,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         selective: terms.some(servedByIndex),
         searchKey,
         wholeWindowRows: q.wholeWindowRows,
-        bounds: mayChangeSettings(location),
+        rowBounds: mayChangeSettings(location),
       },
     );
     const stoppedAt = roots.searchedFromMs;

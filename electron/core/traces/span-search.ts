@@ -65,7 +65,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         budget: scansText(search, q.language) ? budget : null,
         selective: terms.some(servedByIndex),
         searchKey: searchKeyOf('spans', location, [where, base.values]),
-        bounds: mayChangeSettings(location),
+        rowBounds: mayChangeSettings(location),
       },
     );
     const spans = answer.rows;

@@ -180,7 +180,7 @@ export interface NewestFirstOptions {
   /** The whole window's bound for an index-served search (WHOLE_WINDOW_ROWS). */
   wholeWindowRows?: number;
   /** False for a user who may not set a row bound (setting-hints.ts mayChangeSettings): the bounded reads are skipped, as if refused. */
-  bounds?: boolean;
+  rowBounds?: boolean;
 }
 
 /**
@@ -192,7 +192,7 @@ export interface NewestFirstOptions {
  * when it fits the budget left.
  */
 export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }, limit: number, read: SliceReader<T>, options: NewestFirstOptions = {}): Promise<NewestFirst<T>> {
-  const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS, bounds = true } = options;
+  const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS, rowBounds = true } = options;
   const rows: T[] = [];
   let rowsRead = 0;
   let elapsedMs = 0;
@@ -203,7 +203,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   // first. Before the slices, not beside them: when it is answered it has read what one query over
   // the window reads (HyperDX's), no more; when it is refused it has read nothing of the table
   // (an IN subquery's own read may have run; that is not counted).
-  const wholeBound = !bounds ? null : selective && !budget ? wholeWindowRows : budget ? Math.min(budget.maxRowsRead, SMALL_SCAN_ROWS) : null;
+  const wholeBound = !rowBounds ? null : selective && !budget ? wholeWindowRows : budget ? Math.min(budget.maxRowsRead, SMALL_SCAN_ROWS) : null;
   if (wholeBound !== null && !next.done && next.value.fromMs > range.fromMs && !refusedLately(refusalKey, Date.now())) {
     const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeBound).catch(refusedRead);
     if (whole) return { rows: whole.rows, rowsRead: whole.rowsRead, elapsedMs: whole.elapsedMs, searchedFromMs: null };
@@ -222,7 +222,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     // twice over): the rest of the window in one query when the index's estimate of it fits the
     // budget left — one slice edge read twice instead of one per slice — else slice by slice.
     const rate = rows.length / Math.max(1, slice.toMs - slice.fromMs);
-    if (bounds && more && budget && first && rate * (range.toMs - range.fromMs) < 2 * (limit + 1)) {
+    if (rowBounds && more && budget && first && rate * (range.toMs - range.fromMs) < 2 * (limit + 1)) {
       const rest = await read({ fromMs: range.fromMs, toMs: slice.fromMs, toExclusive: true }, limit + 1 - rows.length, budget.maxRowsRead - rowsRead).catch(refusedRead);
       if (rest) return { rows: [...rows, ...rest.rows], rowsRead: rowsRead + rest.rowsRead, elapsedMs: elapsedMs + rest.elapsedMs, searchedFromMs: null };
     }
