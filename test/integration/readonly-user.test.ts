@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllClients } from '../../electron/core/clickhouse/clickhouse-clients.js';
+import { checkClickHouse } from '../../electron/core/setup/clickhouse-check.js';
 import type { TracesLocation } from '../../electron/core/clickhouse/server.js';
 import { searchRequests } from '../../electron/core/traces/request-queries.js';
 import { searchSpans } from '../../electron/core/traces/span-search.js';
@@ -57,6 +58,20 @@ describe('a read-only ClickHouse user (readonly = 1)', () => {
       expect(write.text, sql).toContain('Cannot execute query in readonly mode');
     }
     expect((await asViewer('SELECT count() FROM otel_traces')).text.trim(), 'nothing was written or dropped').not.toBe('0');
+  });
+
+  it('passes the ClickHouse step, which says the collector needs another user', async () => {
+    // Yet another spelling of the server, so the step meets the read-only answer itself.
+    const asked = { url: `${sandbox.clickhouse}/`, ...VIEWER };
+    const theirs = await checkClickHouse(asked);
+    expect(theirs.result.status).toBe('passed');
+    expect(theirs.result.summary).toContain('viewer is a read-only user');
+    expect(theirs.result.summary).toContain('the collector needs a user that may insert into default.otel_traces');
+    expect(theirs.result.facts).toContainEqual({ label: 'Access', value: expect.stringContaining('read-only') });
+    const mine = await checkClickHouse({ url: sandbox.clickhouse, user: 'default', password: '' });
+    expect(mine.result.status).toBe('passed');
+    expect(mine.result.summary).not.toContain('read-only');
+    expect(mine.result.facts.some((f) => f.label === 'Access')).toBe(false);
   });
 
   it('gets the same traffic summary as the full user', async () => {

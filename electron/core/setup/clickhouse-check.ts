@@ -2,7 +2,8 @@
  * Setup step 1: reach ClickHouse, authenticate, find otel_traces in whichever database
  * holds it, and recognise which layout created it (core/clickhouse owns the detection).
  */
-import { CALL_TIMEOUT_MS } from '../clickhouse/clickhouse-clients.js';
+import { z } from 'zod';
+import { CALL_TIMEOUT_MS, queryRows } from '../clickhouse/clickhouse-clients.js';
 import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
 import { TRACES_TABLE, type ClickHouseServer } from '../clickhouse/server.js';
 import type { LayoutKind } from '../clickhouse/table-layout.js';
@@ -17,6 +18,20 @@ export interface ClickHouseCheckOutcome {
   result: StepResult;
   database: string | null;
   layout: LayoutKind | null;
+}
+
+/**
+ * True for a user with the readonly = 1 profile: asking for readonly = 2 (a no-op for a SELECT of
+ * any other user) is refused only there, and the refusal also teaches setting-hints.ts.
+ */
+async function isReadOnlyUser(server: ClickHouseServer): Promise<boolean> {
+  try {
+    await queryRows(server, { kind: 'check', sql: 'SELECT 1 AS one', settings: { readonly: '2' }, row: z.unknown() });
+    return false;
+  } catch (error) {
+    if (error instanceof ClickHouseFailure && error.code === '164') return true;
+    throw error;
+  }
 }
 
 export async function checkClickHouse(input: ClickHouseServer): Promise<ClickHouseCheckOutcome> {
@@ -54,8 +69,13 @@ export async function checkClickHouse(input: ClickHouseServer): Promise<ClickHou
       { label: 'Engine', value: `${table.engine} (ClickHouse ${table.serverVersion})` },
     ];
     if (dbs.length > 1) facts.push({ label: 'Also found in', value: dbs.slice(1).join(', ') });
+    // Asked as the profile spells its URL: what is learnt is found again by Explore's queries and step 2's guide.
+    const readOnly = await isReadOnlyUser(input);
+    if (readOnly) facts.push({ label: 'Access', value: 'read-only (readonly = 1): reads only, no setting changed' });
     const elsewhere = database !== 'default' ? ` (not in default: the collector must be told, HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE=${database})` : '';
-    return { result: passed('clickhouse', `Connected as ${input.user} and found ${database}.otel_traces${elsewhere}.`, facts, took()), database, layout: table.layout.kind };
+    // The collector writes with the user it is given: a read-only one would have every insert refused.
+    const viewer = readOnly ? ` ${input.user} is a read-only user: the app reads with it, but the collector needs a user that may insert into ${database}.otel_traces (step 2's command names none).` : '';
+    return { result: passed('clickhouse', `Connected as ${input.user} and found ${database}.otel_traces${elsewhere}.${viewer}`, facts, took()), database, layout: table.layout.kind };
   } catch (error) {
     if (error instanceof ClickHouseFailure) {
       if (error.failure === 'auth') return fail(`ClickHouse refused user ${input.user}: wrong password or unknown user.`, error.fix);

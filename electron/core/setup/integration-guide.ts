@@ -40,6 +40,14 @@ export function dockerHostOf(platform: NodeJS.Platform): DockerHost {
   return platform === 'linux' ? 'linux' : 'docker-desktop';
 }
 
+/** Step 2's user when the profile's is read-only: the collector writes, so it needs another one. */
+export const WRITER_PLACEHOLDER = '<a user that may insert into otel_traces>';
+
+/** The sentence under the command when the profile's ClickHouse user is read-only (setup-hints: a 164 answer). */
+export function readOnlyUserNote(user: string): string {
+  return `${user} is a read-only ClickHouse user (readonly = 1): the app reads with it, but the collector inserts, so the command names another user. Put one that may insert into otel_traces in CLICKHOUSE_USER, and its password in CLICKHOUSE_PASSWORD.`;
+}
+
 /** One sentence under the command when it had to be changed for a ClickHouse on this machine. */
 export function dockerRunNote(clickhouseUrl: string, dockerHost: DockerHost = dockerHostOf(process.platform)): string | null {
   if (!LOOPBACK_URL.test(clickhouseUrl)) return null;

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { useContractQuery } from '../../api/contract-query';
@@ -40,6 +41,7 @@ const OTLP_CHECK: Record<z.infer<typeof ProfileView>['otlpProtocol'], string> = 
 export function SetupSteps({ profile }: { profile: z.infer<typeof ProfileView> }) {
   const profileId = profile.id;
   const api = useApi();
+  const queryClient = useQueryClient();
   const [steps, setSteps] = useState<Record<StepId, StepState>>(() => Object.fromEntries(ORDER.map((s) => [s, { phase: 'idle' }])) as Record<StepId, StepState>);
   // Asked again when a profile changes (api/cache-events.tsx): the guide's values come from it.
   const guideQuery = useContractQuery('setup.guide', { profileId });
@@ -70,13 +72,15 @@ export function SetupSteps({ profile }: { profile: z.infer<typeof ProfileView> }
         const inputs = STEP_INPUTS[step](profileRef.current);
         setRanWith((r) => ({ ...r, [step]: inputs }));
         setSteps((s) => ({ ...s, [step]: { phase: 'done', result } }));
+        // The ClickHouse step finds out whether the user is read-only, which changes step 2's command.
+        if (step === 'clickhouse') void queryClient.invalidateQueries({ queryKey: ['setup.guide'] });
         return result.status === 'passed';
       } catch (e) {
         setSteps((s) => ({ ...s, [step]: { phase: 'error', message: errorText(e) } }));
         return false;
       }
     },
-    [api, profileId],
+    [api, profileId, queryClient],
   );
 
   const stopWaiting = useCallback(() => {
