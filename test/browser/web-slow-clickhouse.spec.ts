@@ -92,12 +92,15 @@ test('a query that runs over a second shows its progress and stops on Cancel; Re
   await expect(cancelled).toContainText('Cancelled');
   await expect(page.getByTestId('search-error')).toHaveCount(0);
   await expect(results).toHaveAttribute('aria-busy', 'false');
-  await page.getByTestId('summary-progress').getByRole('button', { name: 'Cancel the summary' }).click();
+  // The summary of the same search stopped with it, and the count above the list is not this search's.
   await expect(page.getByTestId('summary-cancelled')).toContainText('Cancelled');
+  await expect(page.getByTestId('result-count')).toContainText('loaded');
+  await expect(page.getByTestId('result-count')).not.toHaveText(/requests, [\d,]+ loaded/);
   await page.screenshot({ path: `${SCREENSHOTS}/explore-cancelled.png`, fullPage: true });
   proxy.delayMs = 0;
   await cancelled.getByRole('button', { name: 'Retry the search' }).click();
   await expect(results).toHaveAttribute('data-query', 'status:error');
   await expect(results).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByTestId('list-cancelled')).toHaveCount(0);
+  await expect(page.getByTestId('summary-cancelled'), 'Retry asks the summary again too').toHaveCount(0);
 });

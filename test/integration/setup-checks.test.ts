@@ -167,6 +167,10 @@ describe('warnings and the guide', () => {
     expect(cmd).toContain("-e HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE='otel'");
     expect(cmd).toContain('-p 4317:4317 -p 4318:4318 -p 13133:13133');
     expect(cmd).toContain('clickhouse/clickstack-otel-collector:latest');
+    // A read-only profile user cannot insert: the collector's user comes from the shell, as its password does.
+    const writer = dockerRunCommand({ clickhouseUrl: 'https://ch.example.com:8443', clickhouseUser: null, database: null, withToken: false });
+    expect(writer).toContain('-e CLICKHOUSE_USER="$CLICKHOUSE_USER"');
+    expect(writer).not.toContain("CLICKHOUSE_USER='");
   });
 
   it('lets a container reach a ClickHouse on this machine: host networking on Linux, host.docker.internal on Docker Desktop', () => {

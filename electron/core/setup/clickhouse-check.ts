@@ -74,7 +74,7 @@ export async function checkClickHouse(input: ClickHouseServer): Promise<ClickHou
     if (readOnly) facts.push({ label: 'Access', value: 'read-only (readonly = 1): reads only, no setting changed' });
     const elsewhere = database !== 'default' ? ` (not in default: the collector must be told, HYPERDX_OTEL_EXPORTER_CLICKHOUSE_DATABASE=${database})` : '';
     // The collector writes with the user it is given: a read-only one would have every insert refused.
-    const viewer = readOnly ? ` ${input.user} is a read-only user: the app reads with it, but the collector needs a user that may insert into ${database}.otel_traces (step 2's command names none).` : '';
+    const viewer = readOnly ? ` ${input.user} is a read-only user: the app reads with it, but the collector needs a user that may insert into ${database}.otel_traces (step 2's command takes it from the shell).` : '';
     return { result: passed('clickhouse', `Connected as ${input.user} and found ${database}.otel_traces${elsewhere}.${viewer}`, facts, took()), database, layout: table.layout.kind };
   } catch (error) {
     if (error instanceof ClickHouseFailure) {

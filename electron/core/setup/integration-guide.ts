@@ -17,7 +17,8 @@ const LOOPBACK_URL = /^(https?:\/\/)(127\.0\.0\.1|localhost|\[::1\])(?=[:/]|$)/i
  * host's network; -p is then meaningless and dropped) and through host.docker.internal on
  * Docker Desktop (macOS, Windows), whose containers cannot share the host network.
  */
-export function dockerRunCommand(p: { clickhouseUrl: string; clickhouseUser: string; database: string | null; withToken: boolean; dockerHost?: DockerHost }): string {
+/** `clickhouseUser: null`: the profile's user may not insert (read-only), so the command takes the user from the shell, as it takes the password. */
+export function dockerRunCommand(p: { clickhouseUrl: string; clickhouseUser: string | null; database: string | null; withToken: boolean; dockerHost?: DockerHost }): string {
   const local = LOOPBACK_URL.test(p.clickhouseUrl);
   const dockerHost = p.dockerHost ?? dockerHostOf(process.platform);
   const clickhouseUrl = local && dockerHost === 'docker-desktop' ? p.clickhouseUrl.replace(LOOPBACK_URL, '$1host.docker.internal') : p.clickhouseUrl;
@@ -25,7 +26,7 @@ export function dockerRunCommand(p: { clickhouseUrl: string; clickhouseUser: str
     'docker run -d --name clickstack-otel-collector \\',
     ...(local && dockerHost === 'linux' ? ['  --network host \\'] : []),
     `  -e CLICKHOUSE_ENDPOINT=${shellQuote(clickhouseUrl)} \\`,
-    `  -e CLICKHOUSE_USER=${shellQuote(p.clickhouseUser)} \\`,
+    p.clickhouseUser === null ? '  -e CLICKHOUSE_USER="$CLICKHOUSE_USER" \\' : `  -e CLICKHOUSE_USER=${shellQuote(p.clickhouseUser)} \\`,
     // The password stays a shell variable reference: the secret itself never appears in the command.
     '  -e CLICKHOUSE_PASSWORD="$CLICKHOUSE_PASSWORD" \\',
   ];
@@ -40,12 +41,9 @@ export function dockerHostOf(platform: NodeJS.Platform): DockerHost {
   return platform === 'linux' ? 'linux' : 'docker-desktop';
 }
 
-/** Step 2's user when the profile's is read-only: the collector writes, so it needs another one. */
-export const WRITER_PLACEHOLDER = '<a user that may insert into otel_traces>';
-
 /** The sentence under the command when the profile's ClickHouse user is read-only (setup-hints: a 164 answer). */
 export function readOnlyUserNote(user: string): string {
-  return `${user} is a read-only ClickHouse user (readonly = 1): the app reads with it, but the collector inserts, so the command names another user. Put one that may insert into otel_traces in CLICKHOUSE_USER, and its password in CLICKHOUSE_PASSWORD.`;
+  return `${user} is a read-only ClickHouse user (readonly = 1): the app reads with it, but the collector inserts, so the command takes its user from the shell. Set CLICKHOUSE_USER to a user that may insert into otel_traces, and CLICKHOUSE_PASSWORD to its password, before you run it.`;
 }
 
 /** One sentence under the command when it had to be changed for a ClickHouse on this machine. */

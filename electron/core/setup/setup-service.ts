@@ -2,7 +2,7 @@
 import type { ProfilesService } from '../profiles/profiles-service.js';
 import { runAllSteps, runStepOn, type CheckTarget } from './check-target.js';
 import { destinationWarnings } from './endpoint-warnings.js';
-import { dockerRunCommand, dockerRunNote, readOnlyUserNote, TRUEFOUNDRY_PATH, trueFoundryValues, WRITER_PLACEHOLDER } from './integration-guide.js';
+import { dockerRunCommand, dockerRunNote, readOnlyUserNote, TRUEFOUNDRY_PATH, trueFoundryValues } from './integration-guide.js';
 import { mayChangeSettings } from '../clickhouse/setting-hints.js';
 import { destinationOf } from '../otlp/otlp-destination.js';
 import type { StepId, StepResult } from '../../shared/step-result.js';
@@ -34,7 +34,7 @@ export class SetupService {
     const readOnly = p.kind !== 'sandbox' && !mayChangeSettings({ url: p.clickhouseUrl, user: p.clickhouseUser, password: (await this.profiles.secret(profileId, 'clickhousePassword')) ?? '' });
     const notes = [readOnly ? readOnlyUserNote(p.clickhouseUser) : null, dockerRunNote(p.clickhouseUrl)].filter((n): n is string => n !== null);
     return {
-      dockerRun: dockerRunCommand({ clickhouseUrl: p.clickhouseUrl, clickhouseUser: readOnly ? WRITER_PLACEHOLDER : p.clickhouseUser, database: p.database, withToken: tokenSet }),
+      dockerRun: dockerRunCommand({ clickhouseUrl: p.clickhouseUrl, clickhouseUser: readOnly ? null : p.clickhouseUser, database: p.database, withToken: tokenSet }),
       dockerNote: notes.length ? notes.join(' ') : null,
       truefoundryPath: TRUEFOUNDRY_PATH,
       truefoundry: trueFoundryValues(destinationOf(p, null), tokenSet),

@@ -1,6 +1,6 @@
 import { hashKey, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { requestsKey, useRequestPages, useSummary, wasCancelled, type SearchWindow } from '../../api/explore-queries';
+import { requestsKey, summaryKey, useRequestPages, useSummary, wasCancelled, type SearchWindow } from '../../api/explore-queries';
 import { QueryStatus } from '../../components/QueryStatus';
 import { plural } from '../traces/format';
 import { RequestTable, type Request } from '../traces/RequestTable';
@@ -21,7 +21,8 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
   const requests = useMemo(() => (query.error ? [] : (query.data?.pages.flatMap((p) => p.requests) ?? [])), [query.data, query.error]);
   const shown = query.data?.pages[0]?.window ?? null;
   const stale = query.isPlaceholderData;
-  const total = summary.data && !summary.isPlaceholderData ? summary.data.requests : null;
+  // The count of the rows shown: while they are the previous search's (this one running or cancelled), not this search's.
+  const total = summary.data && !summary.isPlaceholderData && !stale ? summary.data.requests : null;
   const last = query.data?.pages.at(-1);
   // A page that stopped at the scan budget waits for the user: scrolling alone would read the whole range.
   const stoppedAt = !query.error && !stale && query.hasNextPage ? (last?.searchedFromMs ?? null) : null;
@@ -38,7 +39,19 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
             {query.isFetchingNextPage ? 'Loading older requests…' : 'Searching…'}
           </span>
         ) : null}
-        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => void client.cancelQueries({ queryKey: requestsKey(w) })} onRetry={() => void query.refetch()} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
+        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => {
+            // Cancel stops the search, not only its list: the summary of the same search stops with it.
+            void client.cancelQueries({ queryKey: requestsKey(w) });
+            void client.cancelQueries({ queryKey: summaryKey(w) });
+          }} onRetry={() => {
+            void query.refetch();
+            // The summary stopped with the search: it is asked again with it (a finished one is left alone).
+            if (wasCancelled(summary, w !== null)) void summary.refetch();
+          }}
+          asOfMs={shown && !stale ? shown.toMs : null}
+          what="the search"
+          testId="list"
+        />
       </div>
       {query.error ? (
         <div className="banner error inset" role="alert" data-testid="search-error">
