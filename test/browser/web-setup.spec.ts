@@ -41,7 +41,12 @@ test.describe('setup checklist', () => {
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
     await page.getByRole('button', { name: 'New profile' }).click();
     const form = page.getByTestId('profile-form');
+    // A new profile's addresses start empty, the examples only greyed in: nothing to mistake for a real server.
+    await expect(form.locator('input[name="clickhouseUrl"]')).toHaveValue('');
+    await expect(form.locator('input[name="clickhouseUrl"]')).toHaveAttribute('placeholder', 'https://clickhouse.example.com:8443');
     await form.locator('input[name="name"]').fill('Closed ports');
+    await form.getByRole('button', { name: 'Create profile' }).click();
+    await expect(form.getByRole('alert')).toContainText('must be a full URL');
     await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
     await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
     await form.getByRole('button', { name: 'Create profile' }).click();

@@ -10,10 +10,10 @@ type View = z.infer<typeof ProfileView>;
 
 const EMPTY = {
   name: '',
-  otlpEndpoint: 'https://otel.example.com/v1/traces',
+  otlpEndpoint: '',
   otlpGrpcEndpoint: '',
   healthUrl: '',
-  clickhouseUrl: 'https://clickhouse.example.com:8443',
+  clickhouseUrl: '',
   clickhouseUser: 'default',
   hyperdxUrl: '',
   hyperdxSourceId: '',
@@ -24,6 +24,12 @@ const EMPTY = {
 };
 
 type Draft = typeof EMPTY;
+
+/** What an address looks like, shown greyed in an empty field: an example, never a value the form would save. */
+const EXAMPLES: Partial<Record<keyof Draft, string>> = {
+  otlpEndpoint: 'https://otel.example.com/v1/traces',
+  clickhouseUrl: 'https://clickhouse.example.com:8443',
+};
 
 function draftOf(p: View | null): Draft {
   if (!p) return EMPTY;
@@ -64,6 +70,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
         value={draft[key]}
         readOnly={locked(key)}
         name={key}
+        placeholder={EXAMPLES[key]}
         onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value })}
       />
       {hint ? <small className="muted">{hint}</small> : null}
