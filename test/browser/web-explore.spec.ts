@@ -244,6 +244,16 @@ test('a trace opens in a drawer beside the list, which keeps its scroll; the key
   await page.keyboard.press('k');
   await expect.poll(() => /trace=([0-9a-f]{32})/.exec(hash(page))?.[1]).toBe(opened);
   await page.screenshot({ path: `${SCREENSHOTS}/explore-keyboard.png` });
+  // From the list, Tab goes into the open trace before the summary below the list.
+  const inDrawer = () => drawer.evaluate((el) => el.contains((globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement as never));
+  const inSummary = () => page.getByTestId('summary').evaluate((el) => el.contains((globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement as never));
+  let tabs = 0;
+  for (; tabs < 10 && !(await inDrawer()); tabs++) {
+    expect(await inSummary(), 'Tab reached the summary before the trace').toBe(false);
+    await page.keyboard.press('Tab');
+  }
+  expect(await inDrawer(), `the trace within ${tabs} Tabs of the list`).toBe(true);
+  await grid.focus();
   await page.keyboard.press('Escape');
   await expect(drawer).toHaveCount(0);
 });
@@ -304,11 +314,25 @@ test('at 800×600 no view scrolls sideways; the sidebar keeps icons; the drawer 
   expect((await page.locator('.sidebar').boundingBox())!.width).toBeLessThan(80);
   // Explore with the trace open, and each summary tab.
   await page.goto(`${base}/#/explore`);
+  // Keyboard only: the drawer covers the list here, so it takes the focus, and Tab stays out of the list it hides.
+  const grid = page.getByRole('grid', { name: 'Requests' });
   await page.getByTestId('request-row').first().click();
-  await expect(page.getByTestId('drawer').getByTestId('wf-row').first()).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(grid).toBeFocused();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByTestId('drawer');
+  await expect(drawer.getByTestId('wf-row').first()).toBeVisible();
+  await expect(drawer).toBeFocused();
+  const focusIn = (sel: string) => page.evaluate((s) => Boolean((globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest(s)), sel);
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    expect(await focusIn('.list-column'), 'Tab went behind the drawer, into the list it covers').toBe(false);
+  }
   expect(await noSidewaysScroll(page)).toBe(true);
   await page.screenshot({ path: `${SCREENSHOTS}/small-explore-drawer.png` });
   await page.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
+  await expect(grid, 'closing gives the list the focus back').toBeFocused();
   for (const tab of ['Models', 'Users', 'MCP tools', 'Over time']) {
     await page.getByRole('tab', { name: tab }).click();
     expect(await noSidewaysScroll(page), `the ${tab} tab scrolls sideways`).toBe(true);

@@ -5,7 +5,7 @@ import { useListHeight } from '../components/use-list-height';
 import { useViewKeys } from '../components/use-view-keys';
 import { ViewHeader } from '../components/ViewHeader';
 import type { ExploreSearch } from '../routes/search-params';
-import { Drawer, drawerOpen } from './explore/Drawer';
+import { Drawer, drawerOpen, useCoveredByDrawer } from './explore/Drawer';
 import { ExploreToolbar } from './explore/ExploreToolbar';
 import { rememberExploreSearch } from './explore/last-search';
 import { RequestResults } from './explore/RequestResults';
@@ -33,17 +33,16 @@ export function ExploreView() {
     rerun();
   };
   const open = drawerOpen(search);
-  const close = () => {
-    set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
-    list.current?.querySelector<HTMLElement>('[role="grid"]')?.focus();
-  };
+  const covered = useCoveredByDrawer(open, list);
+  const close = () => set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
   useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="search-input"]'), onEscape: open ? close : null });
 
   const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), span: undefined, conv: undefined }, replace);
   const listProps = { window: w, height: listHeight, activeKey: active, openKey: null as string | null };
   return (
     <div className={`with-drawer-layout ${open ? 'drawer-open' : ''}`}>
-      <div className="list-column" ref={list}>
+      {/* The drawer comes right after the list in the page's order (the summary after it), so Tab goes from the list into the open trace. */}
+      <div className="list-column" ref={list} inert={covered}>
         <ViewHeader title="Explore" subtitle="Search the gateway's requests and spans, open any trace or conversation, compare models, users and tools." />
         <ExploreToolbar search={search} window={w} profile={profile} onSearch={searchFor} onChange={(p) => set(p)} />
         {search.show === 'requests' ? (
@@ -70,9 +69,11 @@ export function ExploreView() {
             onSearchOlder={(toMs) => w && searchFor({ from: w.fromMs, to: toMs })}
           />
         )}
+      </div>
+      {open ? <Drawer target={search} takeFocus={covered} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
+      <div className="list-column summary-column" inert={covered}>
         <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
       </div>
-      {open ? <Drawer target={search} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useListHeight } from '../components/use-list-height';
 import { useViewKeys } from '../components/use-view-keys';
 import { ViewHeader } from '../components/ViewHeader';
 import type { TailSearch } from '../routes/search-params';
-import { Drawer, drawerOpen } from './explore/Drawer';
+import { Drawer, drawerOpen, useCoveredByDrawer } from './explore/Drawer';
 import { foldRequests } from './tail/fold-requests';
 import { TailNotes } from './tail/TailNotes';
 import { TailToolbar } from './tail/TailToolbar';
@@ -31,17 +31,15 @@ export function LiveTailView() {
 
   const set = (patch: Partial<TailSearch>, replace = false) => void navigate({ search: (prev) => ({ ...prev, ...patch }), replace });
   const open = drawerOpen(search);
-  const close = () => {
-    set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
-    list.current?.querySelector<HTMLElement>('[role="grid"]')?.focus();
-  };
+  const covered = useCoveredByDrawer(open, list);
+  const close = () => set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
   useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="tail-filter"]'), onEscape: open ? close : null });
   const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), span: undefined, conv: undefined }, replace);
   // Following the newest rows would pull the list away from the row the keyboard is on.
   const pinned = follow && !open;
   return (
     <div className={`with-drawer-layout ${open ? 'drawer-open' : ''}`}>
-      <div className="list-column" ref={list}>
+      <div className="list-column" ref={list} inert={covered}>
         <ViewHeader title="Live tail" subtitle="Gateway requests as their spans reach ClickHouse; each span once, even when it arrives late." />
         <TailToolbar search={search} tail={tail} requests={requests.length} follow={follow} onFollow={setFollow} onChange={(p) => set(p)} />
         <TailNotes tail={tail} />
@@ -79,7 +77,7 @@ export function LiveTailView() {
           {tail.spans.length === 0 && !tail.error ? <p className="muted pad">Waiting for gateway traffic… send a test trace from the Health view to see one.</p> : null}
         </section>
       </div>
-      {open ? <Drawer target={search} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
+      {open ? <Drawer target={search} takeFocus={covered} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
     </div>
   );
 }
