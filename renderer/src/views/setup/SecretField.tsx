@@ -32,7 +32,7 @@ export function SecretField({ profileId, kind, label, isSet, backend }: { profil
         {label} <em className="muted" data-testid={`secret-where-${kind}`}>— {secretWhere(backend, isSet)}</em>
       </span>
       <div className="row tight">
-        <input type="password" autoComplete="off" placeholder={isSet ? 'Enter a new value to replace it' : 'Enter a value'} value={value} onChange={(e) => setValue(e.target.value)} aria-label={label} />
+        <input type="password" autoComplete="off" placeholder={isSet ? 'Type to replace it' : 'Enter a value'} value={value} onChange={(e) => setValue(e.target.value)} aria-label={label} />
         <button type="button" className="secondary small" disabled={busy || value === ''} onClick={() => run(() => api.invoke('secrets.set', { profileId, kind, value }))}>
           {isSet ? 'Replace' : 'Save'}
         </button>
