@@ -107,6 +107,22 @@ describe('notifications', () => {
     expect(sent.length).toBe(NOTIFY_LIMIT + 1);
   });
 
+  it('does not announce a new profile\'s trouble until its pipeline has worked once, then does', () => {
+    const sent: string[] = [];
+    const n = new IncidentNotifier((x) => sent.push(x.title));
+    n.newProfile('p');
+    n.update('p', 'New', 'Down', 'nothing listens at 127.0.0.1:13133', NOW);
+    expect(sent, 'still being set up').toEqual([]);
+    expect(n.incidents[0]).toMatchObject({ state: 'Down', notified: false });
+    n.update('p', 'New', 'Healthy', 'ok', NOW + 60_000);
+    expect(sent, 'no recovery for an incident never announced').toEqual([]);
+    n.update('p', 'New', 'Down', 'collector refused', NOW + 120_000);
+    expect(sent).toEqual(['New: pipeline down']);
+    // A profile there at start is not being set up: its first trouble is announced.
+    n.update('q', 'Prod', 'Down', 'collector refused', NOW);
+    expect(sent).toEqual(['New: pipeline down', 'Prod: pipeline down']);
+  });
+
   it('records but does not announce incidents while paused, and announces no recovery for them', () => {
     const sent: string[] = [];
     const n = new IncidentNotifier((x) => sent.push(x.title));

@@ -15,6 +15,8 @@ const GOOD: PipelineStateName[] = ['Healthy', 'Idle'];
 
 export class IncidentNotifier {
   private readonly open = new Map<string, Incident>();
+  /** Profiles made in this run and not Healthy or Idle yet: still being set up, their trouble is Setup's to show. */
+  private readonly beingSetUp = new Set<string>();
   private readonly sentAt: number[] = [];
   private pausedUntil = 0;
   readonly incidents: Incident[] = [];
@@ -43,11 +45,21 @@ export class IncidentNotifier {
     return true;
   }
 
+  /**
+   * A profile made while the app runs: its pipeline has not worked yet, so until it first does its
+   * incidents are kept (Health shows them) but not announced — a new profile's first poll, before
+   * any check has run, would otherwise pop up "pipeline down" over the form being filled in.
+   */
+  newProfile(profileId: string): void {
+    this.beingSetUp.add(profileId);
+  }
+
   update(profileId: string, profileName: string, state: PipelineStateName, reason: string, now: number): void {
     const current = this.open.get(profileId);
+    if (GOOD.includes(state)) this.beingSetUp.delete(profileId);
     if (!current && BAD.includes(state)) {
       const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false, alert: null };
-      incident.notified = this.tryNotify(now, { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
+      incident.notified = !this.beingSetUp.has(profileId) && this.tryNotify(now, { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
       this.open.set(profileId, incident);
       this.incidents.unshift(incident);
       if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
@@ -65,6 +77,7 @@ export class IncidentNotifier {
 
   forget(profileId: string): void {
     this.open.delete(profileId);
+    this.beingSetUp.delete(profileId);
     for (const key of [...this.openAlerts.keys()]) if (key.startsWith(`${profileId}\u0000`)) this.openAlerts.delete(key);
   }
 

@@ -44,6 +44,9 @@ export class PipelineMonitor {
     return this.monitors.get(profileId)?.monitor;
   }
 
+  /** The first sync has run: profiles that appear after it were made while the app runs. */
+  private synced = false;
+
   start(): void {
     this.running = true;
     void this.sync();
@@ -60,11 +63,15 @@ export class PipelineMonitor {
     if (!this.running) return;
     const { profiles } = await this.profiles.state();
     const seen = new Set<string>();
+    const first = !this.synced;
+    this.synced = true;
     for (const p of profiles) {
       seen.add(p.id);
       const key = JSON.stringify([p.name, p.pollIntervalSeconds, p.stallThresholdMinutes, p.canaryIntervalMinutes]);
       const existing = this.monitors.get(p.id);
       if (existing?.key === key) continue;
+      // Made since the app started (not merely edited, not there at start): being set up.
+      if (!existing && !first) this.notifier.newProfile(p.id);
       existing?.monitor.stop();
       const monitor = new ProfileMonitor({
         profileId: p.id,
