@@ -129,6 +129,15 @@ describe('summarised', () => {
       mcpTruth.set(key, t);
     }
     expect(Object.fromEntries(summary.mcp.map((m) => [`${m.server}/${m.tool}`, { calls: m.calls, errors: m.errors }]))).toEqual(Object.fromEntries(mcpTruth));
+
+    // A search narrows the MCP table as it narrows the rest: the calls of the requests it matches.
+    const user = sent.filter((x) => x.mcp).map((x) => x.user)[0]!;
+    const searched = await trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE, undefined, { query: `user:"${user}"` });
+    const theirs = new Map<string, number>();
+    for (const r of sent.filter((x) => x.mcp && x.user === user)) theirs.set(`${r.mcp!.server}/${r.mcp!.tool}`, (theirs.get(`${r.mcp!.server}/${r.mcp!.tool}`) ?? 0) + 1);
+    expect(theirs.size).toBeGreaterThan(0);
+    expect(Object.fromEntries(searched.mcp.map((m) => [`${m.server}/${m.tool}`, m.calls]))).toEqual(Object.fromEntries(theirs));
+    expect(searched.mcp.reduce((n, m) => n + m.calls, 0)).toBeLessThan(summary.mcp.reduce((n, m) => n + m.calls, 0));
   });
 
   it('counts a metric once: an older gateway’s root and Model both carry it; a fallback’s two Model spans add up', async () => {

@@ -286,7 +286,7 @@ export async function trafficSummary(
     const byMinute = [...new Set(plan.read.filter((p) => p.lengthMs < sliceMs).map((p) => Math.floor(p.startMs / sliceMs) * sliceMs))];
     const [read, mcp] = await Promise.all([
       runs.length > 0 ? readSlices(location, t, { fromMs, toMs, service, sliceMs }, runs, byMinute, search) : Promise.resolve({ bySlice: new Map<number, SliceRow[]>(), rowsRead: 0, elapsedMs: 0 }),
-      mcpSummary(location, t, fromMs, toMs, service),
+      mcpSummary(location, t, fromMs, toMs, service, search),
     ]);
     // A whole piece read now is kept when every span its requests may have was in what was read.
     for (const p of plan.read) {
@@ -397,9 +397,17 @@ function summaryOf(rows: readonly SliceRow[], bucketMs: number, priceOf: PriceOf
   return { requests: series.reduce((n, p) => n + p.requests, 0), errors: series.reduce((n, p) => n + p.errors, 0), models, users, series };
 }
 
-async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
+/**
+ * Per MCP server and tool, over the MCP spans of the window; with a search, only those of requests
+ * it matches (each top-level AND term matches some span of the request, as in the request list).
+ */
+async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null, search: Awaited<ReturnType<typeof prepareSearch>>) {
   const params = new SqlParams();
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const members: Slice = { fromMs: fromMs - MEMBER_MARGIN_MS, toMs: toMs + MEMBER_SLACK_MS, toInclusive: true };
+  const matched = termWheres(search, params)
+    .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${rangeWhere(params, members)} AND ${svc} AND ${term})`)
+    .join('');
   const isMcp = factEqualsSql(t.layout, 'spanType', params.add('String', MCP_SPAN_TYPE), MCP_SPAN_TYPE);
   const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
   const answer = await queryRows(location, {
@@ -409,9 +417,10 @@ async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: numb
                  quantile(0.5)(latencyMs) AS p50Ms, quantile(0.95)(latencyMs) AS p95Ms
           FROM (SELECT TraceId, ${spanFactSql(t.layout, 'mcpServer')} AS server, ${spanFactSql(t.layout, 'mcpTool')} AS tool,
                        ${mcpErrorSql(t.layout)} OR ${ERROR_STATUS_SQL} AS failed, ${latency} AS latencyMs
-                FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} AND ${isMcp})
+                FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} AND ${isMcp}${matched})
           GROUP BY server, tool ORDER BY calls DESC LIMIT 200`,
     params: params.values,
+    hints: sqlModeHints(search),
     row: McpRaw,
   });
   return { rows: answer.rows.map((r) => McpSummaryRow.parse(r)), rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
