@@ -125,7 +125,12 @@ export function SetupSteps({ profile }: { profile: z.infer<typeof ProfileView> }
         </StepCard>
       ) : (
       <StepCard n={2} title="Deploy the ClickStack collector" state={steps.collector} stale={staleNote('collector')} onRun={() => void run('collector')} runLabel="Check health">
-        <p className="muted">Run this where the collector should live. The password stays a shell variable: set CLICKHOUSE_PASSWORD first.</p>
+        <p className="muted">
+          Run this where the collector should live.{' '}
+          {profile.passwordSet
+            ? 'The password stays a shell variable: set CLICKHOUSE_PASSWORD first.'
+            : 'This profile keeps no ClickHouse password: CLICKHOUSE_PASSWORD can stay unset, unless the collector’s user has one.'}
+        </p>
         {guide ? (
           <div className="codeblock">
             <pre data-testid="docker-run">{guide.dockerRun}</pre>
@@ -159,7 +164,8 @@ export function SetupSteps({ profile }: { profile: z.infer<typeof ProfileView> }
                 </div>
               ))}
             </dl>
-            {guide.warnings.map((w) => (
+            {/* A warning the step's own result already says (it failed for it) is not said twice. */}
+            {guide.warnings.filter((w) => !(steps.truefoundry.phase === 'done' && steps.truefoundry.result.summary.includes(w))).map((w) => (
               <p key={w} className="warn-text">
                 ⚠ {w}
               </p>
