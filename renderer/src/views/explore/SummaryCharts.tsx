@@ -1,19 +1,21 @@
 import { useMemo } from 'react';
 import { CHART_COLORS, TimeChart, type ChartSeries } from '../../components/TimeChart';
 import { fmtNum } from '../traces/format';
+import { everyBucket } from '../../../../electron/shared/summary-buckets';
 import { fmtMs, fmtUsd, type Summary } from './summary-bits';
 
 /** Requests and errors, p95 latency and cost per model over the searched window. */
 export function SummaryCharts({ summary }: { summary: Summary }) {
   const charts = useMemo(() => {
-    const times = summary.series.map((p) => p.t);
+    const buckets = everyBucket(summary);
+    const times = buckets.map((b) => b.t);
     const traffic: ChartSeries[] = [
-      { label: 'Requests', values: summary.series.map((p) => p.requests), color: CHART_COLORS[0]!, bars: true },
-      { label: 'Errors', values: summary.series.map((p) => p.errors), color: CHART_COLORS[3]!, bars: true },
+      { label: 'Requests', values: buckets.map((b) => b.point?.requests ?? 0), color: CHART_COLORS[0]!, bars: true },
+      { label: 'Errors', values: buckets.map((b) => b.point?.errors ?? 0), color: CHART_COLORS[3]!, bars: true },
     ];
-    const latency: ChartSeries[] = [{ label: 'p95 latency', values: summary.series.map((p) => p.p95Ms), color: CHART_COLORS[4]! }];
+    const latency: ChartSeries[] = [{ label: 'p95 latency', values: buckets.map((b) => b.point?.p95Ms ?? null), color: CHART_COLORS[4]! }];
     const models = [...new Set(summary.series.flatMap((p) => Object.keys(p.costByModel)))];
-    const cost: ChartSeries[] = models.map((m, i) => ({ label: m, values: summary.series.map((p) => p.costByModel[m] ?? 0), color: CHART_COLORS[i % CHART_COLORS.length]! }));
+    const cost: ChartSeries[] = models.map((m, i) => ({ label: m, values: buckets.map((b) => (b.point ? (b.point.costByModel[m] ?? 0) : 0)), color: CHART_COLORS[i % CHART_COLORS.length]! }));
     return { times, traffic, latency, cost };
   }, [summary]);
   if (!charts.times.length) return <p className="muted">No requests in this range to chart.</p>;
