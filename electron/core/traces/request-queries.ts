@@ -60,6 +60,15 @@ const RootRow = z.object({ traceId: z.string(), tsNs: z.string(), endNs: z.strin
  * only the root). The page's roots are found first, newest time slice first, then only their
  * traces are rolled up, over the few minutes those roots cover.
  */
+/**
+ * The request rule of a search, as a WHERE on a request's spans: each of its top-level AND terms
+ * matches some span of the request, among the spans `rangeSql` takes (the request list, the
+ * summary and its MCP table all ask it).
+ */
+export function requestMatchesSql(t: TracesTable, terms: readonly string[], rangeSql: string, svc: string): string {
+  return terms.map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE (${rangeSql}) AND ${svc} AND ${term})`).join('');
+}
+
 export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
   return withTracesTable(location, async (t) => {
     const base = new SqlParams();
@@ -79,7 +88,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       async (slice, want, maxRows) => {
         const params = base.clone();
         const members = { fromMs: slice.fromMs, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
-        const matched = terms.map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${sliceWhere(params, members)} AND ${svc} AND ${term})`).join('');
+        const matched = requestMatchesSql(t, terms, sliceWhere(params, members), svc);
         const a = await queryRows(location, {
           kind: 'search',
           database: location.database,

@@ -18,7 +18,7 @@ import { McpSummaryRow, ModelSummaryRow, SeriesPoint, TrafficSummary, UserSummar
 import { prepareSearch, sqlModeHints, termWheres, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
-import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, rollupSql, type PriceOf } from './request-queries.js';
+import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, requestMatchesSql, rollupSql, type PriceOf } from './request-queries.js';
 import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL, COMPACT_TIMES_READS } from '../semantics/request-rollup-sql.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
 import { activeParts, partsSignature } from './table-parts.js';
@@ -138,9 +138,7 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
     .join(' OR ');
   // The same rule as the request list: each top-level AND term matches some span of the request.
   const searched = runs.map((r) => rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs + MEMBER_SLACK_MS, toInclusive: true })).join(' OR ');
-  const matched = termWheres(search, params)
-    .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE (${searched}) AND ${svc} AND ${term})`)
-    .join('');
+  const matched = requestMatchesSql(t, termWheres(search, params), searched, svc);
   const where = `${rangeWhere(params, window)} AND ${svc} AND (${spans})${matched}`;
   // A request belongs to the run its root started in.
   const ns = (ms: number) => params.add('UInt64', String(BigInt(Math.max(0, Math.floor(ms))) * 1_000_000n));
@@ -405,9 +403,7 @@ async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: numb
   const params = new SqlParams();
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
   const members: Slice = { fromMs: fromMs - MEMBER_MARGIN_MS, toMs: toMs + MEMBER_SLACK_MS, toInclusive: true };
-  const matched = termWheres(search, params)
-    .map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE ${rangeWhere(params, members)} AND ${svc} AND ${term})`)
-    .join('');
+  const matched = requestMatchesSql(t, termWheres(search, params), rangeWhere(params, members), svc);
   const isMcp = factEqualsSql(t.layout, 'spanType', params.add('String', MCP_SPAN_TYPE), MCP_SPAN_TYPE);
   const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
   const answer = await queryRows(location, {
