@@ -73,9 +73,12 @@ describe('alerts CLI', () => {
     expect(prose.stdout).toMatch(new RegExp(`FIRING  Model error rate: ${SONNET.replace(/[/-]/g, '\\$&')}: 70 % of 40 requests failed`));
   }, 90_000);
 
-  it('an unknown profile is one JSON error line and a non-zero exit', async () => {
+  it('an unknown profile or option is one JSON error line and exit 2, never the 1 that means a rule fires', async () => {
     const r = await run(['--profile', 'nope', '--json']);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout.trim())).toEqual({ error: expect.stringContaining('There is no profile called "nope"') });
+    const option = await run(['--window', '5']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("unknown option '--window'");
   }, 60_000);
 });

@@ -42,4 +42,29 @@ describe('tail CLI', () => {
       child.kill('SIGTERM');
     }
   }, 40_000);
+
+  it('ends quietly when its reader stops early (`tail | head -1`)', async () => {
+    const s = sandbox;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'tail'], {
+      env: { ...process.env, CLICKSTACK_TRAY_HOME: mkdtempSync(join(tmpdir(), 'cst-tailcli-')), CLICKHOUSE_ENDPOINT: s.clickhouse },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      const first = new Promise<void>((r) => child.stdout!.once('data', () => r()));
+      await new Promise((r) => setTimeout(r, 2500));
+      await postOtlp(s.otlp, jsonTraceRequest([{ service: 'tfy-llm-gateway', name: 'ChatCompletion' }]));
+      await first;
+      // The reader goes away, as `head` does after its line; the next spans meet a closed pipe.
+      child.stdout!.destroy();
+      for (let i = 0; i < 3; i++) await postOtlp(s.otlp, jsonTraceRequest([{ service: 'tfy-llm-gateway', name: 'ChatCompletion' }]));
+      const code = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 15_000))]);
+      expect(code, stderr).toBe(0);
+      expect(stderr).not.toContain('EPIPE');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 40_000);
 });
