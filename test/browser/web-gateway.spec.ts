@@ -70,6 +70,15 @@ test.describe('gateway traffic', () => {
     const failing = sent.filter((r) => r.model === someModel && r.failed).length;
     await expect(results).toHaveAttribute('data-count', String(failing));
 
+    // Within a search, a figure narrows it: one user's requests to one model, not everyone's.
+    const someUser = sent.find((r) => r.model === someModel)!.user;
+    await page.getByTestId('search-input').fill(`user:"${someUser}"`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(results).toHaveAttribute('data-query', `user:"${someUser}"`);
+    await page.getByRole('button', { name: `requests: search model:"${someModel}"` }).click();
+    await expect(results).toHaveAttribute('data-query', `(user:"${someUser}") model:"${someModel}"`);
+    await expect(results).toHaveAttribute('data-count', String(sent.filter((r) => r.model === someModel && r.user === someUser).length));
+
     // The failed request's trace: the failing hop named, and its input as a chat (text, never HTML).
     await page.getByTestId('search-input').fill(`trace:${limited.traceId}`);
     await page.getByRole('button', { name: 'Search', exact: true }).click();

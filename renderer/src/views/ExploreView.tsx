@@ -16,6 +16,17 @@ import { atMs } from './traces/format';
 import { requestKey } from './traces/RequestTable';
 import { spanKey } from './traces/SpanTable';
 
+/**
+ * A figure of the summary searches the requests behind it within the search it summarises: the
+ * drill's terms are added to a Lucene search (kept whole in parentheses), not put in its place.
+ * A SQL-mode search cannot take Lucene terms, so there the drill's terms stand alone.
+ */
+function narrowed(search: ExploreSearch, drill: string): string {
+  const current = search.lang === 'lucene' ? search.q.trim() : '';
+  if (!current || current.includes(drill)) return current || drill;
+  return `(${current}) ${drill}`;
+}
+
 /** Everything Explore shows comes from its URL (routes/search-params.ts) resolved to one window. */
 export function ExploreView() {
   const search = useSearch({ from: '/explore' });
@@ -72,7 +83,7 @@ export function ExploreView() {
       </div>
       {open ? <Drawer target={search} takeFocus={covered} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
       <div className="list-column summary-column" inert={covered}>
-        <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q, lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
+        <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q: narrowed(search, q), lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
       </div>
     </div>
   );
