@@ -58,12 +58,12 @@ export function AlertsCard({ activeProfileId }: { activeProfileId: string | unde
                 {r.scopes.slice(0, SCOPES_SHOWN).map((s) => (
                   <tr key={s.scope} data-testid="alert-scope" data-scope={s.scope}>
                     <td>{s.scope || 'All traffic'}</td>
-                    <td>{formatMetric(r.metric, s.value)}</td>
-                    <td>
+                    <td className="figure">{formatMetric(r.metric, s.value)}</td>
+                    <td className="figure">
                       {formatMetric(r.metric, s.threshold)}
                       {s.baseline !== null ? <span className="muted"> (24 h: {formatMetric(r.metric, s.baseline)})</span> : null}
                     </td>
-                    <td>{s.requests.toLocaleString()}</td>
+                    <td className="figure">{s.requests.toLocaleString()}</td>
                     <td className={s.firing ? 'error-text' : s.note ? 'muted small' : ''}>{s.firing ? (s.pending ? 'Firing (clearing)' : 'Firing') : s.pending ? 'Breached, waiting out the minimum duration' : s.note || 'OK'}</td>
                   </tr>
                 ))}
