@@ -68,6 +68,8 @@ export const Incident = z.object({
   startedAt: z.number().int(),
   endedAt: z.number().int().nullable(),
   notified: z.boolean(),
+  /** Why it was not announced: notifications paused, the limit of its kind reached, or a profile still being set up. */
+  unannounced: z.enum(['paused', 'limit', 'setting-up']).nullable().default(null),
   alert: IncidentAlert.nullable().default(null),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -74,7 +74,7 @@ describe('alert rules', () => {
     expect(exploreSearchFromHash('#/explore')).toBeNull();
   });
 
-  it('alert notifications share the pipeline’s pause and rate limit; an unannounced start ends unannounced', () => {
+  it('alert notifications share the pipeline’s pause but have a limit of their own; an unannounced start ends unannounced', () => {
     const sent: string[] = [];
     const notifier = new IncidentNotifier((n) => sent.push(n.title));
     const alert = (scope: string) => ({ profileId: 'p', profileName: 'P', reason: `${scope} failing`, startedAt: 1_000, alert: { ruleId: 'r', ruleName: 'R', scope, explore: { query: '', fromMs: 0, toMs: 1 } } });
@@ -84,10 +84,16 @@ describe('alert rules', () => {
     notifier.closeAlert('p\u0000r\u0000a', 6_000, 'end a', 'ok');
     expect(sent).toEqual([]);
     notifier.pause(0);
+    // Four pipeline incidents do not use up the alerts' notifications…
     for (let i = 0; i < NOTIFY_LIMIT; i++) notifier.update(`q${i}`, `Q${i}`, 'Down', 'down', 10_000 + i);
-    const limited = notifier.openAlert('p\u0000r\u0000b', { ...alert('b'), startedAt: 20_000 }, 'start b');
-    expect(limited.notified).toBe(false);
-    expect(sent).toHaveLength(NOTIFY_LIMIT);
-    expect(notifier.incidents.filter((i) => i.state === 'Alert').map((i) => [i.alert!.scope, i.endedAt])).toEqual([['b', null], ['a', 6_000]]);
+    const announced = notifier.openAlert('p\u0000r\u0000b', { ...alert('b'), startedAt: 20_000 }, 'start b');
+    expect(announced.notified).toBe(true);
+    expect(sent).toHaveLength(NOTIFY_LIMIT + 1);
+    // …four alerts do.
+    for (let i = 0; i < NOTIFY_LIMIT - 1; i++) notifier.openAlert(`p\u0000r\u0000c${i}`, { ...alert(`c${i}`), startedAt: 21_000 + i }, `start c${i}`);
+    const limited = notifier.openAlert('p\u0000r\u0000d', { ...alert('d'), startedAt: 30_000 }, 'start d');
+    expect(limited).toMatchObject({ notified: false, unannounced: 'limit' });
+    expect(sent).toHaveLength(2 * NOTIFY_LIMIT);
+    expect(notifier.incidents.filter((i) => i.state === 'Alert').map((i) => [i.alert!.scope, i.endedAt]).slice(-2)).toEqual([['b', null], ['a', 6_000]]);
   });
 });

@@ -113,7 +113,7 @@ describe('notifications', () => {
     n.newProfile('p');
     n.update('p', 'New', 'Down', 'nothing listens at 127.0.0.1:13133', NOW);
     expect(sent, 'still being set up').toEqual([]);
-    expect(n.incidents[0]).toMatchObject({ state: 'Down', notified: false });
+    expect(n.incidents[0]).toMatchObject({ state: 'Down', notified: false, unannounced: 'setting-up' });
     n.update('p', 'New', 'Healthy', 'ok', NOW + 60_000);
     expect(sent, 'no recovery for an incident never announced').toEqual([]);
     n.update('p', 'New', 'Down', 'collector refused', NOW + 120_000);
@@ -121,6 +121,17 @@ describe('notifications', () => {
     // A profile there at start is not being set up: its first trouble is announced.
     n.update('q', 'Prod', 'Down', 'collector refused', NOW);
     expect(sent).toEqual(['New: pipeline down', 'Prod: pipeline down']);
+  });
+
+  it('keeps the pipeline\'s limit apart from the alerts\': a burst of alerts does not silence a Down, and says why what it silences went unannounced', () => {
+    const sent: string[] = [];
+    const n = new IncidentNotifier((x) => sent.push(x.title));
+    const alert = (i: number) => n.openAlert(`p\u0000rule\u0000m${i}`, { profileId: 'p', profileName: 'Prod', reason: `model m${i} failing`, startedAt: NOW + i, alert: null }, `Prod: m${i}`);
+    for (let i = 0; i < NOTIFY_LIMIT; i++) alert(i);
+    expect(alert(NOTIFY_LIMIT)).toMatchObject({ notified: false, unannounced: 'limit' });
+    n.update('p', 'Prod', 'Down', 'collector refused', NOW + 10);
+    expect(sent.at(-1)).toBe('Prod: pipeline down');
+    expect(n.incidents[0]).toMatchObject({ state: 'Down', notified: true, unannounced: null });
   });
 
   it('records but does not announce incidents while paused, and announces no recovery for them', () => {
@@ -131,5 +142,6 @@ describe('notifications', () => {
     n.update('p', 'Prod', 'Healthy', 'x', NOW + 3_700_000);
     expect(sent).toEqual([]);
     expect(n.incidents[0]!.notified).toBe(false);
+    expect(n.incidents[0]!.unannounced).toBe('paused');
   });
 });

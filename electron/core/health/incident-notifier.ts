@@ -5,10 +5,16 @@
  */
 import type { Incident, PipelineNotification, PipelineStateName } from '../../shared/pipeline-status.js';
 
-/** At most this many notifications per window, across profiles: flapping cannot storm. */
+/**
+ * At most this many notifications per window across profiles, for the pipeline and for alerts
+ * each: flapping cannot storm, and a burst of alerts cannot use up the pipeline's (a Down after
+ * three alerts went unannounced when they shared one limit).
+ */
 export const NOTIFY_LIMIT = 4;
 export const NOTIFY_WINDOW_MS = 10 * 60_000;
 export const INCIDENT_HISTORY_LIMIT = 100;
+
+type NotificationKind = 'pipeline' | 'alert';
 
 const BAD: PipelineStateName[] = ['Stalled', 'Down'];
 const GOOD: PipelineStateName[] = ['Healthy', 'Idle'];
@@ -17,7 +23,7 @@ export class IncidentNotifier {
   private readonly open = new Map<string, Incident>();
   /** Profiles made in this run and not Healthy or Idle yet: still being set up, their trouble is Setup's to show. */
   private readonly beingSetUp = new Set<string>();
-  private readonly sentAt: number[] = [];
+  private readonly sentAt: Record<NotificationKind, number[]> = { pipeline: [], alert: [] };
   private pausedUntil = 0;
   readonly incidents: Incident[] = [];
 
@@ -36,13 +42,21 @@ export class IncidentNotifier {
     return this.pausedUntil;
   }
 
-  private tryNotify(now: number, n: PipelineNotification): boolean {
-    if (now < this.pausedUntil) return false;
-    while (this.sentAt.length && this.sentAt[0]! <= now - NOTIFY_WINDOW_MS) this.sentAt.shift();
-    if (this.sentAt.length >= NOTIFY_LIMIT) return false;
-    this.sentAt.push(now);
+  /** Announces it, or says why not. */
+  private tryNotify(now: number, kind: NotificationKind, n: PipelineNotification): Incident['unannounced'] {
+    if (now < this.pausedUntil) return 'paused';
+    const sent = this.sentAt[kind];
+    while (sent.length && sent[0]! <= now - NOTIFY_WINDOW_MS) sent.shift();
+    if (sent.length >= NOTIFY_LIMIT) return 'limit';
+    sent.push(now);
     this.notify(n);
-    return true;
+    return null;
+  }
+
+  /** Opens an incident with what its announcement did. */
+  private announce(incident: Incident, kind: NotificationKind, n: PipelineNotification | 'setting-up'): void {
+    incident.unannounced = n === 'setting-up' ? 'setting-up' : this.tryNotify(incident.startedAt, kind, n);
+    incident.notified = incident.unannounced === null;
   }
 
   /**
@@ -58,8 +72,8 @@ export class IncidentNotifier {
     const current = this.open.get(profileId);
     if (GOOD.includes(state)) this.beingSetUp.delete(profileId);
     if (!current && BAD.includes(state)) {
-      const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false, alert: null };
-      incident.notified = !this.beingSetUp.has(profileId) && this.tryNotify(now, { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
+      const incident: Incident = { profileId, profileName, state, reason, startedAt: now, endedAt: null, notified: false, unannounced: null, alert: null };
+      this.announce(incident, 'pipeline', this.beingSetUp.has(profileId) ? 'setting-up' : { profileId, title: `${profileName}: pipeline ${state.toLowerCase()}`, body: reason });
       this.open.set(profileId, incident);
       this.incidents.unshift(incident);
       if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
@@ -71,7 +85,7 @@ export class IncidentNotifier {
       current.endedAt = now;
       this.open.delete(profileId);
       // A recovery is announced only for an incident that was announced.
-      if (current.notified) this.tryNotify(now, { profileId, title: `${profileName}: pipeline recovered`, body: reason });
+      if (current.notified) this.tryNotify(now, 'pipeline', { profileId, title: `${profileName}: pipeline recovered`, body: reason });
     }
   }
 
@@ -87,11 +101,11 @@ export class IncidentNotifier {
    * An alert rule fired for a scope: an incident in the same history, announced under the same
    * pause and rate limit as the pipeline's. `key` names the profile, the rule and the scope.
    */
-  openAlert(key: string, incident: Omit<Incident, 'endedAt' | 'notified' | 'state'>, title: string): Incident {
+  openAlert(key: string, incident: Omit<Incident, 'endedAt' | 'notified' | 'unannounced' | 'state'>, title: string): Incident {
     const existing = this.openAlerts.get(key);
     if (existing) return existing;
-    const open: Incident = { ...incident, state: 'Alert', endedAt: null, notified: false };
-    open.notified = this.tryNotify(open.startedAt, { profileId: open.profileId, title, body: open.reason, explore: open.alert?.explore });
+    const open: Incident = { ...incident, state: 'Alert', endedAt: null, notified: false, unannounced: null };
+    this.announce(open, 'alert', { profileId: open.profileId, title, body: open.reason, explore: open.alert?.explore });
     this.openAlerts.set(key, open);
     this.incidents.unshift(open);
     if (this.incidents.length > INCIDENT_HISTORY_LIMIT) this.incidents.pop();
@@ -112,7 +126,7 @@ export class IncidentNotifier {
     if (!open) return null;
     open.endedAt = now;
     this.openAlerts.delete(key);
-    if (open.notified) this.tryNotify(now, { profileId: open.profileId, title, body, explore: open.alert?.explore });
+    if (open.notified) this.tryNotify(now, 'alert', { profileId: open.profileId, title, body, explore: open.alert?.explore });
     return open;
   }
 

@@ -4,6 +4,13 @@ import { contractKey, useContractQuery } from '../../api/contract-query';
 import { useApi } from '../../api/context';
 import { exploreHref } from '../../../../electron/shared/alert-rules';
 
+/** Why an incident went unannounced, in the list's words. */
+const UNANNOUNCED = {
+  paused: 'not announced: notifications were paused',
+  limit: 'not announced: four notifications of its kind in ten minutes already',
+  'setting-up': 'not announced: the profile was still being set up',
+} as const;
+
 export function IncidentList() {
   const api = useApi();
   const client = useQueryClient();
@@ -63,7 +70,7 @@ export function IncidentList() {
                       </a>
                     </>
                   ) : null}
-                  {i.notified ? '' : ' (no notification: rate limit or pause)'}
+                  {i.notified ? '' : ` (${UNANNOUNCED[i.unannounced ?? 'limit']})`}
                 </td>
               </tr>
             ))}
