@@ -69,6 +69,7 @@ export interface CliTarget {
 export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
   const endpoint = process.env.CLICKHOUSE_ENDPOINT;
   if (opts.profile || !endpoint) return null;
+  if (!/^https?:\/\/[^/]/i.test(endpoint)) throw new Error(`CLICKHOUSE_ENDPOINT "${endpoint.slice(0, 200)}" is not ClickHouse's HTTP URL: use the form http://host:8123 or https://host:8443.`);
   return {
     target: {
       kind: 'remote',

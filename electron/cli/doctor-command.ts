@@ -1,4 +1,5 @@
 /** `clickstack-tray doctor`: the setup checklist in the terminal. Exit 0 only when every step passes. */
+import { httpUrl } from './options.js';
 import { Command } from 'commander';
 import { DEFAULT_SERVICE_NAME } from '../shared/profile-schema.js';
 import { runAllSteps } from '../core/setup/check-target.js';
@@ -28,10 +29,10 @@ export function doctorCommand(): Command {
   return new Command('doctor')
     .description('Run the setup checks in the terminal. Uses a profile, or CLICKHOUSE_ENDPOINT/USER/PASSWORD (and OTLP_AUTH_TOKEN) from the environment.')
     .option('--profile <name>', 'profile name or id (default: the active profile)')
-    .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint, with the environment variables')
+    .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint, with the environment variables', httpUrl('--otlp-endpoint', 'http://host:4318/v1/traces'))
     .addOption(protocolOptions()[0]!)
     .addOption(protocolOptions()[1]!)
-    .option('--health-url <url>', 'collector health URL (default: the OTLP host on port 13133)')
+    .option('--health-url <url>', 'collector health URL (default: the OTLP host on port 13133)', httpUrl('--health-url', 'http://host:13133/'))
     .option('--service-name <name>', `gateway service name (default ${DEFAULT_SERVICE_NAME})`)
     .option('--json', 'print the results as JSON')
     .action(async (opts: CliTargetOptions & { json?: boolean }) => {

@@ -1,4 +1,5 @@
 /** `clickstack-tray test-trace`: send a gateway-shaped trace and prove it is queryable. Exit 0 only when it is. */
+import { httpUrl } from './options.js';
 import { Command } from 'commander';
 import { runTestTrace } from '../core/test-trace/test-trace-service.js';
 import type { TestTraceResult } from '../shared/test-trace-result.js';
@@ -10,7 +11,7 @@ export function testTraceCommand(): Command {
   return new Command('test-trace')
     .description('Send a TrueFoundry-shaped test trace through the collector and wait until ClickHouse can query it.')
     .option('--profile <name>', 'profile name or id (default: the active profile)')
-    .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint (ClickHouse then comes from CLICKHOUSE_ENDPOINT/USER/PASSWORD)')
+    .option('--otlp-endpoint <url>', 'collector OTLP traces endpoint (ClickHouse then comes from CLICKHOUSE_ENDPOINT/USER/PASSWORD)', httpUrl('--otlp-endpoint', 'http://host:4318/v1/traces'))
     .addOption(protocolOptions()[0]!)
     .addOption(protocolOptions()[1]!)
     .option('--gateway-service-name', 'send under the gateway’s service name instead of clickstack-tray-test')

@@ -65,7 +65,18 @@ describe('doctor CLI', () => {
   it('says which password is wrong without printing it', () => {
     const { out } = doctor(['--otlp-endpoint', sandbox.otlp], { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'Not-The-Pw' });
     expect(out).toContain('✗ 1. ClickHouse: ClickHouse refused user default: wrong password or unknown user.');
+    expect(out).toContain('the command line reads CLICKHOUSE_PASSWORD');
     expect(out).not.toContain('Not-The-Pw');
+  });
+
+  it('says which address is not a URL and what form it takes, before reaching for any server', () => {
+    const env = doctor(['--otlp-endpoint', sandbox.otlp], { CLICKHOUSE_ENDPOINT: 'localhost:8123' });
+    expect(env.err).toContain('CLICKHOUSE_ENDPOINT "localhost:8123" is not ClickHouse\'s HTTP URL: use the form http://host:8123');
+    expect(env.code).not.toBe(0);
+    const flag = doctor(['--otlp-endpoint', 'not-a-url'], { CLICKHOUSE_ENDPOINT: sandbox.clickhouse });
+    expect(flag.err).toContain('"not-a-url" is not an http(s) URL; --otlp-endpoint takes one such as http://host:4318/v1/traces');
+    const trace = doctor(['--otlp-endpoint', 'htp:/oops'], { CLICKHOUSE_ENDPOINT: sandbox.clickhouse }, 'test-trace');
+    expect(trace.err).toContain('"htp:/oops" is not an http(s) URL');
   });
 
   it('names the profiles when the one asked for does not exist', () => {

@@ -29,7 +29,7 @@ export function toClickHouseFailure(error: unknown, url: string, timeoutMs: numb
   }
   if (error instanceof ClickHouseError) {
     const code = error.code;
-    if (AUTH_CODES.has(code)) return new ClickHouseFailure('auth', 'ClickHouse refused the user: wrong password or unknown user.', 'Re-enter the ClickHouse password; it is kept in the OS keychain.', code, { cause: error });
+    if (AUTH_CODES.has(code)) return new ClickHouseFailure('auth', 'ClickHouse refused the user: wrong password or unknown user.', 'Check the ClickHouse user and password: the app keeps the password in the OS keychain (Setup), the command line reads CLICKHOUSE_PASSWORD.', code, { cause: error });
     if (code === '497') return new ClickHouseFailure('no-access', 'The ClickHouse user may not read the traces table or the system tables.', 'Grant SELECT on the traces database and on system.tables, system.columns and system.parts to this user.', code, { cause: error });
     if (NO_TABLE_CODES.has(code)) return new ClickHouseFailure('no-table', `ClickHouse has no such table or database (${error.type ?? code}).`, 'Run the ClickHouse step in Setup so the profile reads the right database.', code, { cause: error });
     const first = error.message.split('\n')[0]!.slice(0, 300);
