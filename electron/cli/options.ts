@@ -19,12 +19,7 @@ export function secretFromEnv(variable: string | undefined, what: string): strin
 /** An http(s) URL for a flag, or a message that names the flag and the form it takes. */
 export function httpUrl(flag: string, example: string): (value: string) => string {
   return (value) => {
-    let url: URL | null = null;
-    try {
-      url = new URL(value);
-    } catch {
-      url = null;
-    }
+    const url = URL.canParse(value) ? new URL(value) : null;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new InvalidArgumentError(`"${value.slice(0, 200)}" is not an http(s) URL; ${flag} takes one such as ${example}.`);
     return value;
   };
