@@ -295,6 +295,17 @@ test('Live tail: a row opens in the drawer from the keyboard, and the tail keeps
   await page.keyboard.press('Escape');
   await expect(drawer).toHaveCount(0);
   await expect(page.getByTestId('tail-state')).toHaveText('Live');
+
+  // A filter: the rows are the matching spans grouped by request, and the page says so.
+  await page.getByTestId('tail-filter').fill('status:error');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('tail-filtered-requests')).toContainText("each row holds only the request's spans that match it");
+  // A filter that does not parse: its error, and none of the rows of the filter before under it.
+  await expect(page.getByTestId('request-row').first()).toBeVisible();
+  await page.getByTestId('tail-filter').fill('model:(');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('request-row')).toHaveCount(0);
 });
 
 test('at 800×600 no view scrolls sideways; the sidebar keeps icons; the drawer takes the width', async ({ page, app }) => {

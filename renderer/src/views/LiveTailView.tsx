@@ -43,6 +43,12 @@ export function LiveTailView() {
         <ViewHeader title="Live tail" subtitle="Gateway requests as their spans reach ClickHouse; each span once, even when it arrives late." />
         <TailToolbar search={search} tail={tail} requests={requests.length} follow={follow} onFollow={setFollow} onChange={(p) => set(p)} />
         <TailNotes tail={tail} />
+        {search.q.trim() && search.show === 'requests' ? (
+          <p className="muted pad small" data-testid="tail-filtered-requests">
+            With a filter, each row holds only the request's spans that match it (a row in italics has no root among them): its model, user and
+            duration are those spans', not the whole request's. Open a row for the whole trace, or use Explore for whole requests.
+          </p>
+        ) : null}
         <section className="card flush">
           {search.show === 'requests' ? (
             <RequestTable

@@ -110,7 +110,14 @@ export function useTail(profileId: string | null, filter: TailFilter): Tail {
         setError(null);
         setSession({ filter, id: r.sessionId, strategy: r.strategy.detail });
       },
-      (e: unknown) => active && setError(errorText(e)),
+      (e: unknown) => {
+        if (!active) return;
+        setError(errorText(e));
+        // The rows of the filter before would read as this one's answer under its error: they go.
+        setSpans([]);
+        setHeld([]);
+        setReceived(0);
+      },
     );
     return () => {
       active = false;

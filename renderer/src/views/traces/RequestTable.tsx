@@ -66,7 +66,7 @@ export function RequestTable({ requests, height, label, activeKey, openKey, onAc
       follow={follow}
       className="request-table"
       rowClass={(r) => `${failed(r) ? 'is-error' : ''} ${r.hasRoot ? '' : 'is-partial'}`}
-      rowTitle={(r) => (failed(r) ? `${what(r)} · Failed at ${r.failedSpan || r.name}${r.errorMessage ? `: ${r.errorMessage}` : ''}` : `Open trace ${r.traceId}`)}
+      rowTitle={(r) => `${failed(r) ? `${what(r)} · Failed at ${r.failedSpan || r.name}${r.errorMessage ? `: ${r.errorMessage}` : ''}` : `Open trace ${r.traceId}`}${r.hasRoot ? '' : ' · Only some of its spans are here: its root has not arrived, or the filter left it out'}`}
       rowTestId="request-row"
     />
   );
