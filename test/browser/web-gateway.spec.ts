@@ -90,6 +90,15 @@ test.describe('gateway traffic', () => {
     await expect(panel.getByTestId('chat-input')).toContainText('<script>alert(1)</script>');
     expect(await page.evaluate(() => (globalThis as unknown as { alerted?: boolean }).alerted)).toBeUndefined();
 
+    // A long attribute (a whole prompt) scrolls in its own box and has its own Copy button, named by its start.
+    const long = sent.find((r) => String(r.spans.find((x) => x.parentSpanId === '')?.attributes['tfy.input'] ?? '').length > 2000)!;
+    await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${long.traceId}`);
+    const copyInput = page.getByTestId('span-panel').getByRole('button', { name: /^Copy tfy\.input: .*… \([\d,]+ characters\)$/ });
+    await expect(copyInput).toBeVisible();
+    const box = await page.getByTestId('span-panel').locator('code.long-value').first().boundingBox();
+    expect(box!.height).toBeLessThanOrEqual(170);
+    await page.getByTestId('span-panel').screenshot({ path: `${SCREENSHOTS}/span-panel-long-attribute.png` });
+
     // A successful chat request: the request's tokens and cost, summed from its Model span, on the root.
     const ok = sent.find((r) => r.kind === 'chat' && r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 3)!;
     await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${ok.traceId}`);

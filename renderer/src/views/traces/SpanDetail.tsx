@@ -1,7 +1,11 @@
 /** The selected span of a trace: its facts, the LLM call, attributes, resource, events and links, all as text. */
+import { CopyButton } from '../../components/CopyButton';
 import { formatDuration, formatTime } from './format';
 import { LlmPanel } from './LlmPanel';
 import type { FullSpan } from './waterfall';
+
+/** A value longer than this (a prompt, an answer) scrolls in its own box, with a Copy button: a triple-click copies one line. */
+const LONG_VALUE = 300;
 
 function KeyValues({ title, values }: { title: string; values: Record<string, string> }) {
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
@@ -16,7 +20,14 @@ function KeyValues({ title, values }: { title: string; values: Record<string, st
           <div key={k}>
             <dt title={k}>{k}</dt>
             <dd>
-              <code>{v}</code>
+              {v.length > LONG_VALUE ? (
+                <>
+                  <code className="long-value">{v}</code>
+                  <CopyButton text={v} label={`Copy ${k}`} />
+                </>
+              ) : (
+                <code>{v}</code>
+              )}
             </dd>
           </div>
         ))}
