@@ -144,6 +144,7 @@ test.describe('alert rules', () => {
     await expect(alerts.getByTestId('alerts-firing')).toHaveText('1 firing');
     const incident = page.getByTestId('incident').filter({ hasText: SONNET });
     await expect(incident).toHaveCount(1);
+    await expect(incident).toContainText('Alert: Model error rate');
     await expect(incident.getByTestId('incident-explore')).toHaveAttribute('href', /^#\/explore\/\?q=model%3A%22anthropic-main%2Fclaude-sonnet-4%22\+status%3Aerror&from=\d+&to=\d+$/);
     for (const size of [{ width: 1440, height: 900 }, { width: 800, height: 600 }]) {
       await page.setViewportSize(size);

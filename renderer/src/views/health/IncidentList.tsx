@@ -57,7 +57,8 @@ export function IncidentList() {
             {incidents.map((i) => (
               <tr key={`${i.profileId}-${i.alert ? `${i.alert.ruleId}-${i.alert.scope}-` : ''}${i.startedAt}`} data-testid="incident">
                 <td>{i.profileName}</td>
-                <td className="error-text">{i.state}</td>
+                {/* An alert names its rule, as its notification does: two rules on one model read apart. */}
+                <td className="error-text">{i.alert ? `Alert: ${i.alert.ruleName}` : i.state}</td>
                 <td>{new Date(i.startedAt).toLocaleTimeString()}</td>
                 <td>{i.endedAt ? new Date(i.endedAt).toLocaleTimeString() : <strong>ongoing</strong>}</td>
                 <td className="small">
