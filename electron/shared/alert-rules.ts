@@ -124,6 +124,13 @@ export function formatMetric(metric: AlertMetric, value: number | null): string 
   }
 }
 
+/** "over 5 min", "over an hour", "over a day": a rule's window after "over" (windowText reads after "in the last"). */
+export function overWindowText(minutes: number): string {
+  if (minutes === 60) return 'over an hour';
+  if (minutes === 1440) return 'over a day';
+  return `over ${windowText(minutes)}`;
+}
+
 export function windowText(minutes: number): string {
   if (minutes % 1440 === 0) return minutes === 1440 ? 'day' : `${minutes / 1440} days`;
   if (minutes % 60 === 0) return minutes === 60 ? 'hour' : `${minutes / 60} h`;
@@ -134,7 +141,7 @@ export function windowText(minutes: number): string {
 export function thresholdText(rule: Pick<AlertRule, 'metric' | 'threshold'>): string {
   const dir = isFloor(rule.metric) ? 'below' : 'above';
   if (rule.threshold.kind === 'relative') return `${dir} ${rule.threshold.factor}× the previous 24 h`;
-  return rule.threshold.value === null ? 'no amount set' : `${dir} ${formatMetric(rule.metric, rule.threshold.value)}`;
+  return rule.threshold.value === null ? 'with no amount set' : `${dir} ${formatMetric(rule.metric, rule.threshold.value)}`;
 }
 
 /** What one rule says for one scope at one evaluation. */

@@ -39,7 +39,7 @@ test.describe('alert rules', () => {
     await expect(rows).toHaveCount(4);
     await expect(rows.nth(0)).toContainText('Error rate above 20 % over 5 min, each model, at least 20 requests');
     await expect(rows.nth(1)).toContainText('p95 latency above 2× the previous 24 h over 15 min, each model, at least 50 requests');
-    await expect(rows.nth(3)).toContainText('Cost no amount set over day, all traffic');
+    await expect(rows.nth(3)).toContainText('Cost with no amount set over a day, all traffic');
     await expect(rows.nth(0).getByRole('checkbox')).toBeChecked();
     await expect(rows.nth(3).getByRole('checkbox')).not.toBeChecked();
 
@@ -62,7 +62,7 @@ test.describe('alert rules', () => {
     await expect(form).toBeHidden();
     await rows.nth(3).getByRole('checkbox').click();
     await expect(rows.nth(3).getByRole('checkbox')).toBeChecked();
-    await expect(rows.nth(3)).toContainText('Cost above $5.00 over day, all traffic');
+    await expect(rows.nth(3)).toContainText('Cost above $5.00 over a day, all traffic');
 
     // Add one: no name, a rate over 100 %, then a valid one.
     await card.getByRole('button', { name: 'Add rule' }).click();

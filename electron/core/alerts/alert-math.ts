@@ -4,7 +4,7 @@
  * duration before one starts and before it ends, and hysteresis so a value hovering at the
  * threshold does not flap). Pure functions: the service, the preview and the CLI share them.
  */
-import { BASELINE_MS, formatMetric, isFloor, isRate, isSum, windowText, type AlertMetric, type AlertRule, type AlertScopeValue } from '../../shared/alert-rules.js';
+import { BASELINE_MS, formatMetric, isFloor, isRate, isSum, overWindowText, windowText, type AlertMetric, type AlertRule, type AlertScopeValue } from '../../shared/alert-rules.js';
 import type { GroupMetrics, WindowSpec } from './alert-query.js';
 
 /** An incident ends only once the value is this far back inside the threshold (a fraction of it). */
@@ -175,5 +175,5 @@ export function describe(rule: AlertRule, j: Pick<ScopeJudgement, 'scope' | 'val
 export function ruleSummary(rule: AlertRule): string {
   const scope = rule.scope.kind === 'all' ? 'all traffic' : rule.scope.value ? `${rule.scope.kind} ${rule.scope.value}` : `each ${rule.scope.kind === 'mcpServer' ? 'MCP server' : rule.scope.kind}`;
   const rateish = isRate(rule.metric) || rule.metric === 'p95LatencyMs' || rule.metric === 'p95TtftMs';
-  return `${scope}: over ${windowText(rule.windowMinutes)}${rateish && rule.minRequests ? `, at least ${rule.minRequests} requests` : ''}`;
+  return `${scope}: ${overWindowText(rule.windowMinutes)}${rateish && rule.minRequests ? `, at least ${rule.minRequests} requests` : ''}`;
 }

@@ -9,7 +9,7 @@ import {
   METRIC_LABEL,
   SCOPE_LABEL,
   thresholdText,
-  windowText,
+  overWindowText,
   type AlertMetric,
   type AlertScopeKind,
   type AlertPreview,
@@ -110,7 +110,7 @@ function scopeText(r: Rule): string {
 /** "Error rate above 20 % over 5 min, each model, at least 20 requests". */
 export function ruleText(r: Rule): string {
   const min = r.minRequests > 0 && !isFloor(r.metric) ? `, at least ${r.minRequests} requests` : '';
-  return `${METRIC_LABEL[r.metric]} ${thresholdText(r)} over ${windowText(r.windowMinutes)}, ${scopeText(r)}${min}${r.forMinutes ? `, for ${r.forMinutes} min` : ''}`;
+  return `${METRIC_LABEL[r.metric]} ${thresholdText(r)} ${overWindowText(r.windowMinutes)}, ${scopeText(r)}${min}${r.forMinutes ? `, for ${r.forMinutes} min` : ''}`;
 }
 
 /**
