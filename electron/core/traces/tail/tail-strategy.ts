@@ -18,9 +18,9 @@ export interface TailStrategy {
 }
 
 export function chooseTailStrategy(engine: string, canReadParts: boolean, horizonMinutes: number): TailStrategy {
-  const window = (why: string): TailStrategy => ({ name: 'time-window', detail: `Time-window mode: ${why}, so each poll reads the last ${horizonMinutes} minutes and shows only what is new (exact up to that horizon).` });
+  const window = (why: string): TailStrategy => ({ name: 'time-window', detail: `Each poll reads the last ${horizonMinutes} minutes again and shows only what is new, since ${why} (a span that lands later than that is missed).` });
   if (!canReadParts) return window('this user cannot read system.parts');
-  if (/^(Replicated|Shared)/.test(engine)) return { name: 'covered-blocks', detail: `Covered-blocks mode: a ${engine} table's parts can appear out of block order, so the tail keeps the block ranges it has read and reads any part not covered yet.` };
-  if (/MergeTree$/.test(engine)) return { name: 'block-cursor', detail: 'Block-cursor mode: each poll reads only the parts written since the last one.' };
+  if (/^(Replicated|Shared)/.test(engine)) return { name: 'covered-blocks', detail: `Each poll reads only the data written since the one before: a ${engine} table's parts can arrive out of order, so the tail keeps which it has read and reads any it has not.` };
+  if (/MergeTree$/.test(engine)) return { name: 'block-cursor', detail: 'Each poll reads only the data written since the one before, not the last minutes again.' };
   return window(`a ${engine} table has no parts of its own`);
 }
