@@ -36,7 +36,7 @@ export function toClickHouseFailure(error: unknown, url: string, timeoutMs: numb
     if ((code === '164' && /Cannot modify '[A-Za-z0-9_]+' setting/.test(first)) || code === '452') return new ClickHouseFailure('query', `The ClickHouse user may not change a setting this query needs (${error.type ?? code}): ${first}`, 'Give the user the readonly = 2 profile (reads only, and may change query settings), as HyperDX and Grafana’s ClickHouse plugin also need.', code, { cause: error });
     if (code === '164') return new ClickHouseFailure('query', `The ClickHouse user is read-only and may not run this statement (${error.type ?? code}): ${first}`, 'Use a user that may write for this step, or leave it to one.', code, { cause: error });
     if (code === '159') return new ClickHouseFailure('timeout', `ClickHouse stopped the query at its time limit (${error.type ?? code}).`, 'Narrow the time range or the search.', code, { cause: error });
-    return new ClickHouseFailure('query', `ClickHouse answered with error ${code} (${error.type ?? 'unknown'}): ${error.message.split('\n')[0]!.slice(0, 300)}`, 'See the server log for this query.', code, { cause: error });
+    return new ClickHouseFailure('query', `ClickHouse answered with error ${code} (${error.type ?? 'unknown'}): ${first}`, 'See the server log for this query.', code, { cause: error });
   }
   const { kind, cause, fix } = explainNetworkError(error, url, 'ClickHouse server');
   return new ClickHouseFailure(kind === 'timeout' ? 'timeout' : 'unreachable', cause, fix, null, { cause: error });

@@ -99,7 +99,7 @@ export class IncidentNotifier {
 
   /**
    * An alert rule fired for a scope: an incident in the same history, announced under the same
-   * pause and rate limit as the pipeline's. `key` names the profile, the rule and the scope.
+   * pause as the pipeline's and a rate limit of its own. `key` names the profile, the rule and the scope.
    */
   openAlert(key: string, incident: Omit<Incident, 'endedAt' | 'notified' | 'unannounced' | 'state'>, title: string): Incident {
     const existing = this.openAlerts.get(key);

@@ -28,6 +28,15 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
   const stoppedAt = !query.error && !stale && query.hasNextPage ? (last?.searchedFromMs ?? null) : null;
   const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale && stoppedAt === null ? () => void query.fetchNextPage() : undefined;
   const cancelled = wasCancelled(query, w !== null);
+  // Cancel stops the search, not only its list: the summary of the same search stops with it, and Retry asks it again (a finished one is left alone).
+  const cancelSearch = () => {
+    void client.cancelQueries({ queryKey: requestsKey(w) });
+    void client.cancelQueries({ queryKey: summaryKey(w) });
+  };
+  const retrySearch = () => {
+    void query.refetch();
+    if (wasCancelled(summary, w !== null)) void summary.refetch();
+  };
   return (
     <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="requests" data-count={requests.length} data-total={total ?? undefined} data-complete={query.data && !query.hasNextPage && !stale ? 'true' : undefined}>
       <div className="list-head">
@@ -39,19 +48,7 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
             {query.isFetchingNextPage ? 'Loading older requests…' : 'Searching…'}
           </span>
         ) : null}
-        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => {
-            // Cancel stops the search, not only its list: the summary of the same search stops with it.
-            void client.cancelQueries({ queryKey: requestsKey(w) });
-            void client.cancelQueries({ queryKey: summaryKey(w) });
-          }} onRetry={() => {
-            void query.refetch();
-            // The summary stopped with the search: it is asked again with it (a finished one is left alone).
-            if (wasCancelled(summary, w !== null)) void summary.refetch();
-          }}
-          asOfMs={shown && !stale ? shown.toMs : null}
-          what="the search"
-          testId="list"
-        />
+        <QueryStatus progressKey={hashKey(requestsKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={cancelSearch} onRetry={retrySearch} asOfMs={shown && !stale ? shown.toMs : null} what="the search" testId="list" />
       </div>
       {query.error ? (
         <div className="banner error inset" role="alert" data-testid="search-error">
