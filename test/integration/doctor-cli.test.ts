@@ -35,8 +35,12 @@ describe('doctor CLI', () => {
     expect(out).toContain('✓ 1. ClickHouse: Connected as default and found default.otel_traces.');
     expect(out).toContain('✓ 2. Collector health');
     expect(out).toContain('✓ 3. OTLP endpoint');
-    // A loopback endpoint is right for this test but wrong for the TrueFoundry SaaS gateway, and the doctor says so.
-    expect(out).toContain('✗ 4. TrueFoundry settings: 127.0.0.1 is a local or private address');
+    // A loopback endpoint is right for this test but wrong for the TrueFoundry SaaS gateway, and the doctor says so:
+    // what it looked at (protocol, host, port), what is wrong with it, and the one change that clears it.
+    const port = new URL(sandbox.otlp).port;
+    expect(out).toContain(`✗ 4. TrueFoundry settings: Checked where TrueFoundry would send: OTLP/HTTP (JSON) to host 127.0.0.1, port ${port} (${sandbox.otlp}). 127.0.0.1 is a local or private address`);
+    expect(out).toContain(`fix: Serve the collector’s OTLP/HTTP port (${port} here) at a public https domain (a reverse proxy or a tunnel), make the OTLP endpoint https://<domain>/v1/traces, and run this check again.`);
+    expect(out).not.toContain('Fix the OTLP endpoint, then paste the values');
     expect(out).toContain('✓ 5. Gateway spans: Gateway spans are arriving');
     expect(out).toContain('4 of 5 checks passed.');
     expect(out).not.toContain('doctor-pw');
@@ -47,6 +51,8 @@ describe('doctor CLI', () => {
     const env = { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' };
     const grpc = doctor(['--protocol', 'grpc', '--otlp-grpc-endpoint', `http://${sandbox.otlpGrpc}`, '--health-url', sandbox.health], env);
     expect(grpc.out).toMatch(/✓ 3\. OTLP endpoint: The collector accepted an OTLP\/gRPC export at 127\.0\.0\.1:\d+ \(OK\)\./);
+    expect(grpc.out).toContain(`✗ 4. TrueFoundry settings: Checked where TrueFoundry would send: OTLP/gRPC to host 127.0.0.1, port ${sandbox.otlpGrpc.split(':').pop()}. 127.0.0.1 is a local or private address`);
+    expect(grpc.out).toMatch(/fix: Serve the collector’s gRPC port \(\d+ here\) with TLS at a public domain, make the gRPC endpoint https:\/\/<domain>:<port>/);
     const proto = doctor(['--protocol', 'http/protobuf', '--otlp-endpoint', sandbox.otlp, '--health-url', sandbox.health], env);
     expect(proto.out).toContain('✓ 3. OTLP endpoint: The collector accepted an OTLP/protobuf export at /v1/traces (200).');
     const bad = doctor(['--protocol', 'thrift', '--otlp-endpoint', sandbox.otlp], env);

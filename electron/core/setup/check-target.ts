@@ -1,11 +1,11 @@
 /** Everything a setup step needs, resolved: from a profile and the vault, or from the environment (CLI). */
 import { checkClickHouse } from './clickhouse-check.js';
 import { checkCollectorHealth, checkOtlpEndpoint } from './collector-check.js';
-import { destinationWarnings } from './endpoint-warnings.js';
+import { destinationIssues, portOf } from './endpoint-warnings.js';
 import { checkGatewaySpans } from './spans-check.js';
 import { failed, passed, STEP_IDS, type StepId, type StepResult } from '../../shared/step-result.js';
 import { collectorPort, type OtlpProtocol } from '../../shared/profile-schema.js';
-import { destinationOf, type OtlpDestination } from '../otlp/otlp-destination.js';
+import { destinationOf, endpointShown, protocolName, type OtlpDestination } from '../otlp/otlp-destination.js';
 
 export interface CheckTarget {
   kind: 'sandbox' | 'remote';
@@ -62,10 +62,24 @@ export async function runStepOn(target: CheckTarget, step: StepId, onDatabase?: 
       // One meaning in the window and in `doctor`: can the gateway this profile is for reach the endpoint? The sandbox is
       // for a gateway (or the test trace) on this machine; the SaaS gateway needs a profile with a public endpoint.
       if (target.kind === 'sandbox') return passed('truefoundry', 'Nothing to configure in TrueFoundry for the local sandbox: it takes spans from this machine only (the test trace, a self-hosted gateway here). TrueFoundry’s SaaS gateway needs a public endpoint: make a profile for your ClickStack.');
-      const warnings = destinationWarnings(destination);
-      return warnings.length === 0
-        ? passed('truefoundry', destination.protocol === 'grpc' ? 'The gRPC endpoint is a public host with TLS, as TrueFoundry needs.' : 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.')
-        : failed('truefoundry', warnings[0]!, 'Fix the OTLP endpoint, then paste the values into TrueFoundry.');
+      const issues = destinationIssues(destination);
+      if (issues.length === 0) return passed('truefoundry', destination.protocol === 'grpc' ? 'The gRPC endpoint is a public host with TLS, as TrueFoundry needs.' : 'The endpoint is a public https URL ending in /v1/traces, as TrueFoundry needs.');
+      // Nothing is sent here, so "what was tried" is the address TrueFoundry would send to: name its protocol, host and
+      // port, then what is wrong with it, and the one change that clears it (not "fix the endpoint").
+      const shown = endpointShown(destination);
+      let where = shown;
+      try {
+        const u = new URL(destination.protocol === 'grpc' ? destination.grpcEndpoint : destination.httpEndpoint);
+        // gRPC's shown form is host:port already; an HTTP URL adds its scheme and path.
+        where = `host ${u.hostname}, port ${portOf(u)}${destination.protocol === 'grpc' ? '' : ` (${shown})`}`;
+      } catch {
+        // not a URL: the issue says so, and the address is shown as typed
+      }
+      const facts = [
+        { label: 'Protocol', value: protocolName(destination.protocol) },
+        { label: 'Endpoint', value: shown },
+      ];
+      return failed('truefoundry', `Checked where TrueFoundry would send: ${protocolName(destination.protocol)} to ${where}. ${issues[0]!.problem}`, issues[0]!.fix, facts);
     }
     case 'spans':
       if (!target.database) return failed('spans', 'The traces table has not been found yet.', 'Run the ClickHouse step first.');

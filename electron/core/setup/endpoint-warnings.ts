@@ -12,31 +12,83 @@ function isPrivateOrLocal(host: string): boolean {
   return false;
 }
 
-export function otlpEndpointWarnings(endpoint: string): string[] {
+/**
+ * One mistake in an endpoint: the problem, the advice a warning list shows with it, and the one change that clears it,
+ * so setup step 4 can say what to do instead of "fix the endpoint".
+ */
+export interface EndpointIssue {
+  problem: string;
+  advice: string;
+  fix: string;
+}
+
+/** The port a URL reaches, named even when the URL leaves it out. */
+export function portOf(u: URL): string {
+  return u.port || (u.protocol === 'https:' ? '443' : '80');
+}
+
+export function otlpEndpointIssues(endpoint: string): EndpointIssue[] {
   let u: URL;
   try {
     u = new URL(endpoint);
   } catch {
-    return [`"${endpoint}" is not a URL.`];
+    return [{ problem: `"${endpoint}" is not a URL.`, advice: '', fix: 'Give the collector’s OTLP/HTTP traces URL, such as https://otel.example.com/v1/traces.' }];
   }
-  const out: string[] = [];
+  const out: EndpointIssue[] = [];
   if (isPrivateOrLocal(u.hostname)) {
-    out.push(`${u.hostname} is a local or private address: the TrueFoundry SaaS gateway exports from TrueFoundry's servers and cannot reach it. Expose the collector on a public domain (a self-hosted gateway in the same network can use it).`);
+    out.push({
+      problem: `${u.hostname} is a local or private address: the TrueFoundry SaaS gateway exports from TrueFoundry's servers and cannot reach it.`,
+      advice: 'Expose the collector on a public domain (a self-hosted gateway in the same network can use it).',
+      fix: `Serve the collector’s OTLP/HTTP port (${portOf(u)} here) at a public https domain (a reverse proxy or a tunnel), make the OTLP endpoint https://<domain>/v1/traces, and run this check again. A self-hosted gateway in the same network can keep ${u.hostname}.`,
+    });
   } else if (u.protocol === 'http:') {
-    out.push(`Plain http to a public host sends traces (prompts and completions included) unencrypted. Use https.`);
+    out.push({
+      problem: 'Plain http to a public host sends traces (prompts and completions included) unencrypted.',
+      advice: 'Use https.',
+      fix: `Serve the collector behind TLS and make the OTLP endpoint https://${u.host}/v1/traces, then run this check again.`,
+    });
   }
-  if (u.pathname !== '/v1/traces') out.push(`The path is ${u.pathname}; the OTLP/HTTP traces path is /v1/traces.`);
+  if (u.pathname !== '/v1/traces') {
+    out.push({ problem: `The path is ${u.pathname}; the OTLP/HTTP traces path is /v1/traces.`, advice: '', fix: `Make the OTLP endpoint ${u.protocol}//${u.host}/v1/traces, then run this check again.` });
+  }
   return out;
 }
 
+/** A warning's sentence: the problem and its advice, as the Settings and Setup warning lists show it. */
+function asWarning(issue: EndpointIssue): string {
+  return issue.advice ? `${issue.problem} ${issue.advice}` : issue.problem;
+}
+
+export function otlpEndpointWarnings(endpoint: string): string[] {
+  return otlpEndpointIssues(endpoint).map(asWarning);
+}
+
 /** The same checks for the endpoint of the profile's protocol: the gRPC endpoint has no path, and TLS is its scheme. */
-export function destinationWarnings(d: { protocol: string; httpEndpoint: string; grpcEndpoint: string }): string[] {
-  if (d.protocol !== 'grpc') return otlpEndpointWarnings(d.httpEndpoint);
+export function destinationIssues(d: { protocol: string; httpEndpoint: string; grpcEndpoint: string }): EndpointIssue[] {
+  if (d.protocol !== 'grpc') return otlpEndpointIssues(d.httpEndpoint);
   const u = new URL(d.grpcEndpoint);
   if (isPrivateOrLocal(u.hostname)) {
-    return [`${u.hostname} is a local or private address: the TrueFoundry SaaS gateway exports from TrueFoundry's servers and cannot reach it. Expose the collector's gRPC port on a public domain (a self-hosted gateway in the same network can use it).`];
+    return [
+      {
+        problem: `${u.hostname} is a local or private address: the TrueFoundry SaaS gateway exports from TrueFoundry's servers and cannot reach it.`,
+        advice: "Expose the collector's gRPC port on a public domain (a self-hosted gateway in the same network can use it).",
+        fix: `Serve the collector’s gRPC port (${portOf(u)} here) with TLS at a public domain, make the gRPC endpoint https://<domain>:<port>, and run this check again. A self-hosted gateway in the same network can keep ${u.hostname}.`,
+      },
+    ];
   }
-  return u.protocol === 'http:' ? ['Plaintext gRPC to a public host sends traces (prompts and completions included) unencrypted. Serve TLS on the gRPC port and use https://.'] : [];
+  return u.protocol === 'http:'
+    ? [
+        {
+          problem: 'Plaintext gRPC to a public host sends traces (prompts and completions included) unencrypted.',
+          advice: 'Serve TLS on the gRPC port and use https://.',
+          fix: `Serve TLS on the collector’s gRPC port and make the gRPC endpoint https://${u.host}, then run this check again.`,
+        },
+      ]
+    : [];
+}
+
+export function destinationWarnings(d: { protocol: string; httpEndpoint: string; grpcEndpoint: string }): string[] {
+  return destinationIssues(d).map(asWarning);
 }
 
 export function clickhouseUrlWarnings(raw: string): string[] {
