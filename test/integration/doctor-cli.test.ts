@@ -47,6 +47,24 @@ describe('doctor CLI', () => {
     expect(code).toBe(1);
   });
 
+  it('--json puts one verdict on top of the steps, the same as the exit code', () => {
+    const env = { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' };
+    const { code, out } = doctor(['--otlp-endpoint', sandbox.otlp, '--health-url', sandbox.health, '--json'], env);
+    const answer = JSON.parse(out) as { target: string; ok: boolean; passed: number; failed: number; total: number; results: { step: string; status: string }[] };
+    expect(answer).toMatchObject({ target: `ClickHouse ${sandbox.clickhouse} from the environment`, ok: false, passed: 4, failed: 1, total: 5 });
+    // The steps keep their shape: a script that read them before still can.
+    expect(answer.results.map((r) => [r.step, r.status])).toEqual([
+      ['clickhouse', 'passed'],
+      ['collector', 'passed'],
+      ['otlp', 'passed'],
+      ['truefoundry', 'failed'],
+      ['spans', 'passed'],
+    ]);
+    expect(code).toBe(1);
+    const down = doctor(['--otlp-endpoint', 'http://127.0.0.1:9/v1/traces', '--json'], { CLICKHOUSE_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(JSON.parse(down.out)).toMatchObject({ ok: false, passed: 0, failed: 5, total: 5 });
+  });
+
   it('checks the OTLP step over gRPC and protobuf with --protocol, and refuses a protocol it does not know', () => {
     const env = { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' };
     const grpc = doctor(['--protocol', 'grpc', '--otlp-grpc-endpoint', `http://${sandbox.otlpGrpc}`, '--health-url', sandbox.health], env);
