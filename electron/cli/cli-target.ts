@@ -25,12 +25,14 @@ export const RUNNING_SANDBOX_WAIT_MS = Number(process.env.CLICKSTACK_TRAY_SANDBO
  * waits for one to appear: the app's sandbox may be between a crash and its restart, and a sandbox
  * the CLI started then would take the folder from it. Null when none runs.
  */
-export async function runningSandbox(dataDir: string, appRuns = false): Promise<LockHolder | null> {
+export async function runningSandbox(dataDir: string, appRuns = false, onWait?: () => void): Promise<LockHolder | null> {
   const deadline = Date.now() + RUNNING_SANDBOX_WAIT_MS;
-  for (;;) {
+  for (let first = true; ; first = false) {
     const holder = liveHolder(sandboxDataDir(dataDir));
     if (holder?.endpoints || Date.now() > deadline) return holder;
     if (!holder && !appRuns) return null;
+    // Said once, only when there is a wait: up to 40 s of a silent terminal reads as a hang.
+    if (first) onWait?.();
     await sleep(250);
   }
 }
@@ -63,7 +65,12 @@ export interface CliTarget {
   priceOf?: PriceOf;
   /** Remembers a database found on the way, when the target is a profile. */
   onDatabase?: (db: string) => void;
+  /** The saved profile used; absent for a target from the environment. */
+  profile?: { id: string; name: string };
 }
+
+/** Where a command that may take a while says what it waits on (a sandbox starting); quiet when not given. */
+export type SayProgress = (line: string) => void;
 
 /** CLICKHOUSE_ENDPOINT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and OTLP_AUTH_TOKEN, read as the collector reads them. */
 export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
@@ -90,7 +97,7 @@ export function targetFromEnv(opts: CliTargetOptions): CliTarget | null {
   };
 }
 
-export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarget> {
+export async function targetFromProfile(opts: CliTargetOptions, say?: SayProgress): Promise<CliTarget> {
   const dataDir = appDataDir();
   // The app running on this folder owns config.json: the CLI reads its profiles and writes nothing.
   const app = liveHolder(dataDir);
@@ -109,9 +116,10 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
   const wanted = opts.profile?.toLowerCase();
   const profile = wanted ? state.profiles.find((p) => p.name.toLowerCase() === wanted || p.id === wanted) : state.profiles.find((p) => p.id === state.activeProfileId);
   if (!profile) throw new Error(`There is no profile called "${opts.profile}". Profiles: ${state.profiles.map((p) => p.name).join(', ')}.`);
-  let label = `profile "${profile.name}"`;
+  // Without --profile, say which profile was taken and why: "profile X" alone reads as if the user had chosen it.
+  let label = `profile "${profile.name}"${wanted ? '' : ' (the active one; --profile names another)'}`;
   if (profile.kind === 'sandbox') {
-    const running = await runningSandbox(dataDir, app !== null);
+    const running = await runningSandbox(dataDir, app !== null, () => say?.(`Waiting for the local sandbox on this data folder to say where it answers (up to ${RUNNING_SANDBOX_WAIT_MS / 1000} s)…`));
     if (!running && app) {
       throw new Error(`${by(app)} runs on this data folder, but its local sandbox has not been running for ${RUNNING_SANDBOX_WAIT_MS / 1000} s (turned off with --no-sandbox, or failing to start): start it from the app's Setup view, or name another profile with --profile.`);
     }
@@ -122,9 +130,10 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     } else if (running) {
       throw new Error(`The local sandbox of ${by(running)} did not say where it answers within ${RUNNING_SANDBOX_WAIT_MS / 1000} s; is it still starting?`);
     } else {
+      say?.('Starting the local sandbox for this command (it stops when the command ends)…');
       const status = await sandbox.start();
       if (status.state !== 'running') throw new Error(status.detail);
-      label += ', a sandbox started for this command';
+      label += ', on a sandbox started for this command';
     }
   } else if (app) label += `, as saved by ${by(app)}`;
   const target = await setup.target(profile.id);
@@ -140,6 +149,7 @@ export async function targetFromProfile(opts: CliTargetOptions): Promise<CliTarg
     priceOf: prices.catalog.priceOf,
     close: () => sandbox.stop(),
     onDatabase: app ? undefined : (db) => profiles.recordDatabase(profile.id, db),
+    profile: { id: profile.id, name: profile.name },
   };
 }
 
@@ -155,6 +165,6 @@ export function protocolOptions(): Option[] {
   ];
 }
 
-export async function resolveCliTarget(opts: CliTargetOptions): Promise<CliTarget> {
-  return targetFromEnv(opts) ?? targetFromProfile(opts);
+export async function resolveCliTarget(opts: CliTargetOptions, say?: SayProgress): Promise<CliTarget> {
+  return targetFromEnv(opts) ?? targetFromProfile(opts, say);
 }

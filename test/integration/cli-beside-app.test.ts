@@ -112,9 +112,11 @@ describe('the CLI beside a running web app', () => {
 
   it('test-trace --json sends through the running sandbox and proves the trace queryable', () => {
     const { code, out } = cli(['test-trace', '--json']);
-    const [result, ...rest] = jsonLines(out) as { ok: boolean; traceId: string; stages: { stage: string; status: string }[] }[];
+    const [result, ...rest] = jsonLines(out) as { ok: boolean; traceId: string; profileId: string; profileName: string; stages: { stage: string; status: string }[] }[];
     expect(rest).toEqual([]);
     expect(result!.ok).toBe(true);
+    // The profile's own id and name, as the app's history holds them, not the command's heading.
+    expect({ profileId: result!.profileId, profileName: result!.profileName }).toEqual({ profileId: 'local-sandbox', profileName: 'Local sandbox' });
     expect(result!.stages.map((s) => `${s.stage}:${s.status}`)).toEqual(['sent:passed', 'accepted:passed', 'queryable:passed']);
     expect(code).toBe(0);
     expect(liveHolder(join(home, 'sandbox'))?.pid).toBe(sandbox.pid);

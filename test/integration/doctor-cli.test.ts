@@ -1,11 +1,12 @@
 /** `clickstack-tray doctor` in a real process: each step's line, and the exit code. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { jsonTraceRequest, postOtlp } from '../support/otlp-http.js';
+import { startDelayingProxy } from '../support/delaying-proxy.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
@@ -107,5 +108,40 @@ describe('doctor CLI', () => {
     const { code, err } = doctor(['--profile', 'Production'], {});
     expect(err).toContain('There is no profile called "Production". Profiles: Local sandbox.');
     expect(code).toBe(1);
+  });
+});
+
+describe('test-trace CLI', () => {
+  it('names the hop it waits on while a collector is slow, and the port and protocol it sends to', async () => {
+    // A collector that takes 7 s to answer: the command says where it sends, then that it is still waiting on it.
+    const slow = await startDelayingProxy(new URL(sandbox.otlp).origin);
+    slow.delayMs = 7_000;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'test-trace', '--otlp-endpoint', `${slow.url}/v1/traces`], {
+        env: { ...process.env, CLICKSTACK_TRAY_HOME: mkdtempSync(join(tmpdir(), 'cst-doctor-')), CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      const port = new URL(slow.url).port;
+      expect(out).toContain(`  sends     OTLP/HTTP (JSON) to ${slow.url}/v1/traces (HTTP port ${port})`);
+      expect(out).toContain(`  reads     ClickHouse at ${sandbox.clickhouse}`);
+      expect(out).toMatch(new RegExp(`… still waiting on the collector’s answer over OTLP/HTTP \\(JSON\\) from ${slow.url}/v1/traces \\([5-7] s so far\\)`));
+      // The wait is named before the answer, then the run goes on as usual.
+      expect(out.indexOf('still waiting')).toBeLessThan(out.indexOf('✓ sent'));
+      expect(out).toContain('Looking for the traces table in ClickHouse at');
+      expect(out).toMatch(/^OK: /m);
+      expect(code).toBe(0);
+    } finally {
+      slow.close();
+    }
+  }, 30_000);
+
+  it('names the gRPC port and where it came from when only the HTTP endpoint is given', () => {
+    const { out } = doctor(['--protocol', 'grpc', '--otlp-endpoint', 'http://127.0.0.1:9/v1/traces'], { CLICKHOUSE_ENDPOINT: 'http://127.0.0.1:9' }, 'test-trace');
+    expect(out).toContain('  sends     OTLP/gRPC to 127.0.0.1:4317 (gRPC port 4317, the OTLP host’s default; --otlp-grpc-endpoint names another)');
+    const given = doctor(['--protocol', 'grpc', '--otlp-grpc-endpoint', `http://${sandbox.otlpGrpc}`], { CLICKHOUSE_ENDPOINT: sandbox.clickhouse, CLICKHOUSE_PASSWORD: 'doctor-pw' }, 'test-trace');
+    expect(given.out).toContain(`  sends     OTLP/gRPC to ${sandbox.otlpGrpc} (gRPC port ${sandbox.otlpGrpc.split(':').pop()})`);
   });
 });

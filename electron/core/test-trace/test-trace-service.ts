@@ -4,7 +4,7 @@ import { checkClickHouse } from '../setup/clickhouse-check.js';
 import { otlpDestination, type CheckTarget } from '../setup/check-target.js';
 import { endpointShown, protocolName, retryHintName } from '../otlp/otlp-destination.js';
 import { buildGatewayTrace } from './gateway-trace.js';
-import { awaitLanding } from './landing-check.js';
+import { awaitLanding, LANDING_TIMEOUT_MS } from './landing-check.js';
 import { sendOtlp } from './otlp-sender.js';
 import type { TestTraceResult, TestTraceStage } from '../../shared/test-trace-result.js';
 import { hyperdxSearchUrl } from '../../shared/hyperdx-url.js';
@@ -84,6 +84,8 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
 
   let database = target.database;
   if (!database) {
+    // Said before the lookup, so a slow ClickHouse is a named wait, not a silent one.
+    set(2, 'pending', `Looking for the traces table in ClickHouse at ${target.clickhouseUrl}…`);
     const found = await checkClickHouse({ url: target.clickhouseUrl, user: target.clickhouseUser, password: target.password });
     if (!found.database) {
       set(2, 'failed', found.result.summary);
@@ -92,7 +94,7 @@ export async function runTestTrace(req: TestTraceRequest, onProgress: (partial: 
     database = found.database;
     req.onDatabase?.(database);
   }
-  set(2, 'pending', `Waiting for the trace in ${database}.otel_traces (the collector batches for up to 5 s)…`);
+  set(2, 'pending', `Waiting up to ${(req.landingTimeoutMs ?? LANDING_TIMEOUT_MS) / 1000} s for the trace in ${database}.otel_traces (the collector batches for up to 5 s)…`);
   const landing = await awaitLanding({ url: target.clickhouseUrl, user: target.clickhouseUser, password: target.password, database }, trace.traceId, trace.startNs, 4, { timeoutMs: req.landingTimeoutMs });
   if (!landing.landed) {
     set(2, 'failed', landing.summary);
