@@ -1,7 +1,8 @@
 /**
  * The table's active parts and the time each covers (system.parts: its partition key's minmax of
  * Timestamp): a part is written once, so while the parts holding some minutes stay the same, so
- * do those minutes' rows. The summary slices' first fingerprint (summary-slices.ts).
+ * do those minutes' rows. The summary slices' first fingerprint (summary-slices.ts), and how a
+ * scan reads its newest rows without reading a granule twice (newest-parts.ts).
  */
 import { z } from 'zod';
 import { queryRows } from '../clickhouse/clickhouse-clients.js';
@@ -15,9 +16,11 @@ export interface PartSpan {
   fromMs: number;
   /** The part's last row's second, to its end. */
   toMs: number;
+  /** All of the part's rows, in the window or not. */
+  rows: number;
 }
 
-const PartRow = z.object({ name: z.string(), minS: z.union([z.number(), z.string()]).transform(Number), maxS: z.union([z.number(), z.string()]).transform(Number) });
+const PartRow = z.object({ name: z.string(), rows: z.union([z.number(), z.string()]).transform(Number), minS: z.union([z.number(), z.string()]).transform(Number), maxS: z.union([z.number(), z.string()]).transform(Number) });
 
 /**
  * The active parts with rows in [fromMs, toMs], or null when they cannot tell: no parts of its own
@@ -29,13 +32,13 @@ export async function activeParts(location: TracesLocation, t: TracesTable, from
   try {
     const answer = await queryRows(location, {
       kind: 'search',
-      sql: `SELECT name, toUnixTimestamp(min_time) AS minS, toUnixTimestamp(max_time) AS maxS FROM system.parts
+      sql: `SELECT name, rows, toUnixTimestamp(min_time) AS minS, toUnixTimestamp(max_time) AS maxS FROM system.parts
             WHERE database = {d:String} AND table = {t:String} AND active AND max_time >= toDateTime(intDiv({f:Int64}, 1000)) AND min_time <= toDateTime(intDiv({to:Int64}, 1000))`,
       params: { d: location.database, t: location.table, f: fromMs, to: toMs },
       row: PartRow,
     });
     if (answer.rows.some((p) => p.minS === 0)) return null;
-    return { parts: answer.rows.map((p) => ({ name: p.name, fromMs: p.minS * 1000, toMs: p.maxS * 1000 + 999 })), elapsedMs: answer.elapsedMs };
+    return { parts: answer.rows.map((p) => ({ name: p.name, fromMs: p.minS * 1000, toMs: p.maxS * 1000 + 999, rows: p.rows })), elapsedMs: answer.elapsedMs };
   } catch (error) {
     if (error instanceof ClickHouseFailure && error.failure === 'no-access') return null;
     throw error;

@@ -11,12 +11,15 @@ import { ClickHouseFailure } from '../clickhouse/clickhouse-failure.js';
 import type { TracesLocation } from '../clickhouse/server.js';
 import { logger } from '../log.js';
 import type { SqlParams } from '../search/sql-params.js';
+import { readByParts, type ByParts } from './newest-parts.js';
 
 export interface TimeSlice {
   fromMs: number;
   toMs: number;
   /** The newest slice includes its end; older ones stop just before where the newer one began. */
   toExclusive: boolean;
+  /** Only these parts, or all but these (a scan read by parts, newest-parts.ts). */
+  parts?: { names: string[]; exclude: boolean };
 }
 
 /** The first slice covers this much; each next one four times the one before (5 min, 20 min, 80 min, …). */
@@ -88,7 +91,9 @@ export function* slicesFor(range: { fromMs: number; toMs: number }, selective: b
 
 /** A slice as a WHERE on Timestamp (the primary key's time column: each slice reads only its own granules). */
 export function sliceWhere(params: SqlParams, s: TimeSlice): string {
-  return `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.fromMs))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.toMs))})`;
+  const time = `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.fromMs))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.toMs))})`;
+  // _part is read from the part list before any granule: parts left out are not opened.
+  return s.parts ? `${time} AND _part ${s.parts.exclude ? 'NOT IN' : 'IN'} ${params.add('Array(String)', s.parts.names)}` : time;
 }
 
 export interface SliceAnswer<T> {
@@ -170,7 +175,7 @@ function refusedRead(error: unknown): null {
 export type SliceReader<T> = (slice: TimeSlice, want: number, maxRows?: number) => Promise<SliceAnswer<T>>;
 
 /** How readNewestFirst reads a search. */
-export interface NewestFirstOptions {
+export interface NewestFirstOptions<T> {
   /** A scanning search's budget (null: none). */
   budget?: ScanBudget | null;
   /** An index serves the search (slicesFor). */
@@ -181,6 +186,8 @@ export interface NewestFirstOptions {
   wholeWindowRows?: number;
   /** False for a user who may not set a row bound (setting-hints.ts mayChangeSettings): the bounded reads are skipped, as if refused. */
   rowBounds?: boolean;
+  /** A scan may be read by whole parts, newest first, when the table's parts allow it (newest-parts.ts). */
+  byParts?: ByParts<T>;
 }
 
 /**
@@ -191,8 +198,8 @@ export interface NewestFirstOptions {
  * was refused lately; a scan the newest slice leaves short asks the rest of the window at once
  * when it fits the budget left.
  */
-export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }, limit: number, read: SliceReader<T>, options: NewestFirstOptions = {}): Promise<NewestFirst<T>> {
-  const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS, rowBounds = true } = options;
+export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }, limit: number, read: SliceReader<T>, options: NewestFirstOptions<T> = {}): Promise<NewestFirst<T>> {
+  const { budget = null, selective = false, searchKey, wholeWindowRows = WHOLE_WINDOW_ROWS, rowBounds = true, byParts } = options;
   const rows: T[] = [];
   let rowsRead = 0;
   let elapsedMs = 0;
@@ -208,6 +215,15 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     const whole = await read({ fromMs: range.fromMs, toMs: range.toMs, toExclusive: false }, limit + 1, wholeBound).catch(refusedRead);
     if (whole) return { rows: whole.rows, rowsRead: whole.rowsRead, elapsedMs: whole.elapsedMs, searchedFromMs: null };
     noteRefusal(refusalKey, Date.now());
+  }
+  // A scan over parts that fit the budget: the newest parts, then the older ones if need be; no granule read twice.
+  if (budget && byParts) {
+    const parted = await readByParts(range, limit + 1, read, byParts, { rows: budget.maxRowsRead, bounded: rowBounds }, FIRST_SLICE_MS, refusedRead);
+    if (parted && 'page' in parted) return parted.page;
+    if (parted) {
+      rowsRead += parted.spent.rowsRead;
+      elapsedMs += parted.spent.elapsedMs;
+    }
   }
   for (let first = true; !next.done; next = slices.next(), first = false) {
     const slice = next.value;
