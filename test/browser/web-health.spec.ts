@@ -21,7 +21,9 @@ test.describe('health', () => {
     await expect(page.getByTestId('test-trace').getByRole('status')).toHaveText('landed');
     await card.getByRole('button', { name: 'Check now' }).click();
     await expect(card.getByRole('status')).toHaveText('Healthy');
-    await expect(card.getByTestId('newest-span')).toHaveText(/\d+ s ago/);
+    // Each age says what it is: how long the state has held and when the probes last answered, apart from the newest span's.
+    await expect(card.getByTestId('pipeline-ages')).toHaveText(/^Healthy for \d+ (s|min); last checked \d+ s ago\.$/);
+    await expect(card.getByTestId('newest-span')).toHaveText(/^started \d+ s ago$/);
     await expect(card.getByRole('img', { name: 'Gateway spans per minute, last hour' })).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/health-live.png`, fullPage: true });
     // Every tile comes from the probe registry, in its order, each OK with its typed (empty) failure kind.

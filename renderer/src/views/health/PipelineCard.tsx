@@ -24,8 +24,15 @@ const FAILURE_WORDS: Record<ProbeFailureKind, string> = {
 /** The tray's colours come from the same table (electron/shared/pipeline-status.ts). */
 export const STATE_TONE: Record<Status['state'], Tone> = PIPELINE_STATE_TONE;
 
+/** When the probes last answered (the newest of the tiles' times); null before the first poll. */
+function lastCheckedAt(status: Status): number | null {
+  const times = status.components.map((c) => c.at).filter((at): at is number => at !== null);
+  return times.length ? Math.max(...times) : null;
+}
+
 export function PipelineCard({ status, active, now }: { status: Status; active: boolean; now: number }) {
   const api = useApi();
+  const checkedAt = lastCheckedAt(status);
   const [checking, setChecking] = useState(false);
   const [checkError, setCheckError] = useState<string | null>(null);
   return (
@@ -55,7 +62,12 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
       </div>
       <ErrorLine error={checkError} />
       <p data-testid="pipeline-reason">
-        {status.reason} <span className="muted">Since {ago(now - status.since)} ago.</span>
+        {/* Two ages that read alike ("Since 2 min ago" beside "3 s ago") say what each is: how long the state has held,
+            and when the probes last answered; the newest span's age is its own tile. */}
+        {status.reason}{' '}
+        <span className="muted" data-testid="pipeline-ages">
+          {status.state} for {ago(now - status.since)}; {checkedAt === null ? 'not checked yet' : `last checked ${ago(now - checkedAt)} ago`}.
+        </span>
       </p>
       <dl className="stats">
         {status.components.map((c) => {
@@ -72,7 +84,10 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
         })}
         <div>
           <dt>Newest gateway span</dt>
-          <dd data-testid="newest-span">{status.newestSpanAt === null ? 'none in the last hour' : `${ago(now - status.newestSpanAt)} ago`}</dd>
+          {/* A span's Timestamp is its start: "started", so it does not read as when it arrived or when we looked. */}
+          <dd data-testid="newest-span" title="When the newest gateway span in ClickHouse started (a span is stored when it ends)">
+            {status.newestSpanAt === null ? 'none in the last hour' : `started ${ago(now - status.newestSpanAt)} ago`}
+          </dd>
         </div>
       </dl>
       <div className="charts">
