@@ -46,8 +46,10 @@ export function PipelineCard({ status, active, now }: { status: Status; active: 
           <button
             type="button"
             className="secondary small"
-            disabled={checking}
+            // aria-disabled, not disabled: a disabled button drops the keyboard focus to the page's body mid-check.
+            aria-disabled={checking}
             onClick={() => {
+              if (checking) return;
               setChecking(true);
               setCheckError(null);
               api

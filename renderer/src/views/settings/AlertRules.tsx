@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import {
   ALERT_METRICS,
@@ -127,7 +127,28 @@ export function AlertRules() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<{ key: string; text: string; error: boolean } | null>(null);
+  // Where the keyboard goes once the form opens or closes: the button that was clicked goes away with it, and focus
+  // would fall to the page's body (a keyboard user starts over from the top).
+  const focusNext = useRef<{ rule: string } | 'add' | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const addRef = useRef<HTMLButtonElement>(null);
   const current = profileId ?? state?.activeProfileId ?? null;
+  const formOpen = draft !== null;
+  const draftId = draft?.id ?? null;
+
+  useEffect(() => {
+    // Opening the form (Add rule, or Edit on another rule) starts at its first field.
+    if (formOpen) nameRef.current?.focus();
+  }, [formOpen, draftId]);
+  useEffect(() => {
+    const next = focusNext.current;
+    if (formOpen || busy || next === null) return;
+    // Saved: the rule's own row (its on/off box), which shows where it went; cancelled: the Add rule button.
+    const target = next === 'add' ? addRef.current : sectionRef.current?.querySelector<HTMLInputElement>(`[data-rule-id="${CSS.escape(next.rule)}"] input[type="checkbox"]`);
+    (target ?? addRef.current)?.focus();
+    focusNext.current = null;
+  }, [formOpen, busy, rules]);
 
   const load = useCallback(
     (id: string) =>
@@ -167,7 +188,11 @@ export function AlertRules() {
     if (!draft) return;
     const made = fromDraft(draft);
     if ('error' in made) return setError(made.error);
-    void saveRule(made.rule).then((ok) => ok && setDraft(null));
+    void saveRule(made.rule).then((ok) => {
+      if (!ok) return;
+      focusNext.current = { rule: made.rule.id };
+      setDraft(null);
+    });
   };
 
   const toggle = (rule: Rule) => {
@@ -226,12 +251,12 @@ export function AlertRules() {
   const field = (key: 'name' | 'scopeValue' | 'windowMinutes' | 'value' | 'factor' | 'minRequests' | 'forMinutes', label: string, placeholder = '', numeric = true) => (
     <label className="field">
       <span>{label}</span>
-      <input name={key} value={draft?.[key] ?? ''} placeholder={placeholder} inputMode={numeric ? 'decimal' : 'text'} onChange={(e) => set(key, e.target.value)} />
+      <input ref={key === 'name' ? nameRef : undefined} name={key} value={draft?.[key] ?? ''} placeholder={placeholder} inputMode={numeric ? 'decimal' : 'text'} onChange={(e) => set(key, e.target.value)} />
     </label>
   );
 
   return (
-    <section className="card" data-testid="alert-rules">
+    <section className="card" data-testid="alert-rules" ref={sectionRef}>
       <div className="card-head">
         <h2>Alert rules</h2>
         {state && state.profiles.length > 1 ? (
@@ -342,7 +367,7 @@ export function AlertRules() {
             <button type="button" className="secondary" onClick={previewDraft}>
               Preview
             </button>
-            <button type="button" className="secondary" onClick={() => (setDraft(null), setError(null))}>
+            <button type="button" className="secondary" onClick={() => (setDraft(null), setError(null), (focusNext.current = 'add'))}>
               Cancel
             </button>
           </div>
@@ -351,7 +376,7 @@ export function AlertRules() {
         <>
           <ErrorLine error={error} />
           <div className="row">
-            <button type="button" onClick={() => (setDraft(NEW), setError(null), setPreview(null))}>
+            <button type="button" ref={addRef} onClick={() => (setDraft(NEW), setError(null), setPreview(null))}>
               Add rule
             </button>
             {!defaults ? (
