@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import {
   ALERT_METRICS,
@@ -52,6 +52,15 @@ const FIELD_LABEL: Record<string, string> = {
   metric: 'Metric',
 };
 
+/** Which of the form's inputs (by name) a rule's issue path is about, so that input can be marked invalid. */
+function inputOf(path: readonly PropertyKey[], d: Draft): string {
+  const [head, tail] = path.map(String);
+  if (head === 'threshold') return d.thresholdKind === 'relative' ? 'factor' : 'value';
+  if (head === 'scope') return tail === 'kind' ? 'scopeKind' : 'scopeValue';
+  // The id is made from the name.
+  return head === 'id' ? 'name' : (head ?? '');
+}
+
 const NEW: Draft = { id: null, name: '', enabled: true, metric: 'errorRate', scopeKind: 'model', scopeValue: '', windowMinutes: '5', thresholdKind: 'absolute', value: '20', factor: '2', minRequests: '20', forMinutes: '1' };
 
 function toDraft(r: Rule): Draft {
@@ -79,8 +88,8 @@ function slug(name: string): string {
   return `${base}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** The draft as a rule, or the first problem in words that name the field. */
-function fromDraft(d: Draft): { rule: Rule } | { error: string } {
+/** The draft as a rule, or the first problem in words that name the field, and the input it is about. */
+function fromDraft(d: Draft): { rule: Rule } | { error: string; input: string } {
   const v = d.value.trim() === '' ? null : number(d.value);
   const threshold = d.thresholdKind === 'relative' ? { kind: 'relative' as const, factor: number(d.factor) } : { kind: 'absolute' as const, value: v === null ? null : isRate(d.metric) ? v / 100 : v };
   const parsed = AlertRule.safeParse({
@@ -98,7 +107,7 @@ function fromDraft(d: Draft): { rule: Rule } | { error: string } {
   const issue = parsed.error.issues[0]!;
   const field = FIELD_LABEL[String(issue.path[issue.path.length - 1])] ?? FIELD_LABEL[String(issue.path[0])] ?? 'A field';
   const message = issue.code === 'invalid_type' ? 'needs a number' : issue.message;
-  return { error: `${field}: ${message}.` };
+  return { error: `${field}: ${message}.`, input: inputOf(issue.path, d) };
 }
 
 function scopeText(r: Rule): string {
@@ -124,7 +133,14 @@ export function AlertRules() {
   const [rules, setRules] = useState<Rule[]>([]);
   const [defaults, setDefaults] = useState(true);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorText] = useState<string | null>(null);
+  // The form's input the error is about (its name), marked aria-invalid and described by the error line.
+  const [errorInput, setErrorInput] = useState<string | null>(null);
+  const errorId = useId();
+  const setError = useCallback((text: string | null, input: string | null = null) => {
+    setErrorText(text);
+    setErrorInput(text === null ? null : input);
+  }, []);
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<{ key: string; text: string; error: boolean } | null>(null);
   // Where the keyboard goes once the form opens or closes: the button that was clicked goes away with it, and focus
@@ -159,7 +175,7 @@ export function AlertRules() {
         },
         (e: unknown) => setError(errorText(e)),
       ),
-    [api],
+    [api, setError],
   );
   useEffect(() => {
     if (current) void load(current);
@@ -187,7 +203,7 @@ export function AlertRules() {
     event.preventDefault();
     if (!draft) return;
     const made = fromDraft(draft);
-    if ('error' in made) return setError(made.error);
+    if ('error' in made) return setError(made.error, made.input);
     void saveRule(made.rule).then((ok) => {
       if (!ok) return;
       focusNext.current = { rule: made.rule.id };
@@ -242,16 +258,17 @@ export function AlertRules() {
   const previewDraft = () => {
     if (!draft) return;
     const made = fromDraft({ ...draft, enabled: true });
-    if ('error' in made) return setError(made.error);
+    if ('error' in made) return setError(made.error, made.input);
     setError(null);
     runPreview('draft', made.rule);
   };
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => draft && setDraft({ ...draft, [key]: value });
+  const invalid = (name: string) => (errorInput === name ? { 'aria-invalid': true, 'aria-describedby': errorId } : {});
   const field = (key: 'name' | 'scopeValue' | 'windowMinutes' | 'value' | 'factor' | 'minRequests' | 'forMinutes', label: string, placeholder = '', numeric = true) => (
     <label className="field">
       <span>{label}</span>
-      <input ref={key === 'name' ? nameRef : undefined} name={key} value={draft?.[key] ?? ''} placeholder={placeholder} inputMode={numeric ? 'decimal' : 'text'} onChange={(e) => set(key, e.target.value)} />
+      <input ref={key === 'name' ? nameRef : undefined} name={key} value={draft?.[key] ?? ''} placeholder={placeholder} inputMode={numeric ? 'decimal' : 'text'} onChange={(e) => set(key, e.target.value)} {...invalid(key)} />
     </label>
   );
 
@@ -323,7 +340,7 @@ export function AlertRules() {
             {field('name', 'Name', 'Claude errors', false)}
             <label className="field">
               <span>Metric</span>
-              <select name="metric" value={draft.metric} onChange={(e) => set('metric', e.target.value as AlertMetric)}>
+              <select name="metric" {...invalid('metric')} value={draft.metric} onChange={(e) => set('metric', e.target.value as AlertMetric)}>
                 {ALERT_METRICS.map((m) => (
                   <option key={m} value={m}>
                     {METRIC_LABEL[m]}
@@ -333,7 +350,7 @@ export function AlertRules() {
             </label>
             <label className="field">
               <span>Scope</span>
-              <select name="scopeKind" value={draft.scopeKind} onChange={(e) => set('scopeKind', e.target.value as AlertScopeKind)}>
+              <select name="scopeKind" {...invalid('scopeKind')} value={draft.scopeKind} onChange={(e) => set('scopeKind', e.target.value as AlertScopeKind)}>
                 {ALERT_SCOPE_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {SCOPE_LABEL[k]}
@@ -354,7 +371,7 @@ export function AlertRules() {
             {field('minRequests', 'Minimum requests in the window', '20')}
             {field('forMinutes', 'Minimum duration, minutes', '1')}
           </div>
-          <ErrorLine error={error} />
+          <ErrorLine error={error} id={errorId} />
           {preview?.key === 'draft' ? (
             <p className={preview.error ? 'error-text' : 'muted'} data-testid="alert-preview">
               {preview.text}

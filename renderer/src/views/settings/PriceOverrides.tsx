@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { PriceOverride, type PriceSource } from '../../../../electron/shared/price-schema';
 import { useApi } from '../../api/context';
@@ -28,6 +28,9 @@ export function PriceOverrides() {
   const [source, setSource] = useState<Source | null>(null);
   const [draft, setDraft] = useState(EMPTY);
   const [error, setError] = useState<string | null>(null);
+  // The input the error is about (its name): marked aria-invalid and described by the error line.
+  const [errorInput, setErrorInput] = useState<string | null>(null);
+  const errorId = useId();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     api.invoke('prices.get', {}).then(setSource, (e: unknown) => setError(errorText(e)));
@@ -40,8 +43,10 @@ export function PriceOverrides() {
       const issue = parsed.error.issues[0]!;
       const field = { model: 'Model', inputPerMTok: 'Input price', outputPerMTok: 'Output price', cacheReadPerMTok: 'Cache read price', cacheWritePerMTok: 'Cache write price' }[String(issue.path[0])] ?? 'A field';
       setError(issue.code === 'invalid_type' ? `${field} needs a number (USD per million tokens).` : `${field}: ${issue.message}.`);
+      setErrorInput(String(issue.path[0]));
       return;
     }
+    setErrorInput(null);
     const { model, ...price } = parsed.data;
     setBusy(true);
     setError(null);
@@ -58,6 +63,7 @@ export function PriceOverrides() {
 
   const remove = (model: string) => {
     setBusy(true);
+    setErrorInput(null);
     api
       .invoke('prices.removeOverride', { model })
       .then((s) => {
@@ -71,7 +77,7 @@ export function PriceOverrides() {
   const input = (key: keyof typeof EMPTY, label: string, placeholder: string) => (
     <label className="field">
       <span>{label}</span>
-      <input name={key} value={draft[key]} placeholder={placeholder} inputMode={key === 'model' ? 'text' : 'decimal'} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+      <input name={key} value={draft[key]} placeholder={placeholder} inputMode={key === 'model' ? 'text' : 'decimal'} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} {...(errorInput === key ? { 'aria-invalid': true, 'aria-describedby': errorId } : {})} />
     </label>
   );
 
@@ -121,7 +127,7 @@ export function PriceOverrides() {
           {input('cacheReadPerMTok', 'Cache read (optional)', 'as input')}
           {input('cacheWritePerMTok', 'Cache write (optional)', 'as input')}
         </div>
-        <ErrorLine error={error} />
+        <ErrorLine error={error} id={errorId} />
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Set price'}
         </button>
