@@ -53,7 +53,7 @@ test.describe('alert rules', () => {
     const form = card.getByTestId('alert-rule-form');
     await form.locator('input[name="value"]').fill('five');
     await form.getByRole('button', { name: 'Save rule' }).click();
-    await expect(form.getByRole('alert')).toHaveText('Threshold: needs a number.');
+    await expect(form.getByRole('alert')).toHaveText('Threshold: "five" is not a number; type one in USD, such as 5.');
     await form.locator('input[name="value"]').fill('-5');
     await form.getByRole('button', { name: 'Save rule' }).click();
     await expect(form.getByRole('alert')).toHaveText('Threshold: a threshold cannot be negative.');

@@ -1,6 +1,6 @@
 /**
  * Forms a keyboard user works through: after an action the focus stays somewhere sensible (never the page's body),
- * and a field with an error says so to a screen reader.
+ * a field with an error says so to a screen reader, and a value typed the way people write it ("20%") is taken.
  */
 import type { Locator } from '@playwright/test';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
@@ -17,7 +17,7 @@ async function expectInvalid(field: Locator, error: string) {
 // Its own app: the rules added here are not seen by another file's counts.
 test.use({ appGroup: 'forms' });
 
-test.describe('form focus', () => {
+test.describe('settings forms', () => {
   test('Add rule starts at the new rule’s first field; a saved rule keeps the focus on its row, Cancel on Add rule', async ({ page, app }) => {
     await openOnSandbox(page, app.launchUrl);
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
@@ -67,7 +67,7 @@ test.describe('form focus', () => {
     await form.locator('input[name="name"]').fill('Marked');
     await form.locator('input[name="value"]').fill('five');
     await form.getByRole('button', { name: 'Add rule' }).click();
-    await expectInvalid(form.locator('input[name="value"]'), 'Threshold: needs a number.');
+    await expectInvalid(form.locator('input[name="value"]'), 'Threshold: "five" is not a number; type one in %, such as 20.');
     await expect(form.locator('input[name="name"]')).not.toHaveAttribute('aria-invalid');
     await form.screenshot({ path: `${SCREENSHOTS}/alert-rule-invalid-field.png` });
     await form.getByRole('button', { name: 'Cancel' }).click();
@@ -78,5 +78,34 @@ test.describe('form focus', () => {
     await prices.getByRole('button', { name: 'Set price' }).click();
     await expectInvalid(prices.locator('input[name="inputPerMTok"]'), 'Input price needs a number (USD per million tokens).');
     await expect(prices.locator('input[name="model"]')).not.toHaveAttribute('aria-invalid');
+  });
+
+  test('a rate threshold typed as "25%" is taken as 25 %; a % on a latency says what the unit is', async ({ page, app }) => {
+    await openOnSandbox(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    const card = page.getByTestId('alert-rules');
+    await card.getByRole('button', { name: 'Add rule' }).click();
+    const form = card.getByTestId('alert-rule-form');
+    await form.locator('input[name="name"]').fill('Slow');
+    await form.locator('select[name="metric"]').selectOption('p95LatencyMs');
+    await form.locator('input[name="value"]').fill('20%');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expectInvalid(form.locator('input[name="value"]'), 'Threshold: p95 latency is in ms, not %; type a number such as 2000.');
+    await form.locator('select[name="metric"]').selectOption('errorRate');
+    await form.locator('input[name="name"]').fill('Percent');
+    await form.locator('input[name="value"]').fill(' 25 % ');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect(form).toBeHidden();
+    const row = card.locator('[data-testid="alert-rule"]', { hasText: 'Percent' });
+    await expect(row).toContainText('Error rate above 25 % over 5 min, each model, at least 20 requests');
+    // Edited again, it shows the number it holds, and a bare "%" is no number.
+    await card.getByRole('button', { name: 'Edit Percent' }).click();
+    await expect(form.locator('input[name="value"]')).toHaveValue('25');
+    await form.locator('input[name="value"]').fill('%');
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await expect(form.getByRole('alert')).toHaveText('Threshold: "%" is not a number; type one in %, such as 20.');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'Remove Percent' }).click();
+    await expect(card.getByTestId('alert-rule')).toHaveCount(4);
   });
 });

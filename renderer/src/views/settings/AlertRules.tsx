@@ -83,6 +83,23 @@ function toDraft(r: Rule): Draft {
 
 const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
+/** A typical amount per metric, for the message that asks for a number. */
+const EXAMPLE: Record<AlertMetric, string> = { errorRate: '20', p95LatencyMs: '2000', p95TtftMs: '800', costUsd: '5', tokens: '100000', requestsPerMinute: '10', mcpToolErrorRate: '10' };
+
+/**
+ * The threshold as typed: a number, with a trailing % accepted for a rate ("20%" is how people write one).
+ * Empty is no amount (a budget not set yet); anything else not a number says what to type instead.
+ */
+function thresholdValue(text: string, metric: AlertMetric): { value: number | null } | { error: string } {
+  const typed = text.trim();
+  if (typed === '') return { value: null };
+  const percent = /^(.*?)\s*%$/.exec(typed);
+  if (percent && !isRate(metric)) return { error: `Threshold: ${METRIC_LABEL[metric]} is in ${UNIT[metric]}, not %; type a number such as ${EXAMPLE[metric]}.` };
+  const value = Number(percent ? percent[1] : typed);
+  if (percent?.[1] === '' || !Number.isFinite(value)) return { error: `Threshold: "${typed.slice(0, 40)}" is not a number; type one in ${UNIT[metric]}, such as ${EXAMPLE[metric]}.` };
+  return { value };
+}
+
 function slug(name: string): string {
   const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'rule';
   return `${base}-${Math.random().toString(36).slice(2, 8)}`;
@@ -90,7 +107,9 @@ function slug(name: string): string {
 
 /** The draft as a rule, or the first problem in words that name the field, and the input it is about. */
 function fromDraft(d: Draft): { rule: Rule } | { error: string; input: string } {
-  const v = d.value.trim() === '' ? null : number(d.value);
+  const typed = d.thresholdKind === 'absolute' ? thresholdValue(d.value, d.metric) : { value: null };
+  if ('error' in typed) return { error: typed.error, input: 'value' };
+  const v = typed.value;
   const threshold = d.thresholdKind === 'relative' ? { kind: 'relative' as const, factor: number(d.factor) } : { kind: 'absolute' as const, value: v === null ? null : isRate(d.metric) ? v / 100 : v };
   const parsed = AlertRule.safeParse({
     id: d.id ?? slug(d.name),
