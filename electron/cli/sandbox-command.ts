@@ -5,6 +5,7 @@ import { startSandbox } from '../sandbox/sandbox.js';
 import { DEFAULT_SCHEMA, SCHEMA_VARIANTS, type SchemaVariant } from '../sandbox/schema.js';
 import { acquireInstanceLock, heldMessage, LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
 import { parsePort, secretFromEnv } from './options.js';
+import { PORT_IN_USE_EXIT_CODE, PortInUseError } from '../node-shared/port-in-use.js';
 
 /** A user name for --readonly-user: a plain name, not the sandbox's full user. */
 function readOnlyUserName(value: string): string {
@@ -46,6 +47,13 @@ export function sandboxCommand(): Command {
         authToken: secretFromEnv(opts.authTokenEnv, '--auth-token-env'),
         clickhousePassword: secretFromEnv(opts.clickhousePasswordEnv, '--clickhouse-password-env'),
         ...(opts.readonlyUser ? { clickhouseReadOnlyUser: { user: opts.readonlyUser, password: secretFromEnv(opts.readonlyPasswordEnv, '--readonly-password-env') ?? '' } } : {}),
+      }).catch((error: unknown) => {
+        if (!(error instanceof PortInUseError)) throw error;
+        // One line the supervisor reads (it restarts on free ports when the port was only remembered), and the sentence.
+        process.stdout.write(JSON.stringify({ event: 'port-in-use', port: error.port, what: error.what }) + '\n');
+        process.stderr.write(`clickstack-tray: ${error.message}\n`);
+        lock.release();
+        process.exit(PORT_IN_USE_EXIT_CODE);
       });
       // The lock now says where this sandbox answers: the CLI beside a running app uses it instead of starting its own.
       lock.describe({ endpoints: sandbox.endpoints });

@@ -8,6 +8,7 @@ import { openConfFile } from '../core/profiles/conf-file.js';
 import { startWebBridge } from '../web/web-bridge.js';
 import { acquireInstanceLock, heldMessage } from '../node-shared/instance-lock.js';
 import { parsePort } from './options.js';
+import { listenOn } from '../node-shared/port-in-use.js';
 import { sandboxSelfCommand } from './self-command.js';
 
 export function webCommand(): Command {
@@ -29,7 +30,8 @@ export function webCommand(): Command {
         ? new SandboxSupervisor({ command: sandboxSelfCommand(), dataDir: sandboxDataDir(dataDir), log: (l) => process.stderr.write(`[sandbox] ${l}\n`) })
         : null;
       const { core } = composeCore({ transport: 'web', version: appVersion(), dataDir, sandbox, sandboxOffReason: unavailable ?? undefined, openSettingsFile: openConfFile, keychainService: process.env.CLICKSTACK_TRAY_KEYCHAIN_SERVICE });
-      const bridge = await startWebBridge({ core, staticDir: appFiles().rendererDir, port: opts.port });
+      // Nothing is started before the bridge listens (core.start comes after), so a taken port is said and the command ends.
+      const bridge = await listenOn(startWebBridge({ core, staticDir: appFiles().rendererDir, port: opts.port }), opts.port, 'the app', '--port');
       lock.describe(bridge.launchUrl.replace(/\?token=.*$/, ''));
       if (opts.json) process.stdout.write(JSON.stringify({ event: 'listening', url: bridge.launchUrl }) + '\n');
       else process.stdout.write(`clickstack-tray is serving on 127.0.0.1. Open this URL (it carries this launch's token):\n  ${bridge.launchUrl}\n`);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { SandboxStatus } from '../shared/contract.js';
 import { TypedEmitter } from './typed-emitter.js';
 import { LOCKED_EXIT_CODE } from '../node-shared/instance-lock.js';
+import { PORT_IN_USE_EXIT_CODE } from '../node-shared/port-in-use.js';
 
 type Status = z.infer<typeof SandboxStatus>;
 
@@ -23,6 +24,9 @@ export const ReadyLine = z.object({
 
 /** The sandbox found its data folder held by another process (and exits LOCKED_EXIT_CODE). */
 export const LockedLine = z.object({ event: z.literal('locked'), message: z.string().max(1000) });
+
+/** A port the sandbox was given is taken by another program (it then exits PORT_IN_USE_EXIT_CODE). */
+export const PortInUseLine = z.object({ event: z.literal('port-in-use'), port: z.number().int(), what: z.string().max(200) });
 
 /** How long the engine may take to open its data dir and create the schema. */
 export const SANDBOX_START_TIMEOUT_MS = 60_000;
@@ -181,6 +185,7 @@ export class SandboxSupervisor {
     return new Promise<Status>((resolve) => {
       let ready = false;
       let lockedMessage: string | null = null;
+      let portInUse: z.infer<typeof PortInUseLine> | null = null;
       let upSince = 0;
       const timer = setTimeout(() => {
         if (ready) return;
@@ -198,6 +203,8 @@ export class SandboxSupervisor {
         }
         const locked = LockedLine.safeParse(parsed);
         if (locked.success) lockedMessage = locked.data.message;
+        const taken = PortInUseLine.safeParse(parsed);
+        if (taken.success) portInUse = taken.data;
         const readyLine = ReadyLine.safeParse(parsed);
         if (!readyLine.success) return;
         ready = true;
@@ -225,8 +232,20 @@ export class SandboxSupervisor {
           return;
         }
         const why = stderrTail.filter((l) => l.trim()).slice(-1)[0] ?? `exit ${signal ?? code}`;
-        // Someone took a remembered port while we were down: any free port beats not starting.
-        if (!ready && ports.length && /EADDRINUSE/.test(stderrTail.join('\n'))) this.lastPorts = [];
+        // Someone took a remembered port while we were down: any free port beats not starting, and the detail says so
+        // (the sandbox's own sentence names a CLI flag the app's user has no use for).
+        const taken = !ready && (code === PORT_IN_USE_EXIT_CODE || /EADDRINUSE/.test(stderrTail.join('\n')));
+        if (taken && ports.length) {
+          this.lastPorts = [];
+          const which = portInUse ? `Port ${portInUse.port}, where ${portInUse.what} listened before,` : 'A port the sandbox listened on before';
+          resolve(this.scheduleRestart(`${which} is now used by another program: the sandbox moves to free ports (its addresses change).`));
+          return;
+        }
+        // A port the caller fixed is taken: starting again would only fail again, so say which and stop.
+        if (taken) {
+          resolve(this.setStatus({ state: 'stopped', detail: `The local sandbox did not start: ${why.replace(/^clickstack-tray: /, '').slice(0, 400)}`, endpoints: null }));
+          return;
+        }
         if (ready && Date.now() - upSince >= SANDBOX_STABLE_MS) this.crashesInARow = 0;
         const detail = `The local sandbox stopped unexpectedly (${signal ?? `code ${code}`}): ${why.slice(0, 300).replace(/[.\s]+$/, '')}.`;
         const status = this.scheduleRestart(detail);

@@ -8,6 +8,7 @@ import { OtlpReceiver } from './otlp-receiver.js';
 import { OtlpGrpcReceiver } from './otlp-grpc-receiver.js';
 import { SpanIngest } from './span-ingest.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, schemaDdl, type SchemaVariant } from './schema.js';
+import { listenOn } from '../node-shared/port-in-use.js';
 
 export interface SandboxOptions {
   dataDir: string;
@@ -59,7 +60,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const receiver = new OtlpReceiver({ ingest, port: options.otlpPort, authToken: options.authToken });
   const grpcReceiver = new OtlpGrpcReceiver({ ingest, port: options.otlpGrpcPort, authToken: options.authToken });
   const health = new HealthServer(() => storage.state(), engine);
-  const [chPort, otlpPort, grpcPort, healthPort] = await Promise.all([clickhouse.listen(), receiver.listen(), grpcReceiver.listen(), health.listen(options.healthPort)]);
+  // A port another program holds is named with the flag that chooses it (the options are the `sandbox` command's flags).
+  const listening = Promise.all([
+    listenOn(clickhouse.listen(), options.clickhousePort, 'the sandbox’s ClickHouse HTTP endpoint', '--clickhouse-port'),
+    listenOn(receiver.listen(), options.otlpPort, 'the sandbox’s OTLP/HTTP receiver', '--otlp-port'),
+    listenOn(grpcReceiver.listen(), options.otlpGrpcPort, 'the sandbox’s OTLP/gRPC receiver', '--otlp-grpc-port'),
+    listenOn(health.listen(options.healthPort), options.healthPort, 'the sandbox’s health_check endpoint', '--health-port'),
+  ]);
+  let ports: [number, number, number, number];
+  try {
+    ports = await listening;
+  } catch (error) {
+    // The servers that did start hold their ports and the engine its data folder: let them go before saying why.
+    await Promise.allSettled([receiver.close(), grpcReceiver.close(), clickhouse.close(), health.close()]);
+    await engine.close();
+    throw error;
+  }
+  const [chPort, otlpPort, grpcPort, healthPort] = ports;
   return {
     endpoints: {
       otlp: `http://127.0.0.1:${otlpPort}/v1/traces`,
