@@ -153,7 +153,17 @@ export const methods = {
   /** The summaries of the requests a search finds (all requests for an empty query) in the window. */
   'traces.summary': {
     input: z
-      .object({ profileId: ProfileId, query: z.string().max(2000).default(''), language: SearchLanguageInput, fromMs: z.number().int().nonnegative(), toMs: z.number().int().nonnegative(), allServices: z.boolean().default(false), queryId: QueryIdInput.optional() })
+      .object({
+        profileId: ProfileId,
+        query: z.string().max(2000).default(''),
+        language: SearchLanguageInput,
+        fromMs: z.number().int().nonnegative(),
+        toMs: z.number().int().nonnegative(),
+        allServices: z.boolean().default(false),
+        /** The newest part of a slow window first (`partial`, `coveredFromMs`); a quick one whole (summary-preview.ts). */
+        preview: z.boolean().default(false),
+        queryId: QueryIdInput.optional(),
+      })
       .strict(),
     output: TrafficSummary,
   },

@@ -145,6 +145,9 @@ export const TrafficSummary = z.object({
   /** Time slices (one per bucket) taken from the previous summaries unchanged, and read from the table this time. */
   slicesReused: z.number().int().default(0),
   slicesRead: z.number().int().default(0),
+  /** Only the requests from coveredFromMs on are summarised yet: the newest part of a slow window, shown while the rest is read. */
+  partial: z.boolean().default(false),
+  coveredFromMs: z.number().int().optional(),
 });
 
 export const RequestSearchResult = z.object({

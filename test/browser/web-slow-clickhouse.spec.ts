@@ -3,10 +3,13 @@
  * stays usable, says it is searching, and a newer search replaces a slow one.
  */
 import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
+import { gatewayMix, otlpBody } from '../support/gateway-traffic.js';
 import type { Page } from '@playwright/test';
 import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
 
 let proxy: DelayingProxy | undefined;
+/** The sandbox's OTLP/HTTP traces endpoint (the slow profile sends there too). */
+let otlp = '';
 
 test.afterAll(() => {
   proxy?.close();
@@ -14,7 +17,7 @@ test.afterAll(() => {
 
 /** The app on a profile whose ClickHouse is the sandbox's behind the delaying proxy (made once per app). */
 async function onSlowProfile(page: Page, launchUrl: string) {
-  const otlp = await openOnSandbox(page, launchUrl);
+  otlp = await openOnSandbox(page, launchUrl);
   if (!proxy) {
     const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
     proxy = await startDelayingProxy(clickhouse);
@@ -31,6 +34,8 @@ async function onSlowProfile(page: Page, launchUrl: string) {
     await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
     await form.getByRole('button', { name: 'Create profile' }).click();
   }
+  // The chosen profile's buttons render a moment after the choice: wait for one of the two before reading which.
+  await expect(page.getByRole('button', { name: /^(Active|Make active)$/ })).toBeVisible();
   const activate = page.getByRole('button', { name: 'Make active' });
   if (await activate.isVisible()) await activate.click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
@@ -103,4 +108,34 @@ test('a query that runs over a second shows its progress and stops on Cancel; Re
   await expect(results).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByTestId('list-cancelled')).toHaveCount(0);
   await expect(page.getByTestId('summary-cancelled'), 'Retry asks the summary again too').toHaveCount(0);
+});
+
+test('a slow summary shows the newest part of the range first, says so, then the whole range', async ({ page, app }) => {
+  const proxy = await onSlowProfile(page, app.launchUrl);
+  // 600 requests over the last 55 minutes: the newest eighth of the hour holds about a seventh of them.
+  const sent = gatewayMix(600, 4401, Date.now(), 55 * 60_000);
+  for (let i = 0; i < sent.length; i += 200) expect((await page.request.post(otlp, { headers: { 'content-type': 'application/json' }, data: otlpBody(sent.slice(i, i + 200)) })).status()).toBe(200);
+  await page.getByRole('link', { name: 'Explore', exact: true }).click();
+  const summary = page.getByTestId('summary');
+  await expect(summary).toHaveAttribute('aria-busy', 'false');
+  const count = async () => Number((await page.getByTestId('summary-totals').innerText()).match(/^([\d,]+) requests?/)![1]!.replace(/,/g, ''));
+
+  // Every ClickHouse answer 1.5 s late: the newest eighth of the hour takes seconds, so it is shown on its own first.
+  proxy.delayMs = 1_500;
+  await page.getByTestId('search-input').fill('status:ok');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const partial = page.getByTestId('summary-partial');
+  await expect(partial).toHaveText(/^The newest \d+ min of 1 h so far; the rest of the range is being read\.$/, { timeout: 20_000 });
+  await expect(summary).toHaveAttribute('data-partial', 'true');
+  await expect(summary, 'a partial count is not given as the search’s count').not.toHaveAttribute('data-requests');
+  await page.screenshot({ path: `${SCREENSHOTS}/explore-summary-partial.png`, fullPage: true });
+  const newest = await count();
+  await expect(summary).toHaveAttribute('data-query', 'status:ok', { timeout: 30_000 });
+  await expect(partial).toHaveCount(0);
+  await expect(summary).not.toHaveAttribute('data-partial');
+  const whole = await count();
+  expect(whole, 'the whole hour holds more requests than its newest eighth').toBeGreaterThan(newest);
+  expect(newest).toBeGreaterThan(0);
+  await page.screenshot({ path: `${SCREENSHOTS}/explore-summary-whole.png`, fullPage: true });
+  proxy.delayMs = 0;
 });

@@ -6,6 +6,7 @@
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarySlices, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
+import { previewFromMs, summaryPreview } from '../../electron/core/traces/summary-preview.js';
 import { GATEWAY_SERVICE, gatewayMix, gatewayRequest, otlpBody, seeded, type GenRequest } from '../support/gateway-traffic.js';
 import { postOtlp } from '../support/otlp-http.js';
 import { sandboxLocation, startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -120,5 +121,41 @@ describe('the summary by time slices', () => {
     expect(rank(row.p50Ms)).toBeLessThan(0.515 + 1 / durations.length);
     expect(rank(row.p95Ms)).toBeGreaterThan(0.935);
     expect(rank(row.p95Ms)).toBeLessThan(0.965 + 1 / durations.length);
+  });
+});
+
+describe('the preview Explore asks for first', () => {
+  const location = () => sandboxLocation(sandbox);
+  const none = () => null;
+
+  it('of a slow window is its newest eighth, in the window’s own slices, and the whole summary next reads only the rest', async () => {
+    summarySlices.clear();
+    let clock = 0;
+    // Each look at the clock a second later: the newest eighth "took" over PREVIEW_QUICK_MS.
+    const slow = () => (clock += 1_000);
+    const preview = await summaryPreview(location(), window.fromMs, window.toMs, GATEWAY_SERVICE, none, { query: '' }, slow);
+    const from = previewFromMs(window.fromMs, window.toMs)!;
+    expect(preview).toMatchObject({ partial: true, coveredFromMs: from, fromMs: window.fromMs, toMs: window.toMs, bucketMs: 5 * 60_000 });
+    expect(window.toMs - from, 'about an eighth of the three hours, on a five-minute boundary').toBeGreaterThan(22.5 * 60_000);
+    expect(window.toMs - from).toBeLessThanOrEqual(27.5 * 60_000);
+    const whole = await summary();
+    expect(whole.partial).toBe(false);
+    expect(preview.requests, 'a part of the window’s requests').toBeGreaterThan(0);
+    expect(preview.requests).toBeLessThan(whole.requests);
+    expect(whole.slicesReused, 'the preview’s slices are not read again').toBeGreaterThan(0);
+    summarySlices.clear();
+    expect(seen(whole), 'the same figures as a summary read afresh').toEqual(seen(await summary()));
+    summarySlices.clear();
+    const newestAfresh = await trafficSummary(location(), from, window.toMs, GATEWAY_SERVICE, none, { query: '' }, 5 * 60_000);
+    expect(seen(preview), 'the preview’s figures are those of its newest eighth').toEqual(seen(newestAfresh));
+  });
+
+  it('of a quick window is the whole summary, never partial', async () => {
+    summarySlices.clear();
+    const quick = await summaryPreview(location(), window.fromMs, window.toMs, GATEWAY_SERVICE, none, { query: '' }, () => 0);
+    expect(quick.partial).toBe(false);
+    expect(quick.coveredFromMs).toBeUndefined();
+    summarySlices.clear();
+    expect(seen(quick)).toEqual(seen(await summary()));
   });
 });

@@ -24,6 +24,7 @@ import { EXTENSIONS } from '../search/search-fields.js';
 import { DEFAULT_HORIZON_MS, SpanTail } from './span-tail.js';
 import { searchRequests, type PriceOf } from './request-queries.js';
 import { trafficSummary } from './traffic-summary.js';
+import { summaryPreview } from './summary-preview.js';
 import { conversation } from './conversation-query.js';
 import { getSpanPayload, type SearchInput } from './trace-queries.js';
 import { getTraceColumns } from './trace-load.js';
@@ -227,10 +228,12 @@ export class TraceService {
     };
   }
 
-  async summary(profileId: string, q: { fromMs: number; toMs: number; query?: string; language?: 'lucene' | 'sql'; queryId?: string }, allServices = false) {
+  async summary(profileId: string, q: { fromMs: number; toMs: number; query?: string; language?: 'lucene' | 'sql'; preview?: boolean; queryId?: string }, allServices = false) {
     const target = await this.target(profileId);
     const search = { query: q.query ?? '', language: q.language ?? 'lucene' } as const;
-    return this.queries.run(q.queryId, () => trafficSummary(target, q.fromMs, q.toMs, allServices ? null : target.serviceName, this.priceOf, search)).catch(userError);
+    const service = allServices ? null : target.serviceName;
+    const summarise = q.preview ? summaryPreview : trafficSummary;
+    return this.queries.run(q.queryId, () => summarise(target, q.fromMs, q.toMs, service, this.priceOf, search)).catch(userError);
   }
 
   /** A conversation can run for days: by default the week before the request the user opened it from. */

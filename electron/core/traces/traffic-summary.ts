@@ -246,9 +246,11 @@ export async function trafficSummary(
   service: string | null,
   priceOf: PriceOf = () => null,
   searchInput: { query: string; language?: SearchLanguage } = { query: '' },
+  /** The slices' length, when not the window's own (a preview of a wider window keeps that window's, so its slices are the wider one's: summary-preview.ts). */
+  sliceMsOf: number = bucketMsFor(toMs - fromMs),
 ): Promise<z.infer<typeof TrafficSummary>> {
   return withTracesTable(location, async (t) => {
-    const sliceMs = bucketMsFor(toMs - fromMs);
+    const sliceMs = sliceMsOf;
     const search = await prepareSearch(searchInput.query, t, { fromMs, toMs }, searchInput.language);
     const key = SummarySliceCache.keyOf(location, [service, searchInput.language ?? 'lucene', searchInput.query.trim(), sliceMs]);
     const cached = summarySlices.slices(key);
@@ -310,6 +312,7 @@ export async function trafficSummary(
       mcp: mcp.rows,
       slicesReused: plan.pieces.length - plan.read.length,
       slicesRead: plan.read.length,
+      partial: false,
       rowsRead: (counts?.rowsRead ?? 0) + read.rowsRead + mcp.rowsRead,
       elapsedMs: (parts?.elapsedMs ?? 0) + (counts?.elapsedMs ?? 0) + read.elapsedMs + mcp.elapsedMs,
     };

@@ -1,4 +1,4 @@
-import { hashKey, keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { hashKey, keepPreviousData, skipToken, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { RequestCursor } from '../../../electron/shared/contract';
 import { invokeCancellable } from './cancellable';
@@ -24,6 +24,8 @@ type Cursor = z.infer<typeof RequestCursor>;
 export const requestsKey = (w: SearchWindow | null) => ['traces.requests', w] as const;
 export const spansKey = (w: SearchWindow | null) => ['traces.search', w && { ...w, limit: SPAN_LIMIT }] as const;
 export const summaryKey = (w: SearchWindow | null) => ['traces.summary', w] as const;
+/** Under the summary's key, so cancelling the summary cancels its preview too. */
+export const summaryPreviewKey = (w: SearchWindow | null) => ['traces.summary', w, 'preview'] as const;
 
 /** The requests the search finds, newest first, a page at a time over the `before`/`next` cursor. */
 export function useRequestPages(w: SearchWindow | null) {
@@ -52,15 +54,33 @@ export function useSpanSearch(w: SearchWindow | null) {
   });
 }
 
-/** The summaries and charts of the requests the same search finds. */
+/**
+ * The summaries and charts of the requests the same search finds. A slow window's newest part is
+ * asked first and put where useSummaryPreview shows it while the rest is read; the whole summary
+ * asked next reuses its time slices. A quick window comes back whole from the first call.
+ */
 export function useSummary(w: SearchWindow | null) {
   const api = useApi();
+  const client = useQueryClient();
   return useQuery({
     queryKey: summaryKey(w),
     enabled: w !== null,
-    queryFn: async ({ signal, queryKey }) => ({ ...(await invokeCancellable(api, 'traces.summary', w!, signal, hashKey(queryKey))), window: w! }),
+    queryFn: async ({ signal, queryKey }) => {
+      const progress = hashKey(queryKey);
+      const first = { ...(await invokeCancellable(api, 'traces.summary', { ...w!, preview: true }, signal, progress)), window: w! };
+      if (!first.partial) return first;
+      client.setQueryData(summaryPreviewKey(w), first);
+      return { ...(await invokeCancellable(api, 'traces.summary', w!, signal, progress)), window: w! };
+    },
     placeholderData: keepPreviousData,
   });
+}
+
+type SummaryAnswer = NonNullable<ReturnType<typeof useSummary>['data']>;
+
+/** The newest part of the window's summary, while the whole is being read (useSummary puts it here; it is never fetched on its own). */
+export function useSummaryPreview(w: SearchWindow | null) {
+  return useQuery<SummaryAnswer>({ queryKey: summaryPreviewKey(w), queryFn: skipToken });
 }
 
 /** A query stopped before its answer (Cancel, or left behind by a newer search) and not asked again. */

@@ -1,12 +1,12 @@
 import { hashKey, useQueryClient } from '@tanstack/react-query';
-import { summaryKey, useSummary, wasCancelled, type SearchWindow } from '../../api/explore-queries';
+import { summaryKey, useSummary, useSummaryPreview, wasCancelled, type SearchWindow } from '../../api/explore-queries';
 import { QueryStatus } from '../../components/QueryStatus';
 import type { SummaryTab } from '../../routes/search-params';
 import { plural } from '../traces/format';
 import { McpTable } from './McpTable';
 import { ModelsTable } from './ModelsTable';
 import { SummaryCharts } from './SummaryCharts';
-import { pct, type Summary } from './summary-bits';
+import { fmtSpan, pct, type Summary } from './summary-bits';
 import { UsersTable } from './UsersTable';
 
 const TABS: [SummaryTab, string][] = [
@@ -27,11 +27,14 @@ function TabBody({ tab, summary, onSearch }: { tab: SummaryTab; summary: Summary
 export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { window: SearchWindow | null; tab: SummaryTab; onTab: (t: SummaryTab) => void; onSearch: (q: string) => void; onRefresh: () => void }) {
   const client = useQueryClient();
   const query = useSummary(w);
-  const summary = query.error ? null : (query.data ?? null);
-  const stale = query.isPlaceholderData;
+  const preview = useSummaryPreview(w);
+  // While a slow window is read, its newest part's figures stand in (said so above them).
+  const early = query.isFetching && (query.isPlaceholderData || !query.data) && preview.data?.partial ? preview.data : null;
+  const summary = query.error ? null : (early ?? query.data ?? null);
+  const stale = !early && query.isPlaceholderData;
   const cancelled = wasCancelled(query, w !== null);
   return (
-    <section className={`card ${stale ? 'is-stale' : ''}`} data-testid="summary" aria-busy={query.isFetching} data-requests={summary && !stale ? summary.requests : undefined} data-query={summary && !stale ? summary.query : undefined}>
+    <section className={`card ${stale ? 'is-stale' : ''}`} data-testid="summary" aria-busy={query.isFetching} data-requests={summary && !stale && !early ? summary.requests : undefined} data-query={summary && !stale && !early ? summary.query : undefined} data-partial={early ? 'true' : undefined}>
       <div className="card-head wrap">
         <div className="tabs" role="tablist" aria-label="Summaries">
           {TABS.map(([id, label]) => (
@@ -54,6 +57,11 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { w
           </button>
         </div>
       </div>
+      {early && early.coveredFromMs !== undefined ? (
+        <p className="muted small" data-testid="summary-partial" role="status">
+          The newest {fmtSpan(early.window.toMs - early.coveredFromMs)} of {fmtSpan(early.window.toMs - early.window.fromMs)} so far; the rest of the range is being read.
+        </p>
+      ) : null}
       {stale && summary ? <p className="muted small">{cancelled ? 'Cancelled: these figures are for the previous search.' : 'These figures are for the previous search; the new ones are on their way.'}</p> : null}
       {query.error ? (
         <p className="error-text" data-testid="summary-error">

@@ -22,4 +22,11 @@ export function Drill({ query, onSearch, children, label }: { query: string; onS
 
 export const pct = (errors: number, total: number) => (total ? `${((errors / total) * 100).toFixed(1)}%` : '—');
 export const fmtMs = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+/** A stretch of time as a person says it: "45 min", "6 h", "1 h 30 min", "2 d". */
+export function fmtSpan(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  if (min < 48 * 60) return min % 60 === 0 ? `${min / 60} h` : `${Math.floor(min / 60)} h ${min % 60} min`;
+  return `${Math.round(min / 1440)} d`;
+}
 export const fmtUsd = (v: number) => (v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(2)}`);
