@@ -85,10 +85,9 @@ export class ProfilesService {
       const r = this.resolveOr(source);
       this.store.update(copy.id, { ...copy, otlpEndpoint: r.otlpEndpoint, otlpGrpcEndpoint: r.otlpGrpcEndpoint, clickhouseUrl: r.clickhouseUrl, healthUrl: r.healthUrl });
     }
-    for (const kind of ['clickhousePassword', 'otlpToken'] as const) {
-      const value = await this.secret(id, kind);
-      if (value !== null) await this.vault.writable().set(secretAccount(copy.id, kind), value);
-    }
+    // The secrets stay with the source: a copy is most often made to point at another ClickStack, where the source's
+    // password would be sent to the wrong server, and a second keychain entry of it would outlive the reason for it.
+    // The copy starts with none, and Setup says so (enter the password for the copy).
     this.onChange();
     return this.view(this.store.get(copy.id));
   }

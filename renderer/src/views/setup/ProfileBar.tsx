@@ -6,7 +6,18 @@ import { ErrorLine } from '../../components/ErrorLine';
 export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: ProfilesStateT; selectedId: string; onSelect: (id: string) => void; onNew: () => void }) {
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
+  // A copy made here, and which secrets its source had: a copy gets none of them (the app does not carry a password to
+  // what may be another server), and until they are entered the copy says so instead of silently lacking them.
+  const [copied, setCopied] = useState<{ copyId: string; sourceName: string; password: boolean; token: boolean } | null>(null);
   const selected = state.profiles.find((p) => p.id === selectedId);
+  const copy = copied && copied.copyId === selectedId ? selected : undefined;
+  const missing = copy && copied ? [copied.password && !copy.passwordSet ? 'ClickHouse password' : null, copied.token && !copy.tokenSet ? 'OTLP token' : null].filter((m): m is string => m !== null) : [];
+  const duplicate = async () => {
+    const source = selected;
+    const made = await api.invoke('profiles.duplicate', { id: selectedId });
+    setCopied(source && (source.passwordSet || source.tokenSet) ? { copyId: made.id, sourceName: source.name, password: source.passwordSet, token: source.tokenSet } : null);
+    onSelect(made.id);
+  };
   const act = (work: () => Promise<unknown>) => {
     setError(null);
     work().catch((e: unknown) => setError(errorText(e)));
@@ -28,7 +39,7 @@ export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: Prof
         <button type="button" className="secondary" onClick={onNew}>
           New profile
         </button>
-        <button type="button" className="secondary" onClick={() => act(async () => onSelect((await api.invoke('profiles.duplicate', { id: selectedId })).id))}>
+        <button type="button" className="secondary" onClick={() => act(duplicate)}>
           Duplicate
         </button>
         <button
@@ -46,6 +57,11 @@ export function ProfileBar({ state, selectedId, onSelect, onNew }: { state: Prof
         </button>
       </div>
       <ErrorLine error={error} />
+      {copy && copied && missing.length ? (
+        <p className="banner note" role="status" data-testid="duplicate-secrets-note">
+          “{copy.name}” starts without the {missing.join(' and ')} of “{copied.sourceName}”: secrets are not copied with a profile. Enter the {missing.length === 1 ? missing[0] : 'password and token'} for the copy below.
+        </p>
+      ) : null}
       {state.loadProblem ? (
         <div className="banner error" role="alert">
           {state.loadProblem}
