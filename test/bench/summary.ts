@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { closeAllClients, queryRows } from '../../electron/core/clickhouse/clickhouse-clients.js';
 import { describeTracesTable } from '../../electron/core/clickhouse/traces-table.js';
 import { searchRequests } from '../../electron/core/traces/request-queries.js';
+import { summaryPreview } from '../../electron/core/traces/summary-preview.js';
 import { summarySlices, trafficSummary } from '../../electron/core/traces/traffic-summary.js';
 import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import type { TracesLocation } from '../../electron/core/clickhouse/server.js';
@@ -78,11 +79,15 @@ async function measureTable(spans: number, schema: (typeof LAYOUTS)[number]) {
     const window = { fromMs: now - WINDOW_MS, toMs: now };
     const table = await describeTracesTable(location);
     const peer = peers(location, window);
-    const m = { summary: [] as Measure[], again: [] as Measure[], reference: [] as Measure[], newest: [] as Measure[], hdxNewest: [] as Measure[], model: [] as Measure[], hdxModel: [] as Measure[] };
+    const m = { preview: [] as Measure[], afterPreview: [] as Measure[], summary: [] as Measure[], again: [] as Measure[], reference: [] as Measure[], newest: [] as Measure[], hdxNewest: [] as Measure[], model: [] as Measure[], hdxModel: [] as Measure[] };
     // Alternating ours and theirs, so a busy moment of the machine falls on both.
     for (let i = 0; i < RUNS; i++) {
       // The first summary of the window (nothing cached), then Explore opened again a minute later:
       // the window has moved on, the slices in between are reused.
+      // As Explore asks: the newest eighth first (shown while the rest is read), then the whole window.
+      summarySlices.clear();
+      m.preview.push(await timed(() => summaryPreview(location, window.fromMs, window.toMs, SERVICE, () => null, { query: '' })));
+      m.afterPreview.push(await timed(() => trafficSummary(location, window.fromMs, window.toMs, SERVICE)));
       summarySlices.clear();
       m.summary.push(await timed(() => trafficSummary(location, window.fromMs, window.toMs, SERVICE)));
       m.reference.push(await timed(() => peer.groupByModel()));
@@ -97,6 +102,8 @@ async function measureTable(spans: number, schema: (typeof LAYOUTS)[number]) {
       layout: table.layout.kind,
       spans,
       requests_in_window: check.requests,
+      preview: med(m.preview),
+      after_preview: med(m.afterPreview),
       summary: med(m.summary),
       summary_again: med(m.again),
       reference: med(m.reference),

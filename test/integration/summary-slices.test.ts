@@ -130,6 +130,11 @@ describe('the preview Explore asks for first', () => {
 
   it('of a slow window is its newest eighth, in the window’s own slices, and the whole summary next reads only the rest', async () => {
     summarySlices.clear();
+    // A streamed request rooted a millisecond before the preview's start, its spans started after it: the
+    // rest of the window must still take them (its Model span's tokens, its duration).
+    const straddling = gatewayRequest('stream', previewFromMs(window.fromMs, window.toMs)! - 1, seeded(SEED + 11));
+    expect(straddling.spans.some((sp) => sp.startMs >= previewFromMs(window.fromMs, window.toMs)!)).toBe(true);
+    await send([straddling]);
     let clock = 0;
     // Each look at the clock a second later: the newest eighth "took" over PREVIEW_QUICK_MS.
     const slow = () => (clock += 1_000);

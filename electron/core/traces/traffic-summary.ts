@@ -133,7 +133,13 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
       // Up to a minute after the run's longest request ends (a scalar subquery: the engine reads it
       // first and bounds the primary-key range with it), not the hour the slack allows.
       const ends = `least(fromUnixTimestamp64Milli(${params.add('UInt64', afterTo)}), (SELECT max(Timestamp + toIntervalNanosecond(Duration)) ${roots}) + toIntervalMillisecond(${MEMBER_MARGIN_MS}))`;
-      return `${own} OR (Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', r.toMs)}) AND Timestamp <= ${ends} AND TraceId IN (SELECT TraceId ${roots}))`;
+      const after = `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', r.toMs)}) AND Timestamp <= ${ends}`;
+      // Past a run of hours (the rest of a window whose newest part was read first) its requests'
+      // spans are taken with all the others of those minutes, and the requests rooted after the run
+      // dropped (HAVING rooted): a set of the run's millions of root ids, read again for it, cost
+      // more than the run itself (measured). Past an edge of minutes, only its requests' spans.
+      if (r.toMs - r.fromMs > MEMBER_SLACK_MS) return `${own} OR (${after})`;
+      return `${own} OR (${after} AND TraceId IN (SELECT TraceId ${roots}))`;
     })
     .join(' OR ');
   // The same rule as the request list: each top-level AND term matches some span of the request.
