@@ -129,17 +129,19 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
       const own = rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs, toInclusive: r.toInclusive });
       const afterTo = Math.min(q.toMs, r.toMs + MEMBER_SLACK_MS);
       if (r.toInclusive || afterTo <= r.toMs) return own;
-      const roots = `FROM ${fromTable(t)} WHERE ${rangeWhere(params, r)} AND ${svc} AND ParentSpanId = ''`;
-      // Up to a minute after the run's longest request ends (a scalar subquery: the engine reads it
-      // first and bounds the primary-key range with it), not the hour the slack allows.
-      const ends = `least(fromUnixTimestamp64Milli(${params.add('UInt64', afterTo)}), (SELECT max(Timestamp + toIntervalNanosecond(Duration)) ${roots}) + toIntervalMillisecond(${MEMBER_MARGIN_MS}))`;
-      const after = `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', r.toMs)}) AND Timestamp <= ${ends}`;
-      // Past a run of hours (the rest of a window whose newest part was read first) its requests'
-      // spans are taken with all the others of those minutes, and the requests rooted after the run
-      // dropped (HAVING rooted): a set of the run's millions of root ids, read again for it, cost
-      // more than the run itself (measured). Past an edge of minutes, only its requests' spans.
-      if (r.toMs - r.fromMs > MEMBER_SLACK_MS) return `${own} OR (${after})`;
-      return `${own} OR (${after} AND TraceId IN (SELECT TraceId ${roots}))`;
+      const rootsIn = (from: number) => `FROM ${fromTable(t)} WHERE ${rangeWhere(params, { ...r, fromMs: from })} AND ${svc} AND ParentSpanId = ''`;
+      // Up to a minute after the longest request ends (a scalar subquery: the engine reads it first
+      // and bounds the primary-key range with it), not the hour the slack allows.
+      const endsOf = (from: number) => `least(fromUnixTimestamp64Milli(${params.add('UInt64', afterTo)}), (SELECT max(Timestamp + toIntervalNanosecond(Duration)) ${rootsIn(from)}) + toIntervalMillisecond(${MEMBER_MARGIN_MS}))`;
+      const after = (from: number) => `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', r.toMs)}) AND Timestamp <= ${endsOf(from)}`;
+      // Past a run of hours (the rest of a window whose newest part was read first), the spans of
+      // the requests rooted in its last hour (MEMBER_SLACK_MS: a request's spans are at most that
+      // far past its root) are taken with all the others of those minutes, and the requests rooted
+      // after the run dropped (HAVING rooted): a set of the run's millions of root ids, or its roots
+      // read again to bound them, cost as much as the run itself (measured). Past an edge of
+      // minutes, only its requests' spans.
+      if (r.toMs - r.fromMs > MEMBER_SLACK_MS) return `${own} OR (${after(r.toMs - MEMBER_SLACK_MS)})`;
+      return `${own} OR (${after(r.fromMs)} AND TraceId IN (SELECT TraceId ${rootsIn(r.fromMs)}))`;
     })
     .join(' OR ');
   // The same rule as the request list: each top-level AND term matches some span of the request.
