@@ -70,9 +70,19 @@ export async function openOnSandbox(page: Page, launchUrl: string): Promise<stri
   await page.goto(launchUrl);
   await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
   await page.getByTestId('profile-select').selectOption('local-sandbox');
+  // The chosen profile's buttons render a moment after the choice: wait for one of the two before reading which.
+  await expect(page.getByRole('button', { name: /^(Active|Make active)$/ })).toBeVisible();
   const activate = page.getByRole('button', { name: 'Make active' });
   if (await activate.isVisible()) await activate.click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
   await expect(page.getByTestId('sandbox-card').getByRole('status')).toHaveText('running');
   return page.locator('[data-testid="sandbox-card"] code').first().innerText();
+}
+
+/** Makes a profile from the Setup view's New profile form: each field by its input's name (name, otlpEndpoint, clickhouseUrl, healthUrl…). */
+export async function createProfile(page: Page, fields: Record<string, string>): Promise<void> {
+  await page.getByRole('button', { name: 'New profile' }).click();
+  const form = page.getByTestId('profile-form');
+  for (const [name, value] of Object.entries(fields)) await form.locator(`input[name="${name}"]`).fill(value);
+  await form.getByRole('button', { name: 'Create profile' }).click();
 }

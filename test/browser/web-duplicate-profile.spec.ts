@@ -1,6 +1,6 @@
 /** Duplicate leaves the source's secrets behind, and the copy says which it lacks until they are entered. */
 import type { Page } from '@playwright/test';
-import { SCREENSHOTS, expect, test } from './fixtures.js';
+import { SCREENSHOTS, expect, test, createProfile } from './fixtures.js';
 
 test.use({ appGroup: 'forms' });
 
@@ -17,12 +17,7 @@ async function savePassword(page: Page, value: string) {
 test('a duplicated profile starts without the password and says to enter one for the copy', async ({ page, app }) => {
   await page.goto(app.launchUrl);
   await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
-  await page.getByRole('button', { name: 'New profile' }).click();
-  const form = page.getByTestId('profile-form');
-  await form.locator('input[name="name"]').fill('Secret source');
-  await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
-  await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
-  await form.getByRole('button', { name: 'Create profile' }).click();
+  await createProfile(page, { name: 'Secret source', otlpEndpoint: 'http://127.0.0.1:9/v1/traces', clickhouseUrl: 'http://127.0.0.1:9' });
   await expect(page.getByTestId('profile-select')).toHaveValue(/^secret-source-/);
   await savePassword(page, 'source-only-pw-1');
 

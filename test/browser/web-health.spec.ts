@@ -1,6 +1,6 @@
 /** The Health view with live data, and a sheet of the tray icons for every state. */
 import { readFileSync } from 'node:fs';
-import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test, createProfile } from './fixtures.js';
 
 // Its own app and sandbox: the first test starts from a sandbox no gateway span has reached yet
 // (Idle), which the shared app cannot promise once other files have sent gateway traffic into it.
@@ -39,12 +39,7 @@ test.describe('health', () => {
   test('a profile nothing answers for is Down, red, and each tile names its failure’s kind', async ({ page, app }) => {
     await page.goto(app.launchUrl);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
-    await page.getByRole('button', { name: 'New profile' }).click();
-    const form = page.getByTestId('profile-form');
-    await form.locator('input[name="name"]').fill('Nothing answers');
-    await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
-    await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
-    await form.getByRole('button', { name: 'Create profile' }).click();
+    await createProfile(page, { name: 'Nothing answers', otlpEndpoint: 'http://127.0.0.1:9/v1/traces', clickhouseUrl: 'http://127.0.0.1:9' });
     await expect(page.getByTestId('profile-select')).toHaveValue(/^nothing-answers-/);
     const id = await page.getByTestId('profile-select').inputValue();
     await page.getByRole('link', { name: 'Health', exact: true }).click();

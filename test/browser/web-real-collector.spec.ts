@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { collectorBinary, startCollector, type RunningCollector } from '../support/collector.js';
-import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test, createProfile } from './fixtures.js';
 import { keychainAvailability } from '../support/keychain.js';
 
 const binary = collectorBinary();
@@ -27,13 +27,7 @@ test('the setup checks and a test trace pass against the real collector', async 
   const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
   collector = await startCollector(binary.path, { clickhouse: { url: clickhouse, database: 'default' }, token: TOKEN, createSchema: true });
 
-  await page.getByRole('button', { name: 'New profile' }).click();
-  const form = page.getByTestId('profile-form');
-  await form.locator('input[name="name"]').fill('Real collector');
-  await form.locator('input[name="otlpEndpoint"]').fill(collector.otlp);
-  await form.locator('input[name="healthUrl"]').fill(collector.health);
-  await form.locator('input[name="clickhouseUrl"]').fill(clickhouse);
-  await form.getByRole('button', { name: 'Create profile' }).click();
+  await createProfile(page, { name: 'Real collector', otlpEndpoint: collector.otlp, healthUrl: collector.health, clickhouseUrl: clickhouse });
   await page.getByRole('button', { name: 'Make active' }).click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
   const token = page.getByTestId('secret-otlpToken');

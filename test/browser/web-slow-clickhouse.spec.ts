@@ -5,7 +5,7 @@
 import { startDelayingProxy, type DelayingProxy } from '../support/delaying-proxy.js';
 import { gatewayMix, otlpBody } from '../support/gateway-traffic.js';
 import type { Page } from '@playwright/test';
-import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test, createProfile } from './fixtures.js';
 
 let proxy: DelayingProxy | undefined;
 /** The sandbox's OTLP/HTTP traces endpoint (the slow profile sends there too). */
@@ -27,12 +27,7 @@ async function onSlowProfile(page: Page, launchUrl: string) {
   if (await select.locator('option', { hasText: 'Slow ClickHouse' }).count()) {
     await select.selectOption({ label: 'Slow ClickHouse' });
   } else {
-    await page.getByRole('button', { name: 'New profile' }).click();
-    const form = page.getByTestId('profile-form');
-    await form.locator('input[name="name"]').fill('Slow ClickHouse');
-    await form.locator('input[name="otlpEndpoint"]').fill(otlp);
-    await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
-    await form.getByRole('button', { name: 'Create profile' }).click();
+    await createProfile(page, { name: 'Slow ClickHouse', otlpEndpoint: otlp, clickhouseUrl: proxy.url });
   }
   // The chosen profile's buttons render a moment after the choice: wait for one of the two before reading which.
   await expect(page.getByRole('button', { name: /^(Active|Make active)$/ })).toBeVisible();

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 import { ALERT_QUERY_MARKER } from '../../electron/core/alerts/alert-query.js';
-import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test, createProfile } from './fixtures.js';
 
 // Its own app: the test makes a profile active that the other files do not expect.
 test.use({ appGroup: 'tail-lifetime' });
@@ -25,12 +25,7 @@ test('closing the pages under live tails stops their ClickHouse polling', async 
   const clickhouse = await page.locator('.endpoint', { hasText: 'ClickHouse HTTP' }).locator('code').innerText();
   proxy = await startCountingProxy(clickhouse);
 
-  await page.getByRole('button', { name: 'New profile' }).click();
-  const form = page.getByTestId('profile-form');
-  await form.locator('input[name="name"]').fill('Counted');
-  await form.locator('input[name="otlpEndpoint"]').fill(otlp);
-  await form.locator('input[name="clickhouseUrl"]').fill(proxy.url);
-  await form.getByRole('button', { name: 'Create profile' }).click();
+  await createProfile(page, { name: 'Counted', otlpEndpoint: otlp, clickhouseUrl: proxy.url });
   await page.getByRole('button', { name: 'Make active' }).click();
   await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
 

@@ -1,5 +1,5 @@
 /** The one-click test trace in the Health view: a pass against the sandbox and a failure, with screenshots. */
-import { SCREENSHOTS, expect, openOnSandbox, test } from './fixtures.js';
+import { SCREENSHOTS, expect, openOnSandbox, test, createProfile } from './fixtures.js';
 
 test.describe('test trace', () => {
   test('lands in the sandbox and shows every stage', async ({ page, app }) => {
@@ -22,12 +22,7 @@ test.describe('test trace', () => {
   test('a profile whose collector is down fails at the first hop, with the fix', async ({ page, app }) => {
     await page.goto(app.launchUrl);
     await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready');
-    await page.getByRole('button', { name: 'New profile' }).click();
-    const form = page.getByTestId('profile-form');
-    await form.locator('input[name="name"]').fill('Collector down');
-    await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
-    await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
-    await form.getByRole('button', { name: 'Create profile' }).click();
+    await createProfile(page, { name: 'Collector down', otlpEndpoint: 'http://127.0.0.1:9/v1/traces', clickhouseUrl: 'http://127.0.0.1:9' });
     await page.getByRole('button', { name: 'Make active' }).click();
     await expect(page.getByRole('button', { name: 'Active', exact: true })).toBeDisabled();
 
