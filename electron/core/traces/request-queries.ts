@@ -19,7 +19,7 @@ import { fromTable, timeWhere } from './trace-queries.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { scansText, servedByIndex } from './span-search.js';
 import { newestFirstOrder } from './newest-parts.js';
-import { activeParts } from './table-parts.js';
+import { partsLister } from './table-parts.js';
 
 /** A request's spans start after its root and before it ends: this much past the window still belongs to it. */
 export const MEMBER_SLACK_MS = 60 * 60_000;
@@ -110,7 +110,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         searchKey,
         wholeWindowRows: q.wholeWindowRows,
         rowBounds: mayChangeSettings(location),
-        byParts: { partsOf: async (r) => (await activeParts(location, t, r.fromMs, r.toMs))?.parts ?? null, order: newestFirstOrder<z.infer<typeof RootRow>>((r) => r.tsNs, (r) => r.traceId) },
+        byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<z.infer<typeof RootRow>>((r) => r.tsNs, (r) => r.traceId) },
       },
     );
     const stoppedAt = roots.searchedFromMs;

@@ -15,7 +15,7 @@ import { SqlParams } from '../search/sql-params.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
 import { newestFirstOrder } from './newest-parts.js';
-import { activeParts } from './table-parts.js';
+import { partsLister } from './table-parts.js';
 import type { SpanRow } from '../../shared/span-row.js';
 
 /**
@@ -69,7 +69,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         selective: terms.some(servedByIndex),
         searchKey: searchKeyOf('spans', location, [where, base.values]),
         rowBounds: mayChangeSettings(location),
-        byParts: { partsOf: async (r) => (await activeParts(location, t, r.fromMs, r.toMs))?.parts ?? null, order: newestFirstOrder<SpanRow>((s) => s.tsNs, (s) => `${s.traceId}/${s.spanId}`) },
+        byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<SpanRow>((s) => s.tsNs, (s) => `${s.traceId}/${s.spanId}`) },
       },
     );
     const spans = answer.rows;

@@ -45,6 +45,11 @@ export async function activeParts(location: TracesLocation, t: TracesTable, from
   }
 }
 
+/** The table's parts in a window, as a scan read by parts asks for them (newest-parts.ts ByParts.partsOf). */
+export function partsLister(location: TracesLocation, t: TracesTable): (range: { fromMs: number; toMs: number }) => Promise<PartSpan[] | null> {
+  return async (range) => (await activeParts(location, t, range.fromMs, range.toMs))?.parts ?? null;
+}
+
 /** The names of the parts with rows in these minutes, as one string. */
 export function partsSignature(parts: readonly PartSpan[], m: Minutes): string {
   const from = m.first * MINUTE_MS;
