@@ -29,9 +29,13 @@ async function processList() {
   return Queries.parse(await (await fetch(new URL('/queries', sandbox.health))).json());
 }
 
-/** Keeps the sandbox's one engine thread busy for a few seconds with a statement of its own. */
+/**
+ * Keeps the sandbox's one engine thread busy for four seconds with a statement of its own: sleeping
+ * row by row, so the time does not shrink on a fast or idle machine (a CPU-bound statement took 1.6 s
+ * on an idle one, and the summary then ran before it could be cancelled).
+ */
 function occupy(queryId: string): Promise<Response> {
-  const sql = 'SELECT count() FROM numbers(150000000) WHERE sipHash64(number) % 7 = 1 SETTINGS max_threads = 1';
+  const sql = 'SELECT sum(sleepEachRow(0.5)) FROM numbers(8) SETTINGS max_block_size = 1';
   return fetch(`${sandbox.clickhouse}/?query_id=${queryId}`, { method: 'POST', body: sql });
 }
 

@@ -272,13 +272,22 @@ export async function trafficSummary(
       const c = cached.get(p.id);
       return p.whole && c !== undefined && inWindow(c) && c.parts !== null && c.parts === partsOf(c.minutes);
     };
-    // Slices whose parts changed (a merge, an insert near them) are checked by their spans per minute;
-    // with nothing cached, the whole window is counted for the slices about to be read.
-    const doubtful = planSlices(fromMs, toMs, sliceMs, byParts).read.flatMap((p) => {
+    // Slices whose parts changed (a merge, an insert near them) are checked by their spans per minute.
+    // The whole slices about to be read that may be kept are counted too (from a minute before them to
+    // the window's end, where their requests' spans may reach): a slice kept without its counts would be
+    // read again after the next merge, and a busy table merges every few minutes.
+    const byPartsRead = planSlices(fromMs, toMs, sliceMs, byParts).read;
+    const doubtful = byPartsRead.flatMap((p) => {
       const c = cached.get(p.id);
       return p.whole && c !== undefined && inWindow(c) && c.spans !== null ? [c.minutes] : [];
     });
-    const countRange = doubtful.length > 0 ? { fromMs: Math.min(...doubtful.map((m) => m.first * MINUTE_MS)), toMs: Math.max(...doubtful.map((m) => (m.last + 1) * MINUTE_MS - 1)) } : cached.size === 0 || !parts ? { fromMs: memberFromMs, toMs } : null;
+    const fresh = byPartsRead.flatMap((p) => {
+      const c = cached.get(p.id);
+      const checkable = c !== undefined && inWindow(c) && c.spans !== null;
+      return p.whole && !checkable && p.toMs + MEMBER_MARGIN_MS <= toMs ? [{ first: Math.floor((p.fromMs - MEMBER_MARGIN_MS) / MINUTE_MS), last: Math.floor(toMs / MINUTE_MS) }] : [];
+    });
+    const counted = [...doubtful, ...fresh];
+    const countRange = !parts ? { fromMs: memberFromMs, toMs } : counted.length > 0 ? { fromMs: Math.max(memberFromMs, Math.min(...counted.map((m) => m.first * MINUTE_MS))), toMs: Math.min(toMs, Math.max(...counted.map((m) => (m.last + 1) * MINUTE_MS - 1))) } : null;
     const counts = countRange ? await minuteCounts(location, t, countRange.fromMs, countRange.toMs, service) : null;
     const spansOf = (m: Minutes) => (counts && countRange && m.first * MINUTE_MS >= countRange.fromMs && (m.last + 1) * MINUTE_MS - 1 <= countRange.toMs ? spansIn(counts.counts, m) : null);
     const valid = (p: Piece) => {
