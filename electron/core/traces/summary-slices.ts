@@ -106,6 +106,17 @@ export function wholeMinutes(memberFromMs: number, memberToMs: number, fromMs: n
   return first * MINUTE_MS >= fromMs && (last + 1) * MINUTE_MS - 1 <= toMs ? { first, last } : null;
 }
 
+/** Overlapping or adjacent minute ranges as one each, oldest first. */
+export function mergeMinutes(ranges: readonly Minutes[]): Minutes[] {
+  const out: Minutes[] = [];
+  for (const r of [...ranges].sort((a, b) => a.first - b.first)) {
+    const last = out[out.length - 1];
+    if (last && r.first <= last.last + 1) last.last = Math.max(last.last, r.last);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
 export function spansIn(counts: MinuteCounts, minutes: Minutes): number {
   let n = 0;
   for (let m = minutes.first; m <= minutes.last; m++) n += counts.get(m) ?? 0;

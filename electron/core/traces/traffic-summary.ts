@@ -22,7 +22,7 @@ import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, requestMatchesSql, rollupSql, type P
 import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL, COMPACT_TIMES_READS } from '../semantics/request-rollup-sql.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
 import { activeParts, partsSignature } from './table-parts.js';
-import { MINUTE_MS, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
+import { MINUTE_MS, mergeMinutes, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
 
 /** Cost series per model: this many models by cost, the rest summed as "other". */
 export const SERIES_TOP_MODELS = 6;
@@ -101,13 +101,14 @@ function rangeWhere(params: SqlParams, r: Slice, column = 'Timestamp'): string {
 }
 
 /** Spans per minute in the window, as the slices' fingerprint (toStartOfMinute: a third cheaper than dividing the milliseconds, measured). */
-async function minuteCounts(location: TracesLocation, t: TracesTable, fromMs: number, toMs: number, service: string | null) {
+async function minuteCounts(location: TracesLocation, t: TracesTable, ranges: readonly { fromMs: number; toMs: number }[], service: string | null) {
   const params = new SqlParams();
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
+  const inRanges = ranges.map((r) => timeWhere(params, r.fromMs, r.toMs)).join(' OR ');
   const answer = await queryRows(location, {
     kind: 'search',
     database: location.database,
-    sql: `SELECT intDiv(toUnixTimestamp(toStartOfMinute(Timestamp)), 60) AS m, count() AS n FROM ${fromTable(t)} WHERE ${timeWhere(params, fromMs, toMs)} AND ${svc} GROUP BY m`,
+    sql: `SELECT intDiv(toUnixTimestamp(toStartOfMinute(Timestamp)), 60) AS m, count() AS n FROM ${fromTable(t)} WHERE (${inRanges}) AND ${svc} GROUP BY m`,
     params: params.values,
     row: MinuteRow,
   });
@@ -286,10 +287,12 @@ export async function trafficSummary(
       const checkable = c !== undefined && inWindow(c) && c.spans !== null;
       return p.whole && !checkable && p.toMs + MEMBER_MARGIN_MS <= toMs ? [{ first: Math.floor((p.fromMs - MEMBER_MARGIN_MS) / MINUTE_MS), last: Math.floor(toMs / MINUTE_MS) }] : [];
     });
-    const counted = [...doubtful, ...fresh];
-    const countRange = !parts ? { fromMs: memberFromMs, toMs } : counted.length > 0 ? { fromMs: Math.max(memberFromMs, Math.min(...counted.map((m) => m.first * MINUTE_MS))), toMs: Math.min(toMs, Math.max(...counted.map((m) => (m.last + 1) * MINUTE_MS - 1))) } : null;
-    const counts = countRange ? await minuteCounts(location, t, countRange.fromMs, countRange.toMs, service) : null;
-    const spansOf = (m: Minutes) => (counts && countRange && m.first * MINUTE_MS >= countRange.fromMs && (m.last + 1) * MINUTE_MS - 1 <= countRange.toMs ? spansIn(counts.counts, m) : null);
+    // Counted as the few ranges they make (the changed slices, the edge about to be read), not one
+    // range from the oldest to the newest: a merge of old parts and the window's new edge would
+    // otherwise count every minute in between.
+    const countRanges = mergeMinutes([...doubtful, ...fresh]).map((m) => ({ fromMs: Math.max(memberFromMs, m.first * MINUTE_MS), toMs: Math.min(toMs, (m.last + 1) * MINUTE_MS - 1) }));
+    const counts = countRanges.length > 0 ? await minuteCounts(location, t, countRanges, service) : null;
+    const spansOf = (m: Minutes) => (counts && countRanges.some((r) => m.first * MINUTE_MS >= r.fromMs && (m.last + 1) * MINUTE_MS - 1 <= r.toMs) ? spansIn(counts.counts, m) : null);
     const valid = (p: Piece) => {
       if (byParts(p)) return true;
       const c = cached.get(p.id);

@@ -1,9 +1,9 @@
 import { fmtNum } from '../traces/format';
-import { Drill, fmtMs, pct, q, type Summary } from './summary-bits';
+import { Drill, fmtMs, pct, q, inWhat, type Summary } from './summary-bits';
 
 /** Per MCP server and tool: calls, errors and latency. */
 export function McpTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
-  if (!summary.mcp.length) return <p className="muted">No MCP tool calls in this range.</p>;
+  if (!summary.mcp.length) return <p className="muted">No MCP tool calls {inWhat(summary)}.</p>;
   return (
     <div className="table-scroll">
       <table className="history" aria-label="MCP servers and tools" data-testid="mcp-table">

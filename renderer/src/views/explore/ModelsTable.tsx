@@ -1,6 +1,6 @@
 import { fmtNum } from '../traces/format';
 import { CostText, TokenSplit } from '../traces/TokenSplit';
-import { Drill, EXTRA_SUMS, fmtMs, q, type Summary } from './summary-bits';
+import { Drill, EXTRA_SUMS, fmtMs, q, inWhat, type Summary } from './summary-bits';
 
 type ModelRow = Summary['models'][number];
 
@@ -53,7 +53,7 @@ function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void
 
 /** Per requested model: traffic, errors, latency, tokens and cost; each number searches its requests. */
 export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
-  if (!summary.models.length) return <p className="muted">No model requests in this range.</p>;
+  if (!summary.models.length) return <p className="muted">No model requests {inWhat(summary)}.</p>;
   return (
     <div className="table-scroll">
       <table className="history models" aria-label="Per-model summary" data-testid="models-table">

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { CHART_COLORS, TimeChart, type ChartSeries } from '../../components/TimeChart';
 import { fmtNum } from '../traces/format';
 import { everyBucket } from '../../../../electron/shared/summary-buckets';
-import { fmtMs, fmtUsd, type Summary } from './summary-bits';
+import { fmtMs, fmtUsd, inWhat, type Summary } from './summary-bits';
 
 /** Requests and errors, p95 latency and cost per model over the searched window. */
 export function SummaryCharts({ summary }: { summary: Summary }) {
@@ -18,7 +18,7 @@ export function SummaryCharts({ summary }: { summary: Summary }) {
     const cost: ChartSeries[] = models.map((m, i) => ({ label: m, values: buckets.map((b) => (b.point ? (b.point.costByModel[m] ?? 0) : 0)), color: CHART_COLORS[i % CHART_COLORS.length]! }));
     return { times, traffic, latency, cost };
   }, [summary]);
-  if (!charts.times.length) return <p className="muted">No requests in this range to chart.</p>;
+  if (!charts.times.length) return <p className="muted">No requests {inWhat(summary)} to chart.</p>;
   return (
     <div className="charts-grid" data-testid="charts">
       <TimeChart title={`Requests and errors per ${Math.round(summary.bucketMs / 60_000)} min`} times={charts.times} series={charts.traffic} format={(v) => fmtNum(v)} testId="chart-traffic" />

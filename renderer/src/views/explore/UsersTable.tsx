@@ -1,10 +1,10 @@
 import { fmtNum } from '../traces/format';
 import { CostText, TokenSplit } from '../traces/TokenSplit';
-import { Drill, EXTRA_SUMS, q, type Summary } from './summary-bits';
+import { Drill, EXTRA_SUMS, q, inWhat, type Summary } from './summary-bits';
 
 /** Per user: requests, errors, models, tokens and cost. */
 export function UsersTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
-  if (!summary.users.length) return <p className="muted">No requests with a known user in this range.</p>;
+  if (!summary.users.length) return <p className="muted">No requests with a known user {inWhat(summary)}.</p>;
   return (
     <div className="table-scroll">
       <table className="history" aria-label="Per-user summary" data-testid="users-table">

@@ -29,4 +29,8 @@ export function fmtSpan(ms: number): string {
   if (min < 48 * 60) return min % 60 === 0 ? `${min / 60} h` : `${Math.floor(min / 60)} h ${min % 60} min`;
   return `${Math.round(min / 1440)} d`;
 }
+/** Where a summary's requests were looked for: a preview has read only the newest part of the range, so "none in this range" would not be true yet. */
+export function inWhat(summary: Summary): string {
+  return summary.partial && summary.coveredFromMs !== undefined ? `in the newest ${fmtSpan(summary.toMs - summary.coveredFromMs)} read so far` : 'in this range';
+}
 export const fmtUsd = (v: number) => (v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(2)}`);
