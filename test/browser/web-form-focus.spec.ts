@@ -108,4 +108,31 @@ test.describe('settings forms', () => {
     await card.getByRole('button', { name: 'Remove Percent' }).click();
     await expect(card.getByTestId('alert-rule')).toHaveCount(4);
   });
+
+  test('a cost threshold typed as "$5" is taken as 5 USD; a $ on a token count says what the unit is', async ({ page, app }) => {
+    await openOnSandbox(page, app.launchUrl);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    const card = page.getByTestId('alert-rules');
+    await card.getByRole('button', { name: 'Add rule' }).click();
+    const form = card.getByTestId('alert-rule-form');
+    await form.locator('input[name="name"]').fill('Budget');
+    await form.locator('select[name="metric"]').selectOption('tokens');
+    await form.locator('input[name="value"]').fill('$5');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expectInvalid(form.locator('input[name="value"]'), 'Threshold: Tokens is in tokens, not $; type a number such as 100000.');
+    await form.locator('select[name="metric"]').selectOption('costUsd');
+    await form.locator('input[name="value"]').fill(' $ 5.50 ');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect(form).toBeHidden();
+    const row = card.locator('[data-testid="alert-rule"]', { hasText: 'Budget' });
+    await expect(row).toContainText(/Cost above \$5\.5/);
+    await card.getByRole('button', { name: 'Edit Budget' }).click();
+    await expect(form.locator('input[name="value"]')).toHaveValue('5.5');
+    await form.locator('input[name="value"]').fill('$');
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await expect(form.getByRole('alert')).toContainText('Threshold: "$" is not a number');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'Remove Budget' }).click();
+    await expect(card.getByTestId('alert-rule')).toHaveCount(4);
+  });
 });

@@ -87,7 +87,8 @@ const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text)
 const EXAMPLE: Record<AlertMetric, string> = { errorRate: '20', p95LatencyMs: '2000', p95TtftMs: '800', costUsd: '5', tokens: '100000', requestsPerMinute: '10', mcpToolErrorRate: '10' };
 
 /**
- * The threshold as typed: a number, with a trailing % accepted for a rate ("20%" is how people write one).
+ * The threshold as typed: a number, with a trailing % accepted for a rate ("20%" is how people write one)
+ * and a $ for a cost ("$5").
  * Empty is no amount (a budget not set yet); anything else not a number says what to type instead.
  */
 function thresholdValue(text: string, metric: AlertMetric): { value: number | null } | { error: string } {
@@ -95,8 +96,12 @@ function thresholdValue(text: string, metric: AlertMetric): { value: number | nu
   if (typed === '') return { value: null };
   const percent = /^(.*?)\s*%$/.exec(typed);
   if (percent && !isRate(metric)) return { error: `Threshold: ${METRIC_LABEL[metric]} is in ${UNIT[metric]}, not %; type a number such as ${EXAMPLE[metric]}.` };
-  const value = Number(percent ? percent[1] : typed);
-  if (percent?.[1] === '' || !Number.isFinite(value)) return { error: `Threshold: "${typed.slice(0, 40)}" is not a number; type one in ${UNIT[metric]}, such as ${EXAMPLE[metric]}.` };
+  // "$5" is how people write an amount of money: taken for a cost, explained for anything else.
+  const dollars = /^\$\s*(.*)$|^(.*?)\s*\$$/.exec(typed);
+  if (dollars && metric !== 'costUsd') return { error: `Threshold: ${METRIC_LABEL[metric]} is in ${UNIT[metric]}, not $; type a number such as ${EXAMPLE[metric]}.` };
+  const amount = percent ? percent[1]! : dollars ? (dollars[1] ?? dollars[2] ?? '') : typed;
+  const value = Number(amount);
+  if (amount.trim() === '' || !Number.isFinite(value)) return { error: `Threshold: "${typed.slice(0, 40)}" is not a number; type one in ${UNIT[metric]}, such as ${EXAMPLE[metric]}.` };
   return { value };
 }
 
