@@ -27,6 +27,16 @@ async function send(requests: GenRequest[]) {
   }
 }
 
+/** Merges the table's parts into one, as ClickHouse does in the background on a busy table. */
+async function mergeAllParts() {
+  const client = createClient({ url: sandbox.clickhouse });
+  try {
+    await client.command({ query: 'OPTIMIZE TABLE default.otel_traces FINAL' });
+  } finally {
+    await client.close();
+  }
+}
+
 const summary = () => trafficSummary(sandboxLocation(sandbox), window.fromMs, window.toMs, GATEWAY_SERVICE);
 /** What a person sees: everything but how it was read. */
 const seen = (s: Awaited<ReturnType<typeof summary>>) => ({ requests: s.requests, errors: s.errors, models: s.models, users: s.users, series: s.series, mcp: s.mcp });
@@ -82,12 +92,7 @@ describe('the summary by time slices', () => {
 
   it('after the table’s parts merge, the slices are still reused (their spans per minute are the same)', async () => {
     const before = await summary();
-    const client = createClient({ url: sandbox.clickhouse });
-    try {
-      await client.command({ query: 'OPTIMIZE TABLE default.otel_traces FINAL' });
-    } finally {
-      await client.close();
-    }
+    await mergeAllParts();
     const after = await summary();
     expect(after.slicesReused).toBeGreaterThan(30);
     expect(seen(after)).toEqual(seen(before));
@@ -155,12 +160,7 @@ describe('the preview Explore asks for first', () => {
     expect(whole.slicesReused, 'the preview’s slices are not read again').toBeGreaterThan(0);
     // The slices the whole read after the preview are kept with their spans per minute: after the
     // table's parts merge (a busy table merges every few minutes) they are still reused.
-    const client = createClient({ url: sandbox.clickhouse });
-    try {
-      await client.command({ query: 'OPTIMIZE TABLE default.otel_traces FINAL' });
-    } finally {
-      await client.close();
-    }
+    await mergeAllParts();
     const merged = await summary();
     expect(merged.slicesReused, `${merged.slicesRead} read again after the merge`).toBeGreaterThan(30);
     expect(seen(merged)).toEqual(seen(whole));
