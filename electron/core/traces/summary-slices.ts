@@ -5,8 +5,9 @@
  * starting from a minute before the slice to a minute after its longest request ends (its member
  * window). Each cached slice keeps which of the table's parts held its minutes and how many
  * spans they held. The same parts (system.parts, a few milliseconds) mean the same spans: every
- * insert, delete or TTL drop makes or removes a part. When the parts differ (a merge, an insert
- * nearby), a per-minute count of spans (one query over the time column) decides.
+ * insert, delete or TTL drop makes or removes a part, and a merge of them is known by its blocks
+ * and rows (part-lineage.ts). When the parts differ otherwise (an insert nearby, a merge with a
+ * part never seen), a per-minute count of spans (one query over the time column) decides.
  */
 import type { TracesLocation } from '../clickhouse/server.js';
 

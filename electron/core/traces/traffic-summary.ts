@@ -22,6 +22,7 @@ import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, requestMatchesSql, rollupSql, type P
 import { COMPACT_DURATION_NS_SQL, COMPACT_START_NS_SQL, COMPACT_TIMES_READS } from '../semantics/request-rollup-sql.js';
 import { quantileOf, RAW_LIMIT, SKETCH_LEVELS, type Sketch } from './quantile-sketch.js';
 import { activeParts, partsSignature } from './table-parts.js';
+import { PartLineage } from './part-lineage.js';
 import { MINUTE_MS, mergeMinutes, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
 
 /** Cost series per model: this many models by cost, the rest summed as "other". */
@@ -75,6 +76,9 @@ type SliceRow = z.infer<typeof SliceRow>;
 
 /** The summaries' slices, shared by every caller in this process. */
 export const summarySlices = new SummarySliceCache<SliceRow>();
+
+/** The parts the summaries' slices were read from, and what they were merged into since. */
+export const summaryParts = new PartLineage();
 
 const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
 const MinuteRow = z.object({ m: num, n: num });
@@ -268,7 +272,9 @@ export async function trafficSummary(
     // Fingerprints are read before the slices: a span that lands between the two makes a slice
     // look changed next time (read again), never unchanged.
     const parts = await activeParts(location, t, memberFromMs, toMs);
-    const partsOf = (m: Minutes) => (parts ? partsSignature(parts.parts, m) : null);
+    // Named by the parts first read: a merge since leaves a slice's parts as they were.
+    const leaves = parts ? summaryParts.leavesOf(SummarySliceCache.keyOf(location, []), parts.parts, { fromMs: memberFromMs, toMs }) : null;
+    const partsOf = (m: Minutes) => (leaves ? partsSignature(leaves, m) : null);
     const byParts = (p: Piece) => {
       const c = cached.get(p.id);
       return p.whole && c !== undefined && inWindow(c) && c.parts !== null && c.parts === partsOf(c.minutes);
