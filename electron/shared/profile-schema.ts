@@ -6,12 +6,14 @@ import { AlertRules } from './alert-rules.js';
 export const DEFAULT_SERVICE_NAME = 'tfy-llm-gateway';
 export const SANDBOX_PROFILE_ID = 'local-sandbox';
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .url('must be a full URL such as https://otel.example.com/v1/traces')
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+/** An http(s) URL; its error shows an example of the address asked for (a ClickHouse URL is not shaped like an OTLP endpoint). */
+const httpUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048)
+    .url(`must be a full URL such as ${example}`)
+    .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
 
 /** How the gateway exports (TrueFoundry's OTEL Config: HTTP with encoding Json or Proto, or gRPC). */
 export const OTLP_PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
@@ -19,7 +21,7 @@ export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export const OTLP_PROTOCOL_LABELS: Record<OtlpProtocol, string> = { 'http/json': 'HTTP, encoding Json', 'http/protobuf': 'HTTP, encoding Proto', grpc: 'gRPC' };
 
 /** A gRPC target as a URL without a path: the scheme says whether TLS is used. */
-export const GrpcUrl = HttpUrl.refine((u) => {
+export const GrpcUrl = httpUrl('https://otel.example.com:4317').refine((u) => {
   try {
     const url = new URL(u);
     // The port must be written out, even the scheme's default (https://host:443): the URL parser drops it from .port.
@@ -32,14 +34,14 @@ export const GrpcUrl = HttpUrl.refine((u) => {
 export const ProfileFields = z.object({
   name: z.string().trim().min(1, 'a profile needs a name').max(60, 'keep the name under 60 characters'),
   /** The collector's OTLP/HTTP traces endpoint, e.g. https://otel.example.com/v1/traces. */
-  otlpEndpoint: HttpUrl,
+  otlpEndpoint: httpUrl('https://otel.example.com/v1/traces'),
   /** Which of the collector's OTLP transports the gateway uses; Setup, the test trace and the canary speak it. */
   otlpProtocol: z.enum(OTLP_PROTOCOLS).default('http/json'),
   /** The collector's OTLP/gRPC endpoint; defaults to the OTLP host on port 4317. */
   otlpGrpcEndpoint: GrpcUrl.nullable().default(null),
   /** health_check endpoint; defaults to the collector host on port 13133. */
-  healthUrl: HttpUrl.nullable().default(null),
-  clickhouseUrl: HttpUrl,
+  healthUrl: httpUrl('http://otel.example.com:13133').nullable().default(null),
+  clickhouseUrl: httpUrl('https://clickhouse.example.com:8443'),
   clickhouseUser: z.string().trim().min(1).max(200).default('default'),
   /** Detected from system.tables; null until the ClickHouse step has run. */
   database: z
@@ -47,7 +49,7 @@ export const ProfileFields = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a database name has letters, digits and _')
     .nullable()
     .default(null),
-  hyperdxUrl: HttpUrl.nullable().default(null),
+  hyperdxUrl: httpUrl('https://hyperdx.example.com').nullable().default(null),
   /** HyperDX's id of the traces source (its URL's `source=` on a traces search); null: HyperDX opens its default source. */
   hyperdxSourceId: z
     .string()

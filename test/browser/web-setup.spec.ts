@@ -46,8 +46,18 @@ test.describe('setup checklist', () => {
     await expect(form.locator('input[name="clickhouseUrl"]')).toHaveAttribute('placeholder', 'https://clickhouse.example.com:8443');
     await form.locator('input[name="name"]').fill('Closed ports');
     await form.getByRole('button', { name: 'Create profile' }).click();
-    await expect(form.getByRole('alert')).toContainText('must be a full URL');
-    await form.locator('input[name="otlpEndpoint"]').fill('http://127.0.0.1:9/v1/traces');
+    // The error names the field as the form labels it, and that field is marked and focused.
+    const otlp = form.locator('input[name="otlpEndpoint"]');
+    await expect(form.getByRole('alert')).toHaveText('Collector OTLP traces endpoint: must be a full URL such as https://otel.example.com/v1/traces');
+    await expect(otlp).toHaveAttribute('aria-invalid', 'true');
+    await expect(otlp).toBeFocused();
+    await expect(otlp).toHaveAccessibleDescription(/Collector OTLP traces endpoint: must be a full URL/);
+    await otlp.fill('http://127.0.0.1:9/v1/traces');
+    await form.getByRole('button', { name: 'Create profile' }).click();
+    await expect(form.getByRole('alert')).toHaveText('ClickHouse URL: must be a full URL such as https://clickhouse.example.com:8443');
+    await expect(form.locator('input[name="clickhouseUrl"]')).toBeFocused();
+    expect(await otlp.getAttribute('aria-invalid'), 'the fixed field is no longer marked').toBeNull();
+    await page.screenshot({ path: `${SCREENSHOTS}/profile-form-field-error.png` });
     await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
     await form.getByRole('button', { name: 'Create profile' }).click();
     await expect(page.getByTestId('profile-select')).toHaveValue(/closed-ports-/);

@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ProfileView } from '../../../../electron/shared/contract';
+import { ProfileFields } from '../../../../electron/shared/profile-schema';
 import type { z } from 'zod';
 import { useApi } from '../../api/context';
 import { errorText } from './use-profiles';
@@ -24,6 +25,22 @@ const EMPTY = {
 };
 
 type Draft = typeof EMPTY;
+
+/** Each field's label, also what an error about it is prefixed with. */
+const LABELS: Record<keyof Draft, string> = {
+  name: 'Name',
+  serviceName: 'Gateway service name',
+  otlpEndpoint: 'Collector OTLP traces endpoint',
+  otlpGrpcEndpoint: 'Collector OTLP/gRPC endpoint',
+  healthUrl: 'Collector health URL',
+  clickhouseUrl: 'ClickHouse URL',
+  clickhouseUser: 'ClickHouse user',
+  hyperdxUrl: 'HyperDX URL',
+  hyperdxSourceId: 'HyperDX traces source id',
+  stallThresholdMinutes: 'Stall threshold (minutes)',
+  pollIntervalSeconds: 'Poll interval (seconds)',
+  canaryIntervalMinutes: 'Canary every (minutes)',
+};
 
 /** What an address looks like, shown greyed in an empty field: an example, never a value the form would save. */
 const EXAMPLES: Partial<Record<keyof Draft, string>> = {
@@ -54,6 +71,10 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
   const api = useApi();
   const [edited, setDraft] = useState<Draft>(() => draftOf(profile));
   const [error, setError] = useState<string | null>(null);
+  // The field the error is about, when it is one of the form's: marked aria-invalid, described by the error line, focused.
+  const [errorField, setErrorField] = useState<keyof Draft | null>(null);
+  const errorId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
   const [saving, setSaving] = useState(false);
   const [savedAt, setSavedAt] = useState<number | null>(null);
   const readOnly = profile?.kind === 'sandbox';
@@ -62,10 +83,11 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
   const draft = readOnly ? { ...draftOf(profile), serviceName: edited.serviceName } : edited;
   const locked = (key: keyof Draft) => readOnly && key !== 'serviceName';
 
-  const field = (key: keyof Draft, label: string, hint?: string, type: 'text' | 'url' | 'number' = 'text') => (
+  const field = (key: keyof Draft, hint?: string, type: 'text' | 'url' | 'number' = 'text') => (
     <label className="field">
-      <span>{label}</span>
+      <span>{LABELS[key]}</span>
       <input
+        {...(errorField === key ? { 'aria-invalid': true, 'aria-describedby': errorId } : {})}
         type={type}
         value={draft[key]}
         readOnly={locked(key)}
@@ -79,8 +101,8 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
     setError(null);
+    setErrorField(null);
     const fields = {
       ...draft,
       healthUrl: draft.healthUrl.trim() || null,
@@ -93,6 +115,18 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
       pollIntervalSeconds: Number(draft.pollIntervalSeconds),
       database: profile?.database ?? null,
     };
+    // Checked here by the schema the app saves with, so the message names the field as the form labels it.
+    const checked = ProfileFields.safeParse(fields);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      const key = String(issue.path[0] ?? '') as keyof Draft;
+      const label = key in LABELS ? LABELS[key] : null;
+      setError(label ? `${label}: ${issue.message}` : issue.message);
+      setErrorField(label ? key : null);
+      if (label) formRef.current?.querySelector<HTMLInputElement>(`input[name="${key}"]`)?.focus();
+      return;
+    }
+    setSaving(true);
     (profile ? api.invoke('profiles.update', { id: profile.id, fields }) : api.invoke('profiles.create', { fields }))
       .then((saved) => {
         setSavedAt(Date.now());
@@ -103,28 +137,27 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-label={profile ? `Profile ${profile.name}` : 'New profile'} data-testid="profile-form">
+    <form ref={formRef} className="card" onSubmit={submit} aria-label={profile ? `Profile ${profile.name}` : 'New profile'} data-testid="profile-form">
       <h2>{profile ? profile.name : 'New profile'}</h2>
       {readOnly ? <p className="muted">The sandbox sets these addresses itself. Duplicate this profile to point the app at your own ClickStack.</p> : null}
       <div className="grid2">
-        {field('name', 'Name')}
-        {field('serviceName', 'Gateway service name', 'ServiceName of the gateway’s spans')}
-        {field('otlpEndpoint', 'Collector OTLP traces endpoint', 'https://<domain>/v1/traces', 'url')}
-        {field('otlpGrpcEndpoint', 'Collector OTLP/gRPC endpoint', 'https://<domain>:4317 (TLS) or http://<host>:4317; empty: the OTLP host on 4317', 'url')}
-        {field('healthUrl', 'Collector health URL', 'Empty: the collector host on port 13133', 'url')}
-        {field('clickhouseUrl', 'ClickHouse URL', 'https://host:8443 or http://host:8123', 'url')}
-        {field('clickhouseUser', 'ClickHouse user')}
-        {field('hyperdxUrl', 'HyperDX URL', 'For “open in HyperDX” links (optional); a path is kept, e.g. https://host/hyperdx/', 'url')}
+        {field('name')}
+        {field('serviceName', 'ServiceName of the gateway’s spans')}
+        {field('otlpEndpoint', 'https://<domain>/v1/traces', 'url')}
+        {field('otlpGrpcEndpoint', 'https://<domain>:4317 (TLS) or http://<host>:4317; empty: the OTLP host on 4317', 'url')}
+        {field('healthUrl', 'Empty: the collector host on port 13133', 'url')}
+        {field('clickhouseUrl', 'https://host:8443 or http://host:8123', 'url')}
+        {field('clickhouseUser')}
+        {field('hyperdxUrl', 'For “open in HyperDX” links (optional); a path is kept, e.g. https://host/hyperdx/', 'url')}
         {field(
           'hyperdxSourceId',
-          'HyperDX traces source id',
           draft.hyperdxSourceId.trim()
             ? 'In HyperDX: Search, pick your traces source, copy the value after source= in the address bar'
             : 'Empty: HyperDX opens its default source, which may not be your traces. In HyperDX: Search, pick your traces source, copy the value after source= in the address bar',
         )}
-        {field('stallThresholdMinutes', 'Stall threshold (minutes)', undefined, 'number')}
-        {field('pollIntervalSeconds', 'Poll interval (seconds)', undefined, 'number')}
-        {field('canaryIntervalMinutes', 'Canary every (minutes)', 'Empty: no canary. A canary tells “quiet” from “broken”.', 'number')}
+        {field('stallThresholdMinutes', undefined, 'number')}
+        {field('pollIntervalSeconds', undefined, 'number')}
+        {field('canaryIntervalMinutes', 'Empty: no canary. A canary tells “quiet” from “broken”.', 'number')}
       </div>
       {readOnly ? null : profile ? (
         <div className="grid2">
@@ -144,7 +177,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
           ))}
         </ul>
       ) : null}
-      <ErrorLine error={error} />
+      <ErrorLine error={error} id={errorId} />
       {readOnly && draft.serviceName === profile?.serviceName ? null : (
         <div className="row">
           <button type="submit" disabled={saving}>
