@@ -45,9 +45,14 @@ test.describe('setup checklist', () => {
     await expect(form.locator('input[name="clickhouseUrl"]')).toHaveValue('');
     await expect(form.locator('input[name="clickhouseUrl"]')).toHaveAttribute('placeholder', 'https://clickhouse.example.com:8443');
     await form.locator('input[name="name"]').fill('Closed ports');
-    await form.getByRole('button', { name: 'Create profile' }).click();
-    // The error names the field as the form labels it, and that field is marked and focused.
+    // In a small window, from the keyboard: Enter in the first field.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 800, height: 600 });
+    await form.locator('input[name="name"]').press('Enter');
+    // The error names the field as the form labels it, under that field, which is marked, focused and in sight.
     const otlp = form.locator('input[name="otlpEndpoint"]');
+    await expect(form.getByRole('alert')).toBeInViewport();
+    await expect(otlp).toBeInViewport();
     await expect(form.getByRole('alert')).toHaveText('Collector OTLP traces endpoint: must be a full URL such as https://otel.example.com/v1/traces');
     await expect(otlp).toHaveAttribute('aria-invalid', 'true');
     await expect(otlp).toBeFocused();
@@ -57,7 +62,9 @@ test.describe('setup checklist', () => {
     await expect(form.getByRole('alert')).toHaveText('ClickHouse URL: must be a full URL such as https://clickhouse.example.com:8443');
     await expect(form.locator('input[name="clickhouseUrl"]')).toBeFocused();
     expect(await otlp.getAttribute('aria-invalid'), 'the fixed field is no longer marked').toBeNull();
+    await expect(form.getByRole('alert')).toBeInViewport();
     await page.screenshot({ path: `${SCREENSHOTS}/profile-form-field-error.png` });
+    if (size) await page.setViewportSize(size);
     await form.locator('input[name="clickhouseUrl"]').fill('http://127.0.0.1:9');
     await form.getByRole('button', { name: 'Create profile' }).click();
     await expect(page.getByTestId('profile-select')).toHaveValue(/closed-ports-/);

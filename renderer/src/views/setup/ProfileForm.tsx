@@ -83,21 +83,38 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
   const draft = readOnly ? { ...draftOf(profile), serviceName: edited.serviceName } : edited;
   const locked = (key: keyof Draft) => readOnly && key !== 'serviceName';
 
-  const field = (key: keyof Draft, hint?: string, type: 'text' | 'url' | 'number' = 'text') => (
-    <label className="field">
-      <span>{LABELS[key]}</span>
-      <input
-        {...(errorField === key ? { 'aria-invalid': true, 'aria-describedby': errorId } : {})}
-        type={type}
-        value={draft[key]}
-        readOnly={locked(key)}
-        name={key}
-        placeholder={EXAMPLES[key]}
-        onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value })}
-      />
-      {hint ? <small className="muted">{hint}</small> : null}
-    </label>
-  );
+  const field = (key: keyof Draft, hint?: string, type: 'text' | 'url' | 'number' = 'text') => {
+    const hintId = `${errorId}-${key}-hint`;
+    const describedBy = [errorField === key ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ');
+    return (
+      <label className="field">
+        <span>{LABELS[key]}</span>
+        <input
+          // Named by the label alone; its error and hint describe it.
+          aria-label={LABELS[key]}
+          aria-invalid={errorField === key ? true : undefined}
+          aria-describedby={describedBy || undefined}
+          type={type}
+          value={draft[key]}
+          readOnly={locked(key)}
+          name={key}
+          placeholder={EXAMPLES[key]}
+          onChange={(e) => setDraft({ ...draft, [key]: type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value })}
+        />
+        {/* Under its field, not at the form's end: in a small window the end is out of sight when the field takes focus. */}
+        {errorField === key ? (
+          <small className="error-text" role="alert" id={errorId}>
+            {error}
+          </small>
+        ) : null}
+        {hint ? (
+          <small className="muted" id={hintId}>
+            {hint}
+          </small>
+        ) : null}
+      </label>
+    );
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -177,7 +194,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
           ))}
         </ul>
       ) : null}
-      <ErrorLine error={error} id={errorId} />
+      <ErrorLine error={errorField ? null : error} />
       {readOnly && draft.serviceName === profile?.serviceName ? null : (
         <div className="row">
           <button type="submit" disabled={saving}>
