@@ -4,13 +4,13 @@
  * the merged part's block range and rows (system.parts), not by counting the slice's spans per
  * minute again (on a busy table merges come every few minutes, and that count read ~10 M rows of
  * the time column in bench:summary). A part is taken as a pure merge only when the parts seen
- * before tile its block range exactly, none and it are mutated (data_version is its first block),
- * and its rows are their sum: a TTL drop, a delete, an update or a part never seen makes it new.
+ * before tile its block range exactly, neither it nor they are mutated (data_version is the first
+ * block), and its rows are their sum: a TTL drop, a delete, an update or a part never seen makes it new.
  */
 import type { PartSpan } from './table-parts.js';
 
 /** How many parts are remembered per table (the newest kept); beyond it a merge of forgotten parts is just a new part. */
-export const LINEAGE_PARTS = 20_000;
+const LINEAGE_PARTS = 20_000;
 
 interface Known {
   part: PartSpan;
@@ -36,10 +36,6 @@ export class PartLineage {
     this.tables.set(tableKey, trimmed(now));
     while (this.tables.size > 16) this.tables.delete(this.tables.keys().next().value!);
     return parts.flatMap((p) => now.get(p.name)!.leaves);
-  }
-
-  clear(): void {
-    this.tables.clear();
   }
 }
 

@@ -78,7 +78,7 @@ type SliceRow = z.infer<typeof SliceRow>;
 export const summarySlices = new SummarySliceCache<SliceRow>();
 
 /** The parts the summaries' slices were read from, and what they were merged into since. */
-export const summaryParts = new PartLineage();
+const summaryParts = new PartLineage();
 
 const McpRaw = z.object({ server: z.string(), tool: z.string(), calls: num, errors: num, requests: num, p50Ms: num, p95Ms: num });
 const MinuteRow = z.object({ m: num, n: num });

@@ -71,7 +71,7 @@ export function ProfileForm({ profile, onSaved, onCancel, vaultBackend }: { prof
   const api = useApi();
   const [edited, setDraft] = useState<Draft>(() => draftOf(profile));
   const [error, setError] = useState<string | null>(null);
-  // The field the error is about, when it is one of the form's: marked aria-invalid, described by the error line, focused.
+  // The field the error is about, when it is one of the form's: the error shows under it, and it is marked aria-invalid, described by the error and focused.
   const [errorField, setErrorField] = useState<keyof Draft | null>(null);
   const errorId = useId();
   const formRef = useRef<HTMLFormElement>(null);
