@@ -25,6 +25,9 @@ import { activeParts, partsSignature } from './table-parts.js';
 import { PartLineage } from './part-lineage.js';
 import { MINUTE_MS, mergeMinutes, planSlices, runsOf, spansIn, SummarySliceCache, wholeMinutes, type CachedSlice, type MinuteCounts, type Minutes, type Piece, type Slice } from './summary-slices.js';
 
+/** How far past a slice read now its spans are counted, in slices: most requests end well within one. */
+const FRESH_REACH_SLICES = 1;
+
 /** Cost series per model: this many models by cost, the rest summed as "other". */
 export const SERIES_TOP_MODELS = 6;
 
@@ -279,10 +282,11 @@ export async function trafficSummary(
       const c = cached.get(p.id);
       return p.whole && c !== undefined && inWindow(c) && c.parts !== null && c.parts === partsOf(c.minutes);
     };
-    // Slices whose parts changed (a merge, an insert near them) are checked by their spans per minute.
-    // The whole slices about to be read that may be kept are counted too (from a minute before them to
-    // the window's end, where their requests' spans may reach): a slice kept without its counts would be
-    // read again after the next merge, and a busy table merges every few minutes.
+    // Slices whose parts changed (a merge part-lineage.ts cannot tell, an insert near them) are checked
+    // by their spans per minute. The whole slices about to be read that may be kept are counted too, from
+    // a minute before them to a slice's length past them (FRESH_REACH_SLICES): a slice whose requests end
+    // later is kept by its parts alone (read again when they change). Counted to the window's end, the
+    // minutes read at the window's old end when it moves on counted the whole window (9.6 M rows).
     const byPartsRead = planSlices(fromMs, toMs, sliceMs, byParts).read;
     const doubtful = byPartsRead.flatMap((p) => {
       const c = cached.get(p.id);
@@ -291,7 +295,7 @@ export async function trafficSummary(
     const fresh = byPartsRead.flatMap((p) => {
       const c = cached.get(p.id);
       const checkable = c !== undefined && inWindow(c) && c.spans !== null;
-      return p.whole && !checkable && p.toMs + MEMBER_MARGIN_MS <= toMs ? [{ first: Math.floor((p.fromMs - MEMBER_MARGIN_MS) / MINUTE_MS), last: Math.floor(toMs / MINUTE_MS) }] : [];
+      return p.whole && !checkable && p.toMs + MEMBER_MARGIN_MS <= toMs ? [{ first: Math.floor((p.fromMs - MEMBER_MARGIN_MS) / MINUTE_MS), last: Math.floor(Math.min(toMs, p.toMs + MEMBER_MARGIN_MS + FRESH_REACH_SLICES * sliceMs) / MINUTE_MS) }] : [];
     });
     // Counted as the few ranges they make (the changed slices, the edge about to be read), not one
     // range from the oldest to the newest: a merge of old parts and the window's new edge would
