@@ -32,6 +32,11 @@ test.describe('gateway traffic', () => {
     const limited = sent.find((r) => r.kind === 'ratelimit')!;
     await expect(page.getByTestId('summary').getByTestId('models-table')).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/gateway-requests.png`, fullPage: true });
+    // An MCP tool's long name, cut by its column, ends in an ellipsis and is named in full on hover.
+    const call = sent.find((r) => r.mcp && r.mcp.tool.length > 15)!;
+    const toolCell = page.getByTestId('request-what').filter({ hasText: `${call.mcp!.server} · ${call.mcp!.tool}` }).first();
+    await expect(toolCell).toHaveAttribute('title', `${call.mcp!.server} · ${call.mcp!.tool}`);
+    await expect(toolCell).toHaveCSS('text-overflow', 'ellipsis');
 
     // The per-model cost is what the Model spans reported — not $0.
     const truth = new Map<string, number>();

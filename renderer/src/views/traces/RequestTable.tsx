@@ -25,13 +25,21 @@ function Status({ r }: { r: Request }) {
 
 function What({ r }: { r: Request }) {
   // A failed row says where and why in place of the request's type (the tooltip keeps both).
+  // Each part cut with an ellipsis where the column is narrow, and named in full on hover (an MCP tool's name runs long).
+  const name = failed(r) ? r.failedSpan || what(r) : what(r);
   return failed(r) ? (
     <span className="request-what" data-testid="row-error">
-      <span className="strong">{r.failedSpan || what(r)}</span>
+      <span className="strong" title={name}>
+        {name}
+      </span>
       <span className="row-error">{r.errorMessage || (r.mcpErrors ? 'the tool failed' : 'failed')}</span>
     </span>
   ) : (
-    <span className="strong request-what">{what(r)}</span>
+    <span className="request-what">
+      <span className="strong" title={name} data-testid="request-what">
+        {name}
+      </span>
+    </span>
   );
 }
 
