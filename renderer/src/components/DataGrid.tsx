@@ -31,6 +31,20 @@ export interface DataGridProps<T> {
   className?: string;
 }
 
+/**
+ * Dispatched on a grid's element (enterGrid) to give it the focus from elsewhere, as ↓ in a
+ * search box does: the grid takes focus with its first row active (the top of what was just searched).
+ */
+const GRID_ENTER = 'cst-grid-enter';
+
+/** Moves the focus into the first grid within `container`; false when it holds none. */
+export function enterGrid(container: HTMLElement | null): boolean {
+  const grid = container?.querySelector<HTMLElement>('[role="grid"]');
+  if (!grid) return false;
+  grid.dispatchEvent(new Event(GRID_ENTER));
+  return true;
+}
+
 const KEYS: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: 10, PageUp: -10 };
 
 /**
@@ -60,6 +74,23 @@ export function DataGrid<T>(props: DataGridProps<T>) {
   useEffect(() => {
     if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
   }, [activeIndex, virtualizer]);
+
+  // The latest rows and selection for the enter event's listener, added once.
+  const latest = useRef({ rows, onActive });
+  useEffect(() => {
+    latest.current = { rows, onActive };
+  });
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const enter = () => {
+      el.focus();
+      const { rows: now, onActive: activate } = latest.current;
+      if (now.length > 0) activate(now[0]!);
+    };
+    el.addEventListener(GRID_ENTER, enter);
+    return () => el.removeEventListener(GRID_ENTER, enter);
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey || !rows.length) return;

@@ -33,7 +33,7 @@ function currentWord(value: string): { start: number; word: string } {
  * completion (Tab or Enter takes the highlighted one), recent searches when empty, and the
  * syntax help one click away.
  */
-export function SearchBox({ profileId, value, onChange, language, onLanguage, placeholder }: { profileId: string | undefined; value: string; onChange: (v: string) => void; language: 'lucene' | 'sql'; onLanguage: (l: 'lucene' | 'sql') => void; placeholder: string }) {
+export function SearchBox({ profileId, value, onChange, language, onLanguage, placeholder, onArrowDown }: { profileId: string | undefined; value: string; onChange: (v: string) => void; language: 'lucene' | 'sql'; onLanguage: (l: 'lucene' | 'sql') => void; placeholder: string; /** ↓ with no suggestion open: the results take the keyboard (false when there are none). */ onArrowDown?: () => boolean }) {
   // Completion is a convenience: without the fields the box still works.
   const fields = useContractQuery('traces.fields', profileId ? { profileId } : null, { staleTime: 5 * 60_000 }).data ?? null;
   const [open, setOpen] = useState(false);
@@ -103,7 +103,10 @@ export function SearchBox({ profileId, value, onChange, language, onLanguage, pl
             closing.current = window.setTimeout(() => setOpen(false), 150);
           }}
           onKeyDown={(e) => {
-            if (!showing) return;
+            if (!showing) {
+              if (e.key === 'ArrowDown' && !e.altKey && onArrowDown?.()) e.preventDefault();
+              return;
+            }
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
               e.preventDefault();
               setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : options.length - 1)) % options.length);

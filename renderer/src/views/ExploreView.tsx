@@ -1,6 +1,7 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useActiveProfile } from '../api/profiles';
+import { enterGrid } from '../components/DataGrid';
 import { useListHeight } from '../components/use-list-height';
 import { useViewKeys } from '../components/use-view-keys';
 import { ViewHeader } from '../components/ViewHeader';
@@ -55,7 +56,7 @@ export function ExploreView() {
       {/* The drawer comes right after the list in the page's order (the summary after it), so Tab goes from the list into the open trace. */}
       <div className="list-column" ref={list} inert={covered}>
         <ViewHeader title="Explore" subtitle="Search the gateway's requests and spans, open any trace or conversation, compare models, users and tools." />
-        <ExploreToolbar search={search} window={w} profile={profile} onSearch={searchFor} onChange={(p) => set(p)} />
+        <ExploreToolbar search={search} window={w} profile={profile} onSearch={searchFor} onChange={(p) => set(p)} onToResults={() => enterGrid(list.current?.querySelector<HTMLElement>('[data-testid="search-results"]') ?? null)} />
         {search.show === 'requests' ? (
           <RequestResults
             {...listProps}

@@ -44,7 +44,7 @@ function HyperdxLink({ profile, window: w }: { profile: ProfileT | null; window:
  * The search as the user edits it; Search (or Enter) puts it in the URL. The box follows the URL
  * when it changes by itself (Back, a pasted link, a number clicked in the summary).
  */
-export function ExploreToolbar({ search, window: w, profile, onSearch, onChange }: { search: ExploreSearch; window: SearchWindow | null; profile: ProfileT | null; onSearch: (patch: Partial<ExploreSearch>) => void; onChange: (patch: Partial<ExploreSearch>) => void }) {
+export function ExploreToolbar({ search, window: w, profile, onSearch, onChange, onToResults }: { search: ExploreSearch; window: SearchWindow | null; profile: ProfileT | null; onSearch: (patch: Partial<ExploreSearch>) => void; onChange: (patch: Partial<ExploreSearch>) => void; /** ↓ in the search box: the results take the keyboard (false when there are none). */ onToResults?: () => boolean }) {
   const [shown, setShown] = useState({ q: search.q, lang: search.lang });
   const [draft, setDraft] = useState(shown);
   if (shown.q !== search.q || shown.lang !== search.lang) {
@@ -61,7 +61,7 @@ export function ExploreToolbar({ search, window: w, profile, onSearch, onChange 
         onSearch({ q: draft.q, lang: draft.lang });
       }}
     >
-      <SearchBox profileId={profile?.id} value={draft.q} onChange={(q) => setDraft((d) => ({ ...d, q }))} language={draft.lang} onLanguage={(lang) => setDraft((d) => ({ ...d, lang }))} placeholder='e.g. StatusCode:Error SpanAttributes.tfy.request.model_name:"openai-main/gpt-4o" or model:gpt-4o duration:>2s' />
+      <SearchBox profileId={profile?.id} value={draft.q} onChange={(q) => setDraft((d) => ({ ...d, q }))} language={draft.lang} onLanguage={(lang) => setDraft((d) => ({ ...d, lang }))} placeholder='e.g. StatusCode:Error SpanAttributes.tfy.request.model_name:"openai-main/gpt-4o" or model:gpt-4o duration:>2s' onArrowDown={onToResults} />
       <RangeSelect search={search} onChange={onChange} />
       <div className="seg" role="group" aria-label="Show">
         {(['requests', 'spans'] as const).map((m) => (
