@@ -212,6 +212,11 @@ test('a trace opens in a drawer beside the list, which keeps its scroll; the key
   await expect(page.locator('[data-testid="request-row"][aria-current="true"]')).toHaveCount(1);
   await expect(drawer.getByTestId('wf-row').first()).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/explore-drawer-1440.png` });
+  // The summary under the narrowed list keeps each model's cost in sight (its medians give way).
+  const summaryBox = (await page.getByTestId('summary').boundingBox())!;
+  const costBox = (await page.getByTestId('model-cost').first().boundingBox())!;
+  expect(costBox.x + costBox.width, 'the cost column ends inside the summary').toBeLessThanOrEqual(summaryBox.x + summaryBox.width);
+  await expect(page.getByTestId('models-table').getByRole('columnheader', { name: 'Cost' })).toBeVisible();
 
   // Keyboard only: Escape closes and gives the list the focus; ↓/j move the selection, Enter opens, the drawer follows.
   await page.keyboard.press('Escape');

@@ -23,7 +23,7 @@ function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void
           {(r.errorRate * 100).toFixed(1)}%
         </Drill>
       </td>
-      <td>
+      <td className="wide-only">
         <Drill query={`${m} duration:>=${Math.floor(r.p50Ms)}ms`} onSearch={onSearch} label="slower than p50">
           {fmtMs(r.p50Ms)}
         </Drill>
@@ -33,14 +33,16 @@ function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void
           {fmtMs(r.p95Ms)}
         </Drill>
       </td>
-      <td>{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
+      <td className="wide-only">{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
       <td>
         <Drill query={m} onSearch={onSearch} label="tokens">
           <TokenSplit t={r} />
         </Drill>
       </td>
       {EXTRA_SUMS.map((c) => (
-        <td key={c.fact}>{fmtNum(r[c.fact])}</td>
+        <td key={c.fact} className="wide-only">
+          {fmtNum(r[c.fact])}
+        </td>
       ))}
       <td data-testid="model-cost">
         <Drill query={m} onSearch={onSearch} label="cost">
@@ -51,6 +53,8 @@ function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void
   );
 }
 
+const WIDE_ONLY = new Set(['p50', 'TTFT p50', ...EXTRA_SUMS.map((c) => c.label)]);
+
 /** Per requested model: traffic, errors, latency, tokens and cost; each number searches its requests. */
 export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
   if (!summary.models.length) return <p className="muted">No model requests {inWhat(summary)}.</p>;
@@ -59,8 +63,11 @@ export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch:
       <table className="history models" aria-label="Per-model summary" data-testid="models-table">
         <thead>
           <tr>
+            {/* In a narrow summary (beside an open trace, a small window) the median columns give way, so the cost stays in sight. */}
             {['Model (requested)', 'Requests', 'Errors', 'p50', 'p95', 'TTFT p50', 'Tokens', ...EXTRA_SUMS.map((c) => c.label), 'Cost'].map((h) => (
-              <th key={h}>{h}</th>
+              <th key={h} className={WIDE_ONLY.has(h) ? 'wide-only' : undefined}>
+                {h}
+              </th>
             ))}
           </tr>
         </thead>
