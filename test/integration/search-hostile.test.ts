@@ -117,4 +117,15 @@ describe('search', () => {
     expect(result).toHaveProperty('error');
     expect((result as { error: string }).error).toMatch(message);
   });
+
+  it('a key no span has, like no other name, points at the field and says where the keys are, not at names it does not resemble', async () => {
+    const q = 'status:ok SpanAttributes.nope.key:x';
+    let caught: unknown = null;
+    await prepareSearch(q, table, { fromMs: 0, toMs: Date.now() + 60_000 }).catch((e: unknown) => (caught = e));
+    expect(caught).toBeInstanceOf(SearchSyntaxError);
+    const e = caught as SearchSyntaxError;
+    expect(e.message).not.toMatch(/Did you mean/);
+    expect(e.message).toMatch(/Type SpanAttributes\. in the search box/);
+    expect(e.position, 'the field starts at character 11').toBe(q.indexOf('SpanAttributes'));
+  });
 });

@@ -78,21 +78,31 @@ function distance(a: string, b: string): number {
 export function suggestions(field: string, layout: TableLayout, keys: KnownKeys): string[] {
   const bare = field.replace(/^(SpanAttributes|ResourceAttributes|resource)\./, '');
   const candidates = [...Object.keys(layout.columns), ...EXTENSIONS, ...keys.span, ...keys.span.map((k) => `SpanAttributes.${k}`), ...keys.resource.map((k) => `ResourceAttributes.${k}`)];
+  // Edits are held to a third of the name past its map's prefix: the prefix ("SpanAttributes.") does
+  // not make an unrelated key ("note", or the short field "name", for "nope.key") look near.
+  const limit = Math.max(2, Math.floor(bare.length / 3));
+  const near = (a: string, b: string) => {
+    const d = distance(a, b);
+    return d <= limit ? d : Infinity;
+  };
   return [...new Set(candidates)]
-    .map((c) => ({ c, d: Math.min(distance(field, c), distance(bare, c.replace(/^(SpanAttributes|ResourceAttributes)\./, '')) + 1) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(field.length / 3)))
+    .map((c) => ({ c, d: Math.min(near(field, c), near(bare, c.replace(/^(SpanAttributes|ResourceAttributes)\./, '')) + 1) }))
+    .filter((x) => Number.isFinite(x.d))
     .sort((a, b) => a.d - b.d || a.c.length - b.c.length)
     .slice(0, 3)
     .map((x) => x.c);
 }
 
-function unknownField(field: string, why: string, layout: TableLayout, keys: KnownKeys, position: number): SearchSyntaxError {
+const FIELDS_ARE = ' Fields are columns (ServiceName, SpanName, StatusCode, Duration…), SpanAttributes.<key>, ResourceAttributes.<key>, or our short fields (model:, status:, duration:…).';
+
+function unknownField(field: string, why: string, layout: TableLayout, keys: KnownKeys, position: number, otherwise = FIELDS_ARE): SearchSyntaxError {
   const near = suggestions(field, layout, keys);
-  return new SearchSyntaxError(`${why}${near.length ? ` Did you mean ${near.map((n) => `${n}:`).join(' or ')}?` : ' Fields are columns (ServiceName, SpanName, StatusCode, Duration…), SpanAttributes.<key>, ResourceAttributes.<key>, or our short fields (model:, status:, duration:…).'}`, position);
+  return new SearchSyntaxError(`${why}${near.length ? ` Did you mean ${near.map((n) => `${n}:`).join(' or ')}?` : otherwise}`, position);
 }
 
 function firstPosition(node: SearchNode, field: string): number {
-  if (node.kind === 'term' || node.kind === 'range') return node.field === field ? node.position : -1;
+  if (node.kind === 'term') return node.field === field ? (node.fieldAt ?? node.position) : -1;
+  if (node.kind === 'range') return node.field === field ? node.position : -1;
   if (node.kind === 'not') return firstPosition(node.node, field);
   const l = firstPosition(node.left, field);
   return l >= 0 ? l : firstPosition(node.right, field);
@@ -110,7 +120,8 @@ export interface UncheckedKey {
 
 function missingKey(k: UncheckedKey, layout: TableLayout, keys: KnownKeys): SearchSyntaxError {
   const why = !k.bare ? `No span in this time range has the attribute "${k.key}" in ${k.map}, so "${k.field}" would match nothing.` : `"${k.field}" is not a column, a short field or an attribute key of any span in this time range.`;
-  return unknownField(k.field, why, layout, keys, k.position);
+  // A key with nothing near it: the box completes the keys the range has, as the user types the map's name.
+  return unknownField(k.field, why, layout, keys, k.position, k.bare ? FIELDS_ARE : ` Type ${k.map}. in the search box to choose among the keys spans in this range have.`);
 }
 
 /** Fails with the search error for the first of these keys that no span in the range has. */

@@ -16,7 +16,8 @@ export type SearchNode =
   | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode }
   | { kind: 'not'; node: SearchNode }
   /** field null: bare text. `scoped`: inside `field:( … )`, where HyperDX reads wildcards as LIKE patterns. */
-  | { kind: 'term'; field: string | null; value: string; quoted: boolean; scoped: boolean; position: number }
+  /** `position`: where the value starts (a value's error points there); `fieldAt`: where the field starts (a field's error points there). */
+  | { kind: 'term'; field: string | null; value: string; quoted: boolean; scoped: boolean; position: number; fieldAt?: number }
   | { kind: 'range'; field: string; from: string; to: string; inclusive: Inclusive; position: number };
 
 // The parser is plain JavaScript: its AST is checked here, at the boundary, before anything reads it.
@@ -115,7 +116,7 @@ function toTree(raw: unknown, scope: string | null): SearchNode | null {
     // `-bar` negates a bare term; `level:-5` searches for "-5" (as HyperDX reads them).
     const negatedTerm = implicit && t.prefix === '-';
     if (!implicit && t.prefix === '-') value = `-${value}`;
-    const node: SearchNode = { kind: 'term', field, value, quoted: t.quoted, scoped: implicit && scope !== null, position: position(t.termLocation ?? t.fieldLocation) };
+    const node: SearchNode = { kind: 'term', field, value, quoted: t.quoted, scoped: implicit && scope !== null, position: position(t.termLocation ?? t.fieldLocation), fieldAt: implicit ? position(t.termLocation) : position(t.fieldLocation ?? t.termLocation) };
     return negate(node, negatedField || negatedTerm);
   }
   const range = RangeNode.safeParse(raw);
