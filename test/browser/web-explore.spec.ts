@@ -181,6 +181,15 @@ test('the list and the summary answer the same search and range, and the list re
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByTestId('search-error')).toContainText('never closed');
   await expect(page.getByTestId('request-row')).toHaveCount(0);
+  // The error stands where the rows were, with no empty table under it.
+  await expect(grid).toHaveCount(0);
+  // A search that finds nothing says so where the rows would be, in sight in a small window.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.getByTestId('search-input').fill('model:"no-such-model"');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByTestId('no-results')).toBeInViewport();
+  await expect(page.getByTestId('no-results')).toContainText('No requests match in this range');
+  await page.setViewportSize({ width: 1440, height: 900 });
   // In SQL mode the error points into what the user typed, not into the SQL built around it.
   await page.getByTestId('language-sql').click();
   await page.getByTestId('search-input').fill("StatusCode = 'Error' AND AND Duration > 1");

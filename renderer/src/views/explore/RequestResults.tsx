@@ -28,6 +28,7 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
   const stoppedAt = !query.error && !stale && query.hasNextPage ? (last?.searchedFromMs ?? null) : null;
   const loadMore = query.hasNextPage && !query.isFetchingNextPage && !stale && stoppedAt === null ? () => void query.fetchNextPage() : undefined;
   const cancelled = wasCancelled(query, w !== null);
+  const none = requests.length === 0 && query.data !== undefined && !stale && !query.error && !query.isFetching && stoppedAt === null;
   // Cancel stops the search, not only its list: the summary of the same search stops with it, and Retry asks it again (a finished one is left alone).
   const cancelSearch = () => {
     void client.cancelQueries({ queryKey: requestsKey(w) });
@@ -56,7 +57,14 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
         </div>
       ) : null}
       {stale ? <p className="muted small pad-x">{cancelled ? "This search was cancelled: the requests below are the previous search's." : "Showing the previous search's requests until this one answers."}</p> : null}
-      <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
+      {/* An empty answer or an error says so where the rows would be, not under an empty table. */}
+      {none ? (
+        <p className="muted pad" role="status" data-testid="no-results">
+          No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.
+        </p>
+      ) : query.error ? null : (
+        <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
+      )}
       {stoppedAt !== null && w ? (
         <SearchedBack searchedFromMs={stoppedAt} rangeFromMs={w.fromMs} rowsRead={last?.rowsRead ?? 0} found={requests.length} what="request" busy={query.isFetchingNextPage} onFurther={() => void query.fetchNextPage()} />
       ) : null}
@@ -65,7 +73,6 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
           That is every request of the range{w ? `, back to ${new Date(w.fromMs).toLocaleString([], { hour12: false })}` : ''}.
         </p>
       ) : null}
-      {requests.length === 0 && query.data && !stale && !query.error && !query.isFetching && stoppedAt === null ? <p className="muted pad">No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.</p> : null}
     </section>
   );
 }

@@ -14,6 +14,7 @@ export function SpanResults({ window: w, height, activeKey, openKey, onActive, o
   const shown = query.data?.window ?? null;
   const stale = query.isPlaceholderData;
   const stoppedAt = query.data && !query.error && !stale ? query.data.searchedFromMs : null;
+  const none = spans.length === 0 && query.data !== undefined && !stale && !query.error && !query.isFetching && stoppedAt === null;
   return (
     <section className={`card flush ${stale ? 'is-stale' : ''}`} aria-busy={query.isFetching} data-testid="search-results" data-query={shown && !query.error ? shown.query : undefined} data-mode="spans" data-count={spans.length}>
       <div className="list-head">
@@ -32,9 +33,15 @@ export function SpanResults({ window: w, height, activeKey, openKey, onActive, o
           {query.error.message}
         </div>
       ) : null}
-      <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
+      {/* An empty answer or an error says so where the rows would be, not under an empty table. */}
+      {none ? (
+        <p className="muted pad" role="status" data-testid="no-results">
+          No spans match in this range.
+        </p>
+      ) : query.error ? null : (
+        <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
+      )}
       {stoppedAt !== null && w ? <SearchedBack searchedFromMs={stoppedAt} rangeFromMs={w.fromMs} rowsRead={query.data?.rowsRead ?? 0} found={spans.length} what="span" busy={query.isFetching} onFurther={() => onSearchOlder(stoppedAt)} /> : null}
-      {spans.length === 0 && query.data && !stale && !query.error && !query.isFetching && stoppedAt === null ? <p className="muted pad">No spans match in this range.</p> : null}
     </section>
   );
 }
