@@ -103,6 +103,9 @@ test.describe('gateway traffic', () => {
     const box = await page.getByTestId('span-panel').locator('code.long-value').first().boundingBox();
     expect(box!.height).toBeLessThanOrEqual(170);
     await page.getByTestId('span-panel').screenshot({ path: `${SCREENSHOTS}/span-panel-long-attribute.png` });
+    // Every key fits its column (a long one breaks at its dots), none runs under its value.
+    const overflowing = await page.getByTestId('span-panel').locator('.kv dt').evaluateAll((dts) => dts.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent));
+    expect(overflowing, 'keys wider than their column').toEqual([]);
 
     // A successful chat request: the request's tokens and cost, summed from its Model span, on the root.
     const ok = sent.find((r) => r.kind === 'chat' && r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 3)!;
