@@ -1,6 +1,7 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useMemo, useRef, useState } from 'react';
 import { useActiveProfile } from '../api/profiles';
+import { enterGrid } from '../components/DataGrid';
 import { useListHeight } from '../components/use-list-height';
 import { useViewKeys } from '../components/use-view-keys';
 import { ViewHeader } from '../components/ViewHeader';
@@ -41,7 +42,7 @@ export function LiveTailView() {
     <div className={`with-drawer-layout ${open ? 'drawer-open' : ''}`}>
       <div className="list-column" ref={list} inert={covered}>
         <ViewHeader title="Live tail" subtitle="Gateway requests as their spans reach ClickHouse; each span once, even when it arrives late." />
-        <TailToolbar search={search} tail={tail} requests={requests.length} follow={follow} onFollow={setFollow} onChange={(p) => set(p)} />
+        <TailToolbar search={search} tail={tail} requests={requests.length} follow={follow} onFollow={setFollow} onChange={(p) => set(p)} onToResults={() => enterGrid(list.current)} />
         <TailNotes tail={tail} />
         {search.q.trim() && search.show === 'requests' ? (
           <p className="muted pad small" data-testid="tail-filtered-requests">

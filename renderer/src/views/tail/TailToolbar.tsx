@@ -13,7 +13,7 @@ function StateBadge({ tail }: { tail: Tail }) {
 }
 
 /** The tail's filter (applied into the URL), what it shows, pause and follow, and how it is doing. */
-export function TailToolbar({ search, tail, requests, follow, onFollow, onChange }: { search: TailSearch; tail: Tail; requests: number; follow: boolean; onFollow: (f: boolean) => void; onChange: (patch: Partial<TailSearch>) => void }) {
+export function TailToolbar({ search, tail, requests, follow, onFollow, onChange, onToResults }: { search: TailSearch; tail: Tail; requests: number; follow: boolean; onFollow: (f: boolean) => void; onChange: (patch: Partial<TailSearch>) => void; /** ↓ in the filter box: the rows take the keyboard (false when there are none). */ onToResults?: () => boolean }) {
   const [shown, setShown] = useState(search.q);
   const [draft, setDraft] = useState(search.q);
   if (shown !== search.q) {
@@ -29,7 +29,14 @@ export function TailToolbar({ search, tail, requests, follow, onFollow, onChange
         onChange({ q: draft });
       }}
     >
-      <input className="grow" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"' aria-label="Tail filter" data-testid="tail-filter" />
+      <input
+        className="grow"
+        value={draft} onChange={(e) => setDraft(e.target.value)} placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"' aria-label="Tail filter"
+        data-testid="tail-filter"
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' && !e.altKey && onToResults?.()) e.preventDefault();
+        }}
+      />
       <button type="submit">Apply</button>
       <div className="seg" role="group" aria-label="Show">
         {(['requests', 'spans'] as const).map((m) => (
