@@ -117,10 +117,12 @@ test.describe('gateway traffic', () => {
     await panel.getByTestId('chat-input').getByRole('button', { name: 'Chat' }).click();
     await page.screenshot({ path: `${SCREENSHOTS}/gateway-trace-chat.png`, fullPage: true });
 
-    // Its conversation, from the panel: every turn in order.
-    await panel.getByTestId('open-conversation').click();
+    // Its conversation, from the panel by the keyboard: every turn in order, and the focus in the drawer, not lost to the page.
+    await panel.getByTestId('open-conversation').focus();
+    await page.keyboard.press('Enter');
     const turns = sent.filter((r) => r.conversationId === ok.conversationId);
     await expect(page.getByTestId('conversation-view').getByTestId('turn')).toHaveCount(turns.length);
+    await expect.poll(() => page.getByTestId('drawer').evaluate((el) => el.contains((globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement as never))).toBe(true);
     await expect(page.getByTestId('conversation-view').getByTestId('turn').first()).toContainText(`Question 1 in ${ok.conversationId}`);
     await page.screenshot({ path: `${SCREENSHOTS}/gateway-conversation.png`, fullPage: true });
     expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');

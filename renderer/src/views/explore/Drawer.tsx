@@ -27,8 +27,11 @@ export function Drawer({ target, takeFocus, onClose, onSelectSpan }: { target: D
   useEffect(() => {
     ref.current?.scrollTo({ top: 0 });
   }, [target.trace, target.conv]);
+  // Beside the list, too, when the focus was lost: a conversation opened from the trace's own link
+  // unmounts that link, and the focus would fall to the page's body.
   useEffect(() => {
-    if (takeFocus && !ref.current?.contains(document.activeElement)) ref.current?.focus();
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if ((takeFocus || lost) && !ref.current?.contains(document.activeElement)) ref.current?.focus();
   }, [takeFocus, target.trace, target.conv]);
   return (
     <aside className="drawer" ref={ref} aria-label={what} data-testid="drawer" tabIndex={-1}>
