@@ -110,7 +110,7 @@ export function spanFactsOf(attrs: Record<string, string>, eventMs: (event: stri
     const known = RANK[i] !== NONE;
     if (NUMBER_FACT[i]) {
       let n = known ? (FOUND[i] as number) : null;
-      if (n === null) for (const e of spec.events ?? []) if (n === null) n = eventMs(e.event);
+      for (const e of spec.events ?? []) if (n === null) n = eventMs(e.event);
       facts[fact] = n;
       continue;
     }

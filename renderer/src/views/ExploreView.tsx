@@ -56,7 +56,7 @@ export function ExploreView() {
       {/* The drawer comes right after the list in the page's order (the summary after it), so Tab goes from the list into the open trace. */}
       <div className="list-column" ref={list} inert={covered}>
         <ViewHeader title="Explore" subtitle="Search the gateway's requests and spans, open any trace or conversation, compare models, users and tools." />
-        <ExploreToolbar search={search} window={w} profile={profile} onSearch={searchFor} onChange={(p) => set(p)} onToResults={() => enterGrid(list.current?.querySelector<HTMLElement>('[data-testid="search-results"]') ?? null)} />
+        <ExploreToolbar search={search} window={w} profile={profile} onSearch={searchFor} onChange={(p) => set(p)} onToResults={() => enterGrid(list.current)} />
         {search.show === 'requests' ? (
           <RequestResults
             {...listProps}

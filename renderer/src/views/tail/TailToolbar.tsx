@@ -31,7 +31,10 @@ export function TailToolbar({ search, tail, requests, follow, onFollow, onChange
     >
       <input
         className="grow"
-        value={draft} onChange={(e) => setDraft(e.target.value)} placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"' aria-label="Tail filter"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        placeholder='Filter, e.g. status:error OR duration:>5s model:"gpt-4o"'
+        aria-label="Tail filter"
         data-testid="tail-filter"
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' && !e.altKey && onToResults?.()) e.preventDefault();
