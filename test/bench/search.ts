@@ -16,6 +16,7 @@ import { traceWindows } from '../../electron/core/traces/trace-queries.js';
 import { searchSpans } from '../../electron/core/traces/span-search.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { fillSql } from './summary-fill.js';
+import { mergesSettled } from './merges-settled.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -66,18 +67,6 @@ function cases(traceId: string): Case[] {
     { name: 'a word in the input text', query: `SpanAttributes.tfy.input:${word}`, hyperdx: () => `(SpanAttributes['tfy.input'] ILIKE '%${word}%' AND indexHint(mapContains(SpanAttributes, 'tfy.input')))` },
     { name: 'open one trace by id', query: `trace:${traceId}`, hyperdx: () => `TraceId = '${traceId}'` },
   ];
-}
-
-/** Seconds until the table has had no merge running for two polls in a row (at most 120 s). */
-async function mergesSettled(location: { url: string; user: string; password: string; database: string; table: string }): Promise<number> {
-  const t0 = performance.now();
-  let quiet = 0;
-  while (quiet < 2 && performance.now() - t0 < 120_000) {
-    const [r] = (await queryRows(location, { kind: 'search', sql: `SELECT count() AS n FROM system.merges WHERE table = 'otel_traces'`, row: z.object({ n: z.union([z.number(), z.string()]).transform(Number) }) })).rows;
-    quiet = r!.n === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return Math.round((performance.now() - t0) / 1000);
 }
 
 async function main() {

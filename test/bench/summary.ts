@@ -20,6 +20,7 @@ import { SpanTail } from '../../electron/core/traces/span-tail.js';
 import type { TracesLocation } from '../../electron/core/clickhouse/server.js';
 import { startSandbox } from '../../electron/sandbox/sandbox.js';
 import { fillSql } from './summary-fill.js';
+import { mergesSettled } from './merges-settled.js';
 
 const SIZES = [1_000_000, Number(process.env.BENCH_SPANS ?? 10_000_000)];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -76,6 +77,8 @@ async function measureTable(spans: number, schema: (typeof LAYOUTS)[number]) {
     await sandbox.engine.query({ sql: fillSql(now - 60_000, spans, 0, WINDOW_MS - 120_000), format: 'TabSeparated' });
     console.log(`${schema}: ${spans.toLocaleString()} spans filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const location = { url: sandbox.endpoints.clickhouse, user: 'default', password: '', database: 'default', table: 'otel_traces' };
+    // Measured on the table as it stands once the fill's parts are merged, as bench:search is.
+    console.log(`background merges settled in ${await mergesSettled(location)} s`);
     const window = { fromMs: now - WINDOW_MS, toMs: now };
     const table = await describeTracesTable(location);
     const peer = peers(location, window);

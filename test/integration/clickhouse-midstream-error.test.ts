@@ -15,8 +15,8 @@ let server: Server;
 let url: string;
 beforeAll(async () => {
   server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-clickhouse-format': 'JSON' });
-    res.write('{\n\t"meta": [{"name": "n", "type": "UInt64"}],\n\t"data": [\n\t\t{"n": 1},\n');
+    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-clickhouse-format': 'JSONCompact' });
+    res.write('{\n\t"meta": [{"name": "n", "type": "UInt64"}],\n\t"data": [\n\t\t[1],\n');
     res.end('Code: 40. DB::Exception: Checksum doesn\'t match: corrupted data. Reference: 1a2b. (CHECKSUM_DOESNT_MATCH) (version 26.7.1.1)\n');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -76,10 +76,23 @@ export interface QueryAnswer<T> {
   elapsedMs: number;
 }
 
+/**
+ * ClickHouse's JSONCompact answer: the columns named once in `meta`, each row an array of values.
+ * A page of 900 spans as JSON objects was 467 KB, each name repeated on every row; sent and
+ * parsed that way it cost a few ms more than reading the rows did (measured on the sandbox).
+ */
 const JsonAnswer = z.object({
-  data: z.array(z.unknown()),
+  meta: z.array(z.object({ name: z.string() })),
+  data: z.array(z.array(z.unknown())),
   statistics: z.object({ rows_read: z.union([z.number(), z.string()]), elapsed: z.number() }).optional(),
 });
+
+/** One answer row as the object its schema reads: the values under their columns' names. */
+function rowObject(names: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+  return row;
+}
 
 /**
  * A JSON answer, or the exception ClickHouse wrote into it: once the status line has gone out, a
@@ -123,7 +136,7 @@ async function sendQuery<T>(server: ClickHouseServer, o: QueryOptions<T>, call: 
     const rs = await clientFor(server, o.database ?? 'default').query({
       query: o.sql,
       query_params: o.params ?? {},
-      format: 'JSON',
+      format: 'JSONCompact',
       abort_signal: signal,
       ...(call ? { query_id: call.queryId } : {}),
       clickhouse_settings: settings,
@@ -137,8 +150,9 @@ async function sendQuery<T>(server: ClickHouseServer, o: QueryOptions<T>, call: 
   }
   // A row that does not parse is our bug or a table we misread, not a network failure: let it say so.
   const body = JsonAnswer.parse(answer);
+  const names = body.meta.map((m) => m.name);
   return {
-    rows: body.data.map((r) => o.row.parse(r)),
+    rows: body.data.map((r) => o.row.parse(rowObject(names, r))),
     rowsRead: Number(body.statistics?.rows_read ?? 0),
     elapsedMs: Math.round((body.statistics?.elapsed ?? 0) * 1000),
   };
