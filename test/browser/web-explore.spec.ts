@@ -362,3 +362,26 @@ test('at 800×600 no view scrolls sideways; the sidebar keeps icons; the drawer 
   await expect(page.getByTestId('summary')).toHaveAttribute('aria-busy', 'false');
   await page.getByTestId('summary').screenshot({ path: `${SCREENSHOTS}/small-summary.png` });
 });
+
+test('the summary tabs are one tab stop: ←/→ and Home/End move between them and select', async ({ page, app }) => {
+  await openOnSandbox(page, app.launchUrl);
+  await page.goto(`${base}/#/explore`);
+  const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+  await tab('Models').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tab('Users')).toBeFocused();
+  await expect(tab('Users')).toHaveAttribute('aria-selected', 'true');
+  await expect(page).toHaveURL(/tab=users/);
+  await page.keyboard.press('End');
+  await expect(tab('Over time')).toBeFocused();
+  await expect(tab('Over time')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(tab('Models'), '→ on the last tab wraps to the first').toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab('Over time')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(tab('Models')).toHaveAttribute('aria-selected', 'true');
+  // One tab stop: Tab leaves the list of tabs rather than walking through it.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
+});

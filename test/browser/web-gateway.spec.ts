@@ -37,6 +37,10 @@ test.describe('gateway traffic', () => {
     const toolCell = page.getByTestId('request-what').filter({ hasText: `${call.mcp!.server} · ${call.mcp!.tool}` }).first();
     await expect(toolCell).toHaveAttribute('title', `${call.mcp!.server} · ${call.mcp!.tool}`);
     await expect(toolCell).toHaveCSS('text-overflow', 'ellipsis');
+    // A model's account gives way before its name: "-mini" is never what the Model column cuts.
+    const mini = page.getByTestId('request-row').locator('.head-gives-way[title="openai-main/gpt-4o-mini"] .kept').first();
+    await expect(mini).toHaveText('/gpt-4o-mini');
+    expect(await mini.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the model name is cut').toBe(true);
 
     // The per-model cost is what the Model spans reported — not $0.
     const truth = new Map<string, number>();
@@ -60,7 +64,7 @@ test.describe('gateway traffic', () => {
     // Refreshed, the summary reads again only the time slices whose spans could have changed, and shows the same numbers.
     await page.getByRole('tab', { name: 'Models' }).click();
     await page.getByTestId('summary').getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByTestId('summary-totals')).toContainText(/\d+ of \d+ time slices unchanged/);
+    await expect(page.getByTestId('summary-totals')).toContainText(/\d+ of \d+ time slices reused/);
     for (const [model, cost] of truth) {
       const row = rows.filter({ hasText: model }).filter({ has: page.getByRole('button', { name: `${model}: search model:"${model}"` }) });
       await expect(row.getByTestId('model-cost')).toHaveText(`$${cost < 0.01 ? cost.toPrecision(2) : cost.toFixed(4)}`);
@@ -107,6 +111,14 @@ test.describe('gateway traffic', () => {
     const overflowing = await page.getByTestId('span-panel').locator('.kv dt').evaluateAll((dts) => dts.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent));
     expect(overflowing, 'keys wider than their column').toEqual([]);
 
+    // An MCP request's card names its server and tool, not a model it never called.
+    const tool = sent.find((r) => r.kind === 'mcp')!;
+    await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${tool.traceId}`);
+    await expect(panel.locator('h3')).toHaveText(`Request · ${tool.mcp!.server} · ${tool.mcp!.tool}`);
+    await expect(panel.locator('dt', { hasText: 'Tool' }).first().locator('xpath=following-sibling::dd')).toHaveText(tool.mcp!.tool);
+    await expect(panel.locator('dt', { hasText: 'Server' }).locator('xpath=following-sibling::dd')).toHaveText(tool.mcp!.server);
+    await expect(panel.locator('dt', { hasText: /^Model$/ })).toHaveCount(0);
+
     // A successful chat request: the request's tokens and cost, summed from its Model span, on the root.
     const ok = sent.find((r) => r.kind === 'chat' && r.conversationId && sent.filter((x) => x.conversationId === r.conversationId).length >= 3)!;
     await page.goto(`${app.launchUrl.replace(/\/\?token=.*$/, '')}/#/explore/trace/${ok.traceId}`);
@@ -125,6 +137,12 @@ test.describe('gateway traffic', () => {
     await expect.poll(() => page.getByTestId('drawer').evaluate((el) => el.contains((globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement as never))).toBe(true);
     await expect(page.getByTestId('conversation-view').getByTestId('turn').first()).toContainText(`Question 1 in ${ok.conversationId}`);
     await page.screenshot({ path: `${SCREENSHOTS}/gateway-conversation.png`, fullPage: true });
+    // Escape goes back the way the person came: to the trace the conversation was opened from, then to the list.
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('drawer').getByTestId('trace-view')).toContainText(ok.traceId);
+    await expect(page.getByTestId('conversation-view')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('drawer')).toHaveCount(0);
     expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');
   });
 

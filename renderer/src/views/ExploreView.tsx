@@ -47,7 +47,16 @@ export function ExploreView() {
   const open = drawerOpen(search);
   const covered = useCoveredByDrawer(open, list);
   const close = () => set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
-  useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="search-input"]'), onEscape: open ? close : null });
+  // A conversation opened from a trace (its panel's link) puts that trace back on Escape, one level
+  // up as the person came, rather than closing the drawer on the list.
+  const [was, setWas] = useState(search);
+  const [convFrom, setConvFrom] = useState<Pick<ExploreSearch, 'trace' | 'at' | 'span'> | null>(null);
+  if (was !== search) {
+    setWas(search);
+    setConvFrom(search.conv && !search.trace ? (was.trace && !was.conv ? { trace: was.trace, at: was.at, span: was.span } : was.conv === search.conv ? convFrom : null) : null);
+  }
+  const escape = () => (convFrom ? set({ ...convFrom, conv: undefined }) : close());
+  useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="search-input"]'), onEscape: open ? escape : null });
 
   const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), span: undefined, conv: undefined }, replace);
   const listProps = { window: w, height: listHeight, activeKey: active, openKey: null as string | null };

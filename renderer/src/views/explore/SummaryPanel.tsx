@@ -1,4 +1,5 @@
 import { hashKey, useQueryClient } from '@tanstack/react-query';
+import type { KeyboardEvent } from 'react';
 import { summaryKey, useSummary, useSummaryPreview, wasCancelled, type SearchWindow } from '../../api/explore-queries';
 import { QueryStatus } from '../../components/QueryStatus';
 import type { SummaryTab } from '../../routes/search-params';
@@ -6,7 +7,7 @@ import { plural } from '../traces/format';
 import { McpTable } from './McpTable';
 import { ModelsTable } from './ModelsTable';
 import { SummaryCharts } from './SummaryCharts';
-import { fmtSpan, pct, type Summary } from './summary-bits';
+import { fmtMs, fmtSpan, pct, type Summary } from './summary-bits';
 import { UsersTable } from './UsersTable';
 
 const TABS: [SummaryTab, string][] = [
@@ -15,6 +16,27 @@ const TABS: [SummaryTab, string][] = [
   ['mcp', 'MCP tools'],
   ['time', 'Over time'],
 ];
+
+/**
+ * The tabs pattern of WAI-ARIA by hand (one tab stop; ←/→ move and select, Home/End the ends): the
+ * app's only tab list, not worth an accessible-widgets library of its own.
+ */
+function onTabKey(e: KeyboardEvent<HTMLButtonElement>, tab: SummaryTab, onTab: (t: SummaryTab) => void): void {
+  const at = TABS.findIndex(([id]) => id === tab);
+  const to = e.key === 'ArrowRight' ? (at + 1) % TABS.length : e.key === 'ArrowLeft' ? (at - 1 + TABS.length) % TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : null;
+  if (to === null) return;
+  e.preventDefault();
+  const next = TABS[to]![0];
+  onTab(next);
+  document.getElementById(`summary-tab-${next}`)?.focus();
+}
+
+/** A count of rows as a person reads it at a glance: 980, 16 k, 1.6 M. */
+function fmtRows(n: number): string {
+  if (n < 10_000) return n.toLocaleString();
+  if (n < 1_000_000) return `${Math.round(n / 1000).toLocaleString()} k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)} M`;
+}
 
 function TabBody({ tab, summary, onSearch }: { tab: SummaryTab; summary: Summary; onSearch: (q: string) => void }) {
   if (tab === 'users') return <UsersTable summary={summary} onSearch={onSearch} />;
@@ -38,7 +60,7 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { w
       <div className="card-head wrap">
         <div className="tabs" role="tablist" aria-label="Summaries">
           {TABS.map(([id, label]) => (
-            <button key={id} type="button" role="tab" id={`summary-tab-${id}`} aria-controls="summary-body" aria-selected={tab === id} className={tab === id ? 'tab active' : 'tab'} onClick={() => onTab(id)}>
+            <button key={id} type="button" role="tab" id={`summary-tab-${id}`} aria-controls="summary-body" aria-selected={tab === id} tabIndex={tab === id ? 0 : -1} className={tab === id ? 'tab active' : 'tab'} onClick={() => onTab(id)} onKeyDown={(e) => onTabKey(e, tab, onTab)}>
               {label}
             </button>
           ))}
@@ -46,8 +68,11 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { w
         <div className="row tight wrap">
           {summary ? (
             <span className="muted small" data-testid="summary-totals">
-              {plural(summary.requests, 'request')} · {pct(summary.errors, summary.requests)} failed · read {summary.rowsRead.toLocaleString()} rows in {summary.elapsedMs} ms
-              {summary.slicesReused > 0 ? <span title="Time slices whose spans have not changed since the last summary are not read again."> · {summary.slicesReused} of {summary.slicesReused + summary.slicesRead} time slices unchanged</span> : null}
+              {plural(summary.requests, 'request')} · {pct(summary.errors, summary.requests)} failed ·{' '}
+              <span title={`ClickHouse read ${summary.rowsRead.toLocaleString()} rows for these figures, in ${summary.elapsedMs.toLocaleString()} ms of query time.`}>
+                {fmtRows(summary.rowsRead)} rows read in {fmtMs(summary.elapsedMs)}
+              </span>
+              {summary.slicesReused > 0 ? <span title="The range is summed in time slices; those whose spans have not changed since the last summary are taken from it, not read again."> · {summary.slicesReused} of {summary.slicesReused + summary.slicesRead} time slices reused</span> : null}
             </span>
           ) : null}
           <QueryStatus progressKey={hashKey(summaryKey(w))} fetching={query.isFetching} cancelled={cancelled} onCancel={() => void client.cancelQueries({ queryKey: summaryKey(w) })} onRetry={() => void query.refetch()} asOfMs={summary && !stale ? summary.window.toMs : null} what="the summary" testId="summary" />

@@ -37,22 +37,33 @@ export function LlmPanel({ span, rollupSpans, profileId }: { span: FullSpan; rol
   const isMcp = span.spanType === 'MCP' || Boolean(span.mcpServer);
   if (!request && !isModel && !isMcp && !hasText && !span.model) return null;
   const full = payload.data ?? null;
+  const toolOnly = request !== null && !request.model && request.calledModels.length === 0 && Boolean(request.mcpServer || request.mcpTool);
   return (
     <section className="llm" aria-label="LLM call" data-testid="llm-panel">
-      <h3>{request ? `Request · ${request.spanType || request.name}` : isMcp ? 'MCP tool call' : isModel ? 'Model call' : 'LLM'}</h3>
+      <h3>{request ? `Request · ${toolOnly ? `${request.mcpServer || 'MCP'} · ${request.mcpTool || request.mcpMethod || 'tool'}` : request.spanType || request.name}` : isMcp ? 'MCP tool call' : isModel ? 'Model call' : 'LLM'}</h3>
       <dl className="stats">
         {request ? (
           <>
-            <Stat label="Model">
-              {modelText(request.model, request.calledModels)}
-            </Stat>
-            <Stat label="Tokens">
-              <TokenSplit t={request} />
-            </Stat>
-            <Stat label="Cost">
-              <CostText usd={request.costUsd} estimated={request.costEstimated} />
-            </Stat>
-            <Stat label="Time to first token">{request.ttftMs === null ? '—' : `${fmtNum(request.ttftMs)} ms`}</Stat>
+            {toolOnly ? (
+              // A request that called an MCP tool and no model: the tool, not four dashes for a model it never had.
+              <>
+                <Stat label="Server">{request.mcpServer || '—'}</Stat>
+                <Stat label="Tool">{request.mcpTool || '—'}</Stat>
+                <Stat label="Method">{request.mcpMethod || '—'}</Stat>
+                <Stat label="Tool errors">{request.mcpErrors > 0 ? <span className="error-text">{fmtNum(request.mcpErrors)}</span> : 'none'}</Stat>
+              </>
+            ) : (
+              <>
+                <Stat label="Model">{modelText(request.model, request.calledModels)}</Stat>
+                <Stat label="Tokens">
+                  <TokenSplit t={request} />
+                </Stat>
+                <Stat label="Cost">
+                  <CostText usd={request.costUsd} estimated={request.costEstimated} />
+                </Stat>
+                <Stat label="Time to first token">{request.ttftMs === null ? '—' : `${fmtNum(request.ttftMs)} ms`}</Stat>
+              </>
+            )}
             <Stat label="User">{request.user || '—'}</Stat>
             {request.dialect ? <Stat label="Numbers from">{DIALECT_LABEL[request.dialect as Dialect] ?? request.dialect}</Stat> : null}
             {request.conversationId ? (

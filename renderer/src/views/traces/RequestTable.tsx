@@ -2,7 +2,7 @@ import { REQUEST_FACT_COLUMNS, type FactColumn } from '../../../../electron/shar
 import { DataGrid } from '../../components/DataGrid';
 import type { GridColumn } from '../../components/fit-columns';
 import { formatDuration, formatTime, modelText } from './format';
-import { failed, FactCell, what, type Request } from './request-cells';
+import { failed, FactCell, HeadGivesWay, modelNameAt, what, type Request } from './request-cells';
 
 export type { Request } from './request-cells';
 
@@ -32,7 +32,9 @@ function What({ r }: { r: Request }) {
       <span className="strong" title={name}>
         {name}
       </span>
-      <span className="row-error">{r.errorMessage || (r.mcpErrors ? 'the tool failed' : 'failed')}</span>
+      <span className="row-error" title={r.errorMessage || undefined}>
+        {r.errorMessage || (r.mcpErrors ? 'the tool failed' : 'failed')}
+      </span>
     </span>
   ) : (
     <span className="request-what">
@@ -48,7 +50,7 @@ export function requestColumns(onConversation?: (id: string) => void): GridColum
   return [
     { id: 'time', label: 'Time', width: '92px', minPx: 92, priority: 0, cell: (r) => formatTime(r.ts) },
     { id: 'what', label: 'Request', width: 'minmax(120px, 2fr)', minPx: 120, priority: 0, cell: (r) => <What r={r} /> },
-    { id: 'model', label: 'Model', width: 'minmax(110px, 1.6fr)', minPx: 110, priority: 1, cell: (r) => <span title={modelText(r.model, r.calledModels)}>{modelText(r.model, r.calledModels)}</span> },
+    { id: 'model', label: 'Model', width: 'minmax(110px, 1.6fr)', minPx: 110, priority: 1, cell: (r) => <HeadGivesWay text={modelText(r.model, r.calledModels)} at={modelNameAt} /> },
     { id: 'status', label: 'Status', width: '58px', minPx: 58, priority: 0, cell: (r) => <Status r={r} /> },
     { id: 'duration', label: 'Duration', width: '66px', minPx: 66, priority: 2, cell: (r) => formatDuration(r.durationNs) },
     ...REQUEST_FACT_COLUMNS.map((c) => ({ id: c.field, label: c.label, width: WIDTH[c.format][0], minPx: WIDTH[c.format][1], priority: c.priority, cell: (r: Request) => <FactCell c={c} r={r} onConversation={onConversation} /> })),

@@ -19,6 +19,24 @@ export function failure(r: Request): string {
   return `Failed at ${r.failedSpan || r.name}${r.errorMessage ? `: ${r.errorMessage}` : ''}`;
 }
 
+/**
+ * A text whose head names its kind or owner and whose tail names the thing: in a narrow column the
+ * head gives way first, so "openai-main/gpt-4o-mini" reads "o…/gpt-4o-mini", not "openai-main/gpt-4o…"
+ * (the title keeps it all). `at`: where the tail starts.
+ */
+export function HeadGivesWay({ text, at }: { text: string; at: (text: string) => number }) {
+  const cut = Math.max(0, at(text));
+  return (
+    <span className="head-gives-way" title={text}>
+      {cut > 0 ? <span className="gives-way">{text.slice(0, cut)}</span> : null}
+      <span className="kept">{text.slice(cut)}</span>
+    </span>
+  );
+}
+
+/** A model's own name starts at the last slash before any fallback arrow (the slash stays with it, so a cut account still reads as one). */
+export const modelNameAt = (text: string) => text.split(' → ')[0]!.lastIndexOf('/');
+
 /** One fact's cell, by the column's format (shared/request-facts.ts REQUEST_FACT_COLUMNS). */
 export function FactCell({ c, r, onConversation }: { c: FactColumn; r: Request; onConversation?: (id: string) => void }) {
   switch (c.format) {
