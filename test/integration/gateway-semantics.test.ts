@@ -160,6 +160,25 @@ describe('summarised', () => {
     }
   });
 
+  it('a negated term keeps the requests no span of which matches it, in the list and the summary alike', async () => {
+    const location = sandboxLocation(sandbox);
+    const failedHop = (r: GenRequest) => r.spans.some((x) => x.error !== undefined);
+    const clean = sent.filter((r) => !failedHop(r));
+    expect(clean.length).toBeGreaterThan(0);
+    expect(clean.length).toBeLessThan(sent.length);
+    for (const query of ['-status:error', 'NOT status:error']) {
+      const found = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query, limit: 1000 });
+      // Span by span, "some span is not an error" kept the failed requests too: each has hops that succeeded.
+      expect([query, found.requests.map((r) => r.traceId).sort()]).toEqual([query, clean.map((r) => r.traceId).sort()]);
+      const summary = await trafficSummary(location, window.fromMs, window.toMs, GATEWAY_SERVICE, undefined, { query });
+      expect([query, summary.requests, summary.errors]).toEqual([query, clean.length, 0]);
+    }
+    // Beside a positive term: one model's requests in which nothing failed.
+    const model = clean.find((r) => r.model)!.model;
+    const mine = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: `model:"${model}" -status:error`, limit: 1000 });
+    expect(mine.requests.map((r) => r.traceId).sort()).toEqual(clean.filter((r) => r.model === model).map((r) => r.traceId).sort());
+  });
+
   it('the live tail’s fold of spans equals the SQL rollup, field by field', async () => {
     const location = sandboxLocation(sandbox);
     // The SQL rollup (summaries, conversations, alerts use it), every field, every request of the window.
@@ -169,6 +188,8 @@ describe('summarised', () => {
     expect(rows.requests).toHaveLength(sent.length);
     // The requests list folds its page's spans with the same rules: the same rows again.
     const listed = await searchRequests(location, { ...window, service: GATEWAY_SERVICE, query: '', limit: 1000 });
+    // Each request once, the one with two roots too.
+    expect(new Set(listed.requests.map((r) => r.traceId)).size).toBe(listed.requests.length);
     const bySql = new Map(rows.requests.map((r) => [r.traceId, r]));
     for (const r of listed.requests) expect({ ...r, costUsd: 0 }).toEqual({ ...bySql.get(r.traceId)!, costUsd: 0 });
     const byTrace = await spansByTrace(table);

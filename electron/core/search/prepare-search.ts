@@ -73,6 +73,23 @@ export function termWheres(prepared: PreparedSearch, params: SqlParams): string[
 }
 
 /**
+ * A request's rule for one top-level AND term: some span of the request matches `sql`, or — for a
+ * negated term (`-status:error`, `NOT model:x`) — none does. Read span by span, "some span is not
+ * an error" would keep nearly every failed request, whose other hops succeeded.
+ */
+export interface RequestTerm {
+  sql: string;
+  none: boolean;
+}
+
+/** The request rule of each top-level AND term; SQL mode's expression is one term that some span matches. */
+export function requestTerms(prepared: PreparedSearch, params: SqlParams): RequestTerm[] {
+  if (prepared.sql !== null) return [{ sql: `(${prepared.sql})`, none: false }];
+  if (!prepared.tree) return [];
+  return andTerms(prepared.tree).map((t) => (t.kind === 'not' ? { sql: compileSearch(t.node, params, prepared.ctx), none: true } : { sql: compileSearch(t, params, prepared.ctx), none: false }));
+}
+
+/**
  * SQL mode runs read-only, with a time limit and a cap on rows: sent as hints (setting-hints.ts),
  * since a user who may not change settings is read-only already, a call's queries are killed at
  * its deadline (running-queries.ts; any user may kill its own) and every query has its LIMIT.

@@ -13,7 +13,7 @@ import { rollupRequest } from '../../shared/request-row.js';
 import type { SpanRow } from '../../shared/span-row.js';
 import { withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
 import { RequestSearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, sqlModeHints, termWheres, type SearchLanguage } from '../search/prepare-search.js';
+import { prepareSearch, requestTerms, sqlModeHints, type RequestTerm, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
@@ -64,11 +64,11 @@ const RootRow = z.object({ traceId: z.string(), tsNs: z.string(), endNs: z.strin
  */
 /**
  * The request rule of a search, as a WHERE on a request's spans: each of its top-level AND terms
- * matches some span of the request, among the spans `rangeSql` takes (the request list, the
- * summary and its MCP table all ask it).
+ * matches some span of the request (a negated one: no span), among the spans `rangeSql` takes
+ * (the request list, the summary and its MCP table all ask it).
  */
-export function requestMatchesSql(t: TracesTable, terms: readonly string[], rangeSql: string, svc: string): string {
-  return terms.map((term) => ` AND TraceId IN (SELECT TraceId FROM ${fromTable(t)} WHERE (${rangeSql}) AND ${svc} AND ${term})`).join('');
+export function requestMatchesSql(t: TracesTable, terms: readonly RequestTerm[], rangeSql: string, svc: string): string {
+  return terms.map((term) => ` AND TraceId ${term.none ? 'NOT IN' : 'IN'} (SELECT TraceId FROM ${fromTable(t)} WHERE (${rangeSql}) AND ${svc} AND ${term.sql})`).join('');
 }
 
 export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
@@ -78,7 +78,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     const search = await prepareSearch(q.query, t, q, q.language);
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
-    const terms = termWheres(search, base);
+    const terms = requestTerms(search, base);
     // The search, not the page or the window: what decides whether its whole window is worth asking at once.
     const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
     const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${base.add('UInt64', q.before.tsNs)})), ${base.add('String', q.before.traceId)})` : '';
@@ -105,8 +105,9 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
       },
       {
-        budget: terms.some((w) => scansText(w, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
-        selective: terms.some(servedByIndex),
+        budget: terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+        // Only a term some span must match narrows the roots; one no span may match leaves most of them.
+        selective: terms.some((w) => !w.none && servedByIndex(w.sql)),
         searchKey,
         wholeWindowRows: q.wholeWindowRows,
         rowBounds: mayChangeSettings(location),
@@ -137,8 +138,10 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       if (spans) spans.push(span);
       else byTrace.set(span.traceId, [span]);
     }
+    // A trace with two roots (a caller that lost its parent link) is one request, listed once.
+    const listed = new Set<string>();
     const requests = roots.rows
-      .filter((r) => byTrace.has(r.traceId))
+      .filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)))
       .map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
     const page = requests.slice(0, q.limit);
     const last = page[page.length - 1];

@@ -15,7 +15,7 @@ import { ERROR_STATUS_SQL, mcpErrorSql, numberAttributeSql, factEqualsSql, spanF
 import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
 import { costAt } from '../../shared/price-schema.js';
 import { McpSummaryRow, ModelSummaryRow, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, sqlModeHints, termWheres, type SearchLanguage } from '../search/prepare-search.js';
+import { prepareSearch, requestTerms, sqlModeHints, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { MEMBER_MARGIN_MS, MEMBER_SLACK_MS, requestMatchesSql, rollupSql, type PriceOf } from './request-queries.js';
@@ -154,7 +154,7 @@ async function readSlices(location: TracesLocation, t: TracesTable, q: { fromMs:
     .join(' OR ');
   // The same rule as the request list: each top-level AND term matches some span of the request.
   const searched = runs.map((r) => rangeWhere(params, { fromMs: r.fromMs - MEMBER_MARGIN_MS, toMs: r.toMs + MEMBER_SLACK_MS, toInclusive: true })).join(' OR ');
-  const matched = requestMatchesSql(t, termWheres(search, params), searched, svc);
+  const matched = requestMatchesSql(t, requestTerms(search, params), searched, svc);
   const where = `${rangeWhere(params, window)} AND ${svc} AND (${spans})${matched}`;
   // A request belongs to the run its root started in.
   const ns = (ms: number) => params.add('UInt64', String(BigInt(Math.max(0, Math.floor(ms))) * 1_000_000n));
@@ -436,7 +436,7 @@ async function mcpSummary(location: TracesLocation, t: TracesTable, fromMs: numb
   const params = new SqlParams();
   const svc = service ? `ServiceName = ${params.add('String', service)}` : '1';
   const members: Slice = { fromMs: fromMs - MEMBER_MARGIN_MS, toMs: toMs + MEMBER_SLACK_MS, toInclusive: true };
-  const matched = requestMatchesSql(t, termWheres(search, params), rangeWhere(params, members), svc);
+  const matched = requestMatchesSql(t, requestTerms(search, params), rangeWhere(params, members), svc);
   const isMcp = factEqualsSql(t.layout, 'spanType', params.add('String', MCP_SPAN_TYPE), MCP_SPAN_TYPE);
   const latency = `ifNull(${numberAttributeSql(t.layout, MCP_LATENCY_KEYS)}, Duration / 1e6)`;
   const answer = await queryRows(location, {
