@@ -18,6 +18,7 @@ import {
 } from '../shared/contract.js';
 import { TypedEmitter } from './typed-emitter.js';
 import { DomainError, type DomainErrorKind } from './errors.js';
+import { CancelledError } from './clickhouse/running-queries.js';
 import { logger } from './log.js';
 import type { SandboxSupervisor } from './sandbox-supervisor.js';
 import { SANDBOX_PROFILE_ID } from '../shared/profile-schema.js';
@@ -45,6 +46,7 @@ const CONTRACT_CODE: Record<DomainErrorKind, 'bad_request' | 'unauthorized' | 'u
 
 function toContractError(error: unknown): unknown {
   if (error instanceof ContractError) return error;
+  if (error instanceof CancelledError) return new ContractError('cancelled', error.message);
   if (error instanceof DomainError) return new ContractError(CONTRACT_CODE[error.kind], error.message);
   return error;
 }

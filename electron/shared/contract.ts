@@ -247,7 +247,8 @@ export interface TrayApi {
 /** Error shape that crosses a boundary: a code a program can branch on and a sentence for a person. */
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: z.enum(['bad_request', 'unknown_method', 'unauthorized', 'forbidden', 'unavailable', 'internal']),
+    // 'cancelled': the call was stopped (a Cancel, or a newer search in its place); nothing failed.
+    code: z.enum(['bad_request', 'unknown_method', 'unauthorized', 'forbidden', 'unavailable', 'cancelled', 'internal']),
     message: z.string(),
   }),
 });

@@ -77,7 +77,8 @@ function sendError(res: ServerResponse, status: number, code: ApiErrorBody['erro
 }
 
 function statusFor(error: ContractError): number {
-  return { bad_request: 400, unknown_method: 404, unauthorized: 401, forbidden: 403, unavailable: 503, internal: 500 }[error.code];
+  // 499 (a client's closed request, as proxies log it): a stopped call is not the app failing.
+  return { bad_request: 400, unknown_method: 404, unauthorized: 401, forbidden: 403, unavailable: 503, cancelled: 499, internal: 500 }[error.code];
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -40,6 +40,15 @@ test('Cancel drops the waiting search and summary from the server, and they neve
     const id = body?.startsWith('{') ? (JSON.parse(body) as { queryId?: unknown; profileId?: unknown }) : null;
     if (id && typeof id.queryId === 'string' && id.profileId !== undefined) started.add(id.queryId);
   });
+  // How each of those calls was answered: a stopped call is not the app failing.
+  const answers: Promise<{ queryId: string; status: number; code: string | undefined }>[] = [];
+  page.on('response', (r) => {
+    const body = r.request().postData();
+    const id = body?.startsWith('{') ? (JSON.parse(body) as { queryId?: unknown; profileId?: unknown }) : null;
+    if (!id || typeof id.queryId !== 'string' || id.profileId === undefined || !r.url().includes('/api/call/traces.')) return;
+    const queryId = id.queryId;
+    answers.push(r.json().then((b: { error?: { code?: string } }) => ({ queryId, status: r.status(), code: b.error?.code }), () => ({ queryId, status: r.status(), code: undefined })));
+  });
   await page.getByTestId('search-input').fill('status:error');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   const progress = page.getByTestId('list-progress');
@@ -71,4 +80,9 @@ test('Cancel drops the waiting search and summary from the server, and they neve
   expect(outcomes.length).toBeGreaterThan(0);
   expect(new Set(outcomes), 'every statement of the cancelled calls was dropped; none ran once the engine was free').toEqual(new Set(['cancelled']));
   expect(after.processes.filter((p) => ofCancelled(p.queryId))).toEqual([]);
+  // Each cancelled call (the superseded ones and the Cancel's) answered 499 "cancelled", none 500 "internal".
+  await expect.poll(async () => (await Promise.all(answers)).filter((a) => calls.has(a.queryId)).length).toBe(calls.size);
+  const stopped = (await Promise.all(answers)).filter((a) => a.status >= 400);
+  expect(stopped.length).toBeGreaterThan(0);
+  expect(new Set(stopped.map((a) => `${a.status} ${a.code}`))).toEqual(new Set(['499 cancelled']));
 });

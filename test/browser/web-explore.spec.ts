@@ -226,6 +226,8 @@ test('a trace opens in a drawer beside the list, which keeps its scroll; the key
   const costBox = (await page.getByTestId('model-cost').first().boundingBox())!;
   expect(costBox.x + costBox.width, 'the cost column ends inside the summary').toBeLessThanOrEqual(summaryBox.x + summaryBox.width);
   await expect(page.getByTestId('models-table').getByRole('columnheader', { name: 'Cost' })).toBeVisible();
+  const fits = await page.getByTestId('models-table').evaluate((t) => { const box = t.closest('.table-scroll')!; return box.scrollWidth <= box.clientWidth + 1; });
+  expect(fits, 'the models table scrolls sideways beside the drawer').toBe(true);
 
   // Keyboard only: Escape closes and gives the list the focus; ↓/j move the selection, Enter opens, the drawer follows.
   await page.keyboard.press('Escape');

@@ -76,6 +76,9 @@ test.describe('gateway traffic', () => {
     const [someModel] = [...truth.keys()];
     await page.getByRole('button', { name: `errors: search model:"${someModel}" status:error` }).click();
     await expect(results).toHaveAttribute('data-query', `model:"${someModel}" status:error`);
+    // The focus goes to the search that now holds the drill, not to the page (the figure's button is redrawn).
+    await expect(page.getByTestId('search-input')).toBeFocused();
+    await expect(page.getByTestId('search-input')).toHaveValue(`model:"${someModel}" status:error`);
     const failing = sent.filter((r) => r.model === someModel && r.failed).length;
     await expect(results).toHaveAttribute('data-count', String(failing));
 

@@ -93,7 +93,18 @@ export function ExploreView() {
       </div>
       {open ? <Drawer target={search} takeFocus={covered} onClose={close} onSelectSpan={(id) => set({ span: id ?? undefined }, true)} /> : null}
       <div className="list-column summary-column" inert={covered}>
-        <SummaryPanel window={w} tab={search.tab} onTab={(tab) => set({ tab })} onSearch={(q) => searchFor({ q: narrowed(search, q), lang: 'lucene', show: 'requests' })} onRefresh={rerun} />
+        <SummaryPanel
+          window={w}
+          tab={search.tab}
+          onTab={(tab) => set({ tab })}
+          onSearch={(q) => {
+            searchFor({ q: narrowed(search, q), lang: 'lucene', show: 'requests' });
+            // The figure's button is redrawn with the new summary and the focus would fall to the page: it goes to
+            // the search that now holds the drill (↓ from there reaches its requests), scrolled into view above them.
+            document.querySelector<HTMLElement>('[data-testid="search-input"]')?.focus();
+          }}
+          onRefresh={rerun}
+        />
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { clockTime } from './traces/format';
 import type { TestTraceResult } from '../../../electron/shared/contract';
 import type { z } from 'zod';
 import { useQueryClient } from '@tanstack/react-query';
@@ -124,7 +125,7 @@ export function TestTraceCard() {
           <tbody>
             {history.map((h) => (
               <tr key={h.id}>
-                <td>{new Date(h.startedAt).toLocaleTimeString()}</td>
+                <td>{clockTime(h.startedAt)}</td>
                 <td>{h.profileName}</td>
                 <td>{OTLP_PROTOCOL_LABELS[h.protocol]}</td>
                 <td className={h.ok ? 'ok-text' : 'error-text'}>{h.ok ? 'landed' : `failed at ${h.stages.find((s) => s.status === 'failed')?.stage ?? 'an unknown stage'}`}</td>

@@ -34,7 +34,7 @@ function ModelLine({ r, onSearch }: { r: ModelRow; onSearch: (q: string) => void
         </Drill>
       </td>
       <td className="wide-only">{r.ttftP50Ms === null ? '—' : fmtMs(r.ttftP50Ms)}</td>
-      <td>
+      <td className="may-wrap">
         <Drill query={m} onSearch={onSearch} label="tokens">
           <TokenSplit t={r} />
         </Drill>

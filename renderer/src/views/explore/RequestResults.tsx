@@ -2,7 +2,7 @@ import { hashKey, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { requestsKey, summaryKey, useRequestPages, useSummary, wasCancelled, type SearchWindow } from '../../api/explore-queries';
 import { QueryStatus } from '../../components/QueryStatus';
-import { plural } from '../traces/format';
+import { dayTime, plural } from '../traces/format';
 import { RequestTable, type Request } from '../traces/RequestTable';
 import type { ListProps } from './list-props';
 import { SearchedBack } from './SearchedBack';
@@ -70,7 +70,7 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
       ) : null}
       {query.data && !query.error && !stale && !query.hasNextPage && requests.length > 0 ? (
         <p className="muted small pad-x" data-testid="list-end">
-          That is every request of the range{w ? `, back to ${new Date(w.fromMs).toLocaleString([], { hour12: false })}` : ''}.
+          That is every request of the range{w ? `, back to ${dayTime(w.fromMs)}` : ''}.
         </p>
       ) : null}
     </section>

@@ -1,6 +1,4 @@
-import { plural } from '../traces/format';
-
-const clock = (ms: number) => new Date(ms).toLocaleString([], { hour12: false });
+import { dayTime, plural } from '../traces/format';
 
 /**
  * A text-scanning search stopped going back at its row budget: say how far it looked and what was
@@ -11,8 +9,8 @@ export function SearchedBack({ searchedFromMs, rangeFromMs, rowsRead, found, wha
   return (
     <div className="banner note inset" role="status" data-testid="searched-back">
       <span>
-        {found === 0 ? `No ${what}s match back to ${clock(searchedFromMs)}` : `${plural(found, what)} found back to ${clock(searchedFromMs)}`}. This search scans text, so it stops after reading {rowsRead.toLocaleString()} rows;{' '}
-        the range's older part, back to {clock(rangeFromMs)}, is not searched yet.
+        {found === 0 ? `No ${what}s match back to ${dayTime(searchedFromMs)}` : `${plural(found, what)} found back to ${dayTime(searchedFromMs)}`}. This search scans text, so it stops after reading {rowsRead.toLocaleString()} rows;{' '}
+        the range's older part, back to {dayTime(rangeFromMs)}, is not searched yet.
       </span>{' '}
       <button type="button" className="small" onClick={onFurther} disabled={busy} data-testid="search-further">
         {busy ? 'Searching further…' : 'Search further back'}

@@ -21,7 +21,8 @@ export function Drill({ query, onSearch, children, label }: { query: string; onS
 }
 
 export const pct = (errors: number, total: number) => (total ? `${((errors / total) * 100).toFixed(1)}%` : '—');
-export const fmtMs = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+/** Milliseconds in the units the request list's durations use (traces/format.ts formatDuration): a minute and over in minutes. */
+export const fmtMs = (v: number) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 /** A stretch of time as a person says it: "45 min", "6 h", "1 h 30 min", "2 d". */
 export function fmtSpan(ms: number): string {
   const min = Math.round(ms / 60_000);

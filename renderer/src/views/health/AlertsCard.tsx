@@ -1,4 +1,5 @@
 import { formatMetric } from '../../../../electron/shared/alert-rules';
+import { clockTime } from '../traces/format';
 import { useContractQuery } from '../../api/contract-query';
 
 /** How many scopes of a rule the card lists (the most pressing first). */
@@ -33,7 +34,7 @@ export function AlertsCard({ activeProfileId }: { activeProfileId: string | unde
       ) : null}
       {status?.evaluatedAt ? (
         <p className="muted small">
-          Evaluated {new Date(status.evaluatedAt).toLocaleTimeString()} in one query: {status.rowsRead.toLocaleString()} rows read in {status.elapsedMs} ms.
+          Evaluated {clockTime(status.evaluatedAt)} in one query: {status.rowsRead.toLocaleString()} rows read in {status.elapsedMs} ms.
         </p>
       ) : null}
       {status?.rules.map((r) => (

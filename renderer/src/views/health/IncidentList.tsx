@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { clockTime } from '../traces/format';
 import { useEffect, useState } from 'react';
 import { contractKey, useContractQuery } from '../../api/contract-query';
 import { useApi } from '../../api/context';
@@ -37,7 +38,7 @@ export function IncidentList() {
       <div className="card-head">
         <h2 id="incidents-title">Incidents</h2>
         <button type="button" className="secondary small" onClick={() => setPaused(paused ? 0 : 60)}>
-          {paused ? `Resume notifications (paused until ${new Date(pausedUntil).toLocaleTimeString()})` : 'Pause notifications for 1 hour'}
+          {paused ? `Resume notifications (paused until ${clockTime(pausedUntil)})` : 'Pause notifications for 1 hour'}
         </button>
       </div>
       {incidents.length === 0 ? (
@@ -59,8 +60,8 @@ export function IncidentList() {
                 <td>{i.profileName}</td>
                 {/* An alert names its rule, as its notification does: two rules on one model read apart. */}
                 <td className="error-text">{i.alert ? `Alert: ${i.alert.ruleName}` : i.state}</td>
-                <td>{new Date(i.startedAt).toLocaleTimeString()}</td>
-                <td>{i.endedAt ? new Date(i.endedAt).toLocaleTimeString() : <strong>ongoing</strong>}</td>
+                <td>{clockTime(i.startedAt)}</td>
+                <td>{i.endedAt ? clockTime(i.endedAt) : <strong>ongoing</strong>}</td>
                 <td className="small">
                   {i.reason}
                   {i.alert ? (

@@ -81,10 +81,9 @@ function VaultBanner({ state, needsSecret, onUseMemory }: { state: ProfilesState
   const tone = !none ? 'warn' : needsSecret ? 'error' : 'note';
   return (
     <div className={`banner ${tone}`} role="status" data-testid="vault-banner" data-tone={tone}>
-      <span>
-        {none && !needsSecret
-          ? `No OS keychain here. The Local sandbox needs no password or token, so nothing is missing; a profile for your own ClickStack will need one. ${state.vault.detail}`
-          : state.vault.detail}
+      {/* For the sandbox the note says it once; the keychain's own reason stays on hover, for whoever sets one up. */}
+      <span title={none && !needsSecret ? state.vault.detail : undefined}>
+        {none && !needsSecret ? 'No OS keychain here. The Local sandbox needs no password or token, so nothing is missing; a profile for your own ClickStack will need one.' : state.vault.detail}
       </span>
       {none ? (
         <button type="button" className="secondary small" onClick={onUseMemory}>

@@ -18,6 +18,12 @@ export function formatTime(ts: string): string {
   return Number.isNaN(d.getTime()) ? ts : `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** A moment on the 24-hour clock every view uses: "14:45:39". */
+export const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
+
+/** A moment with its day, on the same clock: "Dec 7, 14:45:39". */
+export const dayTime = (ms: number) => new Date(ms).toLocaleString([], { hour12: false, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 export const fmtNum = (n: number | null, digits = 0) => (n === null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits }));
 export const fmtCost = (n: number | null) => (n === null ? '—' : n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(4)}`);
 
