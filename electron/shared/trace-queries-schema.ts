@@ -23,7 +23,10 @@ export const SearchInput = z.object({
  */
 const SearchedFrom = z.number().int().nullable();
 
-export const SearchResult = z.object({ spans: z.array(SpanRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean(), searchedFromMs: SearchedFrom.default(null) });
+/** An empty answer's bare words: where they were looked for (span names and texts, not users or models) is then said. */
+const BareWords = z.array(z.string()).default([]);
+
+export const SearchResult = z.object({ spans: z.array(SpanRow), rowsRead: z.number().int(), elapsedMs: z.number().int(), truncated: z.boolean(), searchedFromMs: SearchedFrom.default(null), bareWords: BareWords });
 
 /** Where the next page of requests starts: older than this request (newest first by start time, then trace id). */
 export const RequestCursor = z.object({ tsNs: z.string().regex(/^\d{1,20}$/, 'tsNs is a count of nanoseconds'), traceId: z.string().regex(/^[0-9a-f]{32}$/, 'a trace id is 32 hex characters') }).strict();
@@ -159,6 +162,7 @@ export const RequestSearchResult = z.object({
   /** The cursor of the next (older) page, when there is one. */
   next: RequestCursor.nullable().default(null),
   searchedFromMs: SearchedFrom.default(null),
+  bareWords: BareWords,
 });
 
 /**

@@ -387,3 +387,25 @@ test('the summary tabs are one tab stop: ←/→ and Home/End move between them 
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
 });
+
+test('a bare word that finds nothing says where it looked, and the field that finds it', async ({ page, app }) => {
+  await openOnSandbox(page, app.launchUrl);
+  await page.goto(`${base}/#/explore`);
+  const results = page.getByTestId('search-results');
+  await page.getByTestId('search-input').fill('alice');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(results).toHaveAttribute('data-query', 'alice');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+  const hint = page.getByTestId('bare-word-hint');
+  await expect(hint).toContainText('A bare word looks in span names');
+  await expect(hint).toContainText('“alice”');
+  await expect(hint.locator('code', { hasText: 'user:alice' })).toBeVisible();
+  await results.screenshot({ path: `${SCREENSHOTS}/explore-bare-word-hint.png` });
+  // The field it names finds the requests the word did not.
+  await page.getByTestId('search-input').fill('user:alice');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(results).toHaveAttribute('data-query', 'user:alice');
+  await expect(page.getByTestId('request-row').first()).toBeVisible();
+  expect(recent.some((r) => r.user.includes('alice'))).toBe(true);
+  await expect(page.getByTestId('bare-word-hint')).toHaveCount(0);
+});

@@ -7,7 +7,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import type { TracesTable } from '../clickhouse/traces-table.js';
 import { compileSearch, type CompileContext } from './compile-search.js';
 import { checkKeys, resolveFields, type UncheckedKey } from './search-fields.js';
-import { andTerms, parseSearch, type SearchNode } from './search-tree.js';
+import { andTerms, bareWordsOf, parseSearch, type SearchNode } from './search-tree.js';
 import { checkSqlSyntax } from './sql-syntax.js';
 import { checkWhereExpression, SQL_MODE_SETTINGS } from './sql-where.js';
 import type { SqlParams } from './sql-params.js';
@@ -53,6 +53,11 @@ export async function prepareSearch(query: string, table: TracesTable, range: { 
   const tree = parseSearch(query);
   const resolved = tree ? await resolveFields(tree, table.layout, table.location, range, opts.proveKeys ? provedByMatches(tree) : new Set()) : { fields: new Map(), unchecked: [] };
   return { tree, ctx: { ...ctx, fields: resolved.fields }, sql: null, unchecked: resolved.unchecked };
+}
+
+/** The bare words of a Lucene search, for an empty answer to say where they were looked for. */
+export function bareWords(prepared: PreparedSearch): string[] {
+  return prepared.tree ? [...new Set(bareWordsOf(prepared.tree))] : [];
 }
 
 /** An empty answer: the search error for a key it named that no span in the range has, if any. */

@@ -205,6 +205,13 @@ export function parseSearch(query: string): SearchNode | null {
   return toTree(ast, null);
 }
 
+/** The bare words a search asks for (not those it excludes): an empty answer says where such a word looks. */
+export function bareWordsOf(node: SearchNode, negated = false): string[] {
+  if (node.kind === 'and' || node.kind === 'or') return [...bareWordsOf(node.left, negated), ...bareWordsOf(node.right, negated)];
+  if (node.kind === 'not') return bareWordsOf(node.node, !negated);
+  return node.kind === 'term' && node.field === null && !negated && node.value !== '' ? [node.value] : [];
+}
+
 /** The top-level AND terms of a search (a single term when it is not an AND). */
 export function andTerms(node: SearchNode): SearchNode[] {
   return node.kind === 'and' ? [...andTerms(node.left), ...andTerms(node.right)] : [node];

@@ -13,7 +13,7 @@ import { rollupRequest } from '../../shared/request-row.js';
 import type { SpanRow } from '../../shared/span-row.js';
 import { withEstimatedCost, type ModelPrice } from '../../shared/price-schema.js';
 import { RequestSearchResult } from '../../shared/trace-queries-schema.js';
-import { prepareSearch, requestTerms, sqlModeHints, type RequestTerm, type SearchLanguage } from '../search/prepare-search.js';
+import { bareWords, prepareSearch, requestTerms, sqlModeHints, type RequestTerm, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
@@ -116,7 +116,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     );
     const stoppedAt = roots.searchedFromMs;
     const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
-    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs };
+    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs, bareWords: bareWords(search) };
     const params = base.clone();
     const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
     const endMs = Math.max(...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
@@ -151,6 +151,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       truncated,
       next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : further,
       searchedFromMs: stoppedAt,
+      bareWords: page.length === 0 ? bareWords(search) : [],
       rowsRead: roots.rowsRead + answer.rowsRead,
       elapsedMs: roots.elapsedMs + answer.elapsedMs,
     };

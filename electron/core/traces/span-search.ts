@@ -10,7 +10,7 @@ import type { TracesLocation } from '../clickhouse/server.js';
 import { withTracesTable } from '../clickhouse/traces-table.js';
 import { spanRowSelect } from '../semantics/span-row-select.js';
 import { SearchInput, type SearchResult } from '../../shared/trace-queries-schema.js';
-import { keysOfEmptyAnswer, prepareSearch, sqlModeHints, termWheres } from '../search/prepare-search.js';
+import { bareWords, keysOfEmptyAnswer, prepareSearch, sqlModeHints, termWheres } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { boundedRead, readNewestFirst, SCAN_BUDGET, searchKeyOf, sliceWhere, type ScanBudget } from './time-slices.js';
 import { fromTable } from './trace-queries.js';
@@ -75,6 +75,6 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const spans = answer.rows;
     // Nothing matched: say so if it is because a key named is on no span.
     if (spans.length === 0) await keysOfEmptyAnswer(prepared, t, q);
-    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs };
+    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs, bareWords: spans.length === 0 ? bareWords(prepared) : [] };
   });
 }

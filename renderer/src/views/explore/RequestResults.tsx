@@ -5,6 +5,7 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { dayTime, plural } from '../traces/format';
 import { RequestTable, type Request } from '../traces/RequestTable';
 import type { ListProps } from './list-props';
+import { BareWordHint } from './BareWordHint';
 import { SearchedBack } from './SearchedBack';
 
 /** "1,280 requests, 200 loaded": the count is the summary's, for the same window and search. */
@@ -59,9 +60,12 @@ export function RequestResults({ window: w, height, activeKey, openKey, onActive
       {stale ? <p className="muted small pad-x">{cancelled ? "This search was cancelled: the requests below are the previous search's." : "Showing the previous search's requests until this one answers."}</p> : null}
       {/* An empty answer or an error says so where the rows would be, not under an empty table. */}
       {none ? (
-        <p className="muted pad" role="status" data-testid="no-results">
-          No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.
-        </p>
+        <>
+          <p className="muted pad" role="status" data-testid="no-results">
+            No requests match in this range. A request is a gateway trace whose root span started in the range; switch to Spans to see every span.
+          </p>
+          <BareWordHint words={last?.bareWords ?? []} />
+        </>
       ) : query.error ? null : (
         <RequestTable requests={requests} height={height} label="Requests" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} onConversation={onConversation} onNearEnd={loadMore} />
       )}

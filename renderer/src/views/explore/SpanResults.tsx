@@ -4,6 +4,7 @@ import { QueryStatus } from '../../components/QueryStatus';
 import { plural, type Span } from '../traces/format';
 import { SpanTable } from '../traces/SpanTable';
 import type { ListProps } from './list-props';
+import { BareWordHint } from './BareWordHint';
 import { SearchedBack } from './SearchedBack';
 
 /** Every span the search finds (the newest SPAN_LIMIT). The spans have no cursor: searching further (onSearchOlder) asks for the range's unsearched part. */
@@ -35,9 +36,12 @@ export function SpanResults({ window: w, height, activeKey, openKey, onActive, o
       ) : null}
       {/* An empty answer or an error says so where the rows would be, not under an empty table. */}
       {none ? (
-        <p className="muted pad" role="status" data-testid="no-results">
-          No spans match in this range.
-        </p>
+        <>
+          <p className="muted pad" role="status" data-testid="no-results">
+            No spans match in this range.
+          </p>
+          <BareWordHint words={query.data?.bareWords ?? []} />
+        </>
       ) : query.error ? null : (
         <SpanTable spans={spans} height={height} label="Search results" activeKey={activeKey} openKey={openKey} onActive={onActive} onOpen={onOpen} />
       )}
