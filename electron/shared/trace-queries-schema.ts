@@ -126,6 +126,9 @@ export const SeriesPoint = z.object({
   ...(Object.fromEntries(TOKEN_FACTS.map((f) => [f, z.number()])) as Record<TokenFact, z.ZodNumber>),
 });
 
+/** The most rows a summary's model and user tables hold (the top ones: models by requests, users by cost). */
+export const SUMMARY_TABLE_ROWS = 100;
+
 export const TrafficSummary = z.object({
   fromMs: z.number().int(),
   toMs: z.number().int(),

@@ -51,6 +51,11 @@ test.describe('gateway traffic', () => {
       await expect(row.getByTestId('model-cost')).toHaveText(`$${cost < 0.01 ? cost.toPrecision(2) : cost.toFixed(4)}`);
     }
 
+    // The header counts every request, the rows those with a model: the table says where the MCP-only ones went.
+    const noModel = sent.filter((r) => !r.model).length;
+    expect(noModel).toBeGreaterThan(0);
+    await expect(page.getByTestId('models-unmodeled')).toHaveText(new RegExp(`^${noModel} requests name no model`));
+
     await page.getByRole('tab', { name: 'Users' }).click();
     await expect(page.getByTestId('users-table').getByRole('row')).toHaveCount(new Set(sent.map((r) => r.user)).size + 1);
     await page.getByRole('tab', { name: 'MCP tools' }).click();

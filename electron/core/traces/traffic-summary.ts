@@ -14,7 +14,7 @@ import { MCP_LATENCY_KEYS } from '../semantics/span-facts.js';
 import { ERROR_STATUS_SQL, mcpErrorSql, numberAttributeSql, factEqualsSql, spanFactSql } from '../semantics/span-columns-sql.js';
 import { SUMMED_FACTS, TOKEN_FACTS, type SummedFact } from '../../shared/request-facts.js';
 import { costAt } from '../../shared/price-schema.js';
-import { McpSummaryRow, ModelSummaryRow, SeriesPoint, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
+import { McpSummaryRow, ModelSummaryRow, SeriesPoint, SUMMARY_TABLE_ROWS, TrafficSummary, UserSummaryRow } from '../../shared/trace-queries-schema.js';
 import { prepareSearch, requestTerms, sqlModeHints, type SearchLanguage } from '../search/prepare-search.js';
 import { SqlParams } from '../search/sql-params.js';
 import { fromTable, timeWhere } from './trace-queries.js';
@@ -384,7 +384,7 @@ function summaryOf(rows: readonly SliceRow[], bucketMs: number, priceOf: PriceOf
   const models = [...byModel.entries()]
     .filter(([model]) => model !== '')
     .sort((a, b) => b[1].requests - a[1].requests)
-    .slice(0, 100)
+    .slice(0, SUMMARY_TABLE_ROWS)
     .map(([model, r]) =>
       ModelSummaryRow.parse({
         model,
@@ -400,7 +400,7 @@ function summaryOf(rows: readonly SliceRow[], bucketMs: number, priceOf: PriceOf
     .filter(([user]) => user !== '')
     .map(([user, r]) => UserSummaryRow.parse({ user, requests: r.requests, errorRate: r.errors / r.requests, models: r.models.size, ...withEstimate(r.sums, userEstimate.get(user) ?? 0) }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
-    .slice(0, 100);
+    .slice(0, SUMMARY_TABLE_ROWS);
   // Cost per bucket and model, reported plus estimated; the top models by cost named, the rest "other".
   const bucketModelCost = new Map<string, { t: number; model: string; cost: number }>();
   for (const [k, tot] of bySliceModelPriced) {

@@ -1,4 +1,5 @@
-import { fmtNum } from '../traces/format';
+import { SUMMARY_TABLE_ROWS } from '../../../../electron/shared/trace-queries-schema';
+import { fmtNum, plural } from '../traces/format';
 import { CostText, TokenSplit } from '../traces/TokenSplit';
 import { Drill, EXTRA_SUMS, fmtMs, q, inWhat, type Summary } from './summary-bits';
 
@@ -58,6 +59,8 @@ const WIDE_ONLY = new Set(['p50', 'TTFT p50', ...EXTRA_SUMS.map((c) => c.label)]
 /** Per requested model: traffic, errors, latency, tokens and cost; each number searches its requests. */
 export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch: (q: string) => void }) {
   if (!summary.models.length) return <p className="muted">No model requests {inWhat(summary)}.</p>;
+  // Only when every model has its row (the summary keeps the top SUMMARY_TABLE_ROWS): then the difference is the requests with none.
+  const unmodeled = summary.models.length < SUMMARY_TABLE_ROWS ? summary.requests - summary.models.reduce((n, r) => n + r.requests, 0) : 0;
   return (
     <div className="table-scroll">
       <table className="history models" aria-label="Per-model summary" data-testid="models-table">
@@ -77,6 +80,12 @@ export function ModelsTable({ summary, onSearch }: { summary: Summary; onSearch:
           ))}
         </tbody>
       </table>
+      {/* The header's count holds every request; the rows only those with a model: say where the rest went. */}
+      {unmodeled > 0 ? (
+        <p className="muted small" data-testid="models-unmodeled">
+          {plural(unmodeled, 'request')} {unmodeled === 1 ? 'names' : 'name'} no model (MCP tool calls, or spans that report none): counted in the totals, not in a row here.
+        </p>
+      ) : null}
     </div>
   );
 }
