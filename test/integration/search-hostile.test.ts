@@ -118,6 +118,14 @@ describe('search', () => {
     expect((result as { error: string }).error).toMatch(message);
   });
 
+  it('a key named in its map is offered only that map\'s keys, and a short one no names two edits away', async () => {
+    const result = await search('SpanAttributes.nope:1');
+    expect(result).toHaveProperty('error');
+    const offered = /Did you mean (.*)\?/.exec((result as { error: string }).error)?.[1]?.split(' or ') ?? [];
+    // "note" is one edit away and an attribute here; the short field "name" (two edits) and the bare "note" are not what was asked.
+    expect(offered).toEqual(['SpanAttributes.note:']);
+  });
+
   it('a key no span has, like no other name, points at the field and says where the keys are, not at names it does not resemble', async () => {
     const q = 'status:ok SpanAttributes.nope.key:x';
     let caught: unknown = null;

@@ -77,10 +77,15 @@ function distance(a: string, b: string): number {
 /** The closest names a search could have meant. */
 export function suggestions(field: string, layout: TableLayout, keys: KnownKeys): string[] {
   const bare = field.replace(/^(SpanAttributes|ResourceAttributes|resource)\./, '');
-  const candidates = [...Object.keys(layout.columns), ...EXTENSIONS, ...keys.span, ...keys.span.map((k) => `SpanAttributes.${k}`), ...keys.resource.map((k) => `ResourceAttributes.${k}`)];
-  // Edits are held to a third of the name past its map's prefix: the prefix ("SpanAttributes.") does
-  // not make an unrelated key ("note", or the short field "name", for "nope.key") look near.
-  const limit = Math.max(2, Math.floor(bare.length / 3));
+  // A field that names its map asks for one of that map's keys: not a column or a short field.
+  const map = /^SpanAttributes\./.test(field) ? 'span' : /^(ResourceAttributes|resource)\./.test(field) ? 'resource' : null;
+  const candidates =
+    map === 'span' ? keys.span.map((k) => `SpanAttributes.${k}`)
+    : map === 'resource' ? keys.resource.map((k) => `ResourceAttributes.${k}`)
+    : [...Object.keys(layout.columns), ...EXTENSIONS, ...keys.span, ...keys.span.map((k) => `SpanAttributes.${k}`), ...keys.resource.map((k) => `ResourceAttributes.${k}`)];
+  // Edits are held to a third of the name past its map's prefix (the prefix, "SpanAttributes.", does
+  // not make an unrelated key look near), and to one in a short name: two edits of "nope" make "name" and "type".
+  const limit = bare.length <= 5 ? 1 : Math.max(2, Math.floor(bare.length / 3));
   const near = (a: string, b: string) => {
     const d = distance(a, b);
     return d <= limit ? d : Infinity;
