@@ -385,7 +385,7 @@ test('the summary tabs are one tab stop: ←/→ and Home/End move between them 
   await expect(tab('Models')).toHaveAttribute('aria-selected', 'true');
   // One tab stop: Tab leaves the list of tabs rather than walking through it.
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('role'))).not.toBe('tab');
 });
 
 test('a bare word that finds nothing says where it looked, and the field that finds it', async ({ page, app }) => {

@@ -61,7 +61,7 @@ export function ExploreToolbar({ search, window: w, profile, onSearch, onChange,
         onSearch({ q: draft.q, lang: draft.lang });
       }}
     >
-      <SearchBox profileId={profile?.id} value={draft.q} onChange={(q) => setDraft((d) => ({ ...d, q }))} language={draft.lang} onLanguage={(lang) => setDraft((d) => ({ ...d, lang }))} placeholder='e.g. StatusCode:Error SpanAttributes.tfy.request.model_name:"openai-main/gpt-4o" or model:gpt-4o duration:>2s' onArrowDown={onToResults} />
+      <SearchBox profileId={profile?.id} value={draft.q} onChange={(q) => setDraft((d) => ({ ...d, q }))} language={draft.lang} onLanguage={(lang) => setDraft((d) => ({ ...d, lang }))} placeholder='e.g. model:"openai-main/gpt-4o" StatusCode:Error duration:>2s (quoted is exact; model:gpt-4o is a part, so -mini too)' onArrowDown={onToResults} />
       <RangeSelect search={search} onChange={onChange} />
       <div className="seg" role="group" aria-label="Show">
         {(['requests', 'spans'] as const).map((m) => (
