@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useRunning, type Progress } from '../api/query-progress';
+import { fmtCount as compact } from '../views/traces/format';
 
 /** Progress shows only for a query that has run this long. */
 const SHOW_AFTER_MS = 1000;
 
-const compact = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 const bytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${Math.round(n / 1e6)} MB` : n >= 1e3 ? `${Math.round(n / 1e3)} kB` : `${n} B`);
 
 /** "Reading… 1.2 M rows, 340 MB, 3 s" (of 4.0 M when the server knows), or only the time when no progress came. */

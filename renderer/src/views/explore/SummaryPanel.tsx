@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import { summaryKey, useSummary, useSummaryPreview, wasCancelled, type SearchWindow } from '../../api/explore-queries';
 import { QueryStatus } from '../../components/QueryStatus';
 import type { SummaryTab } from '../../routes/search-params';
-import { plural } from '../traces/format';
+import { fmtCount, plural } from '../traces/format';
 import { McpTable } from './McpTable';
 import { ModelsTable } from './ModelsTable';
 import { SummaryCharts } from './SummaryCharts';
@@ -29,13 +29,6 @@ function onTabKey(e: KeyboardEvent<HTMLButtonElement>, tab: SummaryTab, onTab: (
   const next = TABS[to]![0];
   onTab(next);
   document.getElementById(`summary-tab-${next}`)?.focus();
-}
-
-/** A count of rows as a person reads it at a glance: 980, 16 k, 1.6 M. */
-function fmtRows(n: number): string {
-  if (n < 10_000) return n.toLocaleString();
-  if (n < 1_000_000) return `${Math.round(n / 1000).toLocaleString()} k`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)} M`;
 }
 
 function TabBody({ tab, summary, onSearch }: { tab: SummaryTab; summary: Summary; onSearch: (q: string) => void }) {
@@ -70,7 +63,7 @@ export function SummaryPanel({ window: w, tab, onTab, onSearch, onRefresh }: { w
             <span className="muted small" data-testid="summary-totals">
               {plural(summary.requests, 'request')} · {pct(summary.errors, summary.requests)} failed ·{' '}
               <span title={`ClickHouse read ${summary.rowsRead.toLocaleString()} rows for these figures, in ${summary.elapsedMs.toLocaleString()} ms of query time.`}>
-                {fmtRows(summary.rowsRead)} rows read in {fmtMs(summary.elapsedMs)}
+                {fmtCount(summary.rowsRead)} rows read in {fmtMs(summary.elapsedMs)}
               </span>
               {summary.slicesReused > 0 ? <span title="The range is summed in time slices; those whose spans have not changed since the last summary are taken from it, not read again."> · {summary.slicesReused} of {summary.slicesReused + summary.slicesRead} time slices reused</span> : null}
             </span>

@@ -24,6 +24,9 @@ export const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { h
 /** A moment with its day, on the same clock: "Dec 7, 14:45:39". */
 export const dayTime = (ms: number) => new Date(ms).toLocaleString([], { hour12: false, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
+/** A count at a glance: 980, 15.2 k, 1.6 M, 2.1 G (rows read, progress). */
+export const fmtCount = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+
 export const fmtNum = (n: number | null, digits = 0) => (n === null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits }));
 export const fmtCost = (n: number | null) => (n === null ? '—' : n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(4)}`);
 
