@@ -89,7 +89,8 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       q.limit,
       async (slice, want, maxRows) => {
         const params = base.clone();
-        const members = { fromMs: slice.fromMs, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
+        // A member span may start a little before its root (clock skew): a negated term must see that one too.
+        const members = { fromMs: slice.fromMs - MEMBER_MARGIN_MS, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
         const matched = requestMatchesSql(t, terms, sliceWhere(params, members), svc);
         const a = await queryRows(location, {
           kind: 'search',
@@ -145,7 +146,8 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       .map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
     const page = requests.slice(0, q.limit);
     const last = page[page.length - 1];
-    const truncated = requests.length > q.limit;
+    // Counted in roots, not in requests: a trace listed once for its two roots must not end the paging.
+    const truncated = requests.length > q.limit || roots.rows.length > q.limit;
     return {
       requests: page,
       truncated,
