@@ -270,8 +270,14 @@ export class ClickHouseHttpServer {
     const mine = (id: string) => !readOnly || this.readOnlyQueries.has(id);
     const rows = this.options.engine.kill((id) => mine(id) && (exact !== null ? id === exact : id.startsWith(prefix ?? '\u0000'))).map((k) => ({ kill_status: k.status, query_id: k.queryId, user, query: k.query }));
     const format = groups.format ?? defaultFormat;
+    const columns = ['kill_status', 'query_id', 'user', 'query'] as const;
+    const meta = columns.map((name) => ({ name, type: 'String' }));
+    const statistics = { elapsed: 0, rows_read: 0, bytes_read: 0 };
+    // The app's own client asks every answer as JSONCompact; any other format a client names falls back to TSV as ClickHouse's default does.
     const body = /^JSON$/i.test(format)
-      ? JSON.stringify({ meta: ['kill_status', 'query_id', 'user', 'query'].map((name) => ({ name, type: 'String' })), data: rows, rows: rows.length, statistics: { elapsed: 0, rows_read: 0, bytes_read: 0 } })
+      ? JSON.stringify({ meta, data: rows, rows: rows.length, statistics })
+      : /^JSONCompact$/i.test(format)
+        ? JSON.stringify({ meta, data: rows.map((r) => columns.map((c) => r[c])), rows: rows.length, statistics })
       : /^JSONEachRow$/i.test(format)
         ? rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '')
         : rows.map((r) => [r.kill_status, r.query_id, r.user, r.query.replace(/[\t\n\\]/g, ' ')].join('\t')).join('\n') + (rows.length ? '\n' : '');

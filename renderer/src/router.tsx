@@ -54,7 +54,8 @@ const oldConversationRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'explore/conversation/$id',
   beforeLoad: ({ params }) => {
-    throw redirect({ to: '/explore', search: { ...lastExploreSearch(), trace: undefined, span: undefined, at: undefined, conv: params.id }, replace: true });
+    // Marked as reached by its address: from an open trace that is its panel's link, and Escape goes back there.
+    throw redirect({ to: '/explore', search: { ...lastExploreSearch(), trace: undefined, span: undefined, at: undefined, conv: params.id }, replace: true, state: { conversationByAddress: true } });
   },
 });
 
@@ -83,6 +84,13 @@ export type AppRouter = ReturnType<typeof createAppRouter>;
 declare module '@tanstack/react-router' {
   interface Register {
     router: AppRouter;
+  }
+}
+
+declare module '@tanstack/history' {
+  interface HistoryState {
+    /** The conversation was opened by its address (#/explore/conversation/…), not from a list's cell. */
+    conversationByAddress?: boolean;
   }
 }
 

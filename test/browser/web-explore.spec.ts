@@ -401,6 +401,17 @@ test('a bare word that finds nothing says where it looked, and the field that fi
   await expect(hint).toContainText('“alice”');
   await expect(hint.locator('code', { hasText: 'user:alice' })).toBeVisible();
   await results.screenshot({ path: `${SCREENSHOTS}/explore-bare-word-hint.png` });
+  // A wildcard word is named as typed: quoted, user:"ali*" would look for the star itself.
+  await page.getByTestId('search-input').fill('ali*');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(results).toHaveAttribute('data-query', 'ali*');
+  await expect(page.getByTestId('bare-word-hint').locator('code', { hasText: 'user:ali*' })).toBeVisible();
+  // Beside a field term the word may not be why nothing matched: no hint blames it.
+  await page.getByTestId('search-input').fill('alice status:error');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(results).toHaveAttribute('data-query', 'alice status:error');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+  await expect(page.getByTestId('bare-word-hint')).toHaveCount(0);
   // The field it names finds the requests the word did not.
   await page.getByTestId('search-input').fill('user:alice');
   await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -149,6 +149,19 @@ test.describe('gateway traffic', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('drawer').getByTestId('trace-view')).toContainText(ok.traceId);
     await expect(page.getByTestId('conversation-view')).toHaveCount(0);
+    // Back from there leads on to what came before the trace (the MCP request), not into the conversation again.
+    await page.goBack();
+    await expect(page.getByTestId('drawer').getByTestId('trace-view')).toContainText(tool.traceId);
+    await expect(page.getByTestId('conversation-view')).toHaveCount(0);
+    await page.goForward();
+    await expect(page.getByTestId('drawer').getByTestId('trace-view')).toContainText(ok.traceId);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('drawer')).toHaveCount(0);
+    // A conversation opened from a list's cell while a trace is open closes on Escape: it was not reached from that trace.
+    await page.getByTestId('request-row').first().click();
+    await expect(page.getByTestId('drawer').getByTestId('trace-view')).toBeVisible();
+    await page.getByTestId('conversation-link').first().click();
+    await expect(page.getByTestId('conversation-view')).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('drawer')).toHaveCount(0);
     expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');

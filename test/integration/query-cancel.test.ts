@@ -73,6 +73,8 @@ describe('following and stopping a long query', () => {
     const t0 = Date.now();
     const cancelled = await traces.cancel(queryId);
     expect(cancelled.cancelled).toBe(true);
+    // The server's KILL QUERY answer was read (a reply the client cannot read is reported as a refusal).
+    expect(cancelled.detail).toBe('Cancelled; ClickHouse was told to stop it.');
     expect(await outcome).toBe('cancelled');
     expect(Date.now() - t0, 'the call ends at once, not when the server gets to it').toBeLessThan(2_000);
     const after = await until(processList, (l) => !l.processes.some((p) => p.queryId.startsWith(`${queryId}:`)));
@@ -102,6 +104,9 @@ describe('following and stopping a long query', () => {
     expect(await answer.text()).toContain('QUERY_WAS_CANCELLED');
     expect(JSON.parse(await kill('kill-running'))).toMatchObject({ kill_status: 'cant_cancel', query_id: 'kill-running' });
     expect(await kill('no-such-query')).toBe('');
+    // The compact JSON the app's own client asks for: columns named once, rows as arrays.
+    const compact = await (await fetch(`${sandbox.clickhouse}/?param_id=kill-none`, { method: 'POST', body: 'KILL QUERY WHERE query_id = {id:String} ASYNC FORMAT JSONCompact' })).json();
+    expect(compact).toMatchObject({ meta: [{ name: 'kill_status' }, { name: 'query_id' }, { name: 'user' }, { name: 'query' }], data: [], rows: 0 });
     expect((await busy).status).toBe(200);
   }, 60_000);
 });

@@ -55,9 +55,13 @@ export async function prepareSearch(query: string, table: TracesTable, range: { 
   return { tree, ctx: { ...ctx, fields: resolved.fields }, sql: null, unchecked: resolved.unchecked };
 }
 
-/** The bare words of a Lucene search, for an empty answer to say where they were looked for. */
-export function bareWords(prepared: PreparedSearch): string[] {
-  return prepared.tree ? [...new Set(bareWordsOf(prepared.tree))] : [];
+/**
+ * The words of a Lucene search of bare words only, for its empty answer to say where they were
+ * looked for; none when the scan stopped early (`searchedFromMs`), as the answer says so instead.
+ */
+export function bareWords(prepared: PreparedSearch, searchedFromMs: number | null): string[] {
+  if (!prepared.tree || searchedFromMs !== null) return [];
+  return [...new Set(bareWordsOf(prepared.tree) ?? [])];
 }
 
 /** An empty answer: the search error for a key it named that no span in the range has, if any. */

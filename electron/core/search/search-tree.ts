@@ -205,11 +205,18 @@ export function parseSearch(query: string): SearchNode | null {
   return toTree(ast, null);
 }
 
-/** The bare words a search asks for (not those it excludes): an empty answer says where such a word looks. */
-export function bareWordsOf(node: SearchNode, negated = false): string[] {
-  if (node.kind === 'and' || node.kind === 'or') return [...bareWordsOf(node.left, negated), ...bareWordsOf(node.right, negated)];
-  if (node.kind === 'not') return bareWordsOf(node.node, !negated);
-  return node.kind === 'term' && node.field === null && !negated && node.value !== '' ? [node.value] : [];
+/**
+ * The words of a search made of bare words only (joined by AND or OR), else null: only then does
+ * an empty answer say that a bare word never looks in who sent a request or which model answered.
+ * With a field term or an exclusion beside them, the other terms may be why nothing matched.
+ */
+export function bareWordsOf(node: SearchNode): string[] | null {
+  if (node.kind === 'and' || node.kind === 'or') {
+    const left = bareWordsOf(node.left);
+    const right = bareWordsOf(node.right);
+    return left && right ? [...left, ...right] : null;
+  }
+  return node.kind === 'term' && node.field === null && node.value !== '' ? [node.value] : null;
 }
 
 /** The top-level AND terms of a search (a single term when it is not an AND). */

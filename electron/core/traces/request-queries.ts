@@ -117,7 +117,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     );
     const stoppedAt = roots.searchedFromMs;
     const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
-    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs, bareWords: bareWords(search) };
+    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs, bareWords: bareWords(search, stoppedAt) };
     const params = base.clone();
     const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
     const endMs = Math.max(...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
@@ -153,7 +153,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       truncated,
       next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : further,
       searchedFromMs: stoppedAt,
-      bareWords: page.length === 0 ? bareWords(search) : [],
+      bareWords: page.length === 0 ? bareWords(search, stoppedAt) : [],
       rowsRead: roots.rowsRead + answer.rowsRead,
       elapsedMs: roots.elapsedMs + answer.elapsedMs,
     };

@@ -75,6 +75,6 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
     const spans = answer.rows;
     // Nothing matched: say so if it is because a key named is on no span.
     if (spans.length === 0) await keysOfEmptyAnswer(prepared, t, q);
-    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs, bareWords: spans.length === 0 ? bareWords(prepared) : [] };
+    return { spans: spans.slice(0, q.limit), truncated: spans.length > q.limit, searchedFromMs: answer.searchedFromMs, rowsRead: answer.rowsRead, elapsedMs: answer.elapsedMs, bareWords: spans.length === 0 ? bareWords(prepared, answer.searchedFromMs) : [] };
   });
 }

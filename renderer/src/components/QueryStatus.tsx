@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useRunning, type Progress } from '../api/query-progress';
-import { fmtCount as compact } from '../views/traces/format';
+import { clockTime, fmtCount as compact } from '../views/traces/format';
 
 /** Progress shows only for a query that has run this long. */
 const SHOW_AFTER_MS = 1000;
@@ -66,7 +66,7 @@ export function QueryStatus({ progressKey, fetching, cancelled, onCancel, onRetr
   }
   return asOfMs !== null && !fetching ? (
     <span className="muted small" data-testid={`${testId}-as-of`}>
-      as of {new Date(asOfMs).toLocaleTimeString([], { hour12: false })}
+      as of {clockTime(asOfMs)}
     </span>
   ) : null;
 }

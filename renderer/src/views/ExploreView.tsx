@@ -1,4 +1,4 @@
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useRouter, useRouterState, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useActiveProfile } from '../api/profiles';
 import { enterGrid } from '../components/DataGrid';
@@ -47,15 +47,19 @@ export function ExploreView() {
   const open = drawerOpen(search);
   const covered = useCoveredByDrawer(open, list);
   const close = () => set({ trace: undefined, at: undefined, span: undefined, conv: undefined });
-  // A conversation opened from a trace (its panel's link) puts that trace back on Escape, one level
-  // up as the person came, rather than closing the drawer on the list.
+  // A conversation opened from a trace by its panel's link (the conversation's address) puts that trace
+  // back on Escape, one level up as the person came, rather than closing the drawer on the list. It goes
+  // back in the history, so Back then leads on from the trace and not into the conversation again; one
+  // opened from a list's cell closes as any drawer does.
+  const router = useRouter();
+  const byAddress = useRouterState({ select: (s) => s.location.state.conversationByAddress === true });
   const [was, setWas] = useState(search);
-  const [convFrom, setConvFrom] = useState<Pick<ExploreSearch, 'trace' | 'at' | 'span'> | null>(null);
+  const [fromTrace, setFromTrace] = useState(false);
   if (was !== search) {
     setWas(search);
-    setConvFrom(search.conv && !search.trace ? (was.trace && !was.conv ? { trace: was.trace, at: was.at, span: was.span } : was.conv === search.conv ? convFrom : null) : null);
+    setFromTrace(Boolean(search.conv && !search.trace && was.trace && !was.conv && byAddress));
   }
-  const escape = () => (convFrom ? set({ ...convFrom, conv: undefined }) : close());
+  const escape = () => (fromTrace && byAddress ? router.history.back() : close());
   useViewKeys({ search: () => document.querySelector<HTMLElement>('[data-testid="search-input"]'), onEscape: open ? escape : null });
 
   const openTrace = (traceId: string, tsNs: string, replace = false) => set({ trace: traceId, at: atMs(tsNs), span: undefined, conv: undefined }, replace);

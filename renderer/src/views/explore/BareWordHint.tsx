@@ -6,7 +6,8 @@
 export function BareWordHint({ words }: { words: string[] }) {
   const word = words[0];
   if (word === undefined) return null;
-  const value = /^[\w.@/-]+$/.test(word) ? word : `"${word.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  // A wildcard word stays unquoted: quoted, `user:"ali*"` would look for the star itself.
+  const value = /^[\w.@/*?-]+$/.test(word) ? word : `"${word.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const named = words.map((w) => `“${w}”`).join(', ');
   return (
     <p className="muted small pad-x" data-testid="bare-word-hint">

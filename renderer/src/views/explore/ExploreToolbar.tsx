@@ -4,10 +4,11 @@ import type { SearchWindow } from '../../api/explore-queries';
 import type { ProfileT } from '../../api/profiles';
 import { remember, SearchBox } from '../../components/SearchBox';
 import { RANGES, type ExploreSearch, type RangeId } from '../../routes/search-params';
+import { dayMinute } from '../traces/format';
 import { isAbsolute } from './use-explore-window';
 
 const ABSOLUTE = 'absolute';
-const fmt = (ms: number) => new Date(ms).toLocaleString([], { hour12: false, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const fmt = dayMinute;
 
 /** The range picker: the presets, and the absolute window a link brought, while it is the one in use. */
 function RangeSelect({ search, onChange }: { search: ExploreSearch; onChange: (patch: Partial<ExploreSearch>) => void }) {

@@ -1,3 +1,5 @@
+import { clockMinute } from '../traces/format';
+
 /** A small SVG bar chart: spans per minute over the last hour. */
 export function Sparkbars({ points, now, label }: { points: { minute: number; spans: number }[]; now: number; label: string }) {
   const minutes = 60;
@@ -13,7 +15,7 @@ export function Sparkbars({ points, now, label }: { points: { minute: number; sp
       <svg viewBox={`0 0 ${minutes * w} ${h}`} role="img" aria-label={label} preserveAspectRatio="none">
         {values.map((v, i) => (
           <rect key={i} x={i * w + 1} y={h - (v / max) * (h - 2)} width={w - 2} height={(v / max) * (h - 2)} className="bar">
-            <title>{`${new Date(start + i * 60_000).toLocaleTimeString([], { hour12: false, hour: '2-digit', minute: '2-digit' })}: ${v} spans`}</title>
+            <title>{`${clockMinute(start + i * 60_000)}: ${v} spans`}</title>
           </rect>
         ))}
       </svg>

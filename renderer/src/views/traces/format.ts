@@ -15,14 +15,23 @@ export function formatDuration(ns: string | number): string {
 export function formatTime(ts: string): string {
   // ts is "YYYY-MM-DD hh:mm:ss.nnnnnnnnn" in UTC; show local time with milliseconds.
   const d = new Date(`${ts.slice(0, 23).replace(' ', 'T')}Z`);
-  return Number.isNaN(d.getTime()) ? ts : `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return Number.isNaN(d.getTime()) ? ts : `${d.toLocaleTimeString([], { hourCycle: 'h23' })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-/** A moment on the 24-hour clock every view uses: "14:45:39". */
-export const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: false });
+/**
+ * A moment on the 24-hour clock every view uses: "14:45:39". `hourCycle: 'h23'`, not `hour12: false`,
+ * which prints a minute past midnight as "24:01:00" in Chromium and Node.
+ */
+export const clockTime = (ms: number) => new Date(ms).toLocaleTimeString([], { hourCycle: 'h23' });
+
+/** A minute on the same clock: "14:45" (a chart's bar, a window's edge without its day). */
+export const clockMinute = (ms: number) => new Date(ms).toLocaleTimeString([], { hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+
+/** A minute with its day: "Dec 7, 14:45" (a search window's edges). */
+export const dayMinute = (ms: number) => new Date(ms).toLocaleString([], { hourCycle: 'h23', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** A moment with its day, on the same clock: "Dec 7, 14:45:39". */
-export const dayTime = (ms: number) => new Date(ms).toLocaleString([], { hour12: false, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+export const dayTime = (ms: number) => new Date(ms).toLocaleString([], { hourCycle: 'h23', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** A count at a glance: 980, 15.2 k, 1.6 M, 2.1 G (rows read, progress). */
 export const fmtCount = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
