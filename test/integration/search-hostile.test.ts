@@ -126,6 +126,15 @@ describe('search', () => {
     expect(offered).toEqual(['SpanAttributes.note:']);
   });
 
+  it.each([
+    ['mdoel:gpt-4o', 'model:'],
+    ['tarce:abc', 'trace:'],
+  ])('the short typo %s (two letters swapped) is offered %s', async (q, meant) => {
+    const result = await search(q);
+    expect(result).toHaveProperty('error');
+    expect((result as { error: string }).error).toMatch(new RegExp(`Did you mean [^?]*\\b${meant}`));
+  });
+
   it('a key no span has, like no other name, points at the field and says where the keys are, not at names it does not resemble', async () => {
     const q = 'status:ok SpanAttributes.nope.key:x';
     let caught: unknown = null;
