@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'renderer/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     // Each integration file starts its own sandbox process; two cores, so keep parallelism modest.

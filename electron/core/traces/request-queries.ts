@@ -52,6 +52,9 @@ export interface RequestSearchInput {
   wholeWindowRows?: number;
 }
 
+/** How far after a trace's first root a second one (a caller that lost its parent link) is looked for when paging. */
+const SECOND_ROOT_SPREAD_MS = 10 * 60_000;
+
 /** Member spans start this long before their root (clock skew between services) or end this long after it, at most. */
 export const MEMBER_MARGIN_MS = 60_000;
 
@@ -69,6 +72,14 @@ const RootRow = z.object({ traceId: z.string(), tsNs: z.string(), endNs: z.strin
  */
 export function requestMatchesSql(t: TracesTable, terms: readonly RequestTerm[], rangeSql: string, svc: string): string {
   return terms.map((term) => ` AND TraceId ${term.none ? 'NOT IN' : 'IN'} (SELECT TraceId FROM ${fromTable(t)} WHERE (${rangeSql}) AND ${svc} AND ${term.sql})`).join('');
+}
+
+/** Whether a root at `tsNs` of `traceId` is at or above a page's cursor and inside the window: a place an earlier page listed. */
+function atOrAbove(tsNs: string, traceId: string, cursor: { tsNs: string; traceId: string }, toMs: number): boolean {
+  const ns = BigInt(tsNs);
+  if (ns > BigInt(toMs) * 1_000_000n) return false;
+  const at = BigInt(cursor.tsNs);
+  return ns > at || (ns === at && traceId >= cursor.traceId);
 }
 
 export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
@@ -120,7 +131,10 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs, bareWords: bareWords(search, stoppedAt) };
     const params = base.clone();
     const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
-    const endMs = Math.max(...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
+    // On a later page the spans reach up past the cursor too: a trace with a second root there was listed on an
+    // earlier page (at that root), and must not be listed again here.
+    const cursorMs = q.before ? Number(BigInt(q.before.tsNs) / 1_000_000n) + SECOND_ROOT_SPREAD_MS : 0;
+    const endMs = Math.max(cursorMs, ...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
     const around = `${timeWhere(params, startMs - MEMBER_MARGIN_MS, Math.min(endMs + MEMBER_MARGIN_MS, q.toMs + MEMBER_SLACK_MS))} AND ${svc} AND TraceId IN ${params.add('Array(String)', roots.rows.map((r) => r.traceId))}`;
     // The page's spans, folded here by the rules the SQL rollup follows (shared/request-row.ts; a test
     // holds the two equal). For a few hundred traces the SQL rollup's ~40 aggregates cost more to
@@ -139,13 +153,17 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
       if (spans) spans.push(span);
       else byTrace.set(span.traceId, [span]);
     }
-    // A trace with two roots (a caller that lost its parent link) is one request, listed once.
+    // A trace with two roots (a caller that lost its parent link) is one request, listed once: at its
+    // newest root, where the list's order meets it. On a later page, a trace with a root at or above
+    // the cursor (and in the window) was listed on an earlier one.
     const listed = new Set<string>();
-    const requests = roots.rows
-      .filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)))
-      .map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
+    const cursor = q.before;
+    const aboveCursor = (traceId: string) => cursor !== undefined && byTrace.get(traceId)!.some((s) => s.parentSpanId === '' && atOrAbove(s.tsNs, traceId, cursor, q.toMs));
+    const listedAt = roots.rows.filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)) && !aboveCursor(r.traceId));
+    const requests = listedAt.map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
     const page = requests.slice(0, q.limit);
-    const last = page[page.length - 1];
+    // The next page starts below the root the last request was listed at (its row's time is its first root's).
+    const last = listedAt[page.length - 1];
     // Counted in roots, not in requests: a trace listed once for its two roots must not end the paging.
     const truncated = requests.length > q.limit || roots.rows.length > q.limit;
     return {

@@ -3,7 +3,7 @@
  * (what `hour12: false` prints in Chromium and Node, and what an engineer reading an incident's time trips on).
  */
 import { describe, expect, it } from 'vitest';
-import { clockMinute, clockTime, dayMinute, dayTime, formatTime } from '../../renderer/src/views/traces/format.js';
+import { clockMinute, clockTime, dayMinute, dayTime, formatTime } from '../src/views/traces/format';
 
 const pastMidnight = new Date(2026, 11, 7, 0, 1, 2, 345);
 
