@@ -158,12 +158,18 @@ test.describe('gateway traffic', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('drawer')).toHaveCount(0);
     // A conversation opened from a list's cell while a trace is open closes on Escape: it was not reached from that trace.
+    // (The list keeps its Conversation column beside an open trace only in a wide window.)
+    await page.setViewportSize({ width: 2200, height: 1000 });
+    await page.getByTestId('search-input').fill(`conversation:${ok.conversationId}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(results).toHaveAttribute('data-query', `conversation:${ok.conversationId}`);
     await page.getByTestId('request-row').first().click();
     await expect(page.getByTestId('drawer').getByTestId('trace-view')).toBeVisible();
     await page.getByTestId('conversation-link').first().click();
     await expect(page.getByTestId('conversation-view')).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('drawer')).toHaveCount(0);
+    await page.setViewportSize({ width: 1400, height: 1000 });
     expect(GATEWAY_SERVICE).toBe('tfy-llm-gateway');
   });
 
