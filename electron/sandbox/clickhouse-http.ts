@@ -273,7 +273,7 @@ export class ClickHouseHttpServer {
     const columns = ['kill_status', 'query_id', 'user', 'query'] as const;
     const meta = columns.map((name) => ({ name, type: 'String' }));
     const statistics = { elapsed: 0, rows_read: 0, bytes_read: 0 };
-    // The app's own client asks every answer as JSONCompact; any other format a client names falls back to TSV as ClickHouse's default does.
+    // The app's own client asks every answer as JSONCompact; a format not handled here is answered as TabSeparated.
     const body = /^JSON$/i.test(format)
       ? JSON.stringify({ meta, data: rows, rows: rows.length, statistics })
       : /^JSONCompact$/i.test(format)
