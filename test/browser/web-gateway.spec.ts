@@ -40,7 +40,15 @@ test.describe('gateway traffic', () => {
     // A model's account gives way before its name: "-mini" is never what the Model column cuts.
     const mini = page.getByTestId('request-row').locator('.head-gives-way[title="openai-main/gpt-4o-mini"] .kept').first();
     await expect(mini).toHaveText('/gpt-4o-mini');
-    expect(await mini.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the model name is cut').toBe(true);
+    // Squeezed to the name and a little more, as a narrow column does: the account is cut, the name is whole.
+    const squeezed = await mini.evaluate((el) => {
+      const box = el.parentElement!;
+      box.style.width = `${el.scrollWidth + 24}px`;
+      const account = box.querySelector('.gives-way')!;
+      return { nameCut: el.scrollWidth > el.clientWidth, accountCut: account.scrollWidth > account.clientWidth };
+    });
+    expect(squeezed, 'the account gives way, the model name is not cut').toEqual({ nameCut: false, accountCut: true });
+    await mini.evaluate((el) => el.parentElement!.style.removeProperty('width'));
 
     // The per-model cost is what the Model spans reported — not $0.
     const truth = new Map<string, number>();
