@@ -42,9 +42,9 @@ beforeAll(async () => {
   const twoRoots = gatewayRequest('chat', now - 11 * 60_000, rnd);
   delete twoRoots.spans[0]!.attributes['tfy.request.created_by_subject'];
   twoRoots.spans.push({ spanId: randomBytes(8).toString('hex'), parentSpanId: '', name: 'ChatCompletion', kind: 2, startMs: twoRoots.startMs + 50, durationMs: 20, attributes: { 'tfy.span_type': 'ChatCompletion', 'tfy.request.created_by_subject': twoRoots.user } });
-  // A hop on a host whose clock runs 30 s behind the gateway's: its failed span starts before its root.
+  // A fallback whose hops ran on a host with its clock 30 s behind the gateway's: the failed hop starts before its (successful) root.
   // Its root starts just inside the newest five-minute slice, its hops in the slice before.
-  const skewed = gatewayRequest('ratelimit', window.toMs - 5 * 60_000 + 10_000, rnd);
+  const skewed = gatewayRequest('fallback', window.toMs - 5 * 60_000 + 10_000, rnd);
   for (const x of skewed.spans) if (x.parentSpanId !== '') x.startMs -= 30_000;
   const must = [skewed, twoRoots, gatewayRequest('legacy', now - 10 * 60_000, rnd), gatewayRequest('fallback', now - 9 * 60_000, rnd), gatewayRequest('mcp-tool-error', now - 8 * 60_000, rnd), gatewayRequest('stream', now - 12 * 60_000, rnd), tied];
   sent = [...gatewayMix(300, SEED, now), ...must];
