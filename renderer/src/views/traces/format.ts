@@ -15,7 +15,7 @@ export function formatDuration(ns: string | number): string {
 export function formatTime(ts: string): string {
   // ts is "YYYY-MM-DD hh:mm:ss.nnnnnnnnn" in UTC; show local time with milliseconds.
   const d = new Date(`${ts.slice(0, 23).replace(' ', 'T')}Z`);
-  return Number.isNaN(d.getTime()) ? ts : `${d.toLocaleTimeString([], { hourCycle: 'h23' })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return Number.isNaN(d.getTime()) ? ts : `${clockTime(d.getTime())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /**
