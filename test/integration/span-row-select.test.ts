@@ -158,5 +158,11 @@ describe.each(['clickstack', 'compat', 'exporter', 'exporter-json'])('span rows 
     expect(named('MCP')[0]).toMatchObject({ mcpError: true, mcpServer: 'github' });
     expect(Buffer.byteLength(appRows[0]!.errorMessage, 'utf8')).toBeLessThanOrEqual(500);
     expect(appRows[0]!.errorMessage.startsWith('Überschreitung')).toBe(true);
+    // An answer that is not a span row (a server or proxy answering in another shape) is refused, saying where.
+    const raw = inApp.rows[0] as Record<string, unknown>;
+    if ('factAttributes' in raw) {
+      expect(() => select.parse({ ...raw, factAttributes: { 'tfy.model.name': 42 } })).toThrow(/factAttributes[\s\S]*map of attribute texts/);
+      expect(() => select.parse({ ...raw, factAttributes: ['tfy.model.name'] })).toThrow(/map of attribute texts/);
+    }
   });
 });

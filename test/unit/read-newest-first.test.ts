@@ -84,6 +84,47 @@ describe('an index-served search', () => {
   });
 });
 
+describe('a search asked again (a refresh, the next poll, the next page)', () => {
+  const asMs = (m: number) => m;
+
+  it('starts with a slice as long as its last page took, with room to spare: fewer rows read, the same page', async () => {
+    // A match every 200 ms: a page of 200 is the newest 40 s of a 5-minute first slice.
+    const matches = every(200);
+    const key = freshKey();
+    const first = table(matches, { rowsPerMs: 1, selective: false });
+    const a = await readNewestFirst(range, 200, first.read, { searchKey: key, timeMsOf: asMs });
+    expect(first.asked[0]!.toMs - first.asked[0]!.fromMs).toBe(5 * 60_000);
+    const again = table(matches, { rowsPerMs: 1, selective: false });
+    const b = await readNewestFirst(range, 200, again.read, { searchKey: key, timeMsOf: asMs });
+    expect(b.rows).toEqual(a.rows);
+    expect(again.asked).toHaveLength(1);
+    expect(again.asked[0]!.toMs - again.asked[0]!.fromMs, '1.5 times the 40 s the page took').toBe(60_000);
+    expect(b.rowsRead).toBeLessThan(a.rowsRead / 4);
+  });
+
+  it('still fills its page when the matches have since grown rare, and learns the new pace', async () => {
+    const key = freshKey();
+    await readNewestFirst(range, 200, table(every(200), { rowsPerMs: 1, selective: true }).read, { selective: true, searchKey: key, timeMsOf: asMs });
+    const rare = every(5_000);
+    const slow = table(rare, { rowsPerMs: 1, selective: true });
+    const r = await readNewestFirst(range, 200, slow.read, { selective: true, searchKey: key, timeMsOf: asMs });
+    expect(r.rows).toEqual(rare.slice(0, 201));
+    expect(slow.asked.length, 'a short first slice costs one more read').toBeLessThanOrEqual(3);
+    const paced = table(rare, { rowsPerMs: 1, selective: true });
+    await readNewestFirst(range, 200, paced.read, { selective: true, searchKey: key, timeMsOf: asMs });
+    expect(paced.asked).toHaveLength(1);
+  });
+
+  it('a scan keeps its fixed slices: its budget and where it stopped are counted in them', async () => {
+    const key = freshKey();
+    const budget = { maxRowsRead: 4_000_000 };
+    await readNewestFirst(range, 200, table(every(200), { rowsPerMs: 1, selective: false }).read, { budget, searchKey: key, timeMsOf: asMs });
+    const again = table(every(200), { rowsPerMs: 1, selective: false });
+    await readNewestFirst(range, 200, again.read, { budget, searchKey: key, timeMsOf: asMs });
+    expect(again.asked.find((a) => a.maxRows === undefined)!.toMs - again.asked.find((a) => a.maxRows === undefined)!.fromMs).toBe(5 * 60_000);
+  });
+});
+
 describe('a scan (a substring, a bare word)', () => {
   const budget = { maxRowsRead: 4_000_000 };
 

@@ -16,9 +16,21 @@ import { keyLiteral, spanColumnsSql, spanRowColumnsSql } from './span-columns-sq
 /** The span's own columns, as span-columns-sql.ts names them. */
 const OWN_COLUMNS = Object.keys(SpanOwnColumns.shape);
 
+function isTextMap(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
+}
+
+/**
+ * An attribute map of texts, checked in one loop: zod's record runs a schema on each key and each
+ * value and builds a copy (~7 ms of a first page of 800 spans, half the page's parse; Node 20).
+ */
+const TextMap = z.custom<Record<string, string>>(isTextMap, { message: 'expected a map of attribute texts' });
+
 /** What the server sends for a span row on Map layouts: the span's own columns and its fact attributes. */
 const FactInputs = SpanOwnColumns.extend({
-  factAttributes: z.record(z.string(), z.string()),
+  factAttributes: TextMap,
   /** Nanoseconds since the epoch of each fact event's first occurrence ('0' when none), in FACT_EVENTS order. */
   factEventsNs: z.array(z.union([z.string(), z.number()])).optional(),
 });

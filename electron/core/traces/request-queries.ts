@@ -124,6 +124,7 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
         wholeWindowRows: q.wholeWindowRows,
         rowBounds: mayChangeSettings(location),
         byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<z.infer<typeof RootRow>>((r) => r.tsNs, (r) => r.traceId) },
+        timeMsOf: (r) => Number(BigInt(r.tsNs) / 1_000_000n),
       },
     );
     const stoppedAt = roots.searchedFromMs;

@@ -70,6 +70,7 @@ export async function searchSpans(location: TracesLocation, input: z.input<typeo
         searchKey: searchKeyOf('spans', location, [where, base.values]),
         rowBounds: mayChangeSettings(location),
         byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<SpanRow>((s) => s.tsNs, (s) => `${s.traceId}/${s.spanId}`) },
+        timeMsOf: (s) => Number(BigInt(s.tsNs) / 1_000_000n),
       },
     );
     const spans = answer.rows;
