@@ -82,6 +82,9 @@ function atOrAbove(tsNs: string, traceId: string, cursor: { tsNs: string; traceI
   return ns > at || (ns === at && traceId >= cursor.traceId);
 }
 
+/** How many more reads fill a page that came out short (it met traces an earlier page or read listed). */
+const MAX_FILL_READS = 4;
+
 export async function searchRequests(location: TracesLocation, q: RequestSearchInput, priceOf: PriceOf = () => null): Promise<z.infer<typeof RequestSearchResult>> {
   return withTracesTable(location, async (t) => {
     const base = new SqlParams();
@@ -90,91 +93,140 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
     const terms = requestTerms(search, base);
-    // The search, not the page or the window: what decides whether its whole window is worth asking at once.
-    const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
-    const older = q.before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${base.add('UInt64', q.before.tsNs)})), ${base.add('String', q.before.traceId)})` : '';
-    // A next page starts where the previous one ended, not at the window's end.
-    const range = { fromMs: q.fromMs, toMs: q.before ? Math.min(q.toMs, Math.ceil(Number(BigInt(q.before.tsNs) / 1_000_000n)) + 1) : q.toMs };
-    const roots = await readNewestFirst(
-      range,
-      q.limit,
-      async (slice, want, maxRows) => {
-        const params = base.clone();
-        // A member span may start a little before its root (clock skew): a negated term must see that one too.
-        const members = { fromMs: slice.fromMs - MEMBER_MARGIN_MS, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
-        const matched = requestMatchesSql(t, terms, sliceWhere(params, members), svc);
-        const a = await queryRows(location, {
-          kind: 'search',
-          database: location.database,
-          sql: `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(Timestamp)) AS tsNs, toString(toUnixTimestamp64Nano(Timestamp) + Duration) AS endNs
-                FROM ${fromTable(t)} WHERE ${sliceWhere(params, slice)} AND ${svc} AND ParentSpanId = ''${older}${matched}
-                ORDER BY Timestamp DESC, TraceId DESC LIMIT ${want}`,
-          params: params.values,
-          settings: boundedRead(maxRows),
-          hints: sqlModeHints(search),
-          row: RootRow,
-        });
-        return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
-      },
-      {
-        budget: terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
-        // Only a term some span must match narrows the roots; one no span may match leaves most of them.
-        selective: terms.some((w) => !w.none && servedByIndex(w.sql)),
-        searchKey,
-        wholeWindowRows: q.wholeWindowRows,
-        rowBounds: mayChangeSettings(location),
-        byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<z.infer<typeof RootRow>>((r) => r.tsNs, (r) => r.traceId) },
-        timeMsOf: (r) => Number(BigInt(r.tsNs) / 1_000_000n),
-      },
-    );
-    const stoppedAt = roots.searchedFromMs;
-    const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
-    if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs, bareWords: bareWords(search, stoppedAt) };
-    const params = base.clone();
-    const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
-    // On a later page the spans reach up past the cursor too: a trace with a second root there was listed on an
-    // earlier page (at that root), and must not be listed again here.
-    const cursorMs = q.before ? Number(BigInt(q.before.tsNs) / 1_000_000n) + SECOND_ROOT_SPREAD_MS : 0;
-    const endMs = Math.max(cursorMs, ...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
-    const around = `${timeWhere(params, startMs - MEMBER_MARGIN_MS, Math.min(endMs + MEMBER_MARGIN_MS, q.toMs + MEMBER_SLACK_MS))} AND ${svc} AND TraceId IN ${params.add('Array(String)', roots.rows.map((r) => r.traceId))}`;
-    // The page's spans, folded here by the rules the SQL rollup follows (shared/request-row.ts; a test
-    // holds the two equal). For a few hundred traces the SQL rollup's ~40 aggregates cost more to
-    // plan than the spans cost to read (150 ms of CPU on an empty range, measured on chDB 26.7).
-    const row = spanRowSelect(t.layout);
-    const answer = await queryRows(location, {
-      kind: 'search',
-      database: location.database,
-      sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${around}`,
-      params: params.values,
-      row: z.unknown(),
-    });
-    const byTrace = new Map<string, SpanRow[]>();
-    for (const span of answer.rows.map(row.parse)) {
-      const spans = byTrace.get(span.traceId);
-      if (spans) spans.push(span);
-      else byTrace.set(span.traceId, [span]);
+    const asked: PageAsk = { location, t, q, base, svc, terms, search, priceOf };
+    let read = await readPage(asked, q.before, q.limit);
+    const requests = [...read.requests];
+    let rowsRead = read.rowsRead;
+    let elapsedMs = read.elapsedMs;
+    // A page that met traces listed before (a second root of one) holds fewer than asked: it is
+    // filled from below its last root, so every page with more after it is full.
+    for (let i = 0; i < MAX_FILL_READS && requests.length < q.limit && read.truncated && read.next; i++) {
+      read = await readPage(asked, read.next, q.limit - requests.length);
+      requests.push(...read.requests);
+      rowsRead += read.rowsRead;
+      elapsedMs += read.elapsedMs;
     }
-    // A trace with two roots (a caller that lost its parent link) is one request, listed once: at its
-    // newest root, where the list's order meets it. On a later page, a trace with a root at or above
-    // the cursor (and in the window) was listed on an earlier one.
-    const listed = new Set<string>();
-    const cursor = q.before;
-    const aboveCursor = (traceId: string) => cursor !== undefined && byTrace.get(traceId)!.some((s) => s.parentSpanId === '' && atOrAbove(s.tsNs, traceId, cursor, q.toMs));
-    const listedAt = roots.rows.filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)) && !aboveCursor(r.traceId));
-    const requests = listedAt.map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
-    const page = requests.slice(0, q.limit);
-    // The next page starts below the root the last request was listed at (its row's time is its first root's).
-    const last = listedAt[page.length - 1];
-    // Counted in roots, not in requests: a trace listed once for its two roots must not end the paging.
-    const truncated = requests.length > q.limit || roots.rows.length > q.limit;
     return {
-      requests: page,
-      truncated,
-      next: truncated && last ? { tsNs: last.tsNs, traceId: last.traceId } : further,
-      searchedFromMs: stoppedAt,
-      bareWords: page.length === 0 ? bareWords(search, stoppedAt) : [],
-      rowsRead: roots.rowsRead + answer.rowsRead,
-      elapsedMs: roots.elapsedMs + answer.elapsedMs,
+      requests,
+      truncated: read.truncated,
+      next: read.next,
+      searchedFromMs: read.searchedFromMs,
+      bareWords: requests.length === 0 ? bareWords(search, read.searchedFromMs) : [],
+      rowsRead,
+      elapsedMs,
     };
   });
+}
+
+/** A request search as compiled once, for each read of its page. */
+interface PageAsk {
+  location: TracesLocation;
+  t: TracesTable;
+  q: RequestSearchInput;
+  base: SqlParams;
+  svc: string;
+  terms: RequestTerm[];
+  search: Awaited<ReturnType<typeof prepareSearch>>;
+  priceOf: PriceOf;
+}
+
+interface PageRead {
+  requests: z.infer<typeof RequestSearchResult>['requests'];
+  truncated: boolean;
+  /** Where the next read starts: every root at or above it was listed (here or before) or is over the page. */
+  next: { tsNs: string; traceId: string } | null;
+  searchedFromMs: number | null;
+  rowsRead: number;
+  elapsedMs: number;
+}
+
+async function readPage(asked: PageAsk, before: RequestSearchInput['before'], limit: number): Promise<PageRead> {
+  const { location, t, q, base, svc, terms, search, priceOf } = asked;
+  // The search, not the page or the window: what decides whether its whole window is worth asking at once.
+  const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
+  const cursorParams = base.clone();
+  const older = before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${cursorParams.add('UInt64', before.tsNs)})), ${cursorParams.add('String', before.traceId)})` : '';
+  // A next page starts where the previous one ended, not at the window's end.
+  const range = { fromMs: q.fromMs, toMs: before ? Math.min(q.toMs, Math.ceil(Number(BigInt(before.tsNs) / 1_000_000n)) + 1) : q.toMs };
+  const roots = await readNewestFirst(
+    range,
+    limit,
+    async (slice, want, maxRows) => {
+      const params = cursorParams.clone();
+      // A member span may start a little before its root (clock skew): a negated term must see that one too.
+      const members = { fromMs: slice.fromMs - MEMBER_MARGIN_MS, toMs: Math.min(slice.toMs, q.toMs) + MEMBER_SLACK_MS, toExclusive: false };
+      const matched = requestMatchesSql(t, terms, sliceWhere(params, members), svc);
+      const a = await queryRows(location, {
+        kind: 'search',
+        database: location.database,
+        sql: `SELECT TraceId AS traceId, toString(toUnixTimestamp64Nano(Timestamp)) AS tsNs, toString(toUnixTimestamp64Nano(Timestamp) + Duration) AS endNs
+              FROM ${fromTable(t)} WHERE ${sliceWhere(params, slice)} AND ${svc} AND ParentSpanId = ''${older}${matched}
+              ORDER BY Timestamp DESC, TraceId DESC LIMIT ${want}`,
+        params: params.values,
+        settings: boundedRead(maxRows),
+        hints: sqlModeHints(search),
+        row: RootRow,
+      });
+      return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
+    },
+    {
+      budget: terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+      // Only a term some span must match narrows the roots; one no span may match leaves most of them.
+      selective: terms.some((w) => !w.none && servedByIndex(w.sql)),
+      searchKey,
+      wholeWindowRows: q.wholeWindowRows,
+      rowBounds: mayChangeSettings(location),
+      byParts: { partsOf: partsLister(location, t), order: newestFirstOrder<z.infer<typeof RootRow>>((r) => r.tsNs, (r) => r.traceId) },
+      timeMsOf: (r) => Number(BigInt(r.tsNs) / 1_000_000n),
+    },
+  );
+  const stoppedAt = roots.searchedFromMs;
+  const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
+  if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs };
+  const params = cursorParams.clone();
+  const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));
+  // On a later page the spans reach up past the cursor too: a trace with a second root there was listed on an
+  // earlier page (at that root), and must not be listed again here.
+  const cursorMs = before ? Number(BigInt(before.tsNs) / 1_000_000n) + SECOND_ROOT_SPREAD_MS : 0;
+  const endMs = Math.max(cursorMs, ...roots.rows.map((r) => Number(BigInt(r.endNs) / 1_000_000n)));
+  const around = `${timeWhere(params, startMs - MEMBER_MARGIN_MS, Math.min(endMs + MEMBER_MARGIN_MS, q.toMs + MEMBER_SLACK_MS))} AND ${svc} AND TraceId IN ${params.add('Array(String)', roots.rows.map((r) => r.traceId))}`;
+  // The page's spans, folded here by the rules the SQL rollup follows (shared/request-row.ts; a test
+  // holds the two equal). For a few hundred traces the SQL rollup's ~40 aggregates cost more to
+  // plan than the spans cost to read (150 ms of CPU on an empty range, measured on chDB 26.7).
+  const row = spanRowSelect(t.layout);
+  const answer = await queryRows(location, {
+    kind: 'search',
+    database: location.database,
+    sql: `SELECT ${row.sql} FROM ${fromTable(t)} WHERE ${around}`,
+    params: params.values,
+    row: z.unknown(),
+  });
+  const byTrace = new Map<string, SpanRow[]>();
+  for (const span of answer.rows.map(row.parse)) {
+    const spans = byTrace.get(span.traceId);
+    if (spans) spans.push(span);
+    else byTrace.set(span.traceId, [span]);
+  }
+  // A trace with two roots (a caller that lost its parent link) is one request, listed once: at its
+  // newest root, where the list's order meets it. On a later page, a trace with a root at or above
+  // the cursor (and in the window) was listed on an earlier one.
+  const listed = new Set<string>();
+  const cursor = before;
+  const aboveCursor = (traceId: string) => cursor !== undefined && byTrace.get(traceId)!.some((s) => s.parentSpanId === '' && atOrAbove(s.tsNs, traceId, cursor, q.toMs));
+  const listedAt = roots.rows.filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)) && !aboveCursor(r.traceId));
+  const requests = listedAt.map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
+  const page = requests.slice(0, limit);
+  // Counted in roots, not in requests: a trace listed once for its two roots must not end the paging.
+  const truncated = requests.length > limit || roots.rows.length > limit;
+  // Below the root the page's last request was listed at when more were listed than fit; else
+  // below the last root read (those above it were listed here or before).
+  const last = requests.length > limit ? listedAt[limit - 1]! : roots.rows[roots.rows.length - 1]!;
+  return {
+    requests: page,
+    truncated,
+    next: truncated ? { tsNs: last.tsNs, traceId: last.traceId } : further,
+    searchedFromMs: stoppedAt,
+    rowsRead: roots.rowsRead + answer.rowsRead,
+    elapsedMs: roots.elapsedMs + answer.elapsedMs,
+  };
 }
