@@ -63,6 +63,28 @@ describe('the parts a slice was read from', () => {
     expect(names(lineage.leavesOf('t', withUnseen, window))).toEqual(names(withUnseen));
   });
 
+  it('are still its parts after a merge, when the inserts spanned two days (two partitions)', async () => {
+    const lineage = new PartLineage();
+    const days = { fromMs: atMs - 25 * 3600_000, toMs: atMs + 3600_000 };
+    const list = async () => (await activeParts(sandboxLocation(sandbox), await describeTracesTable(sandboxLocation(sandbox)), days.fromMs, days.toMs))!.parts;
+    // Each INSERT writes one part per day, its blocks numbered across the table: day one's are 1, 3, 5….
+    for (const tag of ['x', 'y', 'z']) {
+      await client.command({
+        query: `INSERT INTO ${TABLE} (Timestamp, TraceId, SpanId, ServiceName, SpanName)
+                SELECT fromUnixTimestamp64Milli(toInt64({at:Int64}) - (number % 2) * 86400000), lower(hex(MD5(concat({tag:String}, toString(number))))), substring(lower(hex(MD5(toString(number)))), 1, 16), 'lineage-days', 'Model'
+                FROM numbers(30)`,
+        query_params: { at: atMs, tag },
+      });
+    }
+    const first = await list();
+    const leaves = names(lineage.leavesOf('days', first, days));
+    expect(new Set(first.map((p) => p.blocks?.partition)).size, 'two partitions').toBeGreaterThanOrEqual(2);
+    await client.command({ query: `OPTIMIZE TABLE ${TABLE} FINAL` });
+    const merged = await list();
+    expect(names(merged)).not.toEqual(names(first));
+    expect(names(lineage.leavesOf('days', merged, days)), 'each day’s merged part stands for the parts first read').toEqual(leaves);
+  });
+
   it('a delete or an update rewrites a part into a new one, not a merge', async () => {
     const lineage = new PartLineage();
     const before = names(lineage.leavesOf('t', await parts(), window));
@@ -97,6 +119,16 @@ describe('a merge told from its blocks and rows', () => {
     const twice = seen();
     twice.leavesOf('t', [part('p_1_2_1', 1, 2, 15), part('p_3_3_0', 3, 3, 7)], w);
     expect(names(twice.leavesOf('t', [part('p_1_3_2', 1, 3, 22)], w)), 'a merge of a merge').toEqual(three);
+  });
+
+  it('takes a merge of parts whose blocks skip those of another partition (blocks are numbered across the table)', () => {
+    const l = new PartLineage();
+    const other = (name: string, n: number): PartSpan => ({ ...part(name, n, n, 4), blocks: { partition: 'q', min: n, max: n, dataVersion: n } });
+    l.leavesOf('t', [part('p_1_1_0', 1, 1, 10), other('q_2_2_0', 2), part('p_3_3_0', 3, 3, 7), other('q_4_4_0', 4)], w);
+    expect(names(l.leavesOf('t', [part('p_1_3_1', 1, 3, 17), other('q_2_2_0', 2), other('q_4_4_0', 4)], w))).toEqual(['p_1_1_0', 'p_3_3_0', 'q_2_2_0', 'q_4_4_0']);
+    const overlapping = new PartLineage();
+    overlapping.leavesOf('t', [part('p_1_2_1', 1, 2, 10), part('p_2_3_1', 2, 3, 7)], w);
+    expect(names(overlapping.leavesOf('t', [part('p_1_3_2', 1, 3, 17)], w)), 'parts that overlap are no merge').toEqual(['p_1_3_2']);
   });
 
   it('forgets nothing outside the window it was asked about', () => {

@@ -4,8 +4,12 @@
  * the merged part's block range and rows (system.parts), not by counting the slice's spans per
  * minute again (on a busy table merges come every few minutes, and that count read ~10 M rows of
  * the time column in bench:summary). A part is taken as a pure merge only when the parts seen
- * before tile its block range exactly, neither it nor they are mutated (data_version is the first
- * block), and its rows are their sum: a TTL drop, a delete, an update or a part never seen makes it new.
+ * before in its partition span its block range from end to end without overlapping, neither it nor
+ * they are mutated (data_version is the first block), and its rows are their sum: a TTL drop, a
+ * delete, an update or a part never seen makes it new. Gaps between them are allowed: a plain
+ * MergeTree numbers blocks across the whole table, so an insert that spans midnight (daily
+ * partitions) gives each day's part its own block, and a day's parts are 1, 3, 5… (a missing block
+ * of the same partition would show in the rows).
  */
 import type { PartSpan } from './table-parts.js';
 
@@ -47,11 +51,12 @@ function mergedFrom(part: PartSpan, before: ReadonlyMap<string, Known>): PartSpa
     .filter((k) => k.part.blocks?.partition === b.partition && k.part.blocks.min >= b.min && k.part.blocks.max <= b.max)
     .sort((x, y) => x.part.blocks!.min - y.part.blocks!.min);
   if (sources.length === 0) return null;
+  if (sources[0]!.part.blocks!.min !== b.min) return null;
   let next = b.min;
   let rows = 0;
   for (const s of sources) {
     const sb = s.part.blocks!;
-    if (sb.min !== next || sb.dataVersion !== sb.min) return null;
+    if (sb.min < next || sb.dataVersion !== sb.min) return null;
     next = sb.max + 1;
     rows += s.part.rows;
   }
