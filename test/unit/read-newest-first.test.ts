@@ -4,7 +4,7 @@
  * first, and refusing a bounded read (code 158) when its estimate is over the bound — so each
  * test can say which windows were asked and that the page is the newest matches either way.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ClickHouseFailure } from '../../electron/core/clickhouse/clickhouse-failure.js';
 import { boundedRead, readNewestFirst, type SliceReader, type TimeSlice } from '../../electron/core/traces/time-slices.js';
 
@@ -98,8 +98,48 @@ describe('a search asked again (a refresh, the next poll, the next page)', () =>
     const b = await readNewestFirst(range, 200, again.read, { searchKey: key, timeMsOf: asMs });
     expect(b.rows).toEqual(a.rows);
     expect(again.asked).toHaveLength(1);
-    expect(again.asked[0]!.toMs - again.asked[0]!.fromMs, '1.5 times the 40 s the page took').toBe(60_000);
+    expect(again.asked[0]!.toMs - again.asked[0]!.fromMs, 'room for 1.5 pages at 200 ms a match').toBe(60_300);
     expect(b.rowsRead).toBeLessThan(a.rowsRead / 4);
+  });
+
+  it('takes its pace from its matches, not from a quiet stretch before the newest', async () => {
+    // The gateway has been idle for 3 hours: the pace is still a match every 200 ms, not 3 h a page.
+    const matches = every(200).filter((m) => m <= range.toMs - 3 * H);
+    const key = freshKey();
+    await readNewestFirst(range, 200, table(matches, { rowsPerMs: 1, selective: false }).read, { searchKey: key, timeMsOf: asMs });
+    const again = table(matches, { rowsPerMs: 1, selective: false });
+    const r = await readNewestFirst(range, 200, again.read, { searchKey: key, timeMsOf: asMs });
+    expect(r.rows).toEqual(matches.slice(0, 201));
+    expect(again.asked[0]!.toMs - again.asked[0]!.fromMs).toBe(60_300);
+  });
+
+  it('forgets a pace after a while, and learns none from a read of a few rows (a page filled)', async () => {
+    const key = freshKey();
+    const matches = every(200);
+    await readNewestFirst(range, 5, table(matches, { rowsPerMs: 1, selective: false }).read, { searchKey: key, timeMsOf: asMs });
+    const unlearnt = table(matches, { rowsPerMs: 1, selective: false });
+    await readNewestFirst(range, 200, unlearnt.read, { searchKey: key, timeMsOf: asMs });
+    expect(unlearnt.asked[0]!.toMs - unlearnt.asked[0]!.fromMs, 'six rows teach no pace').toBe(5 * 60_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      const later = table(matches, { rowsPerMs: 1, selective: false });
+      await readNewestFirst(range, 200, later.read, { searchKey: key, timeMsOf: asMs });
+      expect(later.asked[0]!.toMs - later.asked[0]!.fromMs, 'a pace 11 minutes old is forgotten').toBe(5 * 60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a slow pace starts with a quarter of the window at most: an index-served search still asks its whole window bounded first', async () => {
+    // A quiet night: 200 matches took the whole window; then the value turns common.
+    const key = freshKey();
+    const night = every(100_000);
+    await readNewestFirst(range, 200, table(night, { rowsPerMs: 1, selective: true }).read, { selective: true, searchKey: key, timeMsOf: asMs, rowBounds: false });
+    const morning = table(every(200), { rowsPerMs: 1, selective: true });
+    await readNewestFirst(range, 200, morning.read, { selective: true, searchKey: key, timeMsOf: asMs });
+    expect(morning.asked[0]).toEqual({ ...range, maxRows: 131_072 });
+    expect(morning.asked[1]!.toMs - morning.asked[1]!.fromMs).toBeLessThanOrEqual((range.toMs - range.fromMs) / 4);
   });
 
   it('still fills its page when the matches have since grown rare, and learns the new pace', async () => {

@@ -93,15 +93,19 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     // A request matches when each of the search's top-level AND terms matches some span of it:
     // `model:"x" status:error` finds requests to x in which any hop failed, as a person means it.
     const terms = requestTerms(search, base);
+    // A search that scans text reads within its budget: the reads that fill a page share it.
+    const budget = terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null;
     const asked: PageAsk = { location, t, q, base, svc, terms, search, priceOf };
-    let read = await readPage(asked, q.before, q.limit);
+    let read = await readPage(asked, q.before, q.limit, budget);
     const requests = [...read.requests];
     let rowsRead = read.rowsRead;
     let elapsedMs = read.elapsedMs;
     // A page that met traces listed before (a second root of one) holds fewer than asked: it is
     // filled from below its last root, so every page with more after it is full.
     for (let i = 0; i < MAX_FILL_READS && requests.length < q.limit && read.truncated && read.next; i++) {
-      read = await readPage(asked, read.next, q.limit - requests.length);
+      const left = budget ? { maxRowsRead: budget.maxRowsRead - rowsRead } : null;
+      if (left && left.maxRowsRead <= 0) break;
+      read = await readPage(asked, read.next, q.limit - requests.length, left);
       requests.push(...read.requests);
       rowsRead += read.rowsRead;
       elapsedMs += read.elapsedMs;
@@ -140,7 +144,7 @@ interface PageRead {
   elapsedMs: number;
 }
 
-async function readPage(asked: PageAsk, before: RequestSearchInput['before'], limit: number): Promise<PageRead> {
+async function readPage(asked: PageAsk, before: RequestSearchInput['before'], limit: number, budget: ScanBudget | null): Promise<PageRead> {
   const { location, t, q, base, svc, terms, search, priceOf } = asked;
   // The search, not the page or the window: what decides whether its whole window is worth asking at once.
   const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
@@ -170,7 +174,7 @@ async function readPage(asked: PageAsk, before: RequestSearchInput['before'], li
       return { rows: a.rows, rowsRead: a.rowsRead, elapsedMs: a.elapsedMs };
     },
     {
-      budget: terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null,
+      budget,
       // Only a term some span must match narrows the roots; one no span may match leaves most of them.
       selective: terms.some((w) => !w.none && servedByIndex(w.sql)),
       searchKey,
@@ -181,7 +185,8 @@ async function readPage(asked: PageAsk, before: RequestSearchInput['before'], li
     },
   );
   const stoppedAt = roots.searchedFromMs;
-  const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: 'f'.repeat(32) };
+  // Below every root of the millisecond it stopped at: that millisecond was searched (a slice includes its start).
+  const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: '' };
   if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs };
   const params = cursorParams.clone();
   const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));

@@ -151,25 +151,42 @@ function noteRefusal(key: string | undefined, now: number): void {
  * next read starts with a slice that fills the page with room to spare, not the fixed first slice.
  * A busy model fills 200 requests in ~90 s of a 5-minute slice; a read of the 5 minutes costs its
  * server ~20 ms, of 2 minutes ~16 ms (a page asked again, or the next page: measured on chDB 26.7).
- * A rate that has changed costs one more slice, and is learnt again.
+ * A pace that has changed is learnt again at the next full read: matches grown rarer cost one more
+ * slice, grown denser a longer first read than needed (a quarter of the window at most).
  */
-const pageRates = new Map<string, number>();
-/** The first slice is this many times the learnt page's length, and within these bounds. */
+const pageRates = new Map<string, { msPerRow: number; until: number }>();
+/** The first slice holds this many pages at the learnt pace. */
 export const LEARNT_SLICE_SPARE = 1.5;
-const LEARNT_SLICE_MS = { min: 1_000, max: 24 * 3600_000 };
+/** A pace is kept as long as a refusal is: a quiet night's is not the morning's. */
+export const RATE_KEPT_MS = REFUSAL_KEPT_MS;
+/** A read of fewer rows (a page's last few, filled) is too few to tell a pace by. */
+export const MIN_ROWS_TO_LEARN = 20;
+const LEARNT_SLICE_MIN_MS = 1_000;
 
-/** The first slice of a search whose rate is known, or the fixed one. */
-export function firstSliceMs(key: string | undefined, want: number): number {
-  const msPerRow = key === undefined ? undefined : pageRates.get(key);
-  if (msPerRow === undefined) return FIRST_SLICE_MS;
-  return Math.min(LEARNT_SLICE_MS.max, Math.max(LEARNT_SLICE_MS.min, Math.ceil(msPerRow * want * LEARNT_SLICE_SPARE)));
+/**
+ * The first slice of a search whose pace is known, or the fixed one. At most a quarter of the
+ * window: an index-served search still asks its whole window first, bounded, and a pace that has
+ * grown stale reads no more than that quarter unbounded.
+ */
+export function firstSliceMs(key: string | undefined, want: number, windowMs: number, now = Date.now()): number {
+  const rate = key === undefined ? undefined : pageRates.get(key);
+  if (rate === undefined) return FIRST_SLICE_MS;
+  if (rate.until <= now) {
+    pageRates.delete(key!);
+    return FIRST_SLICE_MS;
+  }
+  return Math.max(LEARNT_SLICE_MIN_MS, Math.min(windowMs / 4, Math.ceil(rate.msPerRow * want * LEARNT_SLICE_SPARE)));
 }
 
-function noteRate(key: string | undefined, msPerRow: number | null): void {
-  if (key === undefined) return;
+/**
+ * Learns a search's pace from a full read: the time from its newest row to its last, per row —
+ * not from the window's end, so a quiet stretch before the newest match (an idle gateway, a window
+ * ending in the future) is not taken for the pace.
+ */
+function notePace(key: string, newestMs: number, lastMs: number, rows: number, now = Date.now()): void {
+  if (rows < MIN_ROWS_TO_LEARN) return;
   pageRates.delete(key);
-  if (msPerRow === null) return;
-  pageRates.set(key, msPerRow);
+  pageRates.set(key, { msPerRow: Math.max(0, newestMs - lastMs) / (rows - 1), until: now + RATE_KEPT_MS });
   if (pageRates.size > MAX_REFUSALS) pageRates.delete(pageRates.keys().next().value!);
 }
 
@@ -240,7 +257,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   let elapsedMs = 0;
   // A scan keeps the fixed slices: its budget is counted in them.
   const rateKey = budget || !timeMsOf ? undefined : searchKey;
-  const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1, firstSliceMs(rateKey, limit + 1));
+  const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1, firstSliceMs(rateKey, limit + 1, range.toMs - range.fromMs));
   let next = slices.next();
   const refusalKey = searchKey === undefined ? undefined : `${searchKey}|${Math.round(Math.log2(Math.max(1, range.toMs - range.fromMs)))}`;
   // An index-served search, or a scan whose whole window is a small read: one query over the window
@@ -270,7 +287,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     elapsedMs += answer.elapsedMs;
     if (rows.length > limit) {
       // The page's length, from the window's end to its last row: the same search's next read starts with it.
-      if (rateKey !== undefined) noteRate(rateKey, Math.max(0, range.toMs - timeMsOf!(rows[limit]!)) / (limit + 1));
+      if (rateKey !== undefined) notePace(rateKey, timeMsOf!(rows[0]!), timeMsOf!(rows[limit]!), limit + 1);
       return { rows, rowsRead, elapsedMs, searchedFromMs: null };
     }
     const more = slice.fromMs > range.fromMs;
@@ -285,6 +302,6 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     }
   }
   // The window holds less than a page: nothing to size the next read by.
-  noteRate(rateKey, null);
+  if (rateKey !== undefined && limit + 1 >= MIN_ROWS_TO_LEARN) pageRates.delete(rateKey);
   return { rows, rowsRead, elapsedMs, searchedFromMs: null };
 }
