@@ -154,7 +154,7 @@ function noteRefusal(key: string | undefined, now: number): void {
  * A pace that has changed is learnt again at the next full read: matches grown rarer cost one more
  * slice, grown denser a longer first read than needed (a quarter of the window at most).
  */
-const pageRates = new Map<string, { msPerRow: number; until: number }>();
+const pageRates = new Map<string, { msPerRow: number; newestMs: number; until: number }>();
 /** The first slice holds this many pages at the learnt pace. */
 export const LEARNT_SLICE_SPARE = 1.5;
 /** A pace is kept as long as a refusal is: a quiet night's is not the morning's. */
@@ -164,29 +164,32 @@ export const MIN_ROWS_TO_LEARN = 20;
 const LEARNT_SLICE_MIN_MS = 1_000;
 
 /**
- * The first slice of a search whose pace is known, or the fixed one. At most a quarter of the
- * window: an index-served search still asks its whole window first, bounded, and a pace that has
- * grown stale reads no more than that quarter unbounded.
+ * The first slice of a search whose pace is known, or the fixed one: from the window's end back
+ * to the newest match seen last time (the spans still on their way, a gateway gone quiet; nothing
+ * on a later page, whose window ends at its cursor), then room for the page at that pace. At most a
+ * quarter of the window: an index-served search still asks its whole window first, bounded, and a
+ * pace that has grown stale reads no more than that quarter unbounded.
  */
-export function firstSliceMs(key: string | undefined, want: number, windowMs: number, now = Date.now()): number {
+export function firstSliceMs(key: string | undefined, want: number, range: { fromMs: number; toMs: number }, now = Date.now()): number {
   const rate = key === undefined ? undefined : pageRates.get(key);
   if (rate === undefined) return FIRST_SLICE_MS;
   if (rate.until <= now) {
     pageRates.delete(key!);
     return FIRST_SLICE_MS;
   }
-  return Math.max(LEARNT_SLICE_MIN_MS, Math.min(windowMs / 4, Math.ceil(rate.msPerRow * want * LEARNT_SLICE_SPARE)));
+  const quiet = Math.max(0, range.toMs - rate.newestMs);
+  return Math.max(LEARNT_SLICE_MIN_MS, Math.min((range.toMs - range.fromMs) / 4, quiet + Math.ceil(rate.msPerRow * want * LEARNT_SLICE_SPARE)));
 }
 
 /**
- * Learns a search's pace from a full read: the time from its newest row to its last, per row —
- * not from the window's end, so a quiet stretch before the newest match (an idle gateway, a window
- * ending in the future) is not taken for the pace.
+ * Learns a search's pace from a full read: the time from its newest row to its last, per row, and
+ * where its newest row was — the quiet stretch before it (an idle gateway, a window ending in the
+ * future) is not taken for the pace, so a later page (no such stretch) is not sized by it.
  */
 function notePace(key: string, newestMs: number, lastMs: number, rows: number, now = Date.now()): void {
   if (rows < MIN_ROWS_TO_LEARN) return;
   pageRates.delete(key);
-  pageRates.set(key, { msPerRow: Math.max(0, newestMs - lastMs) / (rows - 1), until: now + RATE_KEPT_MS });
+  pageRates.set(key, { msPerRow: Math.max(0, newestMs - lastMs) / (rows - 1), newestMs, until: now + RATE_KEPT_MS });
   if (pageRates.size > MAX_REFUSALS) pageRates.delete(pageRates.keys().next().value!);
 }
 
@@ -257,7 +260,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
   let elapsedMs = 0;
   // A scan keeps the fixed slices: its budget is counted in them.
   const rateKey = budget || !timeMsOf ? undefined : searchKey;
-  const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1, firstSliceMs(rateKey, limit + 1, range.toMs - range.fromMs));
+  const slices = slicesFor(range, selective && !budget, () => rows.length, limit + 1, firstSliceMs(rateKey, limit + 1, range));
   let next = slices.next();
   const refusalKey = searchKey === undefined ? undefined : `${searchKey}|${Math.round(Math.log2(Math.max(1, range.toMs - range.fromMs)))}`;
   // An index-served search, or a scan whose whole window is a small read: one query over the window
