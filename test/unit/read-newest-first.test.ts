@@ -161,6 +161,17 @@ describe('a search asked again (a refresh, the next poll, the next page)', () =>
     expect(paced.asked).toHaveLength(1);
   });
 
+  it('asks whole milliseconds only (ClickHouse refuses a fraction for a UInt64 parameter), whatever the window and pace', async () => {
+    const key = freshKey();
+    const odd = { fromMs: range.fromMs + 1, toMs: range.toMs - 2 };
+    const sparse = every(100_000).filter((m) => m <= odd.toMs - 7 * 60_000);
+    await readNewestFirst(odd, 200, table(every(100_000), { rowsPerMs: 1, selective: true }).read, { selective: true, searchKey: key, timeMsOf: asMs, rowBounds: false });
+    const t = table(sparse, { rowsPerMs: 1, selective: true });
+    await readNewestFirst(odd, 200, t.read, { selective: true, searchKey: key, timeMsOf: asMs, rowBounds: false });
+    expect(t.asked.length).toBeGreaterThan(1);
+    for (const a of t.asked) expect([a.fromMs, a.toMs].every(Number.isInteger), JSON.stringify(a)).toBe(true);
+  });
+
   it('a scan keeps its fixed slices: its budget and where it stopped are counted in them', async () => {
     const key = freshKey();
     const budget = { maxRowsRead: 4_000_000 };

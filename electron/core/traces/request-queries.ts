@@ -185,8 +185,8 @@ async function readPage(asked: PageAsk, before: RequestSearchInput['before'], li
     },
   );
   const stoppedAt = roots.searchedFromMs;
-  // Below every root of the millisecond it stopped at: that millisecond was searched (a slice includes its start).
-  const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: '' };
+  // Below every root of the millisecond it stopped at (no trace id is below all zeros): that millisecond was searched (a slice includes its start).
+  const further = stoppedAt === null ? null : { tsNs: String(BigInt(stoppedAt) * 1_000_000n), traceId: '0'.repeat(32) };
   if (roots.rows.length === 0) return { requests: [], truncated: false, next: further, searchedFromMs: stoppedAt, rowsRead: roots.rowsRead, elapsedMs: roots.elapsedMs };
   const params = cursorParams.clone();
   const startMs = Math.min(...roots.rows.map((r) => Number(BigInt(r.tsNs) / 1_000_000n)));

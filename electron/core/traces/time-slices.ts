@@ -84,14 +84,15 @@ export function* slicesFor(range: { fromMs: number; toMs: number }, selective: b
     if (start <= range.fromMs) return;
     const covered = range.toMs - start;
     const estimate = (covered * (want - found())) / Math.max(found(), 0.5);
-    size = Math.max(size * SLICE_GROWTH, estimate * 1.5);
+    size = Math.max(size * SLICE_GROWTH, Math.ceil(estimate * 1.5));
     end = start;
   }
 }
 
 /** A slice as a WHERE on Timestamp (the primary key's time column: each slice reads only its own granules). */
 export function sliceWhere(params: SqlParams, s: TimeSlice): string {
-  const time = `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.fromMs))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, s.toMs))})`;
+  // Whole milliseconds, each edge floored alike: a slice's start is the next one's end, no gap between them.
+  const time = `Timestamp >= fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, Math.floor(s.fromMs)))}) AND Timestamp ${s.toExclusive ? '<' : '<='} fromUnixTimestamp64Milli(${params.add('UInt64', Math.max(0, Math.floor(s.toMs)))})`;
   // _part is read from the part list before any granule: parts left out are not opened.
   return s.parts ? `${time} AND _part ${s.parts.exclude ? 'NOT IN' : 'IN'} ${params.add('Array(String)', s.parts.names)}` : time;
 }
@@ -178,7 +179,7 @@ export function firstSliceMs(key: string | undefined, want: number, range: { fro
     return FIRST_SLICE_MS;
   }
   const quiet = Math.max(0, range.toMs - rate.newestMs);
-  return Math.max(LEARNT_SLICE_MIN_MS, Math.min((range.toMs - range.fromMs) / 4, quiet + Math.ceil(rate.msPerRow * want * LEARNT_SLICE_SPARE)));
+  return Math.max(LEARNT_SLICE_MIN_MS, Math.floor(Math.min((range.toMs - range.fromMs) / 4, quiet + rate.msPerRow * want * LEARNT_SLICE_SPARE)));
 }
 
 /**
