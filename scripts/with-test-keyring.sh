@@ -30,13 +30,26 @@ if command -v secret-tool >/dev/null; then
   done
 fi
 # gnome-keyring-daemon has died mid-run on a GLib trap (dmesg: "trap int3 … libglib"; every keychain
-# test after it then failed): while the tests run, a daemon that has left the bus is started again,
-# unlocked the same way, so one crash costs the test it hit, not the rest of the suite.
+# test after it then failed). A client asking in the moment after has D-Bus start a daemon of its
+# own, locked and wanting a (headless) prompt: "Object does not exist at path …/collection/login"
+# from then on. So while the tests run, a Secret Service that is not the daemon started here (gone
+# from the bus, or another process) is replaced by one unlocked the same way: one crash costs the
+# test it hit, not the rest of the suite.
+owner() { dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ {print $2}'; }
 (
+  ours="$(owner)"
   while sleep 1; do
-    if ! dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
-      echo "with-test-keyring: the Secret Service left the bus; starting gnome-keyring-daemon again" >&2
-      printf 'ci-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+    now="$(owner)"
+    if [ -z "$now" ] || [ "$now" != "$ours" ]; then
+      what="gone from the bus"
+      [ -n "$now" ] && what="another process (pid $now), not the unlocked daemon started here"
+      echo "with-test-keyring: the Secret Service is $what; starting an unlocked gnome-keyring-daemon in its place" >&2
+      printf 'ci-keyring' | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1 || true
+      for _ in $(seq 1 50); do
+        ours="$(owner)"
+        [ -n "$ours" ] && [ "$ours" != "$now" ] && break
+        sleep 0.1
+      done
     fi
   done
 ) &
