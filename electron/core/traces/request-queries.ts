@@ -95,7 +95,9 @@ export async function searchRequests(location: TracesLocation, q: RequestSearchI
     const terms = requestTerms(search, base);
     // A search that scans text reads within its budget: the reads that fill a page share it.
     const budget = terms.some((w) => scansText(w.sql, q.language ?? 'lucene')) ? (q.scanBudget ?? SCAN_BUDGET) : null;
-    const asked: PageAsk = { location, t, q, base, svc, terms, search, priceOf };
+    // The search, not the page or the window: what decides whether its whole window is worth asking at once.
+    const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
+    const asked: PageAsk = { location, t, q, base, svc, terms, search, searchKey, priceOf };
     let read = await readPage(asked, q.before, q.limit, budget);
     const requests = [...read.requests];
     let rowsRead = read.rowsRead;
@@ -131,6 +133,7 @@ interface PageAsk {
   svc: string;
   terms: RequestTerm[];
   search: Awaited<ReturnType<typeof prepareSearch>>;
+  searchKey: string;
   priceOf: PriceOf;
 }
 
@@ -145,9 +148,7 @@ interface PageRead {
 }
 
 async function readPage(asked: PageAsk, before: RequestSearchInput['before'], limit: number, budget: ScanBudget | null): Promise<PageRead> {
-  const { location, t, q, base, svc, terms, search, priceOf } = asked;
-  // The search, not the page or the window: what decides whether its whole window is worth asking at once.
-  const searchKey = searchKeyOf('requests', location, [svc, terms, base.values]);
+  const { location, t, q, base, svc, terms, search, searchKey, priceOf } = asked;
   const cursorParams = base.clone();
   const older = before ? ` AND (Timestamp, TraceId) < (fromUnixTimestamp64Nano(toInt64(${cursorParams.add('UInt64', before.tsNs)})), ${cursorParams.add('String', before.traceId)})` : '';
   // A next page starts where the previous one ended, not at the window's end.
@@ -216,8 +217,7 @@ async function readPage(asked: PageAsk, before: RequestSearchInput['before'], li
   // newest root, where the list's order meets it. On a later page, a trace with a root at or above
   // the cursor (and in the window) was listed on an earlier one.
   const listed = new Set<string>();
-  const cursor = before;
-  const aboveCursor = (traceId: string) => cursor !== undefined && byTrace.get(traceId)!.some((s) => s.parentSpanId === '' && atOrAbove(s.tsNs, traceId, cursor, q.toMs));
+  const aboveCursor = (traceId: string) => before !== undefined && byTrace.get(traceId)!.some((s) => s.parentSpanId === '' && atOrAbove(s.tsNs, traceId, before, q.toMs));
   const listedAt = roots.rows.filter((r) => byTrace.has(r.traceId) && !listed.has(r.traceId) && Boolean(listed.add(r.traceId)) && !aboveCursor(r.traceId));
   const requests = listedAt.map((r) => withEstimatedCost(rollupRequest(byTrace.get(r.traceId)!), priceOf));
   const page = requests.slice(0, limit);

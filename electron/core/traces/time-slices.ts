@@ -194,12 +194,6 @@ function notePace(key: string, newestMs: number, lastMs: number, rows: number, n
   if (pageRates.size > MAX_REFUSALS) pageRates.delete(pageRates.keys().next().value!);
 }
 
-/** Forgets what was learnt of every search (a test starting from nothing). */
-export function forgetLearntSearches(): void {
-  pageRates.clear();
-  refusedWhole.clear();
-}
-
 /** A search's key for the refusals: what it reads and looks for, not the window or the page. */
 export function searchKeyOf(kind: string, location: TracesLocation, search: unknown): string {
   return JSON.stringify([kind, location.url, location.user, location.database, location.table, search]);
