@@ -10,12 +10,14 @@ export XDG_DATA_HOME="$(mktemp -d)/data"
 mkdir -p "$XDG_DATA_HOME/keyrings"
 # Make the "login" keyring the default collection, so nothing asks a (headless) prompt to create one.
 printf 'login' > "$XDG_DATA_HOME/keyrings/default"
+# The process that owns the Secret Service's bus name (empty when none does).
+owner() { dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ {print $2}'; }
 printf 'ci-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 # The daemon claims the Secret Service's bus name a moment after it forks. A client that asks
 # before then has D-Bus start a second daemon, which wants a (headless) prompt to create the login
 # keyring and fails: wait for the name (seen once on a loaded machine: CI failed before any test).
 for _ in $(seq 1 100); do
-  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then break; fi
+  if [ -n "$(owner)" ]; then break; fi
   sleep 0.1
 done
 # One round trip through the Secret Service before the tests: the login collection is created on
@@ -35,7 +37,6 @@ fi
 # from then on. So while the tests run, a Secret Service that is not the daemon started here (gone
 # from the bus, or another process) is replaced by one unlocked the same way: one crash costs the
 # test it hit, not the rest of the suite.
-owner() { dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '/uint32/ {print $2}'; }
 (
   ours="$(owner)"
   while sleep 1; do

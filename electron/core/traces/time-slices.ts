@@ -284,7 +284,7 @@ export async function readNewestFirst<T>(range: { fromMs: number; toMs: number }
     rowsRead += answer.rowsRead;
     elapsedMs += answer.elapsedMs;
     if (rows.length > limit) {
-      // The page's length, from the window's end to its last row: the same search's next read starts with it.
+      // The page's pace, from its newest row to its last: the same search's next read is sized by it.
       if (rateKey !== undefined) notePace(rateKey, timeMsOf!(rows[0]!), timeMsOf!(rows[limit]!), limit + 1);
       return { rows, rowsRead, elapsedMs, searchedFromMs: null };
     }
